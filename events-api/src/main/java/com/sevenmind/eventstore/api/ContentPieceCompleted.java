@@ -1,0 +1,14 @@
+package com.sevenmind.eventstore.api;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A user listened to the end of a content piece (a single or a course item recording). */
+public record ContentPieceCompleted(
+        UUID userId, String uniqueId, String sessionId, Instant timestamp,
+        String timezone, String locale, String objectUri) implements Event {
+
+    public ContentPieceCompleted {
+        timestamp = EventFields.validate(userId, uniqueId, sessionId, timestamp, timezone, locale, objectUri);
+    }
+}

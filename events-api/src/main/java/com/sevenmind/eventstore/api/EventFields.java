@@ -1,0 +1,45 @@
+package com.sevenmind.eventstore.api;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** The field rules all Content Piece events share, checked in their compact constructors. */
+final class EventFields {
+
+    private EventFields() {
+    }
+
+    /** Checks every field and returns the timestamp as stored: truncated to microseconds, PostgreSQL's precision. */
+    static Instant validate(UUID userId, String uniqueId, String sessionId, Instant timestamp,
+                            String timezone, String locale, String objectUri) {
+        if (userId == null) {
+            throw new InvalidEventException("user_id", null, "is missing");
+        }
+        requireText("unique_id", uniqueId);
+        requireText("session_id", sessionId);
+        if (timestamp == null) {
+            throw new InvalidEventException("timestamp", null, "is missing");
+        }
+        requireText("timezone", timezone);
+        try {
+            ZoneId.of(timezone);
+        } catch (DateTimeException e) {
+            throw new InvalidEventException("timezone", timezone, "is not an IANA time zone such as Europe/Berlin");
+        }
+        requireText("locale", locale);
+        requireText("object_uri", objectUri);
+        return timestamp.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null) {
+            throw new InvalidEventException(field, null, "is missing");
+        }
+        if (value.isBlank()) {
+            throw new InvalidEventException(field, value, "is blank");
+        }
+    }
+}

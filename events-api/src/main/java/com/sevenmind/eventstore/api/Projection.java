@@ -1,0 +1,31 @@
+package com.sevenmind.eventstore.api;
+
+/**
+ * A view computed from one user's stream, as a streaming fold: {@link #initialState()}, then
+ * {@link #apply(Object, RecordedEvent)} for each event in stream order (by timestamp, then unique_id), then
+ * {@link #view(Object)}. The store feeds every requested projection in one pass, so a projection never sees the
+ * whole stream at once and must keep its state small.
+ *
+ * <p>To add one: implement this interface in a public class with a public no-argument constructor, annotate it with
+ * {@code @AutoService(Projection.class)} (or list it in {@code META-INF/services/com.sevenmind.eventstore.api.Projection}),
+ * and put its jar on the application's classpath. Depend on {@code events-api} only.
+ *
+ * <p>A projection is pure: no I/O, no static state. {@code apply} may return a new state or the given one changed;
+ * {@code initialState} must return a fresh state on every call.
+ *
+ * @param <S> the state carried from one event to the next
+ */
+public interface Projection<S> {
+
+    /** The stable name used on the command line and as the key in JSON output, e.g. {@code stats}. */
+    String name();
+
+    /** The state before the first event. */
+    S initialState();
+
+    /** Folds one event into the state. */
+    S apply(S state, RecordedEvent event);
+
+    /** The result, serializable to JSON with the project's mapper (records, maps, lists, strings, numbers). */
+    Object view(S state);
+}
