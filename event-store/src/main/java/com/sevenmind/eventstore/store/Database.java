@@ -1,0 +1,101 @@
+package com.sevenmind.eventstore.store;
+
+import com.sevenmind.eventstore.api.EventCodec;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A connection pool on a migrated PostgreSQL database, and the embedded server behind it when there is one.
+ * Opening it brings the schema up to date; closing it closes the pool and stops the embedded server.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final EmbeddedServer server;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource, EmbeddedServer server) {
+        this.dataSource = dataSource;
+        this.server = server;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
+    public static Database connect(String url, String user, String password) {
+        return open(url, user, password, null);
+    }
+
+    /** Starts (or creates) the embedded server on {@code dataDirectory} and uses it. */
+    public static Database embedded(Path dataDirectory) {
+        EmbeddedServer server = EmbeddedServer.start(dataDirectory);
+        try {
+            return open(server.jdbcUrl(), null, null, server);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public EventStore eventStore(EventCodec codec) {
+        return new EventStore(jdbi, codec);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** The JDBC URL, safe to print: without a password. */
+    public String description() {
+        return withoutPassword(dataSource.getJdbcUrl());
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Database open(String url, String user, String password, EmbeddedServer server) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("eventstore");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(8);
+        config.setConnectionTimeout(10_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
+            throw new StoreException("cannot connect to PostgreSQL at " + withoutPassword(url) + ": "
+                    + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(dataSource).load().migrate();
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
+                    + rootMessage(e), e);
+        }
+        return new Database(dataSource, server);
+    }
+
+    static String withoutPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

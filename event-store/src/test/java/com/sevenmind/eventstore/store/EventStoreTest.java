@@ -1,0 +1,153 @@
+package com.sevenmind.eventstore.store;
+
+import static com.sevenmind.eventstore.store.TestEvents.cancelled;
+import static com.sevenmind.eventstore.store.TestEvents.completed;
+import static com.sevenmind.eventstore.store.TestEvents.started;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sevenmind.eventstore.api.ContentPieceCompleted;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.RecordedEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EventStoreTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private final UUID user = UUID.randomUUID();
+    private EventStore store;
+
+    @BeforeEach
+    void setUp() {
+        db.clear();
+        store = db.store();
+    }
+
+    private List<RecordedEvent> read(UUID userId) {
+        List<RecordedEvent> events = new ArrayList<>();
+        store.stream(userId, events::add);
+        return events;
+    }
+
+    @Test
+    void a_stored_event_reads_back_with_every_field_and_its_microseconds() {
+        Event event = new ContentPieceCompleted(user, "2070443601311540", "f3b1c2d4-session", 
+                Instant.parse("2024-03-31T23:59:59.123456Z"), "America/New_York", "en-US",
+                "sevenmind://content/course/ab1c2/item/de3f4/recording/gh5i6");
+        Instant before = Instant.now().minusSeconds(5);
+
+        assertEquals(new AppendResult(1, 0), store.append(event));
+
+        List<RecordedEvent> read = read(user);
+        assertEquals(1, read.size());
+        RecordedEvent recorded = read.get(0);
+        assertEquals(event, recorded.event(), "every field, the timestamp to the microsecond");
+        assertEquals(123456000, recorded.timestamp().getNano());
+        assertEquals("ContentPieceCompleted", recorded.eventType());
+        assertEquals(1, recorded.schemaVersion());
+        assertTrue(recorded.recordedAt().isAfter(before), "recorded_at is when the store received it");
+        assertTrue(recorded.position() > 0);
+    }
+
+    @Test
+    void sub_microsecond_digits_are_cut_before_storing_so_what_is_read_equals_what_was_appended() {
+        Event event = started(user, "u1", Instant.parse("2024-01-01T00:00:00.123456789Z"));
+        assertEquals(Instant.parse("2024-01-01T00:00:00.123456Z"), event.timestamp());
+        store.append(event);
+        assertEquals(event, read(user).get(0).event());
+    }
+
+    @Test
+    void a_user_stream_is_in_event_time_order_with_equal_timestamps_ordered_by_unique_id() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        store.append(List.of(
+                completed(user, "c", t.plusSeconds(60)),
+                started(user, "b", t),
+                cancelled(user, "a", t),
+                started(user, "z", t.minusSeconds(3600)),
+                started(UUID.randomUUID(), "other-user", t)));
+
+        assertEquals(List.of("z", "a", "b", "c"), read(user).stream().map(RecordedEvent::uniqueId).toList());
+    }
+
+    @Test
+    void the_tie_break_on_unique_id_is_byte_order_whatever_the_server_locale() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        store.append(List.of(started(user, "b", t), started(user, "B", t), started(user, "a", t),
+                started(user, "_", t), started(user, "10", t), started(user, "9", t)));
+
+        assertEquals(List.of("10", "9", "B", "_", "a", "b"),
+                read(user).stream().map(RecordedEvent::uniqueId).toList());
+    }
+
+    @Test
+    void a_resent_event_is_counted_as_a_duplicate_and_stored_once() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        assertEquals(new AppendResult(2, 0), store.append(List.of(started(user, "1", t), completed(user, "2", t))));
+
+        assertEquals(new AppendResult(1, 2),
+                store.append(List.of(started(user, "1", t), completed(user, "2", t), started(user, "3", t))));
+        assertEquals(new AppendResult(0, 1), store.append(started(user, "3", t)));
+        assertEquals(3, read(user).size());
+    }
+
+    @Test
+    void repeats_within_one_batch_are_duplicates() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        assertEquals(new AppendResult(1, 2),
+                store.append(List.of(started(user, "1", t), started(user, "1", t), started(user, "1", t))));
+    }
+
+    @Test
+    void the_same_unique_id_for_two_users_is_two_events() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        UUID other = UUID.randomUUID();
+        assertEquals(new AppendResult(2, 0), store.append(List.of(started(user, "1", t), started(other, "1", t))));
+    }
+
+    @Test
+    void a_user_without_events_has_an_empty_stream() {
+        assertEquals(0, store.stream(UUID.randomUUID(), e -> { }));
+    }
+
+    @Test
+    void top_users_lists_the_users_with_most_events_first() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        UUID small = UUID.randomUUID();
+        store.append(List.of(started(user, "1", t), started(user, "2", t), started(small, "3", t)));
+
+        assertEquals(List.of(new UserEventCount(user, 2), new UserEventCount(small, 1)), store.topUsers(10));
+        assertEquals(List.of(new UserEventCount(user, 2)), store.topUsers(1));
+        assertEquals(3, store.count());
+    }
+
+    @Test
+    void a_malformed_stored_payload_fails_the_read_naming_the_event() {
+        db.database().jdbi().useHandle(h -> h.execute("""
+                INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
+                VALUES (?, 'broken-1', 'ContentPieceStarted', 1, now(), '{"session_id": "s"}')""", user));
+
+        StoreException e = assertThrows(StoreException.class, () -> read(user));
+        assertEquals("stored event broken-1 of user " + user + " cannot be read: field timezone is missing",
+                e.getMessage());
+    }
+
+    @Test
+    void connecting_to_a_server_that_is_not_there_names_the_url_without_the_password() {
+        StoreException e = assertThrows(StoreException.class,
+                () -> Database.connect("jdbc:postgresql://localhost:1/nowhere?password=secret", "me", null));
+        assertTrue(e.getMessage().startsWith(
+                "cannot connect to PostgreSQL at jdbc:postgresql://localhost:1/nowhere?password=***: "),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("secret"));
+    }
+}

@@ -1,0 +1,90 @@
+package com.sevenmind.eventstore.store;
+
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Json;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A fresh, migrated database per test class on one real PostgreSQL per test JVM (embedded, started on first use).
+ * In JUnit Jupiter register it as {@code @RegisterExtension static final TestDatabase db = new TestDatabase();};
+ * where extensions do not run (jqwik), call {@link #open(String)} and {@link #close()} yourself.
+ */
+public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private String name;
+    private Database database;
+
+    /** The server shared by every test class of this JVM; zonky stops it in a shutdown hook. */
+    public static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
+            }
+        }
+        return server;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open(context.getRequiredTestClass().getSimpleName());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** Creates and migrates a database named after {@code label}. */
+    public TestDatabase open(String label) {
+        name = "test_" + COUNTER.incrementAndGet() + "_" + label.toLowerCase().replaceAll("[^a-z0-9_]", "_");
+        admin("CREATE DATABASE " + name);
+        database = Database.connect(jdbcUrl(), null, null);
+        return this;
+    }
+
+    /** Closes the pool and drops the database. */
+    public void close() {
+        database.close();
+        admin("DROP DATABASE " + name + " WITH (FORCE)");
+    }
+
+    /** The URL of this class's database, for code under test that connects by itself. */
+    public String jdbcUrl() {
+        return server().getJdbcUrl("postgres", name);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public EventStore store() {
+        return database.eventStore(new EventCodec(Json.newObjectMapper()));
+    }
+
+    /** Empties the events table, for tests that need a clean store per case. */
+    public void clear() {
+        database.jdbi().useHandle(h -> h.execute("TRUNCATE events RESTART IDENTITY"));
+    }
+
+    private static void admin(String sql) {
+        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+}
