@@ -34,14 +34,9 @@ public final class EventCodec {
 
     /** Parses one line of the import format; throws {@link InvalidEventException} naming the field at fault. */
     public Event parseLine(String line) {
-        JsonNode node;
-        try {
-            node = mapper.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("line", null, "is not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        JsonNode node = readTree(line, "not valid JSON");
         if (node == null || !node.isObject()) {
-            throw new InvalidEventException("line", null, "is not a JSON object");
+            throw new InvalidEventException(null, null, "not a JSON object");
         }
         String type = text(node, "event_type");
         UUID userId = uuid(text(node, "user_id"));
@@ -75,12 +70,7 @@ public final class EventCodec {
 
     /** Rebuilds an event from its metadata columns and stored payload. */
     public Event fromStored(String eventType, UUID userId, String uniqueId, Instant timestamp, String payload) {
-        JsonNode node;
-        try {
-            node = mapper.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("payload", null, "is not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        JsonNode node = readTree(payload, "payload is not valid JSON");
         return create(eventType, userId, uniqueId, timestamp, text(node, "session_id"),
                 text(node, "timezone"), text(node, "locale"), text(node, "object_uri"));
     }
@@ -133,6 +123,17 @@ public final class EventCodec {
             // reported below
         }
         throw new InvalidEventException("user_id", value, "is not a UUID");
+    }
+
+    private JsonNode readTree(String json, String problem) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            // Jackson's message carries a source excerpt over several lines; keep its first clause and the column.
+            String reason = e.getOriginalMessage().lines().findFirst().orElse("").split(" \\(start marker")[0];
+            throw new InvalidEventException(null, null,
+                    problem + " at column " + e.getLocation().getColumnNr() + ": " + reason);
+        }
     }
 
     private String write(ObjectNode node) {

@@ -1,0 +1,35 @@
+package com.sevenmind.eventstore.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Json;
+
+/** Binds what the commands share. No I/O here: projections are discovered in {@link Main} and handed in. */
+final class AppModule extends AbstractModule {
+
+    private final ProjectionRegistry projections;
+
+    AppModule(ProjectionRegistry projections) {
+        this.projections = projections;
+    }
+
+    @Override
+    protected void configure() {
+        bind(ProjectionRegistry.class).toInstance(projections);
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper objectMapper() {
+        return Json.newObjectMapper();
+    }
+
+    @Provides
+    @Singleton
+    EventCodec eventCodec(ObjectMapper mapper) {
+        return new EventCodec(mapper);
+    }
+}

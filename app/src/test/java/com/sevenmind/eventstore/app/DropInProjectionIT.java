@@ -1,0 +1,121 @@
+package com.sevenmind.eventstore.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.store.TestDatabase;
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A projection written against events-api alone, compiled and jarred here as a team would in its own repository,
+ * is found and run by the unchanged application jar once it is on the class path.
+ */
+class DropInProjectionIT {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final String SOURCE = """
+            package team.example;
+
+            import com.sevenmind.eventstore.api.Projection;
+            import com.sevenmind.eventstore.api.RecordedEvent;
+            import java.util.Map;
+
+            public final class SessionCountProjection implements Projection<java.util.Set<String>> {
+                public String name() { return "sessions"; }
+                public java.util.Set<String> initialState() { return new java.util.HashSet<>(); }
+                public java.util.Set<String> apply(java.util.Set<String> s, RecordedEvent e) {
+                    s.add(e.event().sessionId());
+                    return s;
+                }
+                public Object view(java.util.Set<String> s) { return Map.of("session_count", s.size()); }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final ObjectMapper mapper = Json.newObjectMapper();
+
+    @Test
+    void a_projection_jar_on_the_class_path_is_listed_and_projected_without_changing_the_app() throws Exception {
+        Path jar = buildProjectionJar();
+        String classpath = JarRunner.JAR + File.pathSeparator + jar;
+
+        Cli.Result listed = JarRunner.run(classpath, "projections", "--format", "json");
+        assertEquals(0, listed.exit(), listed.toString());
+        JsonNode projections = mapper.readTree(listed.out());
+        JsonNode sessions = null;
+        for (JsonNode p : projections) {
+            if (p.get("name").asText().equals("sessions")) {
+                sessions = p;
+            }
+        }
+        assertTrue(sessions != null, listed.out());
+        assertEquals("team.example.SessionCountProjection", sessions.get("class").asText());
+        assertEquals(jar.toString(), sessions.get("jar").asText());
+
+        String user = "33333333-3333-4333-8333-333333333333";
+        Path events = dir.resolve("events.jsonl");
+        Files.write(events, List.of(line(user, "1", "a"), line(user, "2", "a"), line(user, "3", "b")));
+        Cli.Result imported = JarRunner.run(classpath, "--db-url", db.jdbcUrl(), "import", events.toString());
+        assertEquals(0, imported.exit(), imported.toString());
+
+        Cli.Result projected = JarRunner.run(classpath, "--db-url", db.jdbcUrl(), "project", user,
+                "--projection", "sessions", "--projection", "stats", "--format", "json");
+        assertEquals(0, projected.exit(), projected.toString());
+        JsonNode result = mapper.readTree(projected.out());
+        assertEquals(2, result.get("projections").get("sessions").get("session_count").asInt());
+        assertEquals(3, result.get("projections").get("stats").get("total").asInt());
+    }
+
+    private static String line(String user, String uniqueId, String session) {
+        return "{\"event_type\":\"ContentPieceStarted\",\"unique_id\":\"" + uniqueId + "\",\"user_id\":\"" + user
+                + "\",\"session_id\":\"" + session + "\",\"timestamp\":\"2024-05-01T10:00:0" + uniqueId + "Z\","
+                + "\"timezone\":\"Europe/Berlin\",\"locale\":\"de-DE\",\"object_uri\":\"sevenmind://content/x\"}";
+    }
+
+    /** Compiles the projection against events-api only and packs it with its META-INF/services entry. */
+    private Path buildProjectionJar() throws Exception {
+        Path src = dir.resolve("src/team/example/SessionCountProjection.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, SOURCE);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String eventsApi = Path.of(Projection.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
+                "-cp", eventsApi, "-d", classes.toString(), src.toString());
+        assertEquals(0, compiled, "the example projection compiles against events-api alone");
+
+        Path jar = dir.resolve("sessions-projection.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            put(out, "team/example/SessionCountProjection.class",
+                    Files.readAllBytes(classes.resolve("team/example/SessionCountProjection.class")));
+            put(out, "META-INF/services/" + Projection.class.getName(),
+                    "team.example.SessionCountProjection\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return jar;
+    }
+
+    private static void put(JarOutputStream jar, String name, byte[] bytes) throws Exception {
+        jar.putNextEntry(new JarEntry(name));
+        ((OutputStream) jar).write(bytes);
+        jar.closeEntry();
+    }
+}

@@ -1,0 +1,101 @@
+package com.sevenmind.eventstore.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.store.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImportCommandTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final UUID USER = UUID.fromString("6f1c4c2e-8d0b-4a59-9d3c-0f6e2b7a9c11");
+    private final ObjectMapper mapper = Json.newObjectMapper();
+    private Cli cli;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() {
+        db.clear();
+        cli = new Cli(db.jdbcUrl());
+    }
+
+    private static String line(String type, String uniqueId, String timestamp) {
+        return "{\"event_type\":\"" + type + "\",\"unique_id\":\"" + uniqueId + "\",\"user_id\":\"" + USER
+                + "\",\"session_id\":\"s-" + uniqueId + "\",\"timestamp\":\"" + timestamp
+                + "\",\"timezone\":\"Europe/Berlin\",\"locale\":\"de-DE\","
+                + "\"object_uri\":\"sevenmind://content/single/abc12/recording/xyz34\"}";
+    }
+
+    @Test
+    void stores_exactly_the_valid_distinct_events_and_reports_each_bad_line_by_number() throws IOException {
+        Path file = dir.resolve("events.jsonl");
+        Files.write(file, List.of(
+                line("ContentPieceCompleted", "3", "2024-05-01T10:20:00.000001Z"),      // 1: late end first
+                line("ContentPieceStarted", "1", "2024-05-01T12:00:00+02:00"),           // 2: offset, = 10:00Z
+                "{\"event_type\":\"ContentPieceStarted\",\"unique_id\":",                 // 3: truncated JSON
+                line("ContentPieceStarted", "1", "2024-05-01T12:00:00+02:00"),           // 4: re-sent
+                line("ContentPieceStopped", "4", "2024-05-01T10:00:00Z"),                // 5: unknown type
+                "",                                                                      // 6: blank, skipped
+                line("ContentPieceCancelled", "5", "2024-05-01 10:00"),                  // 7: bad timestamp
+                line("ContentPieceStarted", "6", "2024-05-01T10:00:00Z").replace(USER.toString(), "not-a-uuid"),
+                line("ContentPieceCancelled", "2", "2024-05-01T10:05:00Z")));            // 9
+
+        Cli.Result result = cli.run("import", file.toString());
+
+        assertEquals(3, result.exit(), result.toString());
+        assertEquals("read 8, stored 3, duplicates 1, rejected 4\n", result.out());
+        assertEquals(List.of(
+                "line 3: not valid JSON at column 49: Unexpected end-of-input within/between Object entries",
+                "line 5: field event_type: 'ContentPieceStopped' is not one of "
+                        + "[ContentPieceStarted, ContentPieceCompleted, ContentPieceCancelled]",
+                "line 7: field timestamp: '2024-05-01 10:00' is not an ISO-8601 date-time with Z or an offset, "
+                        + "e.g. 2024-03-01T07:15:00.123456Z",
+                "line 8: field user_id: 'not-a-uuid' is not a UUID"), result.err().lines().toList());
+
+        List<RecordedEvent> stream = new ArrayList<>();
+        db.store().stream(USER, stream::add);
+        assertEquals(List.of("1", "2", "3"), stream.stream().map(RecordedEvent::uniqueId).toList());
+    }
+
+    @Test
+    void importing_the_same_file_twice_stores_nothing_new_and_says_so_in_json() throws IOException {
+        Path file = dir.resolve("events.jsonl");
+        Files.write(file, List.of(line("ContentPieceStarted", "1", "2024-05-01T10:00:00Z"),
+                line("ContentPieceCompleted", "2", "2024-05-01T10:10:00Z")));
+        assertEquals(0, cli.run("import", file.toString()).exit());
+
+        Cli.Result again = cli.run("import", "--format", "json", file.toString());
+
+        assertEquals(0, again.exit(), again.toString());
+        JsonNode summary = mapper.readTree(again.out());
+        assertEquals(2, summary.get("read").asInt());
+        assertEquals(0, summary.get("stored").asInt());
+        assertEquals(2, summary.get("duplicates").asInt());
+        assertEquals(0, summary.get("rejected").asInt());
+    }
+
+    @Test
+    void a_missing_file_is_one_line_and_exit_code_1() {
+        Cli.Result result = cli.run("import", dir.resolve("nope.jsonl").toString());
+
+        assertEquals(1, result.exit());
+        assertEquals("eventstore: cannot read " + dir.resolve("nope.jsonl") + ": no such file\n", result.err());
+    }
+}
