@@ -1,9 +1,12 @@
 package com.sevenmind.eventstore.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.TextView;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** Printing results: one JSON document per line for programs, indented key/value text for people. */
@@ -12,18 +15,30 @@ final class Output {
     private Output() {
     }
 
+    /** Writes {@code value} as one line of JSON, streaming: a huge view is never held as one string. */
     static void json(PrintWriter out, ObjectMapper mapper, Object value) {
         try {
-            out.println(mapper.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON: "
-                    + e.getOriginalMessage(), e);
+            mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + value.getClass().getName() + " as JSON: "
+                    + e.getMessage(), e);
         }
+        out.println();
     }
 
-    /** Any JSON-serializable value as indented text: objects as "key  value" lines, arrays as "- " items. */
-    static void text(PrintWriter out, ObjectMapper mapper, Map<String, ?> values, String indent) {
-        render(out, mapper.valueToTree(values), indent);
+    /**
+     * Projection views by name for people: a {@link TextView} prints itself; any other view as indented text of its
+     * JSON structure, objects as "key  value" lines, arrays as "- " items.
+     */
+    static void text(PrintWriter out, ObjectMapper mapper, Map<String, ?> views, String indent) {
+        views.forEach((name, view) -> {
+            out.println(indent + name);
+            if (view instanceof TextView textView) {
+                textView.printText(out, indent + "  ");
+            } else {
+                render(out, mapper.valueToTree(view), indent + "  ");
+            }
+        });
     }
 
     private static void render(PrintWriter out, JsonNode node, String indent) {

@@ -33,8 +33,8 @@ class CommandLineTest {
     @BeforeAll
     static void store() {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
-        db.store().append(List.of(started(ALICE, "1", t), completed(ALICE, "2", t.plusSeconds(600)),
-                started(ALICE, "3", t.plusSeconds(900)), cancelled(ALICE, "4", t.plusSeconds(960)),
+        db.store().append(List.of(started(ALICE, "1", "s1", t), completed(ALICE, "2", "s1", t.plusSeconds(600)),
+                started(ALICE, "3", "s2", t.plusSeconds(900)), cancelled(ALICE, "4", "s2", t.plusSeconds(960)),
                 started(BOB, "5", t)));
     }
 
@@ -110,14 +110,31 @@ class CommandLineTest {
     }
 
     @Test
-    void projections_lists_what_service_loader_found() throws Exception {
+    void projections_lists_exactly_the_projections_service_loader_found() throws Exception {
         Cli.Result result = cli.run("projections", "--format", "json");
 
         assertEquals(0, result.exit(), result.toString());
         JsonNode list = mapper.readTree(result.out());
-        assertEquals("stats", list.get(0).get("name").asText());
-        assertEquals("com.sevenmind.eventstore.stats.StatsProjection", list.get(0).get("class").asText());
-        assertTrue(list.get(0).get("jar").asText().contains("projections-stats"), list.toString());
+        assertEquals(2, list.size(), list.toString());
+        assertEquals("history", list.get(0).get("name").asText());
+        assertEquals("com.sevenmind.eventstore.history.HistoryProjection", list.get(0).get("class").asText());
+        assertTrue(list.get(0).get("jar").asText().contains("projections-history"), list.toString());
+        assertEquals("stats", list.get(1).get("name").asText());
+        assertEquals("com.sevenmind.eventstore.stats.StatsProjection", list.get(1).get("class").asText());
+        assertTrue(list.get(1).get("jar").asText().contains("projections-stats"), list.toString());
+    }
+
+    @Test
+    void project_history_prints_sessions_and_content() throws Exception {
+        Cli.Result result = cli.run("project", ALICE.toString(), "--projection", "history", "--format", "json");
+
+        assertEquals(0, result.exit(), result.toString());
+        JsonNode history = mapper.readTree(result.out()).get("projections").get("history");
+        assertEquals(2, history.get("sessions").size());
+        assertEquals("completed", history.get("sessions").get(0).get("outcome").asText());
+        assertEquals(600.0, history.get("sessions").get(0).get("duration_seconds").asDouble());
+        assertEquals("cancelled", history.get("sessions").get(1).get("outcome").asText());
+        assertEquals(2, history.get("content").get(0).get("sessions").asInt());
     }
 
     @ParameterizedTest

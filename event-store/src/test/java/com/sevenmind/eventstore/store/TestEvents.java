@@ -10,21 +10,35 @@ import java.util.UUID;
 /** Events for tests, with plausible values for the fields a test does not care about. */
 public final class TestEvents {
 
+    private static final String URI = "sevenmind://content/single/abc12/recording/xyz34";
+
     private TestEvents() {
     }
 
+    /** A Started event in a session of its own. */
     public static Event started(UUID user, String uniqueId, Instant at) {
-        return new ContentPieceStarted(user, uniqueId, "session-" + uniqueId, at, "Europe/Berlin", "de-DE",
-                "sevenmind://content/single/abc12/recording/xyz34");
+        return started(user, uniqueId, "session-" + uniqueId, at);
     }
 
+    /** A Completed event in a session of its own. */
     public static Event completed(UUID user, String uniqueId, Instant at) {
-        return new ContentPieceCompleted(user, uniqueId, "session-" + uniqueId, at, "Europe/Berlin", "de-DE",
-                "sevenmind://content/single/abc12/recording/xyz34");
+        return completed(user, uniqueId, "session-" + uniqueId, at);
     }
 
+    /** A Cancelled event in a session of its own. */
     public static Event cancelled(UUID user, String uniqueId, Instant at) {
-        return new ContentPieceCancelled(user, uniqueId, "session-" + uniqueId, at, "Europe/Berlin", "de-DE",
-                "sevenmind://content/single/abc12/recording/xyz34");
+        return cancelled(user, uniqueId, "session-" + uniqueId, at);
+    }
+
+    public static Event started(UUID user, String uniqueId, String session, Instant at) {
+        return new ContentPieceStarted(user, uniqueId, session, at, "Europe/Berlin", "de-DE", URI);
+    }
+
+    public static Event completed(UUID user, String uniqueId, String session, Instant at) {
+        return new ContentPieceCompleted(user, uniqueId, session, at, "Europe/Berlin", "de-DE", URI);
+    }
+
+    public static Event cancelled(UUID user, String uniqueId, String session, Instant at) {
+        return new ContentPieceCancelled(user, uniqueId, session, at, "Europe/Berlin", "de-DE", URI);
     }
 }

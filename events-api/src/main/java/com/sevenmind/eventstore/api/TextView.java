@@ -1,0 +1,13 @@
+package com.sevenmind.eventstore.api;
+
+import java.io.PrintWriter;
+
+/**
+ * Optional for a projection's view: how to show it to people in {@code --format text}. Views that do not implement
+ * it are printed as their JSON structure, indented.
+ */
+public interface TextView {
+
+    /** Prints the view; every line starts with {@code indent}. */
+    void printText(PrintWriter out, String indent);
+}

@@ -1,0 +1,50 @@
+package com.sevenmind.eventstore.history;
+
+import com.google.auto.service.AutoService;
+import com.sevenmind.eventstore.api.ContentPieceCancelled;
+import com.sevenmind.eventstore.api.ContentPieceCompleted;
+import com.sevenmind.eventstore.api.ContentPieceStarted;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.api.RecordedEvent;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * A user's listening sessions (every event with the same session_id), their outcome, duration and anomalies, and a
+ * row per content piece. The rules only depend on the (timestamp, unique_id) order, so any arrival order gives the
+ * same answer; see {@link History}.
+ */
+@AutoService(Projection.class)
+public final class HistoryProjection implements Projection<HistoryState> {
+
+    @Override
+    public String name() {
+        return "history";
+    }
+
+    @Override
+    public HistoryState initialState() {
+        return new HistoryState();
+    }
+
+    @Override
+    public HistoryState apply(HistoryState state, RecordedEvent recorded) {
+        Event event = recorded.event();
+        SessionState session = state.session(event.sessionId(), event.objectUri());
+        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, event.timestamp());
+        if (event instanceof ContentPieceStarted) {
+            session.start(micros, state.zone(event.timezone()));
+        } else if (event instanceof ContentPieceCompleted) {
+            session.end(micros, state.zone(event.timezone()), SessionState.COMPLETED);
+        } else if (event instanceof ContentPieceCancelled) {
+            session.end(micros, state.zone(event.timezone()), SessionState.CANCELLED);
+        }
+        return state;
+    }
+
+    @Override
+    public History view(HistoryState state) {
+        return History.of(state);
+    }
+}

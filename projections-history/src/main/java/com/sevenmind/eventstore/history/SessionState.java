@@ -1,0 +1,58 @@
+package com.sevenmind.eventstore.history;
+
+import java.time.ZoneId;
+
+/**
+ * What History keeps of one session while the stream goes by: a few numbers and shared references, never the
+ * events. The stream comes in (timestamp, unique_id) order, so the first Started seen is the earliest and the last
+ * terminal event seen is the greatest: no unique_id needs keeping for the tie-break.
+ */
+final class SessionState {
+
+    static final byte IN_PROGRESS = 0;
+    static final byte COMPLETED = 1;
+    static final byte CANCELLED = 2;
+
+    final String sessionId;
+    final String objectUri;
+    int starts;
+    long startMicros;
+    ZoneId startZone;
+    int ends;
+    long endMicros;
+    ZoneId endZone;
+    byte outcome = IN_PROGRESS;
+
+    SessionState(String sessionId, String objectUri) {
+        this.sessionId = sessionId;
+        this.objectUri = objectUri;
+    }
+
+    void start(long micros, ZoneId zone) {
+        if (starts++ == 0) {
+            startMicros = micros;
+            startZone = zone;
+        }
+    }
+
+    void end(long micros, ZoneId zone, byte how) {
+        ends++;
+        endMicros = micros;
+        endZone = zone;
+        outcome = how;
+    }
+
+    /** The session's place in the output: started_at, else ended_at. */
+    long sortMicros() {
+        return starts > 0 ? startMicros : endMicros;
+    }
+
+    /** last_played_at: ended_at, else started_at. */
+    long lastPlayedMicros() {
+        return ends > 0 ? endMicros : startMicros;
+    }
+
+    boolean endedBeforeStart() {
+        return starts > 0 && ends > 0 && endMicros < startMicros;
+    }
+}
