@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.ProjectionPass;
+import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.GeneratorSettings;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     private static final GeneratorSettings REFERENCE = new GeneratorSettings(100, 1, 199_000, 42,
-            GeneratorSettings.defaults().periodStart(), GeneratorSettings.defaults().period());
+            GeneratorSettings.defaults().periodStart(), GeneratorSettings.defaults().period(), Chaos.NONE);
 
     @ParentCommand
     EventStoreCommand root;

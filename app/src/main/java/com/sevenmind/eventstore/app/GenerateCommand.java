@@ -1,17 +1,27 @@
 package com.sevenmind.eventstore.app;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.generator.GeneratorSettings;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import jakarta.inject.Inject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +34,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Appends plausible generated events: a few main characters with huge streams among many "
                 + "background characters, interleaved, in an arrival order that is not time order.",
-                "Each main character gets 100 times the events of a background character."})
+                "Each main character gets 100 times the events of a background character.",
+                "--chaos scrambles like real pipelines (late arrivals, re-deliveries, second ends, clock skew, "
+                        + "events on one microsecond, offsets instead of Z); each knob sets one probability.",
+                "--out FILE writes JSON Lines for import instead of appending."})
 final class GenerateCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -42,12 +55,40 @@ final class GenerateCommand implements Callable<Integer> {
     int mainCharacters;
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "12000",
-            description = "Events in all (default: ${DEFAULT-VALUE}).")
+            description = "Distinct events in all (default: ${DEFAULT-VALUE}); re-deliveries come on top.")
     long events;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
             description = "Random seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--chaos", description = "Scramble with the default knobs: --late 0.05 --redeliver 0.03 "
+            + "--extra-end 0.02 --skew 0.01 --same-micro 0.02 --offsets 0.3; a knob given overrides its default.")
+    boolean chaos;
+
+    @Option(names = "--late", paramLabel = "P", description = "Share of events held back 1 to 20,000 events.")
+    Double late;
+
+    @Option(names = "--redeliver", paramLabel = "P", description = "Share of events delivered again, exactly.")
+    Double redeliver;
+
+    @Option(names = "--extra-end", paramLabel = "P", description = "Share of sessions with a second end.")
+    Double extraEnd;
+
+    @Option(names = "--skew", paramLabel = "P", description = "Share of sessions whose end is before their start.")
+    Double skew;
+
+    @Option(names = "--same-micro", paramLabel = "P",
+            description = "Share of sessions whose events share one microsecond.")
+    Double sameMicro;
+
+    @Option(names = "--offsets", paramLabel = "P",
+            description = "Share of timestamps written with the user's UTC offset instead of Z (with --out).")
+    Double offsets;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write JSON Lines to FILE (- for stdout) instead of "
+            + "appending to the store.")
+    String out;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
             description = "Events per append (default: ${DEFAULT-VALUE}).")
@@ -66,11 +107,17 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         GeneratorSettings settings;
+        double offsetShare = knob(offsets, 0.3);
         try {
+            Chaos knobs = new Chaos(knob(late, 0.05), knob(redeliver, 0.03), knob(extraEnd, 0.02), knob(skew, 0.01),
+                    knob(sameMicro, 0.02));
             settings = new GeneratorSettings(users, mainCharacters, events, seed,
-                    GeneratorSettings.defaults().periodStart(), GeneratorSettings.defaults().period());
+                    GeneratorSettings.defaults().periodStart(), GeneratorSettings.defaults().period(), knobs);
+            if (!(offsetShare >= 0 && offsetShare <= 1)) {
+                throw new IllegalArgumentException("offsets must be between 0 and 1, was " + offsetShare);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -78,18 +125,28 @@ final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, was " + batchSize);
         }
         Generated generated;
-        try (Database db = root.openDatabase()) {
-            generated = generate(db.eventStore(codec), settings, batchSize, spec.commandLine().getErr());
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.json) {
-            Output.json(out, mapper, generated);
+        if (out != null) {
+            generated = write(settings, offsetShare);
         } else {
-            out.println(generated.summary());
-            out.println("main characters:");
-            generated.mainCharacters().forEach(id -> out.println("  " + id));
+            try (Database db = root.openDatabase()) {
+                generated = generate(db.eventStore(codec), settings, batchSize, spec.commandLine().getErr());
+            }
+        }
+        // With --out -, the events own stdout; the summary goes to stderr.
+        PrintWriter stdout = "-".equals(out) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        if (format == Format.json) {
+            Output.json(stdout, mapper, generated);
+        } else {
+            stdout.println(generated.summary());
+            stdout.println("main characters:");
+            generated.mainCharacters().forEach(id -> stdout.println("  " + id));
         }
         return 0;
+    }
+
+    /** A knob's value: as given, else its --chaos default, else 0. */
+    private double knob(Double given, double chaosDefault) {
+        return given != null ? given : chaos ? chaosDefault : 0;
     }
 
     /** Generates the events of {@code settings} and appends them in batches, with progress on {@code err}. */
@@ -97,22 +154,52 @@ final class GenerateCommand implements Callable<Integer> {
         Generator generator = new Generator(settings);
         Progress progress = new Progress(err, "generate", settings.events());
         BatchAppender appender = new BatchAppender(store, batchSize, progress);
-        for (Iterator<Event> it = generator.events(); it.hasNext(); ) {
+        long generated = 0;
+        for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
             appender.add(it.next());
         }
         AppendResult result = appender.finish();
-        return new Generated(settings.events(), result.stored(), result.duplicates(), settings.users(),
+        return new Generated(generated, result.stored(), result.duplicates(), null, settings.users(),
                 generator.mainCharacters(), progress.elapsedSeconds());
     }
 
-    /** What generate did; also its JSON shape. */
-    record Generated(long generated, long stored, long duplicates, int users, List<UUID> mainCharacters,
-                     double seconds) {
+    private Generated write(GeneratorSettings settings, double offsetShare) throws IOException {
+        Generator generator = new Generator(settings);
+        Progress progress = new Progress(spec.commandLine().getErr(), "generate", settings.events());
+        // Its own random source: which lines carry offsets must not change the events themselves.
+        SplittableRandom random = new SplittableRandom(settings.seed() ^ 0x6f6666736574L);
+        long generated = 0;
+        boolean toStdout = out.equals("-");
+        Writer writer = new BufferedWriter(new OutputStreamWriter(
+                toStdout ? System.out : Files.newOutputStream(Path.of(out)), StandardCharsets.UTF_8), 1 << 16);
+        try {
+            for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
+                writer.write(codec.toLine(it.next(), offsetShare > 0 && random.nextDouble() < offsetShare));
+                writer.write('\n');
+                progress.advance(1);
+            }
+        } finally {
+            if (toStdout) {
+                writer.flush();
+            } else {
+                writer.close();
+            }
+        }
+        progress.finish();
+        return new Generated(generated, null, null, out, settings.users(), generator.mainCharacters(),
+                progress.elapsedSeconds());
+    }
+
+    /** What generate did; also its JSON shape (stored and duplicates when appended, file when written). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Generated(long generated, Long stored, Long duplicates, String file, int users,
+                     List<UUID> mainCharacters, double seconds) {
 
         String summary() {
-            return String.format("generated %,d events for %,d users in %.1f s (%,.0f events/s): "
-                            + "%,d stored, %,d duplicates",
-                    generated, users, seconds, generated / Math.max(seconds, 1e-9), stored, duplicates);
+            String what = file != null ? "written to " + file
+                    : String.format("%,d stored, %,d duplicates", stored, duplicates);
+            return String.format("generated %,d events for %,d users in %.1f s (%,.0f events/s): %s",
+                    generated, users, seconds, generated / Math.max(seconds, 1e-9), what);
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -45,14 +46,20 @@ public final class EventCodec {
                 text(node, "timezone"), text(node, "locale"), text(node, "object_uri"));
     }
 
-    /** The event as one line of the import format. */
-    public String toLine(Event event) {
+    /**
+     * The event as one line of the import format, its timestamp in UTC ({@code …Z}) or, with {@code localOffset},
+     * with the offset of the event's own time zone ({@code …+02:00}), as some senders write it.
+     */
+    public String toLine(Event event, boolean localOffset) {
+        String timestamp = localOffset
+                ? DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.timestamp().atZone(ZoneId.of(event.timezone())))
+                : DateTimeFormatter.ISO_INSTANT.format(event.timestamp());
         ObjectNode node = mapper.createObjectNode()
                 .put("event_type", event.eventType())
                 .put("unique_id", event.uniqueId())
                 .put("user_id", event.userId().toString())
                 .put("session_id", event.sessionId())
-                .put("timestamp", DateTimeFormatter.ISO_INSTANT.format(event.timestamp()))
+                .put("timestamp", timestamp)
                 .put("timezone", event.timezone())
                 .put("locale", event.locale())
                 .put("object_uri", event.objectUri());

@@ -8,12 +8,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
-/** One pass of a {@link Generator}: emits a session at a time from users picked by their remaining quota. */
+/**
+ * One pass of a {@link Generator}: makes a session at a time from users picked by their remaining quota, then lets
+ * {@link Chaos} hold some events back and deliver some twice.
+ *
+ * <p>Chaos draws only from its own random generator, and only for knobs above 0, so with {@link Chaos#NONE} the
+ * sessions, and the order they arrive in, are exactly those of the plain generator.
+ */
 final class EventIterator implements Iterator<Event> {
 
     // The seed prototype's session shape; the end is missing in the remaining 5%.
@@ -23,8 +31,22 @@ final class EventIterator implements Iterator<Event> {
     // How much of a piece a cancelled session plays.
     private static final double LEAST_PLAYED = 0.05;
     private static final double MOST_PLAYED = 0.95;
+    // Chaos: how far a late event or a redelivered copy falls behind, in further events.
+    private static final long MOST_LATE = 20_000;
+    private static final long MOST_REDELIVERY_DELAY = 2_000;
+    // Chaos: clock skew puts an end this far before its start; a second end comes this long after the first.
+    private static final long LEAST_SKEW_MICROS = 1_000_000;
+    private static final long MOST_SKEW_MICROS = 120_000_000;
+    private static final long MOST_EXTRA_END_DELAY_MICROS = 600_000_000;
 
     private enum Ending { CANCELLED, COMPLETED, MISSING }
+
+    /**
+     * An event held back until {@code due} events have been made: late, or a {@code copy} to redeliver.
+     * {@code order} breaks ties, so the arrival order is the same on every pass.
+     */
+    private record Pending(long due, long order, Event event, boolean copy) {
+    }
 
     private final List<User> users;
     private final long[] remaining;
@@ -33,11 +55,18 @@ final class EventIterator implements Iterator<Event> {
     private final long periodMicros;
     private final SplittableRandom random;
     private final UniqueIds uniqueIds;
-    private final ArrayDeque<Event> session = new ArrayDeque<>(2);
+    private final Chaos chaos;
+    private final SplittableRandom chaosRandom;
+    private final ArrayDeque<Event> session = new ArrayDeque<>(3);
+    private final PriorityQueue<Pending> pending =
+            new PriorityQueue<>(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::order));
     private long totalRemaining;
+    // Events taken from the sessions so far: the clock that late events and redeliveries wait on.
+    private long made;
+    private long pendingOrder;
 
     EventIterator(List<User> users, long[] quotas, Catalogue catalogue, Instant periodStart, Duration period,
-                  SplittableRandom random, UniqueIds uniqueIds) {
+                  SplittableRandom random, UniqueIds uniqueIds, Chaos chaos, SplittableRandom chaosRandom) {
         this.users = users;
         this.remaining = quotas.clone();
         this.catalogue = catalogue;
@@ -45,6 +74,8 @@ final class EventIterator implements Iterator<Event> {
         this.periodMicros = period.dividedBy(ChronoUnit.MICROS.getDuration());
         this.random = random;
         this.uniqueIds = uniqueIds;
+        this.chaos = chaos;
+        this.chaosRandom = chaosRandom;
         for (long quota : quotas) {
             totalRemaining += quota;
         }
@@ -52,18 +83,58 @@ final class EventIterator implements Iterator<Event> {
 
     @Override
     public boolean hasNext() {
-        return !session.isEmpty() || totalRemaining > 0;
+        return !pending.isEmpty() || moreMade();
     }
 
     @Override
     public Event next() {
-        if (session.isEmpty()) {
-            if (totalRemaining == 0) {
-                throw new NoSuchElementException("all events have been generated");
+        if (!hasNext()) {
+            throw new NoSuchElementException("all events have been generated");
+        }
+        while (true) {
+            // What is due goes first; once the sessions run out, everything still pending arrives in due order.
+            Pending due = pending.peek();
+            if (due != null && (due.due() <= made || !moreMade())) {
+                pending.poll();
+                return due.copy() ? due.event() : emit(due.event());
             }
+            Event event = make();
+            if (happens(chaos.late())) {
+                hold(event, made + chaosRandom.nextLong(1, MOST_LATE + 1), false);
+            } else {
+                return emit(event);
+            }
+        }
+    }
+
+    private boolean moreMade() {
+        return !session.isEmpty() || totalRemaining > 0;
+    }
+
+    /** The next event in the order the sessions make them, before late events and redeliveries. */
+    private Event make() {
+        if (session.isEmpty()) {
             nextSession(pickUser());
         }
+        made++;
         return session.poll();
+    }
+
+    /** An event arriving for the first time, perhaps to be delivered once more later. */
+    private Event emit(Event event) {
+        if (happens(chaos.redeliver())) {
+            hold(event, made + chaosRandom.nextLong(MOST_REDELIVERY_DELAY + 1), true);
+        }
+        return event;
+    }
+
+    private void hold(Event event, long due, boolean copy) {
+        pending.add(new Pending(due, pendingOrder++, event, copy));
+    }
+
+    /** A chaos decision; a knob at 0 draws nothing. */
+    private boolean happens(double probability) {
+        return probability > 0 && chaosRandom.nextDouble() < probability;
     }
 
     /** A linear scan: users are few, and this keeps picks proportional to the quota left. */
@@ -101,6 +172,29 @@ final class EventIterator implements Iterator<Event> {
 
         // Which of the two arrives first is a coin flip: ends may overtake starts on the way to the store.
         boolean endFirst = random.nextBoolean();
+
+        // Chaos comes after every draw of the plain session, from its own random generator.
+        boolean ended = ending != Ending.MISSING;
+        int size = (started ? 1 : 0) + (ended ? 1 : 0);
+        // A second end counts against the quota like any event, so it needs one left over.
+        Ending extraEnding = ended && remaining[userIndex] > size && happens(chaos.extraEnd())
+                ? (chaosRandom.nextBoolean() ? Ending.COMPLETED : Ending.CANCELLED)
+                : Ending.MISSING;
+        if (started && ended && happens(chaos.skew())) {
+            end = start.minus(chaosRandom.nextLong(LEAST_SKEW_MICROS, MOST_SKEW_MICROS + 1), ChronoUnit.MICROS);
+        }
+        Instant extraEnd = null;
+        if (extraEnding != Ending.MISSING) {
+            extraEnd = end.plus(chaosRandom.nextLong(MOST_EXTRA_END_DELAY_MICROS + 1), ChronoUnit.MICROS);
+            size++;
+        }
+        if (size >= 2 && happens(chaos.sameMicro())) {
+            Instant first = started ? start : end;
+            start = first;
+            end = first;
+            extraEnd = extraEnd == null ? null : first;
+        }
+
         if (started && !endFirst) {
             session.add(started(user, sessionId, start, piece));
         }
@@ -109,6 +203,9 @@ final class EventIterator implements Iterator<Event> {
         }
         if (started && endFirst) {
             session.add(started(user, sessionId, start, piece));
+        }
+        if (extraEnding != Ending.MISSING) {
+            session.add(ended(extraEnding, user, sessionId, extraEnd, piece));
         }
         remaining[userIndex] -= session.size();
         totalRemaining -= session.size();

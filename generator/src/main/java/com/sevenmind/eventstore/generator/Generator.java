@@ -18,7 +18,12 @@ import java.util.UUID;
  * to their remaining quota, and the two events of a session may arrive in either order. So arrival order is
  * neither user order nor time order, which is what the store must cope with.
  *
- * <p>{@link #events()} generates lazily: memory grows with the number of users, never with the number of events.
+ * <p>{@link GeneratorSettings#chaos()} adds what real pipelines do on top: late and redelivered events, second
+ * ends, ends before starts and several events on one microsecond. Its decisions come from a random generator of
+ * their own, so with {@link Chaos#NONE} the events are exactly those of the plain generator.
+ *
+ * <p>{@link #events()} generates lazily: memory grows with the number of users and with the late and redelivered
+ * events still pending, never with the number of events.
  */
 public final class Generator {
 
@@ -32,6 +37,7 @@ public final class Generator {
     private final long[] quotas;
     private final long eventSeed;
     private final long uniqueIdBase;
+    private final long chaosSeed;
 
     public Generator(GeneratorSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
@@ -48,6 +54,8 @@ public final class Generator {
         this.catalogue = new Catalogue(random.split());
         this.eventSeed = random.nextLong();
         this.uniqueIdBase = random.nextLong();
+        // Drawn last, so the users, catalogue and events above are the same with or without chaos.
+        this.chaosSeed = random.nextLong();
     }
 
     /** All user ids, main characters first. */
@@ -60,9 +68,13 @@ public final class Generator {
         return userIds.subList(0, settings.mainCharacters());
     }
 
-    /** A fresh pass over exactly {@link GeneratorSettings#events()} events; every call yields the same events. */
+    /**
+     * A fresh pass over exactly {@link GeneratorSettings#events()} distinct events, plus the redelivered copies
+     * {@link Chaos#redeliver()} asks for; every call yields the same events in the same order.
+     */
     public Iterator<Event> events() {
         return new EventIterator(users, quotas, catalogue, settings.periodStart(), settings.period(),
-                new SplittableRandom(eventSeed), new UniqueIds(uniqueIdBase));
+                new SplittableRandom(eventSeed), new UniqueIds(uniqueIdBase), settings.chaos(),
+                new SplittableRandom(chaosSeed));
     }
 }

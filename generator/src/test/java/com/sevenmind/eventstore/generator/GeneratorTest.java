@@ -235,7 +235,7 @@ class GeneratorTest {
     void defaults_are_the_documented_reference_scale() {
         GeneratorSettings defaults = GeneratorSettings.defaults();
         assertEquals(new GeneratorSettings(100, 1, 12_000, 42, Instant.parse("2025-01-01T00:00:00Z"),
-                Duration.ofDays(365)), defaults, "defaults");
+                Duration.ofDays(365), Chaos.NONE), defaults, "defaults");
     }
 
     @Test
@@ -243,17 +243,19 @@ class GeneratorTest {
         Instant start = Instant.parse("2025-01-01T00:00:00Z");
         Duration year = Duration.ofDays(365);
         assertRejected("users must be at least 1, was 0",
-                () -> new GeneratorSettings(0, 0, 10, 1, start, year));
+                () -> new GeneratorSettings(0, 0, 10, 1, start, year, Chaos.NONE));
         assertRejected("main characters must be at least 0, was -1",
-                () -> new GeneratorSettings(3, -1, 10, 1, start, year));
+                () -> new GeneratorSettings(3, -1, 10, 1, start, year, Chaos.NONE));
         assertRejected("main characters (5) cannot exceed users (3)",
-                () -> new GeneratorSettings(3, 5, 10, 1, start, year));
+                () -> new GeneratorSettings(3, 5, 10, 1, start, year, Chaos.NONE));
         assertRejected("events must be at least 0, was -1",
-                () -> new GeneratorSettings(3, 1, -1, 1, start, year));
+                () -> new GeneratorSettings(3, 1, -1, 1, start, year, Chaos.NONE));
         assertRejected("period start must be in whole microseconds, was 2025-01-01T00:00:00.000000001Z",
-                () -> new GeneratorSettings(3, 1, 10, 1, start.plusNanos(1), year));
+                () -> new GeneratorSettings(3, 1, 10, 1, start.plusNanos(1), year, Chaos.NONE));
         assertRejected("period must be longer than the longest content piece (PT30M), was PT30M",
-                () -> new GeneratorSettings(3, 1, 10, 1, start, Duration.ofMinutes(30)));
+                () -> new GeneratorSettings(3, 1, 10, 1, start, Duration.ofMinutes(30), Chaos.NONE));
+        assertEquals("chaos cannot be null", assertThrows(NullPointerException.class,
+                () -> new GeneratorSettings(3, 1, 10, 1, start, year, null)).getMessage());
     }
 
     private static void assertRejected(String message, Executable creation) {
@@ -267,7 +269,8 @@ class GeneratorTest {
 
     private static GeneratorSettings settings(int users, int mainCharacters, long events, long seed) {
         GeneratorSettings defaults = GeneratorSettings.defaults();
-        return new GeneratorSettings(users, mainCharacters, events, seed, defaults.periodStart(), defaults.period());
+        return new GeneratorSettings(users, mainCharacters, events, seed, defaults.periodStart(), defaults.period(),
+                Chaos.NONE);
     }
 
     private static void forEach(Generator generator, Consumer<Event> action) {
