@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Runs projections over each user's stream, in event-time order, in one pass.")
 final class ProjectCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectCommand.class);
 
     @ParentCommand
     EventStoreCommand root;
@@ -65,7 +69,10 @@ final class ProjectCommand implements Callable<Integer> {
             EventStore store = db.eventStore(codec);
             for (UUID user : users) {
                 ProjectionPass pass = new ProjectionPass(projections);
+                long start = System.nanoTime();
                 store.stream(user, pass);
+                LOG.info("projected user {}: {} events in {} ms", user, pass.eventCount(),
+                        (System.nanoTime() - start) / 1_000_000);
                 print(out, user, pass);
             }
         }
