@@ -7,18 +7,18 @@ import com.google.inject.Singleton;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 
-/** Binds what the commands share. No I/O here: projections are discovered in {@link Main} and handed in. */
+/** Binds what the commands share. No I/O here: plugins are discovered in {@link Main} and handed in. */
 final class AppModule extends AbstractModule {
 
-    private final ProjectionRegistry projections;
+    private final Plugins plugins;
 
-    AppModule(ProjectionRegistry projections) {
-        this.projections = projections;
+    AppModule(Plugins plugins) {
+        this.plugins = plugins;
     }
 
     @Override
     protected void configure() {
-        bind(ProjectionRegistry.class).toInstance(projections);
+        bind(ProjectionRegistry.class).toInstance(plugins.projections());
     }
 
     @Provides
@@ -30,6 +30,6 @@ final class AppModule extends AbstractModule {
     @Provides
     @Singleton
     EventCodec eventCodec(ObjectMapper mapper) {
-        return new EventCodec(mapper);
+        return new EventCodec(mapper, plugins.upcasters());
     }
 }

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import java.util.ArrayList;
@@ -12,13 +13,20 @@ final class BatchAppender {
     private final EventStore store;
     private final int batchSize;
     private final Progress progress;
+    private final int schemaVersion;
     private final List<Event> batch;
     private AppendResult result = AppendResult.NONE;
 
     BatchAppender(EventStore store, int batchSize, Progress progress) {
+        this(store, batchSize, progress, EventCodec.CURRENT_SCHEMA_VERSION);
+    }
+
+    /** Writing the payloads in the shape of {@code schemaVersion}. */
+    BatchAppender(EventStore store, int batchSize, Progress progress, int schemaVersion) {
         this.store = store;
         this.batchSize = batchSize;
         this.progress = progress;
+        this.schemaVersion = schemaVersion;
         this.batch = new ArrayList<>(batchSize);
     }
 
@@ -38,7 +46,7 @@ final class BatchAppender {
 
     private void flush() {
         if (!batch.isEmpty()) {
-            result = result.plus(store.append(batch));
+            result = result.plus(store.append(batch, schemaVersion));
             progress.advance(batch.size());
             batch.clear();
         }

@@ -53,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
             EventStore store = db.eventStore(codec);
 
             GenerateCommand.Generated generated =
-                    GenerateCommand.generate(store, REFERENCE, 1_000, spec.commandLine().getErr());
+                    GenerateCommand.generate(store, REFERENCE, 1_000, EventCodec.CURRENT_SCHEMA_VERSION,
+                            spec.commandLine().getErr());
             out.println("generate  " + generated.summary());
 
             UUID main = generated.mainCharacters().get(0);

@@ -90,6 +90,11 @@ final class GenerateCommand implements Callable<Integer> {
             + "appending to the store.")
     String out;
 
+    @Option(names = "--schema-version", paramLabel = "V", defaultValue = "" + EventCodec.CURRENT_SCHEMA_VERSION,
+            description = "Store payloads in the shape of schema version V: 1 as rows written before version 2 "
+                    + "(to try upcasting and migrate-events), or ${DEFAULT-VALUE}, the current one.")
+    int schemaVersion;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
             description = "Events per append (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -124,12 +129,17 @@ final class GenerateCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, was " + batchSize);
         }
+        if (schemaVersion != 1 && schemaVersion != EventCodec.CURRENT_SCHEMA_VERSION) {
+            throw new ParameterException(spec.commandLine(), "--schema-version must be 1 or "
+                    + EventCodec.CURRENT_SCHEMA_VERSION + ", was " + schemaVersion);
+        }
         Generated generated;
         if (out != null) {
             generated = write(settings, offsetShare);
         } else {
             try (Database db = root.openDatabase()) {
-                generated = generate(db.eventStore(codec), settings, batchSize, spec.commandLine().getErr());
+                generated = generate(db.eventStore(codec), settings, batchSize, schemaVersion,
+                        spec.commandLine().getErr());
             }
         }
         // With --out -, the events own stdout; the summary goes to stderr.
@@ -149,11 +159,15 @@ final class GenerateCommand implements Callable<Integer> {
         return given != null ? given : chaos ? chaosDefault : 0;
     }
 
-    /** Generates the events of {@code settings} and appends them in batches, with progress on {@code err}. */
-    static Generated generate(EventStore store, GeneratorSettings settings, int batchSize, PrintWriter err) {
+    /**
+     * Generates the events of {@code settings} and appends them in batches, their payloads in the shape of
+     * {@code schemaVersion}, with progress on {@code err}.
+     */
+    static Generated generate(EventStore store, GeneratorSettings settings, int batchSize, int schemaVersion,
+                              PrintWriter err) {
         Generator generator = new Generator(settings);
         Progress progress = new Progress(err, "generate", settings.events());
-        BatchAppender appender = new BatchAppender(store, batchSize, progress);
+        BatchAppender appender = new BatchAppender(store, batchSize, progress, schemaVersion);
         long generated = 0;
         for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
             appender.add(it.next());

@@ -27,19 +27,14 @@ public final class Main {
             // Must happen before the first logger is created.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
-        ProjectionRegistry projections;
+        Plugins plugins;
         try {
-            projections = ProjectionRegistry.discover(Thread.currentThread().getContextClassLoader());
+            plugins = Plugins.discover(Thread.currentThread().getContextClassLoader());
         } catch (RuntimeException | ServiceConfigurationError e) {
             err.println("eventstore: " + e.getMessage());
             return 1;
         }
-        return execute(args, out, err, projections);
-    }
-
-    /** As {@link #execute(String[], PrintWriter, PrintWriter)}, with the projections given instead of discovered. */
-    public static int execute(String[] args, PrintWriter out, PrintWriter err, ProjectionRegistry projections) {
-        var injector = Guice.createInjector(new AppModule(projections));
+        var injector = Guice.createInjector(new AppModule(plugins));
         EventStoreCommand root = injector.getInstance(EventStoreCommand.class);
         CommandLine commandLine = new CommandLine(root, new GuiceFactory(injector));
         commandLine.setOut(out);

@@ -6,8 +6,11 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.ProjectionPass;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.StreamResult;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +45,19 @@ final class ProjectCommand implements Callable<Integer> {
             description = "A projection to run (repeatable; default: all, see the projections command).")
     List<String> projectionNames = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json (one object per user and line).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (one object per user and line).")
     Format format;
+
+    @Option(names = "--as-of", paramLabel = "T", converter = InstantConverter.class,
+            description = "Only events the store had received at T (ISO-8601 with Z or an offset): what did we know "
+                    + "then? Still in event-time order.")
+    Instant asOf;
+
+    @Option(names = "--late-after", paramLabel = "DURATION", defaultValue = "PT1H",
+            description = "Events recorded more than this after they happened count as late (ISO-8601, "
+                    + "default: ${DEFAULT-VALUE}).")
+    Duration lateAfter;
 
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
@@ -69,27 +83,40 @@ final class ProjectCommand implements Callable<Integer> {
             EventStore store = db.eventStore(codec);
             for (UUID user : users) {
                 ProjectionPass pass = new ProjectionPass(projections);
+                Lateness lateness = new Lateness(lateAfter);
                 long start = System.nanoTime();
-                store.stream(user, pass);
-                LOG.info("projected user {}: {} events in {} ms", user, pass.eventCount(),
+                StreamResult read = store.stream(user, asOf, pass.andThen(lateness));
+                LOG.info("projected user {}: {} events in {} ms", user, read.events(),
                         (System.nanoTime() - start) / 1_000_000);
-                print(out, user, pass);
+                print(out, new Projected(user, asOf, read.events(), lateness.view(), read.unknownTypes(),
+                        pass.views()));
             }
         }
         return 0;
     }
 
-    private void print(PrintWriter out, UUID user, ProjectionPass pass) {
+    private void print(PrintWriter out, Projected projected) {
         if (format == Format.json) {
-            Output.json(out, mapper, new Projected(user, pass.eventCount(), pass.views()));
+            Output.json(out, mapper, projected);
         } else {
-            out.printf("user %s: %,d events%n", user, pass.eventCount());
-            Output.text(out, mapper, pass.views(), "  ");
+            Lateness.View late = projected.lateness();
+            out.printf("user %s: %,d events%s%n", projected.userId(), projected.eventCount(),
+                    asOf == null ? "" : " recorded by " + asOf);
+            out.printf("  lateness: %,d arrived more than %s after they happened%s%n", late.lateEvents(), lateAfter,
+                    late.maxDelaySeconds() == null ? ""
+                            : String.format("; largest delay %,.0f s", late.maxDelaySeconds()));
+            projected.unknownEventTypes().forEach((type, n) ->
+                    out.printf("  passed over %,d events of type %s, unknown to this version%n", n, type));
+            Output.text(out, mapper, projected.projections(), "  ");
         }
         out.flush();
     }
 
-    /** The JSON shape of one user's result: {"user_id","event_count","projections":{name: view}}. */
-    record Projected(UUID userId, long eventCount, Map<String, Object> projections) {
+    /**
+     * The JSON shape of one user's result: {"user_id","as_of","event_count","lateness","unknown_event_types",
+     * "projections":{name: view}}; event_count includes events of unknown types, which no projection sees.
+     */
+    record Projected(UUID userId, Instant asOf, long eventCount, Lateness.View lateness,
+                     Map<String, Long> unknownEventTypes, Map<String, Object> projections) {
     }
 }

@@ -5,18 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The projections the application knows, by name. */
 public final class ProjectionRegistry {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProjectionRegistry.class);
-
     private final Map<String, Projection<?>> byName = new LinkedHashMap<>();
 
-    /** An explicit set of projections (tests, embedding); names must be unique. */
+    /** Names must be unique. */
     public ProjectionRegistry(List<? extends Projection<?>> projections) {
         for (Projection<?> p : projections) {
             Projection<?> clash = byName.putIfAbsent(p.name(), p);
@@ -26,17 +21,6 @@ public final class ProjectionRegistry {
                         + "; remove one of the jars from the classpath");
             }
         }
-    }
-
-    /** The one place {@link ServiceLoader} is asked: every projection on the class path, sorted by name. */
-    public static ProjectionRegistry discover(ClassLoader classLoader) {
-        List<Projection<?>> found = new ArrayList<>();
-        for (Projection<?> p : ServiceLoader.load(Projection.class, classLoader)) {
-            LOG.info("projection '{}' ({}) from {}", p.name(), p.getClass().getName(), source(p));
-            found.add(p);
-        }
-        found.sort((a, b) -> a.name().compareTo(b.name()));
-        return new ProjectionRegistry(found);
     }
 
     public List<Projection<?>> all() {
@@ -60,11 +44,5 @@ public final class ProjectionRegistry {
             }
         }
         return selected;
-    }
-
-    /** Where a projection's class was loaded from: its jar, or a classes directory. */
-    static String source(Projection<?> projection) {
-        var codeSource = projection.getClass().getProtectionDomain().getCodeSource();
-        return codeSource == null || codeSource.getLocation() == null ? "unknown" : codeSource.getLocation().getPath();
     }
 }

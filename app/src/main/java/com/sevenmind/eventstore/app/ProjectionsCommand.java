@@ -49,7 +49,7 @@ final class ProjectionsCommand implements Callable<Integer> {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("name", p.name());
         row.put("class", p.getClass().getName());
-        row.put("jar", ProjectionRegistry.source(p));
+        row.put("jar", Plugins.source(p));
         return row;
     }
 }

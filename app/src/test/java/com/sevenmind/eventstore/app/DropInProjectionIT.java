@@ -9,14 +9,9 @@ import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.File;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +50,7 @@ class DropInProjectionIT {
 
     @Test
     void a_projection_jar_on_the_class_path_is_listed_and_projected_without_changing_the_app() throws Exception {
-        Path jar = buildProjectionJar();
+        Path jar = PluginJar.build(dir, "team.example.SessionCountProjection", SOURCE, Projection.class);
         String classpath = JarRunner.JAR + File.pathSeparator + jar;
 
         Cli.Result listed = JarRunner.run(classpath, "projections", "--format", "json");
@@ -89,33 +84,5 @@ class DropInProjectionIT {
         return "{\"event_type\":\"ContentPieceStarted\",\"unique_id\":\"" + uniqueId + "\",\"user_id\":\"" + user
                 + "\",\"session_id\":\"" + session + "\",\"timestamp\":\"2024-05-01T10:00:0" + uniqueId + "Z\","
                 + "\"timezone\":\"Europe/Berlin\",\"locale\":\"de-DE\",\"object_uri\":\"sevenmind://content/x\"}";
-    }
-
-    /** Compiles the projection against events-api only and packs it with its META-INF/services entry. */
-    private Path buildProjectionJar() throws Exception {
-        Path src = dir.resolve("src/team/example/SessionCountProjection.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, SOURCE);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        String eventsApi = Path.of(Projection.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-                "-cp", eventsApi, "-d", classes.toString(), src.toString());
-        assertEquals(0, compiled, "the example projection compiles against events-api alone");
-
-        Path jar = dir.resolve("sessions-projection.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            put(out, "team/example/SessionCountProjection.class",
-                    Files.readAllBytes(classes.resolve("team/example/SessionCountProjection.class")));
-            put(out, "META-INF/services/" + Projection.class.getName(),
-                    "team.example.SessionCountProjection\n".getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
-    }
-
-    private static void put(JarOutputStream jar, String name, byte[] bytes) throws Exception {
-        jar.putNextEntry(new JarEntry(name));
-        ((OutputStream) jar).write(bytes);
-        jar.closeEntry();
     }
 }

@@ -4,14 +4,19 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /** Appends events to the one {@code events} table and reads user streams back in event-time order. */
@@ -30,7 +35,7 @@ public final class EventStore {
     private static final String STREAM = """
             SELECT id, unique_id, event_type, schema_version, "timestamp", recorded_at, payload::text AS payload
             FROM events
-            WHERE user_uuid = :user
+            WHERE user_uuid = :user %s
             ORDER BY "timestamp", unique_id
             """;
 
@@ -55,6 +60,11 @@ public final class EventStore {
      * processes with overlapping batches.
      */
     public AppendResult append(Collection<? extends Event> events) {
+        return append(events, EventCodec.CURRENT_SCHEMA_VERSION);
+    }
+
+    /** As {@link #append(Collection)}, writing the payloads in the shape of an older schema version. */
+    public AppendResult append(Collection<? extends Event> events, int schemaVersion) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
@@ -69,10 +79,10 @@ public final class EventStore {
             ids.add(e.uniqueId());
             types.add(e.eventType());
             timestamps.add(DateTimeFormatter.ISO_INSTANT.format(e.timestamp()));
-            payloads.add(codec.payload(e));
+            payloads.add(codec.payload(e, schemaVersion));
         }
         int stored = jdbi.withHandle(h -> h.createUpdate(APPEND)
-                .bind("version", (short) EventCodec.CURRENT_SCHEMA_VERSION)
+                .bind("version", (short) schemaVersion)
                 .bindArray("users", String.class, users)
                 .bindArray("ids", String.class, ids)
                 .bindArray("types", String.class, types)
@@ -82,25 +92,42 @@ public final class EventStore {
         return new AppendResult(stored, n - stored);
     }
 
+    /** As {@link #stream(UUID, Instant, Consumer)}, with every event stored so far. */
+    public StreamResult stream(UUID userId, Consumer<RecordedEvent> sink) {
+        return stream(userId, null, sink);
+    }
+
     /**
-     * Feeds the user's events to {@code sink} ordered by (timestamp, unique_id), through a server-side cursor in one
-     * read-only snapshot: constant memory whatever the stream's length.
+     * Feeds the user's events to {@code sink} ordered by (timestamp, unique_id), as current-version events, through
+     * a server-side cursor in one read-only snapshot: constant memory whatever the stream's length. Events of types
+     * this version does not know are passed over and counted.
      *
-     * @return how many events were read
+     * @param asOf null for every event; else only those recorded at or before it ("what did we know then")
      */
-    public long stream(UUID userId, Consumer<RecordedEvent> sink) {
+    public StreamResult stream(UUID userId, Instant asOf, Consumer<RecordedEvent> sink) {
         return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
             long[] count = {0};
-            h.createQuery(STREAM)
-                    .bind("user", userId)
-                    .setFetchSize(FETCH_SIZE)
+            Map<String, Long> unknown = new TreeMap<>();
+            Query query = h.createQuery(STREAM.formatted(asOf == null ? "" : "AND recorded_at <= :asOf"))
+                    .bind("user", userId);
+            if (asOf != null) {
+                query.bind("asOf", OffsetDateTime.ofInstant(asOf, ZoneOffset.UTC));
+            }
+            query.setFetchSize(FETCH_SIZE)
                     .map((rs, ctx) -> {
+                        count[0]++;
+                        String type = rs.getString("event_type");
+                        if (!codec.knows(type)) {
+                            unknown.merge(type, 1L, Long::sum);
+                            return null;
+                        }
                         String uniqueId = rs.getString("unique_id");
+                        int version = rs.getInt("schema_version");
                         try {
-                            Event event = codec.fromStored(rs.getString("event_type"), userId, uniqueId,
+                            Event event = codec.fromStored(type, version, userId, uniqueId,
                                     rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
                                     rs.getString("payload"));
-                            return new RecordedEvent(rs.getLong("id"), rs.getInt("schema_version"),
+                            return new RecordedEvent(rs.getLong("id"), version,
                                     rs.getObject("recorded_at", OffsetDateTime.class).toInstant(), event);
                         } catch (InvalidEventException e) {
                             throw new StoreException("stored event " + uniqueId + " of user " + userId
@@ -108,10 +135,11 @@ public final class EventStore {
                         }
                     })
                     .forEach(event -> {
-                        count[0]++;
-                        sink.accept(event);
+                        if (event != null) {
+                            sink.accept(event);
+                        }
                     });
-            return count[0];
+            return new StreamResult(count[0], unknown);
         });
     }
 

@@ -22,7 +22,7 @@ class EmbeddedServerTest {
             first.eventStore(codec).append(TestEvents.started(user, "1", Instant.parse("2024-01-01T00:00:00Z")));
         }
         try (Database second = Database.embedded(dir)) {
-            assertEquals(1, second.eventStore(codec).stream(user, e -> { }));
+            assertEquals(1, second.eventStore(codec).stream(user, e -> { }).events());
         }
     }
 

@@ -4,6 +4,7 @@ import static com.sevenmind.eventstore.store.TestEvents.cancelled;
 import static com.sevenmind.eventstore.store.TestEvents.completed;
 import static com.sevenmind.eventstore.store.TestEvents.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,10 @@ import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +56,7 @@ class EventStoreTest {
         assertEquals(event, recorded.event(), "every field, the timestamp to the microsecond");
         assertEquals(123456000, recorded.timestamp().getNano());
         assertEquals("ContentPieceCompleted", recorded.eventType());
-        assertEquals(1, recorded.schemaVersion());
+        assertEquals(2, recorded.schemaVersion(), "written as the current version");
         assertTrue(recorded.recordedAt().isAfter(before), "recorded_at is when the store received it");
         assertTrue(recorded.position() > 0);
     }
@@ -116,7 +119,7 @@ class EventStoreTest {
 
     @Test
     void a_user_without_events_has_an_empty_stream() {
-        assertEquals(0, store.stream(UUID.randomUUID(), e -> { }));
+        assertEquals(new StreamResult(0, Map.of()), store.stream(UUID.randomUUID(), e -> { }));
     }
 
     @Test
@@ -132,13 +135,81 @@ class EventStoreTest {
 
     @Test
     void a_malformed_stored_payload_fails_the_read_naming_the_event() {
-        db.database().jdbi().useHandle(h -> h.execute("""
-                INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
-                VALUES (?, 'broken-1', 'ContentPieceStarted', 1, now(), '{"session_id": "s"}')""", user));
+        insertRaw("broken-1", "ContentPieceStarted", 2, "{\"session_id\": \"s\", \"content\": {\"kind\": \"single\", "
+                + "\"object_uri\": \"sevenmind://x\"}, \"locale\": \"de\"}");
 
         StoreException e = assertThrows(StoreException.class, () -> read(user));
         assertEquals("stored event broken-1 of user " + user + " cannot be read: field timezone is missing",
                 e.getMessage());
+    }
+
+    @Test
+    void a_version_1_payload_that_cannot_be_upcast_fails_the_read_naming_the_event() {
+        insertRaw("broken-2", "ContentPieceStarted", 1, "{\"session_id\": \"s\"}");
+
+        StoreException e = assertThrows(StoreException.class, () -> read(user));
+        assertEquals("stored event broken-2 of user " + user + " cannot be read: field object_uri is missing",
+                e.getMessage());
+    }
+
+    @Test
+    void a_payload_of_a_newer_version_than_this_application_knows_is_refused_with_what_to_do() {
+        insertRaw("future-1", "ContentPieceStarted", 3, "{}");
+
+        StoreException e = assertThrows(StoreException.class, () -> read(user));
+        assertEquals("stored event future-1 of user " + user + " cannot be read: schema version 3 is newer than "
+                + "this application knows (2); upgrade the application", e.getMessage());
+    }
+
+    @Test
+    void events_of_unknown_types_are_passed_over_and_counted() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        store.append(started(user, "1", t));
+        insertRaw("r1", "ContentPieceRated", 1, "{\"stars\": 5}");
+        insertRaw("r2", "ContentPieceRated", 1, "{\"stars\": 4}");
+
+        List<RecordedEvent> seen = new ArrayList<>();
+        StreamResult result = store.stream(user, seen::add);
+
+        assertEquals(new StreamResult(3, Map.of("ContentPieceRated", 2L)), result);
+        assertEquals(List.of("1"), seen.stream().map(RecordedEvent::uniqueId).toList());
+    }
+
+    @Test
+    void unknown_payload_fields_are_ignored_and_a_missing_position_is_null() {
+        insertRaw("c1", "ContentPieceCompleted", 2, "{\"session_id\": \"s\", \"timezone\": \"Europe/Berlin\", "
+                + "\"locale\": \"de\", \"content\": {\"kind\": \"single\", \"object_uri\": \"sevenmind://x\", "
+                + "\"colour\": \"blue\"}, \"device\": \"phone\"}");
+
+        ContentPieceCompleted read = (ContentPieceCompleted) read(user).get(0).event();
+        assertNull(read.positionSeconds());
+        assertEquals("sevenmind://x", read.objectUri());
+    }
+
+    @Test
+    void as_of_reads_only_what_had_been_recorded_by_then_still_in_event_time_order() throws Exception {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        store.append(List.of(started(user, "b", t.plusSeconds(60)), completed(user, "c", t.plusSeconds(120))));
+        Instant between = db.database().jdbi().withHandle(h ->
+                h.createQuery("SELECT max(recorded_at) FROM events").mapTo(OffsetDateTime.class).one()).toInstant();
+        Thread.sleep(5);
+        store.append(started(user, "a", t)); // late: happened first, recorded last
+
+        assertEquals(List.of("b", "c"), uniqueIds(store, user, between));
+        assertEquals(List.of("a", "b", "c"), uniqueIds(store, user, Instant.now()));
+        assertEquals(List.of(), uniqueIds(store, user, between.minusMillis(1)));
+    }
+
+    private static List<String> uniqueIds(EventStore store, UUID user, Instant asOf) {
+        List<String> ids = new ArrayList<>();
+        store.stream(user, asOf, e -> ids.add(e.uniqueId()));
+        return ids;
+    }
+
+    private void insertRaw(String uniqueId, String type, int version, String payload) {
+        db.database().jdbi().useHandle(h -> h.execute("""
+                INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
+                VALUES (?, ?, ?, ?, '2024-05-02T00:00:00Z', ?::jsonb)""", user, uniqueId, type, version, payload));
     }
 
     @Test

@@ -6,9 +6,15 @@ import java.util.UUID;
 /** A user started a content piece (a single or a course item recording). */
 public record ContentPieceStarted(
         UUID userId, String uniqueId, String sessionId, Instant timestamp,
-        String timezone, String locale, String objectUri) implements Event {
+        String timezone, String locale, Content content) implements Event {
 
     public ContentPieceStarted {
-        timestamp = EventFields.validate(userId, uniqueId, sessionId, timestamp, timezone, locale, objectUri);
+        timestamp = EventFields.validate(userId, uniqueId, sessionId, timestamp, timezone, locale, content, null);
+    }
+
+    /** With the content parsed from its URI. */
+    public ContentPieceStarted(UUID userId, String uniqueId, String sessionId, Instant timestamp,
+                               String timezone, String locale, String objectUri) {
+        this(userId, uniqueId, sessionId, timestamp, timezone, locale, Content.parse(objectUri));
     }
 }

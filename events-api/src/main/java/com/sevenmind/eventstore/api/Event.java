@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A user activity event as it arrives: the Content Piece events tracked by RudderStack.
+ * A user activity event as it arrives: the Content Piece events tracked by RudderStack, in their current shape
+ * (schema version {@link EventCodec#CURRENT_SCHEMA_VERSION}).
  *
  * <p>The stored type name is the record's simple name ({@code ContentPieceStarted}, …), see {@link #eventType()}.
  */
@@ -26,8 +27,13 @@ public sealed interface Event permits ContentPieceStarted, ContentPieceCompleted
 
     String locale();
 
+    /** The content piece, parsed from its URI. */
+    Content content();
+
     /** e.g. {@code sevenmind://content/single/abc12/recording/xyz34}. */
-    String objectUri();
+    default String objectUri() {
+        return content().objectUri();
+    }
 
     /** The name the event is stored and exchanged under: the record's simple name. */
     default String eventType() {

@@ -13,10 +13,15 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The one place that knows how events look as JSON: the import line format and the stored payload.
+ * The one place that knows how events look as JSON: the import line format and the stored payload, of every
+ * schema version.
  *
- * <p>The line format is {@code {"event_type","unique_id","user_id","session_id","timestamp","timezone","locale",
- * "object_uri"}}. The stored payload holds only what has no column: session_id, timezone, locale, object_uri.
+ * <p>The line format is flat: {@code {"event_type","unique_id","user_id","session_id","timestamp","timezone",
+ * "locale","object_uri"}}, plus an optional {@code "position_seconds"} on Completed and Cancelled. The stored
+ * payload holds only what has no column. Version 2, written today:
+ * {@code {"session_id","timezone","locale","content":{"kind","course_id","item_id","single_id","recording_id",
+ * "object_uri"},"position_seconds"}}; version 1 had {@code "object_uri"} where version 2 has {@code "content"}, and
+ * no position. Older payloads are brought up to date by {@link Upcaster}s while they are read.
  */
 public final class EventCodec {
 
@@ -24,13 +29,26 @@ public final class EventCodec {
     public static final List<String> EVENT_TYPES =
             List.of("ContentPieceStarted", "ContentPieceCompleted", "ContentPieceCancelled");
 
-    /** The schema version written for new events. */
-    public static final int CURRENT_SCHEMA_VERSION = 1;
+    /** The schema version written for new events, and the one every event is read as. */
+    public static final int CURRENT_SCHEMA_VERSION = 2;
 
     private final ObjectMapper mapper;
+    private final Upcasters upcasters;
 
+    /** A codec with the built-in upcasters only. */
     public EventCodec(ObjectMapper mapper) {
+        this(mapper, List.of());
+    }
+
+    /** A codec with the built-in upcasters and the given ones (found on the class path, say). */
+    public EventCodec(ObjectMapper mapper, List<Upcaster> upcasters) {
         this.mapper = mapper;
+        this.upcasters = new Upcasters(upcasters);
+    }
+
+    /** Whether this version can read events of {@code eventType}; others are passed over by readers. */
+    public boolean knows(String eventType) {
+        return EVENT_TYPES.contains(eventType);
     }
 
     /** Parses one line of the import format; throws {@link InvalidEventException} naming the field at fault. */
@@ -40,10 +58,13 @@ public final class EventCodec {
             throw new InvalidEventException(null, null, "not a JSON object");
         }
         String type = text(node, "event_type");
+        if (!knows(type)) {
+            throw new InvalidEventException("event_type", type, "is not one of " + EVENT_TYPES);
+        }
         UUID userId = uuid(text(node, "user_id"));
         Instant timestamp = parseTimestamp(text(node, "timestamp"));
-        return create(type, userId, text(node, "unique_id"), timestamp, text(node, "session_id"),
-                text(node, "timezone"), text(node, "locale"), text(node, "object_uri"));
+        return create(type, userId, text(node, "unique_id"), timestamp, node,
+                Content.parse(text(node, "object_uri")));
     }
 
     /**
@@ -63,23 +84,60 @@ public final class EventCodec {
                 .put("timezone", event.timezone())
                 .put("locale", event.locale())
                 .put("object_uri", event.objectUri());
+        Double position = positionSeconds(event);
+        if (position != null) {
+            node.put("position_seconds", position);
+        }
         return write(node);
     }
 
-    /** The jsonb payload stored beside the metadata columns. */
+    /** The jsonb payload of the current version, stored beside the metadata columns. */
     public String payload(Event event) {
-        return write(mapper.createObjectNode()
-                .put("session_id", event.sessionId())
-                .put("timezone", event.timezone())
-                .put("locale", event.locale())
-                .put("object_uri", event.objectUri()));
+        return payload(event, CURRENT_SCHEMA_VERSION);
     }
 
-    /** Rebuilds an event from its metadata columns and stored payload. */
-    public Event fromStored(String eventType, UUID userId, String uniqueId, Instant timestamp, String payload) {
-        JsonNode node = readTree(payload, "payload is not valid JSON");
-        return create(eventType, userId, uniqueId, timestamp, text(node, "session_id"),
-                text(node, "timezone"), text(node, "locale"), text(node, "object_uri"));
+    /**
+     * The payload in the shape of {@code schemaVersion}: the current one, or 1 as rows were written before version
+     * 2 (no content object, no position), to try upcasting and in-place migration on realistic data.
+     */
+    public String payload(Event event, int schemaVersion) {
+        ObjectNode node = mapper.createObjectNode()
+                .put("session_id", event.sessionId())
+                .put("timezone", event.timezone())
+                .put("locale", event.locale());
+        if (schemaVersion == 1) {
+            return write(node.put("object_uri", event.objectUri()));
+        }
+        if (schemaVersion != CURRENT_SCHEMA_VERSION) {
+            throw new IllegalArgumentException("schema version " + schemaVersion + " cannot be written; only 1 and "
+                    + CURRENT_SCHEMA_VERSION);
+        }
+        writeContent(node.putObject("content"), event.content());
+        Double position = positionSeconds(event);
+        if (position != null) {
+            node.put("position_seconds", position);
+        }
+        return write(node);
+    }
+
+    /** Rebuilds an event from its metadata columns and stored payload of any known version. */
+    public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
+                            String payload) {
+        ObjectNode node = current(eventType, schemaVersion, payload);
+        JsonNode content = node.get("content");
+        if (content == null || !content.isObject()) {
+            throw new InvalidEventException("content", content == null ? null : content.toString(),
+                    content == null ? "is missing" : "is not an object");
+        }
+        return create(eventType, userId, uniqueId, timestamp, node, new Content(text(content, "content.kind"),
+                optionalText(content, "course_id"), optionalText(content, "item_id"),
+                optionalText(content, "single_id"), optionalText(content, "recording_id"),
+                text(content, "object_uri")));
+    }
+
+    /** A stored payload brought to the current version, as JSON text: what an in-place migration writes back. */
+    public String upcastPayload(String eventType, int schemaVersion, String payload) {
+        return write(current(eventType, schemaVersion, payload));
     }
 
     /**
@@ -95,21 +153,51 @@ public final class EventCodec {
         }
     }
 
-    private static Event create(String type, UUID userId, String uniqueId, Instant timestamp, String sessionId,
-                                String timezone, String locale, String objectUri) {
+    static void writeContent(ObjectNode node, Content content) {
+        node.put("kind", content.kind())
+                .put("course_id", content.courseId())
+                .put("item_id", content.itemId())
+                .put("single_id", content.singleId())
+                .put("recording_id", content.recordingId())
+                .put("object_uri", content.objectUri());
+    }
+
+    private ObjectNode current(String eventType, int schemaVersion, String payload) {
+        JsonNode node = readTree(payload, "payload is not valid JSON");
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException(null, null, "payload is not a JSON object");
+        }
+        ObjectNode object = (ObjectNode) node;
+        return schemaVersion == CURRENT_SCHEMA_VERSION ? object : upcasters.upcast(eventType, schemaVersion, object);
+    }
+
+    private static Double positionSeconds(Event event) {
+        if (event instanceof ContentPieceCompleted completed) {
+            return completed.positionSeconds();
+        }
+        return event instanceof ContentPieceCancelled cancelled ? cancelled.positionSeconds() : null;
+    }
+
+    /** The event of {@code type} with the fields the line format and the payload share, read from {@code node}. */
+    private static Event create(String type, UUID userId, String uniqueId, Instant timestamp, JsonNode node,
+                                Content content) {
+        String sessionId = text(node, "session_id");
+        String timezone = text(node, "timezone");
+        String locale = text(node, "locale");
         return switch (type) {
             case "ContentPieceStarted" ->
-                    new ContentPieceStarted(userId, uniqueId, sessionId, timestamp, timezone, locale, objectUri);
-            case "ContentPieceCompleted" ->
-                    new ContentPieceCompleted(userId, uniqueId, sessionId, timestamp, timezone, locale, objectUri);
-            case "ContentPieceCancelled" ->
-                    new ContentPieceCancelled(userId, uniqueId, sessionId, timestamp, timezone, locale, objectUri);
+                    new ContentPieceStarted(userId, uniqueId, sessionId, timestamp, timezone, locale, content);
+            case "ContentPieceCompleted" -> new ContentPieceCompleted(userId, uniqueId, sessionId, timestamp,
+                    timezone, locale, content, optionalSeconds(node));
+            case "ContentPieceCancelled" -> new ContentPieceCancelled(userId, uniqueId, sessionId, timestamp,
+                    timezone, locale, content, optionalSeconds(node));
             default -> throw new InvalidEventException("event_type", type, "is not one of " + EVENT_TYPES);
         };
     }
 
     private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
+        String name = field.substring(field.lastIndexOf('.') + 1);
+        JsonNode value = node.get(name);
         if (value == null || value.isNull()) {
             throw new InvalidEventException(field, null, "is missing");
         }
@@ -117,6 +205,23 @@ public final class EventCodec {
             throw new InvalidEventException(field, value.toString(), "is not a string");
         }
         return value.textValue();
+    }
+
+    /** A string that may be absent: null then. */
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : text(node, field);
+    }
+
+    private static Double optionalSeconds(JsonNode node) {
+        JsonNode value = node.get("position_seconds");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw new InvalidEventException("position_seconds", value.toString(), "is not a number");
+        }
+        return value.doubleValue();
     }
 
     private static UUID uuid(String value) {
@@ -147,7 +252,7 @@ public final class EventCodec {
         try {
             return mapper.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings always serializes", e);
+            throw new IllegalStateException("a tree of strings and numbers always serializes", e);
         }
     }
 }

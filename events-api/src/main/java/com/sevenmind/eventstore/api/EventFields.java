@@ -14,7 +14,7 @@ final class EventFields {
 
     /** Checks every field and returns the timestamp as stored: truncated to microseconds, PostgreSQL's precision. */
     static Instant validate(UUID userId, String uniqueId, String sessionId, Instant timestamp,
-                            String timezone, String locale, String objectUri) {
+                            String timezone, String locale, Content content, Double positionSeconds) {
         if (userId == null) {
             throw new InvalidEventException("user_id", null, "is missing");
         }
@@ -30,7 +30,13 @@ final class EventFields {
             throw new InvalidEventException("timezone", timezone, "is not an IANA time zone such as Europe/Berlin");
         }
         requireText("locale", locale);
-        requireText("object_uri", objectUri);
+        if (content == null) {
+            throw new InvalidEventException("object_uri", null, "is missing");
+        }
+        if (positionSeconds != null && !(positionSeconds >= 0 && positionSeconds < Double.POSITIVE_INFINITY)) {
+            throw new InvalidEventException("position_seconds", positionSeconds.toString(),
+                    "is not a number of seconds, 0 or more");
+        }
         return timestamp.truncatedTo(ChronoUnit.MICROS);
     }
 

@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.generator;
 
+import com.sevenmind.eventstore.api.Content;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ final class Catalogue {
             long length = random.nextLong(shortest, longest + 1);
             // Two lengths for one URI would make "completed" ambiguous.
             if (uris.add(uri)) {
-                pieces.add(new ContentPiece(uri, length));
+                pieces.add(new ContentPiece(Content.parse(uri), length));
             }
         }
     }

@@ -1,5 +1,7 @@
 package com.sevenmind.eventstore.generator;
 
-/** A recording in the catalogue: its object URI and how long it plays to its end. */
-record ContentPiece(String objectUri, long lengthMicros) {
+import com.sevenmind.eventstore.api.Content;
+
+/** A recording in the catalogue: what it is and how long it plays to its end. */
+record ContentPiece(Content content, long lengthMicros) {
 }

@@ -199,13 +199,13 @@ final class EventIterator implements Iterator<Event> {
             session.add(started(user, sessionId, start, piece));
         }
         if (ending != Ending.MISSING) {
-            session.add(ended(ending, user, sessionId, end, piece));
+            session.add(ended(ending, user, sessionId, end, piece, playedMicros));
         }
         if (started && endFirst) {
             session.add(started(user, sessionId, start, piece));
         }
         if (extraEnding != Ending.MISSING) {
-            session.add(ended(extraEnding, user, sessionId, extraEnd, piece));
+            session.add(ended(extraEnding, user, sessionId, extraEnd, piece, playedMicros));
         }
         remaining[userIndex] -= session.size();
         totalRemaining -= session.size();
@@ -220,16 +220,18 @@ final class EventIterator implements Iterator<Event> {
 
     private Event started(User user, String sessionId, Instant at, ContentPiece piece) {
         return new ContentPieceStarted(user.id(), uniqueIds.next(), sessionId, at,
-                user.country().timezone(), user.country().locale(), piece.objectUri());
+                user.country().timezone(), user.country().locale(), piece.content());
     }
 
-    private Event ended(Ending ending, User user, String sessionId, Instant at, ContentPiece piece) {
+    /** A Completed says the piece's length as its position; a Cancelled, how far it played. */
+    private Event ended(Ending ending, User user, String sessionId, Instant at, ContentPiece piece,
+                        long playedMicros) {
         String timezone = user.country().timezone();
         String locale = user.country().locale();
         return ending == Ending.CANCELLED
                 ? new ContentPieceCancelled(user.id(), uniqueIds.next(), sessionId, at, timezone, locale,
-                        piece.objectUri())
+                        piece.content(), playedMicros / 1e6)
                 : new ContentPieceCompleted(user.id(), uniqueIds.next(), sessionId, at, timezone, locale,
-                        piece.objectUri());
+                        piece.content(), piece.lengthMicros() / 1e6);
     }
 }

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *
  * <p>Rules, which make the answer independent of arrival order:
  * <ul>
- *   <li>A session is every event of the user with the same session_id; its object_uri is its first event's.</li>
+ *   <li>A session is every event of the user with the same session_id; its object_uri and content_kind
+ *       ({@code single}, {@code course} or {@code unknown}) are its first event's.</li>
  *   <li>started_at: the earliest Started by (timestamp, unique_id); none: null and {@code missing_start}; more
  *       than one: {@code multiple_starts}.</li>
  *   <li>The ending is the terminal event (Completed, Cancelled) greatest by (timestamp, unique_id): it gives outcome
@@ -38,8 +39,9 @@ import java.util.TreeMap;
 public record History(List<SessionRow> sessions, List<ContentRow> content) implements TextView {
 
     /** One session. Timestamps are UTC instants with their microseconds; duration_seconds is fractional. */
-    public record SessionRow(String sessionId, String objectUri, Instant startedAt, Instant endedAt, String outcome,
-                             Double durationSeconds, LocalDate localDate, List<String> anomalies) {
+    public record SessionRow(String sessionId, String objectUri, String contentKind, Instant startedAt,
+                             Instant endedAt, String outcome, Double durationSeconds, LocalDate localDate,
+                             List<String> anomalies) {
     }
 
     /** One content piece over the user's sessions. */
@@ -59,7 +61,7 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
     private static List<ContentRow> content(SessionState[] sessions) {
         Map<String, long[]> byUri = new HashMap<>(); // sessions, completed, cancelled, in progress, last played
         for (SessionState s : sessions) {
-            long[] c = byUri.computeIfAbsent(s.objectUri, u -> new long[] {0, 0, 0, 0, Long.MIN_VALUE});
+            long[] c = byUri.computeIfAbsent(s.content.objectUri(), u -> new long[] {0, 0, 0, 0, Long.MIN_VALUE});
             c[0]++;
             c[1 + outcomeIndex(s.outcome)]++;
             c[4] = Math.max(c[4], s.lastPlayedMicros());
@@ -97,8 +99,8 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
         LocalDate localDate = (startedAt != null ? startedAt : endedAt).atZone(zone).toLocalDate();
         String outcome = s.outcome == SessionState.COMPLETED ? "completed"
                 : s.outcome == SessionState.CANCELLED ? "cancelled" : "in_progress";
-        return new SessionRow(s.sessionId, s.objectUri, startedAt, endedAt, outcome, duration, localDate,
-                List.copyOf(anomalies));
+        return new SessionRow(s.sessionId, s.content.objectUri(), s.content.kind(), startedAt, endedAt, outcome,
+                duration, localDate, List.copyOf(anomalies));
     }
 
     private static Instant instant(long micros) {

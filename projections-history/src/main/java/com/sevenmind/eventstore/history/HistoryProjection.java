@@ -31,7 +31,7 @@ public final class HistoryProjection implements Projection<HistoryState> {
     @Override
     public HistoryState apply(HistoryState state, RecordedEvent recorded) {
         Event event = recorded.event();
-        SessionState session = state.session(event.sessionId(), event.objectUri());
+        SessionState session = state.session(event.sessionId(), event.content());
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, event.timestamp());
         if (event instanceof ContentPieceStarted) {
             session.start(micros, state.zone(event.timezone()));

@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.history;
 
+import com.sevenmind.eventstore.api.Content;
 import java.time.ZoneId;
 
 /**
@@ -14,7 +15,7 @@ final class SessionState {
     static final byte CANCELLED = 2;
 
     final String sessionId;
-    final String objectUri;
+    final Content content;
     int starts;
     long startMicros;
     ZoneId startZone;
@@ -23,9 +24,9 @@ final class SessionState {
     ZoneId endZone;
     byte outcome = IN_PROGRESS;
 
-    SessionState(String sessionId, String objectUri) {
+    SessionState(String sessionId, Content content) {
         this.sessionId = sessionId;
-        this.objectUri = objectUri;
+        this.content = content;
     }
 
     void start(long micros, ZoneId zone) {

@@ -65,7 +65,7 @@ class HistoryProjectionTest {
         completed("s", "2", "2024-05-01T10:12:30.000001Z");
         started("s", "1", "2024-05-01T10:00:00Z");
 
-        assertEquals(new SessionRow("s", SINGLE, Instant.parse("2024-05-01T10:00:00Z"),
+        assertEquals(new SessionRow("s", SINGLE, "single", Instant.parse("2024-05-01T10:00:00Z"),
                 Instant.parse("2024-05-01T10:12:30.000001Z"), "completed", 750.000001, LocalDate.of(2024, 5, 1),
                 List.of()), only());
     }
@@ -176,6 +176,7 @@ class HistoryProjectionTest {
         completed("s", "2", "2024-05-01T10:10:00Z");
 
         assertEquals(COURSE, only().objectUri());
+        assertEquals("course", only().contentKind());
     }
 
     @Test
@@ -202,9 +203,9 @@ class HistoryProjectionTest {
 
         assertEquals(mapper.readTree("""
                 {"sessions":[
-                  {"session_id":"s","object_uri":"%1$s","started_at":"2024-05-01T10:00:00.000001Z","ended_at":null,
+                  {"session_id":"s","object_uri":"%1$s","content_kind":"single","started_at":"2024-05-01T10:00:00.000001Z","ended_at":null,
                    "outcome":"in_progress","duration_seconds":null,"local_date":"2024-05-01","anomalies":[]},
-                  {"session_id":"t","object_uri":"%1$s","started_at":null,"ended_at":"2024-05-01T11:00:00Z",
+                  {"session_id":"t","object_uri":"%1$s","content_kind":"single","started_at":null,"ended_at":"2024-05-01T11:00:00Z",
                    "outcome":"cancelled","duration_seconds":null,"local_date":"2024-05-01",
                    "anomalies":["missing_start"]}],
                  "content":[{"object_uri":"%1$s","sessions":2,"completed":0,"cancelled":1,"in_progress":1,

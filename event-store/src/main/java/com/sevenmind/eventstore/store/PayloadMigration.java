@@ -1,0 +1,134 @@
+package com.sevenmind.eventstore.store;
+
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Rewrites stored payloads of older schema versions to the current one, in place, so that reads need no upcasting.
+ *
+ * <p>Each batch is one transaction that reads the next rows by id and writes them back upcast, on the condition that
+ * their version is still the one read. A run killed at any point leaves every row either untouched or converted,
+ * and the next run goes on from what is left: every row is converted exactly once, whatever runs concurrently.
+ */
+public final class PayloadMigration {
+
+    /** How many stored events have this type and version. */
+    public record TypeVersionCount(String eventType, int schemaVersion, long count) {
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param converted rows rewritten (with a dry run: rows that would have been)
+     * @param complete  whether no row of an older version is left (with a dry run: whether all were read)
+     */
+    public record Result(long converted, long batches, boolean complete) {
+    }
+
+    private static final String NEXT_BATCH = """
+            SELECT id, unique_id, event_type, schema_version, payload::text AS payload FROM events
+            WHERE id > :after AND schema_version < :current AND event_type = ANY(:types)
+            ORDER BY id LIMIT :limit
+            """;
+
+    private static final String WRITE_BACK = """
+            UPDATE events e SET payload = b.payload::jsonb, schema_version = :current
+            FROM unnest(:ids, :versions, :payloads) AS b(id, version, payload)
+            WHERE e.id = b.id AND e.schema_version = b.version
+            """;
+
+    private final Jdbi jdbi;
+    private final EventCodec codec;
+
+    public PayloadMigration(Jdbi jdbi, EventCodec codec) {
+        this.jdbi = jdbi;
+        this.codec = codec;
+    }
+
+    /** Stored events by (event_type, schema_version). */
+    public List<TypeVersionCount> counts() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT event_type, schema_version, count(*) AS n FROM events
+                        GROUP BY event_type, schema_version ORDER BY event_type, schema_version""")
+                .map((rs, ctx) -> new TypeVersionCount(rs.getString("event_type"), rs.getInt("schema_version"),
+                        rs.getLong("n")))
+                .list());
+    }
+
+    /**
+     * Converts up to {@code maxBatches} batches of {@code batchSize} rows; with {@code dryRun}, only reads and
+     * upcasts them (so a row that cannot be upcast is found without writing anything).
+     *
+     * @param progress told how many rows each batch handled
+     */
+    public Result run(int batchSize, long maxBatches, boolean dryRun, LongConsumer progress) {
+        long after = 0;
+        long converted = 0;
+        long batches = 0;
+        while (batches < maxBatches) {
+            long[] lastId = {after};
+            long done = jdbi.inTransaction(h -> convertBatch(h, lastId, batchSize, dryRun));
+            if (lastId[0] == after) {
+                return new Result(converted, batches, true);
+            }
+            after = lastId[0];
+            converted += done;
+            batches++;
+            progress.accept(done);
+        }
+        return new Result(converted, batches, !dryRun && pending() == 0);
+    }
+
+    /** Rows of known types still at an older version. */
+    public long pending() {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT count(*) FROM events WHERE schema_version < :current AND event_type = ANY(:types)")
+                .bind("current", EventCodec.CURRENT_SCHEMA_VERSION)
+                .bindArray("types", String.class, EventCodec.EVENT_TYPES)
+                .mapTo(Long.class).one());
+    }
+
+    private long convertBatch(Handle h, long[] lastId, int batchSize, boolean dryRun) {
+        List<Long> ids = new ArrayList<>(batchSize);
+        List<Integer> versions = new ArrayList<>(batchSize);
+        List<String> payloads = new ArrayList<>(batchSize);
+        h.createQuery(NEXT_BATCH)
+                .bind("after", lastId[0])
+                .bind("current", EventCodec.CURRENT_SCHEMA_VERSION)
+                .bindArray("types", String.class, EventCodec.EVENT_TYPES)
+                .bind("limit", batchSize)
+                .map((rs, ctx) -> {
+                    String uniqueId = rs.getString("unique_id");
+                    int version = rs.getInt("schema_version");
+                    try {
+                        payloads.add(codec.upcastPayload(rs.getString("event_type"), version,
+                                rs.getString("payload")));
+                    } catch (InvalidEventException e) {
+                        throw new StoreException("stored event " + uniqueId + " (id " + rs.getLong("id")
+                                + ") cannot be migrated: " + e.getMessage(), e);
+                    }
+                    ids.add(rs.getLong("id"));
+                    versions.add(version);
+                    return null;
+                })
+                .forEach(ignored -> { });
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        lastId[0] = ids.get(ids.size() - 1);
+        if (dryRun) {
+            return ids.size();
+        }
+        return h.createUpdate(WRITE_BACK)
+                .bind("current", (short) EventCodec.CURRENT_SCHEMA_VERSION)
+                .bindArray("ids", Long.class, ids)
+                .bindArray("versions", Integer.class, versions)
+                .bindArray("payloads", String.class, payloads)
+                .execute();
+    }
+}

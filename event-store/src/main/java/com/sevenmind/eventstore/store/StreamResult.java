@@ -1,0 +1,18 @@
+package com.sevenmind.eventstore.store;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a stream read found.
+ *
+ * @param events       every event of the stream read, of known types or not
+ * @param unknownTypes events passed over because this version does not know their type, by type name
+ */
+public record StreamResult(long events, Map<String, Long> unknownTypes) {
+
+    public StreamResult {
+        unknownTypes = Collections.unmodifiableMap(new TreeMap<>(unknownTypes));
+    }
+}

@@ -1,0 +1,27 @@
+package com.sevenmind.eventstore.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Brings a stored payload of one event type one schema version up, so that old rows read as current events.
+ * Reading applies a chain of them (version v to v+1, then v+1 to v+2, …) before any projection sees the event.
+ *
+ * <p>The payload holds only what has no column: never user, unique_id, type, version or timestamp. An upcaster is
+ * pure: no I/O, the same answer for the same payload.
+ *
+ * <p>Upcasters are found like projections: a public class with a public no-argument constructor, listed in
+ * {@code META-INF/services/com.sevenmind.eventstore.api.Upcaster} (or annotated
+ * {@code @AutoService(Upcaster.class)}), in a jar on the class path. The ones this version of events-api needs
+ * for its own history (version 1 to 2) are built in.
+ */
+public interface Upcaster {
+
+    /** The stored event type it reads, e.g. {@code ContentPieceStarted}. */
+    String eventType();
+
+    /** The schema version it reads; it returns a payload of version {@code fromVersion() + 1}. */
+    int fromVersion();
+
+    /** The payload one version up; may change {@code payload} and return it. */
+    ObjectNode upcast(ObjectNode payload);
+}
