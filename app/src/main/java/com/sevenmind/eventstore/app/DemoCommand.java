@@ -53,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
             EventStore store = db.eventStore(codec);
 
             GenerateCommand.Generated generated =
-                    GenerateCommand.generate(store, REFERENCE, 1_000, EventCodec.CURRENT_SCHEMA_VERSION,
+                    GenerateCommand.generate(store, db.quarantine(), codec, REFERENCE, 1_000,
+                            EventCodec.CURRENT_SCHEMA_VERSION,
                             spec.commandLine().getErr());
             out.println("generate  " + generated.summary());
 

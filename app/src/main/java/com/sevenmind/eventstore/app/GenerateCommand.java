@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.generator.GeneratorSettings;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.Quarantine;
 import jakarta.inject.Inject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -138,8 +139,8 @@ final class GenerateCommand implements Callable<Integer> {
             generated = write(settings, offsetShare);
         } else {
             try (Database db = root.openDatabase()) {
-                generated = generate(db.eventStore(codec), settings, batchSize, schemaVersion,
-                        spec.commandLine().getErr());
+                generated = generate(db.eventStore(codec), db.quarantine(), codec, settings, batchSize,
+                        schemaVersion, spec.commandLine().getErr());
             }
         }
         // With --out -, the events own stdout; the summary goes to stderr.
@@ -163,18 +164,18 @@ final class GenerateCommand implements Callable<Integer> {
      * Generates the events of {@code settings} and appends them in batches, their payloads in the shape of
      * {@code schemaVersion}, with progress on {@code err}.
      */
-    static Generated generate(EventStore store, GeneratorSettings settings, int batchSize, int schemaVersion,
-                              PrintWriter err) {
+    static Generated generate(EventStore store, Quarantine quarantine, EventCodec codec, GeneratorSettings settings,
+                              int batchSize, int schemaVersion, PrintWriter err) {
         Generator generator = new Generator(settings);
         Progress progress = new Progress(err, "generate", settings.events());
-        BatchAppender appender = new BatchAppender(store, batchSize, progress, schemaVersion);
+        BatchAppender appender = new BatchAppender(store, quarantine, codec, batchSize, progress, schemaVersion);
         long generated = 0;
         for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
             appender.add(it.next());
         }
         AppendResult result = appender.finish();
-        return new Generated(generated, result.stored(), result.duplicates(), null, settings.users(),
-                generator.mainCharacters(), progress.elapsedSeconds());
+        return new Generated(generated, result.stored(), result.duplicates(), result.conflicts(), null,
+                settings.users(), generator.mainCharacters(), progress.elapsedSeconds());
     }
 
     private Generated write(GeneratorSettings settings, double offsetShare) throws IOException {
@@ -200,18 +201,18 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         progress.finish();
-        return new Generated(generated, null, null, out, settings.users(), generator.mainCharacters(),
+        return new Generated(generated, null, null, null, out, settings.users(), generator.mainCharacters(),
                 progress.elapsedSeconds());
     }
 
-    /** What generate did; also its JSON shape (stored and duplicates when appended, file when written). */
+    /** What generate did; also its JSON shape (stored, duplicates and conflicts when appended, file when written). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Generated(long generated, Long stored, Long duplicates, String file, int users,
+    record Generated(long generated, Long stored, Long duplicates, Long conflicts, String file, int users,
                      List<UUID> mainCharacters, double seconds) {
 
         String summary() {
             String what = file != null ? "written to " + file
-                    : String.format("%,d stored, %,d duplicates", stored, duplicates);
+                    : String.format("%,d stored, %,d duplicates, %,d conflicts", stored, duplicates, conflicts);
             return String.format("generated %,d events for %,d users in %.1f s (%,.0f events/s): %s",
                     generated, users, seconds, generated / Math.max(seconds, 1e-9), what);
         }

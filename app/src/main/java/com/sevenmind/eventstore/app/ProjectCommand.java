@@ -82,14 +82,7 @@ final class ProjectCommand implements Callable<Integer> {
         try (Database db = root.openDatabase()) {
             EventStore store = db.eventStore(codec);
             for (UUID user : users) {
-                ProjectionPass pass = new ProjectionPass(projections);
-                Lateness lateness = new Lateness(lateAfter);
-                long start = System.nanoTime();
-                StreamResult read = store.stream(user, asOf, pass.andThen(lateness));
-                LOG.info("projected user {}: {} events in {} ms", user, read.events(),
-                        (System.nanoTime() - start) / 1_000_000);
-                print(out, new Projected(user, asOf, read.events(), lateness.view(), read.unknownTypes(),
-                        pass.views()));
+                print(out, Projected.of(store, user, projections, asOf, lateAfter));
             }
         }
         return 0;
@@ -113,10 +106,23 @@ final class ProjectCommand implements Callable<Integer> {
     }
 
     /**
-     * The JSON shape of one user's result: {"user_id","as_of","event_count","lateness","unknown_event_types",
-     * "projections":{name: view}}; event_count includes events of unknown types, which no projection sees.
+     * The JSON shape of one user's result, here and over HTTP: {"user_id","as_of","event_count","lateness",
+     * "unknown_event_types","projections":{name: view}}; event_count includes events of unknown types, which no
+     * projection sees.
      */
     record Projected(UUID userId, Instant asOf, long eventCount, Lateness.View lateness,
                      Map<String, Long> unknownEventTypes, Map<String, Object> projections) {
+
+        /** Runs {@code projections} over one read of the user's stream (as of {@code asOf}, when not null). */
+        static Projected of(EventStore store, UUID user, List<Projection<?>> projections, Instant asOf,
+                            Duration lateAfter) {
+            ProjectionPass pass = new ProjectionPass(projections);
+            Lateness lateness = new Lateness(lateAfter);
+            long start = System.nanoTime();
+            StreamResult read = store.stream(user, asOf, pass.andThen(lateness));
+            LOG.info("projected user {}: {} events in {} ms", user, read.events(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return new Projected(user, asOf, read.events(), lateness.view(), read.unknownTypes(), pass.views());
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.ProjectionPass;
 import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.Generator;
@@ -36,7 +37,8 @@ class ProjectionConsistencyTest {
         GeneratorSettings settings = new GeneratorSettings(6, 2, 30_000, 5, GeneratorSettings.defaults().periodStart(),
                 GeneratorSettings.defaults().period(), new Chaos(0.05, 0.03, 0.05, 0.02, 0.03));
         Generator generator = new Generator(settings);
-        GenerateCommand.generate(store, settings, 1_000, EventCodec.CURRENT_SCHEMA_VERSION,
+        GenerateCommand.generate(store, db.database().quarantine(), new EventCodec(Json.newObjectMapper()),
+                settings, 1_000, EventCodec.CURRENT_SCHEMA_VERSION,
                 new PrintWriter(new StringWriter()));
 
         for (UUID user : generator.users()) {

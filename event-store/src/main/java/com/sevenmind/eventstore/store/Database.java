@@ -7,7 +7,9 @@ import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * A connection pool on a migrated PostgreSQL database, and the embedded server behind it when there is one.
@@ -42,7 +44,7 @@ public final class Database implements AutoCloseable {
     }
 
     public EventStore eventStore(EventCodec codec) {
-        return new EventStore(jdbi, codec);
+        return new EventStore(jdbi, codec, description());
     }
 
     public Jdbi jdbi() {
@@ -69,7 +71,8 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
-        config.setConnectionTimeout(10_000);
+        // Fail fast when the database is down: a command exits, a server answers 503 and tries again later.
+        config.setConnectionTimeout(3_000);
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
@@ -89,6 +92,19 @@ public final class Database implements AutoCloseable {
 
     static String withoutPassword(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    public Quarantine quarantine() {
+        return new Quarantine(jdbi, description());
+    }
+
+    /** Runs {@code work} on a handle, turning a database failure into one line that names the database. */
+    static <R> R guarded(Jdbi jdbi, String description, HandleCallback<R, RuntimeException> work) {
+        try {
+            return jdbi.withHandle(work);
+        } catch (JdbiException e) {
+            throw new StoreException("database error at " + description + ": " + rootMessage(e), e);
+        }
     }
 
     private static String rootMessage(Throwable e) {

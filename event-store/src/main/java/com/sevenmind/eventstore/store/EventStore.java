@@ -9,12 +9,17 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -30,6 +35,13 @@ public final class EventStore {
             FROM unnest(:users, :ids, :types, :timestamps, :payloads) AS b(user_uuid, unique_id, event_type, ts, payload)
             ORDER BY b.user_uuid::uuid, b.unique_id COLLATE "C"
             ON CONFLICT (user_uuid, unique_id) DO NOTHING
+            RETURNING user_uuid, unique_id
+            """;
+
+    private static final String STORED = """
+            SELECT e.user_uuid, e.unique_id, e.event_type, e.schema_version, e."timestamp", e.payload::text AS payload
+            FROM events e JOIN unnest(:users, :ids) AS k(user_uuid, unique_id)
+              ON e.user_uuid = k.user_uuid::uuid AND e.unique_id = k.unique_id
             """;
 
     private static final String STREAM = """
@@ -44,27 +56,42 @@ public final class EventStore {
 
     private final Jdbi jdbi;
     private final EventCodec codec;
+    private final String description;
 
-    public EventStore(Jdbi jdbi, EventCodec codec) {
+    /** @param description the database, for messages: its URL without a password */
+    public EventStore(Jdbi jdbi, EventCodec codec, String description) {
         this.jdbi = jdbi;
         this.codec = codec;
+        this.description = description;
     }
 
     public AppendResult append(Event event) {
         return append(List.of(event));
     }
 
-    /**
-     * Appends a batch in one statement and one transaction. Events whose (user, unique_id) is already stored, or
-     * that repeat within the batch, are skipped and counted as duplicates; safe to call from several threads or
-     * processes with overlapping batches.
-     */
-    public AppendResult append(Collection<? extends Event> events) {
-        return append(events, EventCodec.CURRENT_SCHEMA_VERSION);
+    public AppendResult append(List<? extends Event> events) {
+        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, i -> { });
     }
 
-    /** As {@link #append(Collection)}, writing the payloads in the shape of an older schema version. */
-    public AppendResult append(Collection<? extends Event> events, int schemaVersion) {
+    /** As {@link #append(List, int, IntConsumer)}, in the current schema version. */
+    public AppendResult append(List<? extends Event> events, IntConsumer onConflict) {
+        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict);
+    }
+
+    /** As {@link #append(List, int, IntConsumer)}, ignoring which events conflicted. */
+    public AppendResult append(List<? extends Event> events, int schemaVersion) {
+        return append(events, schemaVersion, i -> { });
+    }
+
+    /**
+     * Appends a batch in one transaction. An event whose (user, unique_id) is already stored, or repeats within the
+     * batch, is not stored again: with the same content it is a duplicate (a re-delivery); with different content it
+     * is a conflict, reported to {@code onConflict} by its index in {@code events}. Safe to call from several threads
+     * or processes with overlapping batches.
+     *
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
+     */
+    public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
@@ -81,15 +108,64 @@ public final class EventStore {
             timestamps.add(DateTimeFormatter.ISO_INSTANT.format(e.timestamp()));
             payloads.add(codec.payload(e, schemaVersion));
         }
-        int stored = jdbi.withHandle(h -> h.createUpdate(APPEND)
-                .bind("version", (short) schemaVersion)
-                .bindArray("users", String.class, users)
-                .bindArray("ids", String.class, ids)
-                .bindArray("types", String.class, types)
-                .bindArray("timestamps", String.class, timestamps)
-                .bindArray("payloads", String.class, payloads)
-                .execute());
-        return new AppendResult(stored, n - stored);
+        return inDatabase(h -> h.inTransaction(tx -> {
+            Set<String> inserted = new HashSet<>(tx.createQuery(APPEND)
+                    .bind("version", (short) schemaVersion)
+                    .bindArray("users", String.class, users)
+                    .bindArray("ids", String.class, ids)
+                    .bindArray("types", String.class, types)
+                    .bindArray("timestamps", String.class, timestamps)
+                    .bindArray("payloads", String.class, payloads)
+                    .map((rs, ctx) -> rs.getString("user_uuid") + "/" + rs.getString("unique_id"))
+                    .list());
+            if (inserted.size() == n) {
+                return new AppendResult(n, 0, 0);
+            }
+            List<Integer> notInserted = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (!inserted.remove(users.get(i) + "/" + ids.get(i))) {
+                    notInserted.add(i);
+                }
+            }
+            Map<String, RecordedEvent> stored = stored(tx, events, notInserted);
+            long conflicts = 0;
+            for (int i : notInserted) {
+                Event e = events.get(i);
+                RecordedEvent original = stored.get(e.userId() + "/" + e.uniqueId());
+                if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
+                    conflicts++;
+                    onConflict.accept(i);
+                }
+            }
+            return new AppendResult(n - notInserted.size(), notInserted.size() - conflicts, conflicts);
+        }));
+    }
+
+    /** The stored events with the keys of {@code events} at {@code indexes}; an unreadable one is left out. */
+    private Map<String, RecordedEvent> stored(Handle h, List<? extends Event> events, List<Integer> indexes) {
+        Map<String, RecordedEvent> stored = new HashMap<>();
+        h.createQuery(STORED)
+                .bindArray("users", String.class, indexes.stream().map(i -> events.get(i).userId().toString()).toList())
+                .bindArray("ids", String.class, indexes.stream().map(i -> events.get(i).uniqueId()).toList())
+                .map((rs, ctx) -> {
+                    UUID user = rs.getObject("user_uuid", UUID.class);
+                    String uniqueId = rs.getString("unique_id");
+                    String type = rs.getString("event_type");
+                    if (codec.knows(type)) {
+                        try {
+                            int version = rs.getInt("schema_version");
+                            stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
+                                    codec.fromStored(type, version, user, uniqueId,
+                                            rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
+                                            rs.getString("payload"))));
+                        } catch (InvalidEventException e) {
+                            // Unreadable as stored: whatever arrives now is not the same event.
+                        }
+                    }
+                    return null;
+                })
+                .forEach(ignored -> { });
+        return stored;
     }
 
     /** As {@link #stream(UUID, Instant, Consumer)}, with every event stored so far. */
@@ -105,10 +181,10 @@ public final class EventStore {
      * @param asOf null for every event; else only those recorded at or before it ("what did we know then")
      */
     public StreamResult stream(UUID userId, Instant asOf, Consumer<RecordedEvent> sink) {
-        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+        return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
             long[] count = {0};
             Map<String, Long> unknown = new TreeMap<>();
-            Query query = h.createQuery(STREAM.formatted(asOf == null ? "" : "AND recorded_at <= :asOf"))
+            Query query = tx.createQuery(STREAM.formatted(asOf == null ? "" : "AND recorded_at <= :asOf"))
                     .bind("user", userId);
             if (asOf != null) {
                 query.bind("asOf", OffsetDateTime.ofInstant(asOf, ZoneOffset.UTC));
@@ -140,12 +216,12 @@ public final class EventStore {
                         }
                     });
             return new StreamResult(count[0], unknown);
-        });
+        }));
     }
 
     /** The users with the most events, most first (ties by user id). */
     public List<UserEventCount> topUsers(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return inDatabase(h -> h.createQuery("""
                         SELECT user_uuid, count(*) AS n FROM events
                         GROUP BY user_uuid ORDER BY n DESC, user_uuid LIMIT :limit
                         """)
@@ -156,6 +232,38 @@ public final class EventStore {
 
     /** How many events the store holds. */
     public long count() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM events").mapTo(Long.class).one());
+        return inDatabase(h -> h.createQuery("SELECT count(*) FROM events").mapTo(Long.class).one());
+    }
+
+    /** Whether the database answers. */
+    public boolean healthy() {
+        try {
+            return inDatabase(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Deletes every event of the user and every quarantined input that names them, and leaves an audit row with
+     * the time and the counts, never the user: for privacy requests.
+     */
+    public Forgotten forget(UUID userId) {
+        return inDatabase(h -> h.inTransaction(tx -> {
+            int events = tx.createUpdate("DELETE FROM events WHERE user_uuid = :user").bind("user", userId).execute();
+            int rejected = tx.createUpdate("DELETE FROM rejected_events WHERE strpos(lower(input), :user) > 0")
+                    .bind("user", userId.toString()).execute();
+            tx.createUpdate("INSERT INTO forgotten_users (events_deleted, rejected_deleted) VALUES (:e, :r)")
+                    .bind("e", events).bind("r", rejected).execute();
+            return new Forgotten(events, rejected);
+        }));
+    }
+
+    /** What {@link #forget(UUID)} deleted. */
+    public record Forgotten(long eventsDeleted, long rejectedDeleted) {
+    }
+
+    private <R> R inDatabase(HandleCallback<R, RuntimeException> work) {
+        return Database.guarded(jdbi, description, work);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sevenmind.eventstore.api.Content;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.RecordedEvent;
@@ -48,7 +49,7 @@ class EventStoreTest {
                 "sevenmind://content/course/ab1c2/item/de3f4/recording/gh5i6");
         Instant before = Instant.now().minusSeconds(5);
 
-        assertEquals(new AppendResult(1, 0), store.append(event));
+        assertEquals(new AppendResult(1, 0, 0), store.append(event));
 
         List<RecordedEvent> read = read(user);
         assertEquals(1, read.size());
@@ -95,18 +96,60 @@ class EventStoreTest {
     @Test
     void a_resent_event_is_counted_as_a_duplicate_and_stored_once() {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
-        assertEquals(new AppendResult(2, 0), store.append(List.of(started(user, "1", t), completed(user, "2", t))));
+        assertEquals(new AppendResult(2, 0, 0), store.append(List.of(started(user, "1", t), completed(user, "2", t))));
 
-        assertEquals(new AppendResult(1, 2),
+        assertEquals(new AppendResult(1, 2, 0),
                 store.append(List.of(started(user, "1", t), completed(user, "2", t), started(user, "3", t))));
-        assertEquals(new AppendResult(0, 1), store.append(started(user, "3", t)));
+        assertEquals(new AppendResult(0, 1, 0), store.append(started(user, "3", t)));
         assertEquals(3, read(user).size());
+    }
+
+    @Test
+    void a_resent_unique_id_with_different_content_is_a_conflict_not_stored_over_the_original() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        store.append(started(user, "1", t));
+        List<Integer> conflicting = new ArrayList<>();
+
+        AppendResult result = store.append(List.of(started(user, "1", t), completed(user, "1", t),
+                started(user, "1", t.plusSeconds(1)), started(user, "2", t)), conflicting::add);
+
+        assertEquals(new AppendResult(1, 1, 2), result);
+        assertEquals(List.of(1, 2), conflicting);
+        assertEquals(started(user, "1", t), read(user).get(0).event(), "the original stays");
+    }
+
+    @Test
+    void a_resent_event_stored_in_the_old_schema_version_is_a_duplicate_though_the_old_row_could_not_keep_all() {
+        Event completed = new ContentPieceCompleted(user, "1", "s", Instant.parse("2024-05-01T10:00:00Z"),
+                "Europe/Berlin", "de-DE", Content.parse("sevenmind://content/single/a/recording/b"), 93.5);
+        store.append(List.of(completed), 1); // version 1 had no position_seconds
+
+        assertEquals(new AppendResult(0, 1, 0), store.append(completed));
+    }
+
+    @Test
+    void forget_deletes_the_users_events_and_leaves_an_audit_row_without_the_user() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        UUID other = UUID.randomUUID();
+        store.append(List.of(started(user, "1", t), completed(user, "2", t), started(other, "3", t)));
+        db.database().quarantine().add(List.of(
+                Quarantine.Rejection.of("f.jsonl", 3L, "native", "{\"user_id\":\"" + user + "\"}", "bad"),
+                Quarantine.Rejection.of("f.jsonl", 4L, "native", "{\"user_id\":\"" + other + "\"}", "bad")));
+
+        assertEquals(new EventStore.Forgotten(2, 1), store.forget(user));
+
+        assertEquals(List.of(), read(user));
+        assertEquals(1, read(other).size());
+        assertEquals(1, db.database().quarantine().count());
+        String audit = db.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT events_deleted || ',' || rejected_deleted FROM forgotten_users").mapTo(String.class).one());
+        assertEquals("2,1", audit);
     }
 
     @Test
     void repeats_within_one_batch_are_duplicates() {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
-        assertEquals(new AppendResult(1, 2),
+        assertEquals(new AppendResult(1, 2, 0),
                 store.append(List.of(started(user, "1", t), started(user, "1", t), started(user, "1", t))));
     }
 
@@ -114,7 +157,7 @@ class EventStoreTest {
     void the_same_unique_id_for_two_users_is_two_events() {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
         UUID other = UUID.randomUUID();
-        assertEquals(new AppendResult(2, 0), store.append(List.of(started(user, "1", t), started(other, "1", t))));
+        assertEquals(new AppendResult(2, 0, 0), store.append(List.of(started(user, "1", t), started(other, "1", t))));
     }
 
     @Test

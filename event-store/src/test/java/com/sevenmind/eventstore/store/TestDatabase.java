@@ -75,9 +75,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return database.eventStore(new EventCodec(Json.newObjectMapper()));
     }
 
-    /** Empties the events table, for tests that need a clean store per case. */
+    /** Empties the tables, for tests that need a clean store per case. */
     public void clear() {
-        database.jdbi().useHandle(h -> h.execute("TRUNCATE events RESTART IDENTITY"));
+        database.jdbi().useHandle(h -> h.execute("TRUNCATE events, rejected_events, forgotten_users RESTART IDENTITY"));
     }
 
     private static void admin(String sql) {

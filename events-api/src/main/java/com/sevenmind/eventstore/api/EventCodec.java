@@ -1,5 +1,8 @@
 package com.sevenmind.eventstore.api;
 
+import static com.sevenmind.eventstore.api.JsonFields.optionalText;
+import static com.sevenmind.eventstore.api.JsonFields.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,15 +56,12 @@ public final class EventCodec {
 
     /** Parses one line of the import format; throws {@link InvalidEventException} naming the field at fault. */
     public Event parseLine(String line) {
-        JsonNode node = readTree(line, "not valid JSON");
-        if (node == null || !node.isObject()) {
-            throw new InvalidEventException(null, null, "not a JSON object");
-        }
+        JsonNode node = JsonFields.readObject(mapper, line);
         String type = text(node, "event_type");
         if (!knows(type)) {
             throw new InvalidEventException("event_type", type, "is not one of " + EVENT_TYPES);
         }
-        UUID userId = uuid(text(node, "user_id"));
+        UUID userId = JsonFields.uuid(text(node, "user_id"), "user_id");
         Instant timestamp = parseTimestamp(text(node, "timestamp"));
         return create(type, userId, text(node, "unique_id"), timestamp, node,
                 Content.parse(text(node, "object_uri")));
@@ -120,15 +120,22 @@ public final class EventCodec {
         return write(node);
     }
 
+    /**
+     * Whether {@code incoming} is the event {@code stored} was, as far as a payload of {@code storedVersion} can
+     * tell: a re-delivery of an event stored before version 2 carries fields the stored row could not keep.
+     */
+    public boolean sameEvent(Event incoming, Event stored, int storedVersion) {
+        int shape = storedVersion == 1 ? 1 : CURRENT_SCHEMA_VERSION;
+        return incoming.eventType().equals(stored.eventType()) && incoming.userId().equals(stored.userId())
+                && incoming.uniqueId().equals(stored.uniqueId()) && incoming.timestamp().equals(stored.timestamp())
+                && payload(incoming, shape).equals(payload(stored, shape));
+    }
+
     /** Rebuilds an event from its metadata columns and stored payload of any known version. */
     public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
                             String payload) {
         ObjectNode node = current(eventType, schemaVersion, payload);
-        JsonNode content = node.get("content");
-        if (content == null || !content.isObject()) {
-            throw new InvalidEventException("content", content == null ? null : content.toString(),
-                    content == null ? "is missing" : "is not an object");
-        }
+        JsonNode content = JsonFields.object(node, "content");
         return create(eventType, userId, uniqueId, timestamp, node, new Content(text(content, "content.kind"),
                 optionalText(content, "course_id"), optionalText(content, "item_id"),
                 optionalText(content, "single_id"), optionalText(content, "recording_id"),
@@ -163,11 +170,7 @@ public final class EventCodec {
     }
 
     private ObjectNode current(String eventType, int schemaVersion, String payload) {
-        JsonNode node = readTree(payload, "payload is not valid JSON");
-        if (node == null || !node.isObject()) {
-            throw new InvalidEventException(null, null, "payload is not a JSON object");
-        }
-        ObjectNode object = (ObjectNode) node;
+        ObjectNode object = (ObjectNode) JsonFields.readObject(mapper, payload, "payload");
         return schemaVersion == CURRENT_SCHEMA_VERSION ? object : upcasters.upcast(eventType, schemaVersion, object);
     }
 
@@ -195,24 +198,6 @@ public final class EventCodec {
         };
     }
 
-    private static String text(JsonNode node, String field) {
-        String name = field.substring(field.lastIndexOf('.') + 1);
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            throw new InvalidEventException(field, null, "is missing");
-        }
-        if (!value.isTextual()) {
-            throw new InvalidEventException(field, value.toString(), "is not a string");
-        }
-        return value.textValue();
-    }
-
-    /** A string that may be absent: null then. */
-    private static String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : text(node, field);
-    }
-
     private static Double optionalSeconds(JsonNode node) {
         JsonNode value = node.get("position_seconds");
         if (value == null || value.isNull()) {
@@ -222,30 +207,6 @@ public final class EventCodec {
             throw new InvalidEventException("position_seconds", value.toString(), "is not a number");
         }
         return value.doubleValue();
-    }
-
-    private static UUID uuid(String value) {
-        try {
-            UUID parsed = UUID.fromString(value);
-            // UUID.fromString accepts short groups such as 1-2-3-4-5; only the canonical form is an id here.
-            if (parsed.toString().equalsIgnoreCase(value)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new InvalidEventException("user_id", value, "is not a UUID");
-    }
-
-    private JsonNode readTree(String json, String problem) {
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            // Jackson's message carries a source excerpt over several lines; keep its first clause and the column.
-            String reason = e.getOriginalMessage().lines().findFirst().orElse("").split(" \\(start marker")[0];
-            throw new InvalidEventException(null, null,
-                    problem + " at column " + e.getLocation().getColumnNr() + ": " + reason);
-        }
     }
 
     private String write(ObjectNode node) {

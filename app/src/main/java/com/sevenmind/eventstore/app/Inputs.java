@@ -1,0 +1,57 @@
+package com.sevenmind.eventstore.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.ingest.PubSubEnvelope;
+import com.sevenmind.eventstore.api.ingest.RudderStackCodec;
+import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
+import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * The input formats the store takes, by the name kept with a quarantined input so that it can be read again:
+ * {@code native} (the import line format), {@code rudderstack} (a RudderStack track event) and {@code pubsub} (a
+ * Pub/Sub push envelope around a RudderStack event, whose message id is the unique id).
+ */
+final class Inputs {
+
+    static final String NATIVE = "native";
+    static final String RUDDERSTACK = "rudderstack";
+    static final String PUBSUB = "pubsub";
+    static final List<String> FORMATS = List.of(NATIVE, RUDDERSTACK, PUBSUB);
+
+    /** Longer inputs are refused: one line or request must not take the heap. */
+    static final int MAX_CHARS = 1 << 20;
+    /** What is kept of an oversize input. */
+    static final int KEPT_CHARS = 64 << 10;
+
+    private final ObjectMapper mapper;
+    private final EventCodec codec;
+    private final RudderStackCodec rudderStack;
+
+    @Inject
+    Inputs(ObjectMapper mapper, EventCodec codec) {
+        this.mapper = mapper;
+        this.codec = codec;
+        this.rudderStack = new RudderStackCodec(mapper);
+    }
+
+    /** The event in {@code input}, or why it is skipped; throws {@link InvalidEventException} when it is bad. */
+    Parsed read(String format, String input) {
+        return switch (format) {
+            case NATIVE -> new Accepted(codec.parseLine(input));
+            case RUDDERSTACK -> rudderStack.parse(input, null);
+            case PUBSUB -> {
+                PubSubEnvelope envelope = PubSubEnvelope.parse(mapper, input);
+                yield rudderStack.parse(envelope.data(), envelope.messageId());
+            }
+            default -> throw new IllegalArgumentException("unknown input format " + format + "; known: " + FORMATS);
+        };
+    }
+
+    static String oversize(long length) {
+        return String.format("input of %,d characters is over the limit of %,d", length, MAX_CHARS);
+    }
+}

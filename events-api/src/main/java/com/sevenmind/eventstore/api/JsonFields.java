@@ -1,0 +1,106 @@
+package com.sevenmind.eventstore.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.UUID;
+
+/**
+ * Reading JSON inputs (our line format, stored payloads, RudderStack, Pub/Sub) with errors that name each field by
+ * its full path in that format ({@code context.timezone}, {@code message.data}), so a sender can find it.
+ */
+public final class JsonFields {
+
+    private JsonFields() {
+    }
+
+    /** The JSON text as an object node; refuses invalid JSON and anything but an object. */
+    public static JsonNode readObject(ObjectMapper mapper, String json) {
+        return readObject(mapper, json, null);
+    }
+
+    /** As {@link #readObject(ObjectMapper, String)}; errors name {@code subject} (e.g. "payload") when not null. */
+    public static JsonNode readObject(ObjectMapper mapper, String json, String subject) {
+        String what = subject == null ? "" : subject + " is ";
+        JsonNode node;
+        try {
+            node = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            // Jackson's message carries a source excerpt over several lines; keep its first clause and the column.
+            String reason = e.getOriginalMessage().lines().findFirst().orElse("").split(" \\(start marker")[0];
+            throw new InvalidEventException(null, null,
+                    what + "not valid JSON at column " + e.getLocation().getColumnNr() + ": " + reason);
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException(null, null, what + "not a JSON object");
+        }
+        return node;
+    }
+
+    /** The object at the last segment of {@code path} inside {@code parent}, which must be there. */
+    public static JsonNode object(JsonNode parent, String path) {
+        JsonNode value = parent.get(name(path));
+        if (value == null || value.isNull()) {
+            throw new InvalidEventException(path, null, "is missing");
+        }
+        if (!value.isObject()) {
+            throw new InvalidEventException(path, value.toString(), "is not an object");
+        }
+        return value;
+    }
+
+    /** The string at the last segment of {@code path} inside {@code parent}, which must be there. */
+    public static String text(JsonNode parent, String path) {
+        String value = optionalText(parent, path);
+        if (value == null) {
+            throw new InvalidEventException(path, null, "is missing");
+        }
+        return value;
+    }
+
+    /** A string that may be absent (or JSON null): null then. */
+    public static String optionalText(JsonNode parent, String path) {
+        JsonNode value = parent.get(name(path));
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidEventException(path, value.toString(), "is not a string");
+        }
+        return value.textValue();
+    }
+
+    /**
+     * A user id in canonical form only: UUID.fromString accepts short groups such as 1-2-3-4-5, which would give one
+     * user two spellings.
+     */
+    public static UUID uuid(String value, String path) {
+        try {
+            UUID parsed = UUID.fromString(value);
+            if (parsed.toString().equalsIgnoreCase(value)) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidEventException(path, value, "is not a UUID");
+    }
+
+    /**
+     * The same complaint with the field named by {@code path}: the event records check their fields under our names
+     * ({@code timezone}), and rather than repeat those rules here their verdict is carried over. {@code value} must
+     * be what was handed to the check; if the message is not of the expected form it is passed on unchanged.
+     */
+    public static InvalidEventException renamed(InvalidEventException e, String path, String value) {
+        // The constructor with an empty problem renders exactly the prefix the check wrote before its problem.
+        String prefix = new InvalidEventException(e.field(), value, "").getMessage();
+        if (e.field() == null || !e.getMessage().startsWith(prefix)) {
+            return e;
+        }
+        return new InvalidEventException(path, value, e.getMessage().substring(prefix.length()));
+    }
+
+    private static String name(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+}

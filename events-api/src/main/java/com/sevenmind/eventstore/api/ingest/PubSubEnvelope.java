@@ -1,0 +1,102 @@
+package com.sevenmind.eventstore.api.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.JsonFields;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The body of a Google Cloud Pub/Sub push request, unwrapped:
+ * {@code {"message":{"data":"<base64>","messageId":"…","publishTime":"…","attributes":{…}},"subscription":"…"}}.
+ * Pushes repeat the id and time in snake_case ({@code message_id}, {@code publish_time}); either spelling is read.
+ *
+ * @param messageId    the id Pub/Sub gave the message; a redelivery carries the same one, so it is the event's unique id
+ * @param data         the message data, base64-decoded, as UTF-8 text (for us: one RudderStack event as JSON)
+ * @param publishTime  when Pub/Sub accepted the message; null when the push did not say
+ * @param attributes   the message attributes, empty when there are none
+ * @param subscription the subscription that pushed, {@code projects/…/subscriptions/…}; null when not given
+ */
+public record PubSubEnvelope(String messageId, String data, Instant publishTime, Map<String, String> attributes,
+                             String subscription) {
+
+    public PubSubEnvelope {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(data, "data");
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+
+    /**
+     * Parses a push request body.
+     *
+     * @throws InvalidEventException if the body is not a JSON object, or {@code message}, its id or its data is
+     *                               missing or invalid
+     */
+    public static PubSubEnvelope parse(ObjectMapper mapper, String body) {
+        JsonNode root = JsonFields.readObject(mapper, body);
+        JsonNode message = JsonFields.object(root, "message");
+        String messageId = JsonFields.optionalText(message, "message.messageId");
+        if (messageId == null) {
+            messageId = JsonFields.optionalText(message, "message.message_id");
+        }
+        if (messageId == null) {
+            throw new InvalidEventException("message.messageId", null, "is missing");
+        }
+        return new PubSubEnvelope(messageId, data(JsonFields.text(message, "message.data")), publishTime(message),
+                attributes(message), JsonFields.optionalText(root, "subscription"));
+    }
+
+    private static String data(String base64) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            // The data is the whole event and may be long; the problem says enough.
+            throw new InvalidEventException("message.data", null, "is not valid base64");
+        }
+        try {
+            // Strict decoding: a lenient one would swap bad bytes for U+FFFD and store a corrupted event.
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException("message.data", null, "is not UTF-8 text");
+        }
+    }
+
+    private static Instant publishTime(JsonNode message) {
+        String path = message.has("publishTime") ? "message.publishTime" : "message.publish_time";
+        String value = JsonFields.optionalText(message, path);
+        try {
+            return value == null ? null : EventCodec.parseTimestamp(value);
+        } catch (InvalidEventException e) {
+            throw JsonFields.renamed(e, path, value);
+        }
+    }
+
+    private static Map<String, String> attributes(JsonNode message) {
+        JsonNode node = message.get("attributes");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return attributes;
+        }
+        if (!node.isObject()) {
+            throw new InvalidEventException("message.attributes", node.toString(), "is not an object");
+        }
+        // Not through JsonFields.text: attribute names may hold dots, which it reads as path separators.
+        for (Map.Entry<String, JsonNode> attribute : node.properties()) {
+            if (!attribute.getValue().isTextual()) {
+                throw new InvalidEventException("message.attributes." + attribute.getKey(),
+                        attribute.getValue().toString(), "is not a string");
+            }
+            attributes.put(attribute.getKey(), attribute.getValue().textValue());
+        }
+        return attributes;
+    }
+}
