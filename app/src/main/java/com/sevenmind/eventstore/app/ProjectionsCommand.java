@@ -35,7 +35,7 @@ final class ProjectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Map<String, String>> rows = registry.all().stream().map(ProjectionsCommand::row).toList();
+        List<Map<String, String>> rows = rows(registry);
         if (format == Format.json) {
             Output.json(out, mapper, rows);
         } else {
@@ -43,6 +43,11 @@ final class ProjectionsCommand implements Callable<Integer> {
             rows.forEach(r -> out.printf("%-16s %-56s %s%n", r.get("name"), r.get("class"), r.get("jar")));
         }
         return 0;
+    }
+
+    /** Name, class and jar of each projection: the JSON of this command and of GET /projections. */
+    static List<Map<String, String>> rows(ProjectionRegistry registry) {
+        return registry.all().stream().map(ProjectionsCommand::row).toList();
     }
 
     private static Map<String, String> row(Projection<?> p) {

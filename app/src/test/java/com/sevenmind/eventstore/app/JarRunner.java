@@ -1,10 +1,12 @@
 package com.sevenmind.eventstore.app;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the shaded jar in a child JVM, as a user would from a shell. Integration tests only: needs `package`. */
@@ -15,21 +17,34 @@ final class JarRunner {
     private JarRunner() {
     }
 
-    /** Runs {@code java -cp <classpath> Main args…} and waits up to two minutes. */
-    static Cli.Result run(String classpath, String... args) throws IOException, InterruptedException {
+    /** {@code java -cp <classpath> Main args…}. */
+    static List<String> command(String classpath, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath, "com.sevenmind.eventstore.app.Main"));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Runs {@link #command} and waits up to two minutes. */
+    static Cli.Result run(String classpath, String... args) throws IOException, InterruptedException {
+        List<String> command = command(classpath, args);
         Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         process.getOutputStream().close();
+        // stderr is drained beside stdout: a full pipe would block the child.
+        var err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         var out = process.getInputStream().readAllBytes();
-        var err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("timed out: " + command);
         }
         return new Cli.Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
+                new String(err.join(), StandardCharsets.UTF_8));
     }
 }

@@ -55,9 +55,14 @@ public final class EmbeddedServer implements AutoCloseable {
             }
             Path pgData = dir.resolve("pg");
             stopOrphan(pgData);
+            // zonky turns durability off for throwaway test servers; this one keeps a user's data, so an
+            // acknowledged append must survive a crash.
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             writeOwner(channel, postgres.getPort());
             return new EmbeddedServer(channel, lock, postgres);

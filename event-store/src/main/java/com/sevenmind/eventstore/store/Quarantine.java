@@ -51,10 +51,15 @@ public final class Quarantine {
                     ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING""");
             for (Rejection r : rejections) {
                 batch.bind("source", r.source()).bind("line", r.line()).bind("format", r.inputFormat())
-                        .bind("input", r.input()).bind("reason", r.reason()).add();
+                        .bind("input", storable(r.input())).bind("reason", storable(r.reason())).add();
             }
             return batch.execute();
         });
+    }
+
+    /** PostgreSQL text holds no NUL character: the one change made to an input kept here, written as \\u0000. */
+    private static String storable(String text) {
+        return text.replace("\0", "\\u0000");
     }
 
     /** Feeds the rejections kept since {@code since} (all when null), oldest first, in constant memory. */

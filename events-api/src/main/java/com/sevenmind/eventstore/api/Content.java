@@ -23,15 +23,16 @@ public record Content(String kind, String courseId, String itemId, String single
         if (kind == null || kind.isBlank()) {
             throw new InvalidEventException("content.kind", kind, "is missing");
         }
-        if (objectUri == null || objectUri.isBlank()) {
-            throw new InvalidEventException("object_uri", objectUri, objectUri == null ? "is missing" : "is blank");
+        EventFields.requireText("object_uri", objectUri);
+        for (String id : new String[] {courseId, itemId, singleId, recordingId}) {
+            if (id != null) {
+                EventFields.requireStorable("content", id);
+            }
         }
     }
 
     public static Content parse(String objectUri) {
-        if (objectUri == null || objectUri.isBlank()) {
-            throw new InvalidEventException("object_uri", objectUri, objectUri == null ? "is missing" : "is blank");
-        }
+        EventFields.requireText("object_uri", objectUri);
         Matcher single = SINGLE.matcher(objectUri);
         if (single.matches()) {
             return new Content("single", null, null, single.group(1), single.group(2), objectUri);

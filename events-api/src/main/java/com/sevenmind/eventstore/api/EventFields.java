@@ -40,12 +40,32 @@ final class EventFields {
         return timestamp.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static void requireText(String field, String value) {
+    static void requireText(String field, String value) {
         if (value == null) {
             throw new InvalidEventException(field, null, "is missing");
         }
         if (value.isBlank()) {
             throw new InvalidEventException(field, value, "is blank");
+        }
+        requireStorable(field, value);
+    }
+
+    /** PostgreSQL text holds no NUL, and UTF-8 no half of a surrogate pair: refuse them rather than store a change. */
+    static void requireStorable(String field, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidEventException(field, value.replace("\0", "\\u0000"),
+                    "contains a NUL character, which cannot be stored");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidEventException(field, null, "contains half of a UTF-16 surrogate pair, which is not "
+                        + "text and cannot be stored");
+            }
         }
     }
 }

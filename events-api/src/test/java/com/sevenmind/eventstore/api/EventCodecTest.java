@@ -51,4 +51,16 @@ class EventCodecTest {
 
         assertEquals("s1", event.sessionId());
     }
+
+    @Test
+    void text_postgresql_cannot_store_is_refused_by_name_not_changed() {
+        assertEquals("field session_id: 'a\\u0000b' contains a NUL character, which cannot be stored",
+                assertThrows(InvalidEventException.class,
+                        () -> codec.parseLine(line("ContentPieceStarted", "").replace("\"s1\"", "\"a\\u0000b\"")))
+                        .getMessage());
+        assertEquals("field unique_id contains half of a UTF-16 surrogate pair, which is not text and cannot be stored",
+                assertThrows(InvalidEventException.class,
+                        () -> codec.parseLine(line("ContentPieceStarted", "").replace("\"u1\"", "\"\\ud83d\"")))
+                        .getMessage());
+    }
 }

@@ -1,0 +1,107 @@
+package com.sevenmind.eventstore.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.store.Database;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers are JSON:",
+                "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event",
+                "  POST /events                       a JSON array of events in the import format, all or nothing",
+                "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",
+                "  GET  /projections                  as projections --format json",
+                "  GET  /health",
+                "An input that can never be stored is quarantined (see rejected) and refused with 4xx; while the "
+                        + "database is unreachable the answer is 503 and nothing is acknowledged."})
+final class ServeCommand implements Callable<Integer> {
+
+    /** Requests that may wait for a worker before the server answers 503. */
+    private static final int QUEUE = 256;
+
+    @ParentCommand
+    EventStoreCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "Port to listen on; 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--token", paramLabel = "T", defaultValue = "${env:EVENTSTORE_TOKEN}",
+            description = "Bearer token every POST must carry (env EVENTSTORE_TOKEN; default: none).")
+    String token;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
+            description = "Requests handled at once; " + QUEUE + " more may wait (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Longest request body taken (default: ${DEFAULT-VALUE}).")
+    int maxBody;
+
+    private final EventCodec codec;
+    private final Inputs inputs;
+    private final ProjectionRegistry registry;
+    private final ObjectMapper mapper;
+
+    @Inject
+    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper) {
+        this.codec = codec;
+        this.inputs = inputs;
+        this.registry = registry;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        check(port >= 0 && port <= 65_535, "--port must be 0 to 65535, was " + port);
+        check(threads >= 1, "--threads must be at least 1, was " + threads);
+        // One below the int limit: the server reads one byte past it to know that a body is too long.
+        check(maxBody >= 1 && maxBody < Integer.MAX_VALUE, "--max-body must be 1 to 2147483646, was " + maxBody);
+        // A blank token (an empty EVENTSTORE_TOKEN) would look like protection and be none.
+        check(token == null || !token.isBlank(), "--token must not be blank");
+
+        Database db = root.openDatabase();
+        HttpApi api = new HttpApi(db, codec, inputs, registry, mapper,
+                new HttpApi.Settings(bind, port, token, threads, QUEUE, maxBody, root.verbose()));
+        int bound;
+        try {
+            bound = api.start();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            db.close();
+            stopped.countDown();
+        }, "eventstore-serve-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + bound);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void check(boolean valid, String message) {
+        if (!valid) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+}

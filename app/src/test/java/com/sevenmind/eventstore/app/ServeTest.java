@@ -1,0 +1,472 @@
+package com.sevenmind.eventstore.app;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Quarantine.Rejection;
+import com.sevenmind.eventstore.store.TestDatabase;
+import com.sevenmind.eventstore.store.TestEvents;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API against a real database, through a real HTTP client: {@link HttpApi} on a free port. */
+class ServeTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final UUID USER = UUID.fromString("6f1c4c2e-8d0b-4a59-9d3c-0f6e2b7a9c11");
+    private static final String PUSH_SOURCE = "http POST /pubsub/push";
+    private static final ObjectMapper MAPPER = Json.newObjectMapper();
+    private static final EventCodec CODEC = new EventCodec(MAPPER);
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Served served;
+
+    /** A started API and where it listens. */
+    private record Served(HttpApi api, URI base) implements AutoCloseable {
+        @Override
+        public void close() {
+            api.close();
+        }
+    }
+
+    private static Served serve(Database database, String token, int threads, int queue) {
+        HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC),
+                Plugins.discover(ServeTest.class.getClassLoader()).projections(), MAPPER,
+                new HttpApi.Settings("127.0.0.1", 0, token, threads, queue, 1 << 20, false));
+        return new Served(api, URI.create("http://127.0.0.1:" + api.start()));
+    }
+
+    @BeforeAll
+    static void start() {
+        served = serve(db.database(), null, 8, 256);
+    }
+
+    @AfterAll
+    static void stop() {
+        served.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        db.clear();
+    }
+
+    // --- requests and answers
+
+    private static HttpResponse<String> send(URI base, String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return send(served.base(), "POST", path, body);
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(served.base(), "GET", path, null);
+    }
+
+    /** The status and the exact JSON text of the answer, one line. */
+    private static void assertAnswer(int status, String json, HttpResponse<String> response) {
+        assertEquals(status + " " + json + "\n", response.statusCode() + " " + response.body());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(null));
+    }
+
+    // --- inputs
+
+    /** A RudderStack track call for USER, as the app sends it. */
+    private static String track(String event, String timestamp, String session) {
+        ObjectNode node = MAPPER.createObjectNode().put("type", "track").put("event", event)
+                .put("userId", USER.toString()).put("messageId", "rs-" + session).put("timestamp", timestamp)
+                .put("anonymousId", "a-1");
+        node.putObject("context").put("timezone", "Europe/Berlin").put("locale", "de-DE");
+        node.putObject("properties").put("session_id", session)
+                .put("object_uri", "sevenmind://content/single/abc12/recording/xyz34");
+        return node.toString();
+    }
+
+    private static String started(String timestamp) {
+        return track("Content Piece Started", timestamp, "s-1");
+    }
+
+    /** A Pub/Sub push body around {@code data}. */
+    private static String push(String messageId, String data) {
+        return "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(data.getBytes(UTF_8))
+                + "\",\"messageId\":\"" + messageId + "\",\"publishTime\":\"2024-05-01T10:00:01Z\"},"
+                + "\"subscription\":\"projects/p/subscriptions/eventstore\"}";
+    }
+
+    private static List<Rejection> quarantined() {
+        List<Rejection> rejections = new ArrayList<>();
+        db.database().quarantine().list(null, rejections::add);
+        return rejections;
+    }
+
+    /** What matters of a kept rejection: where from, which line, which format, the input verbatim, why. */
+    private static List<Rejection> withoutIdAndTime(List<Rejection> rejections) {
+        return rejections.stream().map(r -> Rejection.of(r.source(), r.line(), r.inputFormat(), r.input(), r.reason()))
+                .toList();
+    }
+
+    // --- POST /pubsub/push
+
+    @Test
+    void a_push_is_stored_once_and_answered_duplicate_when_delivered_again() throws Exception {
+        String body = push("m-1", started("2024-05-01T10:00:00Z"));
+
+        assertAnswer(200, "{\"result\":\"stored\"}", post("/pubsub/push", body));
+        assertAnswer(200, "{\"result\":\"duplicate\"}", post("/pubsub/push", body));
+
+        assertEquals(1, db.store().count());
+        assertEquals(List.of(), quarantined());
+    }
+
+    @Test
+    void a_stored_push_is_projected_exactly_as_the_project_command_prints_it() throws Exception {
+        assertAnswer(200, "{\"result\":\"stored\"}", post("/pubsub/push", push("m-1", started("2024-05-01T10:00:00Z"))));
+
+        HttpResponse<String> all = get("/users/" + USER + "/projections");
+
+        assertEquals(200, all.statusCode(), all.body());
+        assertEquals(new Cli(db.jdbcUrl()).run("project", USER.toString(), "--format", "json").out(), all.body());
+        assertEquals(1, MAPPER.readTree(all.body()).at("/projections/stats/total").asInt());
+
+        // One projection; as_of given with an unencoded '+', as people type it; a late_after of their own.
+        JsonNode one = MAPPER.readTree(get("/users/" + USER + "/projections/stats"
+                + "?as_of=2999-01-01T01:00:00+01:00&late_after=PT2H").body());
+        assertEquals(List.of("stats"), MAPPER.convertValue(one.get("projections"), Map.class).keySet().stream().toList());
+        assertEquals("2999-01-01T00:00:00Z", one.get("as_of").asText());
+        assertEquals(7200.0, one.at("/lateness/late_after_seconds").asDouble());
+        assertEquals(1, one.at("/projections/stats/total").asInt());
+    }
+
+    @Test
+    void the_same_message_id_with_other_content_is_a_conflict_kept_in_the_quarantine() throws Exception {
+        assertAnswer(200, "{\"result\":\"stored\"}", post("/pubsub/push", push("m-1", started("2024-05-01T10:00:00Z"))));
+        String other = push("m-1", started("2024-05-01T11:00:00Z"));
+
+        assertAnswer(409, "{\"error\":\"conflict: " + USER + "/m-1 is stored with other content\"}",
+                post("/pubsub/push", other));
+
+        assertEquals(1, db.store().count());
+        assertEquals(List.of(Rejection.of(PUSH_SOURCE, null, "pubsub", other, "conflict")),
+                withoutIdAndTime(quarantined()));
+    }
+
+    @Test
+    void a_malformed_envelope_is_quarantined_verbatim_then_refused() throws Exception {
+        String body = "{\"message\":{\"data\":";
+        String reason = "not valid JSON at column 20: Unexpected end-of-input within/between Object entries";
+
+        assertAnswer(400, "{\"error\":\"" + reason + "\"}", post("/pubsub/push", body));
+
+        assertEquals(List.of(Rejection.of(PUSH_SOURCE, null, "pubsub", body, reason)), withoutIdAndTime(quarantined()));
+        assertEquals(0, db.store().count());
+    }
+
+    @Test
+    void data_that_is_not_base64_is_refused_with_the_field_named() throws Exception {
+        String body = "{\"message\":{\"data\":\"not base64!\",\"messageId\":\"m-1\"}}";
+
+        assertAnswer(400, "{\"error\":\"field message.data is not valid base64\"}", post("/pubsub/push", body));
+
+        assertEquals(List.of(Rejection.of(PUSH_SOURCE, null, "pubsub", body, "field message.data is not valid base64")),
+                withoutIdAndTime(quarantined()));
+    }
+
+    @Test
+    void a_call_that_is_not_a_content_piece_event_is_acknowledged_and_skipped() throws Exception {
+        String identify = "{\"type\":\"identify\",\"userId\":\"" + USER + "\"}";
+
+        assertAnswer(200, "{\"result\":\"skipped\",\"reason\":\"type identify is not a track call\"}",
+                post("/pubsub/push", push("m-1", identify)));
+
+        assertEquals(0, db.store().count());
+        assertEquals(List.of(), quarantined());
+    }
+
+    @Test
+    void a_body_over_the_limit_is_refused_413_and_its_first_64_kib_quarantined() throws Exception {
+        String body = "x".repeat(3 << 20);
+
+        assertAnswer(413, "{\"error\":\"request body is over the limit of 1,048,576 bytes\"}",
+                post("/pubsub/push", body));
+
+        assertEquals(List.of(Rejection.of(PUSH_SOURCE, null, "pubsub", "x".repeat(64 << 10),
+                "request body is over the limit of 1,048,576 bytes")), withoutIdAndTime(quarantined()));
+        // At the limit exactly, the body is read (and found to be no JSON).
+        assertEquals(400, post("/pubsub/push", "x".repeat(1 << 20)).statusCode());
+    }
+
+    @Test
+    void with_a_token_every_post_needs_it_and_gets_need_none() throws Exception {
+        try (Served guarded = serve(db.database(), "s3cret", 2, 16)) {
+            String body = push("m-1", started("2024-05-01T10:00:00Z"));
+            String refused = "{\"error\":\"missing or wrong bearer token\"}";
+
+            assertAnswer(401, refused, send(guarded.base(), "POST", "/pubsub/push", body));
+            assertAnswer(401, refused, send(guarded.base(), "POST", "/pubsub/push", body,
+                    "Authorization", "Bearer s3cre"));
+            assertAnswer(401, refused, send(guarded.base(), "POST", "/events", "[]", "Authorization", "s3cret"));
+            assertEquals(0, db.store().count());
+
+            assertAnswer(200, "{\"result\":\"stored\"}", send(guarded.base(), "POST", "/pubsub/push", body,
+                    "Authorization", "Bearer s3cret"));
+            assertAnswer(200, "{\"status\":\"ok\"}", send(guarded.base(), "GET", "/health", null));
+            assertEquals(200, send(guarded.base(), "GET", "/users/" + USER + "/projections", null).statusCode());
+        }
+    }
+
+    @Test
+    void concurrent_pushes_and_redeliveries_store_every_event_exactly_once() throws Exception {
+        int threads = 8;
+        int perThread = 500;
+        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        List<Future<List<String>>> answers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            answers.add(clients.submit(() -> {
+                List<String> seen = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                    String at = Instant.parse("2024-05-01T10:00:00Z").plusSeconds(thread * 10_000L + i).toString();
+                    String body = push("m-" + thread + "-" + i, track("Content Piece Started", at, thread + "-" + i));
+                    HttpResponse<String> response = post("/pubsub/push", body);
+                    seen.add(response.statusCode() + " " + response.body().strip());
+                    if (i % 10 == 9) {
+                        // Pub/Sub delivers at least once: some pushes come again, here at once.
+                        HttpResponse<String> again = post("/pubsub/push", body);
+                        seen.add(again.statusCode() + " " + again.body().strip());
+                    }
+                }
+                return seen;
+            }));
+        }
+        Map<String, Integer> counted = new TreeMap<>();
+        for (Future<List<String>> f : answers) {
+            f.get().forEach(a -> counted.merge(a, 1, Integer::sum));
+        }
+        clients.shutdown();
+
+        assertEquals(Map.of("200 {\"result\":\"stored\"}", threads * perThread,
+                "200 {\"result\":\"duplicate\"}", threads * perThread / 10), counted);
+        assertEquals(threads * perThread, db.store().count());
+    }
+
+    // --- POST /events
+
+    private static String line(String uniqueId, String timestamp) {
+        return CODEC.toLine(TestEvents.started(USER, uniqueId, Instant.parse(timestamp)), false);
+    }
+
+    @Test
+    void events_are_stored_all_or_nothing_and_each_invalid_one_is_quarantined() throws Exception {
+        String bad = line("2", "2024-05-01T10:01:00Z").replace(USER.toString(), "not-a-uuid");
+        String worse = "{\"event_type\":\"ContentPieceStopped\"}";
+
+        assertAnswer(400, "{\"error\":\"event 2: field user_id: 'not-a-uuid' is not a UUID\"}", post("/events",
+                "[" + line("1", "2024-05-01T10:00:00Z") + ",\n  " + bad + ", " + worse + "]"));
+
+        assertEquals(0, db.store().count());
+        assertEquals(List.of(
+                Rejection.of("http POST /events", 2L, "native", bad, "field user_id: 'not-a-uuid' is not a UUID"),
+                Rejection.of("http POST /events", 3L, "native", worse, "field event_type: 'ContentPieceStopped' is "
+                        + "not one of [ContentPieceStarted, ContentPieceCompleted, ContentPieceCancelled]")),
+                withoutIdAndTime(quarantined()));
+    }
+
+    @Test
+    void valid_events_are_appended_together_with_duplicates_and_conflicts_counted() throws Exception {
+        String one = line("1", "2024-05-01T10:00:00Z");
+        String two = line("2", "2024-05-01T10:01:00Z");
+        String otherOne = line("1", "2024-05-01T12:00:00Z");
+
+        assertAnswer(200, "{\"stored\":2,\"duplicates\":1,\"conflicts\":0}", post("/events",
+                "[" + one + "," + two + "," + one + "]"));
+        assertAnswer(200, "{\"stored\":0,\"duplicates\":1,\"conflicts\":1}", post("/events",
+                "[" + two + "," + otherOne + "]"));
+        assertAnswer(200, "{\"stored\":0,\"duplicates\":0,\"conflicts\":0}", post("/events", "[]"));
+
+        assertEquals(2, db.store().count());
+        assertEquals(List.of(Rejection.of("http POST /events", 2L, "native", otherOne, "conflict")),
+                withoutIdAndTime(quarantined()));
+    }
+
+    @Test
+    void a_body_that_is_not_a_json_array_is_quarantined_whole() throws Exception {
+        String object = line("1", "2024-05-01T10:00:00Z");
+
+        assertAnswer(400, "{\"error\":\"request body is not a JSON array of events\"}", post("/events", object));
+        assertAnswer(400, "{\"error\":\"request body is not valid JSON at line 1, column 4: Unexpected end-of-input: "
+                + "expected close marker for Array\"}", post("/events", "[{}"));
+
+        assertEquals(List.of(
+                Rejection.of("http POST /events", null, "native", object, "request body is not a JSON array of events"),
+                Rejection.of("http POST /events", null, "native", "[{}", "request body is not valid JSON at line 1, "
+                        + "column 4: Unexpected end-of-input: expected close marker for Array")),
+                withoutIdAndTime(quarantined()));
+    }
+
+    // --- GET
+
+    @Test
+    void projections_are_listed_as_the_projections_command_prints_them() throws Exception {
+        HttpResponse<String> response = get("/projections");
+
+        assertEquals(200, response.statusCode());
+        assertEquals(new Cli(db.jdbcUrl()).run("projections", "--format", "json").out(), response.body());
+    }
+
+    @Test
+    void bad_requests_for_projections_are_refused_with_the_reason() throws Exception {
+        assertAnswer(404, "{\"error\":\"unknown projection 'nope'; known: history, stats\"}",
+                get("/users/" + USER + "/projections/nope"));
+        assertAnswer(400, "{\"error\":\"user id 'me' is not a UUID\"}", get("/users/me/projections"));
+        assertAnswer(400, "{\"error\":\"as_of: 'yesterday' is not an ISO-8601 date-time with Z or an offset, "
+                + "e.g. 2024-03-01T07:15:00Z\"}", get("/users/" + USER + "/projections?as_of=yesterday"));
+        assertAnswer(400, "{\"error\":\"late_after: '1h' is not an ISO-8601 duration, e.g. PT1H\"}",
+                get("/users/" + USER + "/projections?late_after=1h"));
+        assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after\"}",
+                get("/users/" + USER + "/projections?asof=2024-05-01T10:00:00Z"));
+    }
+
+    @Test
+    void unknown_paths_and_wrong_methods_are_answered_in_json() throws Exception {
+        assertAnswer(404, "{\"error\":\"no such endpoint: /nope\"}", get("/nope"));
+        HttpResponse<String> wrong = get("/pubsub/push");
+        assertAnswer(405, "{\"error\":\"method GET is not allowed on /pubsub/push; use POST\"}", wrong);
+        assertEquals("POST", wrong.headers().firstValue("Allow").orElse(null));
+        assertAnswer(405, "{\"error\":\"method DELETE is not allowed on /health; use GET\"}",
+                send(served.base(), "DELETE", "/health", null));
+        HttpResponse<String> head = send(served.base(), "HEAD", "/health", null);
+        assertEquals("405 ", head.statusCode() + " " + head.body()); // HEAD: the status, no body
+    }
+
+    // --- load and failures
+
+    /** Opens a POST that announces a body it never sends, so that a worker waits on it. */
+    private static Socket stall(Served at) throws IOException, InterruptedException {
+        Socket socket = new Socket(at.base().getHost(), at.base().getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n".getBytes(UTF_8));
+        out.flush();
+        Thread.sleep(300); // for the server to hand it to the worker, or to the queue
+        return socket;
+    }
+
+    @Test
+    void with_every_worker_busy_and_the_queue_full_a_request_is_refused_at_once() throws Exception {
+        try (Served one = serve(db.database(), null, 1, 1)) {
+            try (Socket working = stall(one); Socket waiting = stall(one)) {
+                HttpResponse<String> refused = send(one.base(), "GET", "/health", null);
+
+                assertAnswer(503, "{\"error\":\"server busy, try again\"}", refused);
+                assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+            }
+            // The stalled requests ended with their connections; nothing half-sent was taken for an input.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int status;
+            while ((status = send(one.base(), "GET", "/health", null).statusCode()) != 200
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(200, status);
+            assertEquals(List.of(), quarantined());
+        }
+    }
+
+    @Test
+    void while_the_database_is_down_pushes_are_refused_503_and_stored_once_it_is_back(@TempDir Path dir)
+            throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        EmbeddedPostgres postgres = postgres(dir, port);
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        try (Database database = Database.connect(url, null, null); Served api = serve(database, null, 8, 256)) {
+            List<String> acknowledged = new ArrayList<>();
+            assertAnswer(200, "{\"result\":\"stored\"}",
+                    send(api.base(), "POST", "/pubsub/push", push("m-1", started("2024-05-01T10:00:00Z"))));
+            acknowledged.add("m-1");
+
+            postgres.close();
+            String again = push("m-2", started("2024-05-01T10:05:00Z"));
+            HttpResponse<String> down = send(api.base(), "POST", "/pubsub/push", again);
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.body().startsWith("{\"error\":\"database error at " + url + ": "), down.body());
+            assertAnswer(503, "{\"error\":\"database unreachable: " + url + "\"}",
+                    send(api.base(), "GET", "/health", null));
+
+            postgres = postgres(dir, port);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            HttpResponse<String> back;
+            while ((back = send(api.base(), "POST", "/pubsub/push", again)).statusCode() == 503
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertAnswer(200, "{\"result\":\"stored\"}", back);
+            acknowledged.add("m-2");
+
+            List<String> stored = new ArrayList<>();
+            database.eventStore(CODEC).stream(USER, e -> stored.add(e.uniqueId()));
+            assertEquals(acknowledged, stored);
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static EmbeddedPostgres postgres(Path dir, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    // --- the command
+
+    @Test
+    void serve_refuses_impossible_settings_as_a_usage_error() {
+        Cli.Result result = new Cli(db.jdbcUrl()).run("serve", "--threads", "0");
+
+        assertEquals(2, result.exit(), result.toString());
+        assertTrue(result.err().startsWith("--threads must be at least 1, was 0\n"), result.err());
+    }
+}
