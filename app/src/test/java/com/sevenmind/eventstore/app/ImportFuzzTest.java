@@ -27,9 +27,6 @@ class ImportFuzzTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static final String[] JUNK = {"", "\"", "{", "}", "[", "null", "-1", "1e999", "\\u0000", "\u00e9",
-            "\ud83d\ude00", ",", ":", "\"timestamp\":\"2024-13-45T99:00:00Z\"", "\"user_id\":42", "true", "\\"};
-
     @TempDir
     Path dir;
 
@@ -51,7 +48,7 @@ class ImportFuzzTest {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
             String line = valid.get(random.nextInt(valid.size()));
-            lines.add(random.nextInt(4) == 0 ? line : mutate(line, random));
+            lines.add(random.nextInt(4) == 0 ? line : Mutations.mutate(line, random));
         }
         Path file = dir.resolve(format + ".jsonl");
         Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
@@ -73,24 +70,6 @@ class ImportFuzzTest {
                 h.createQuery("SELECT count(DISTINCT line) FROM rejected_events").mapTo(Long.class).one());
         assertEquals(s.get("rejected").asLong() + s.get("conflicts").asLong(), quarantined,
                 "every rejected or conflicting line is in the quarantine");
-    }
-
-    private static String mutate(String line, Random random) {
-        StringBuilder s = new StringBuilder(line);
-        for (int n = 1 + random.nextInt(3); n > 0 && s.length() > 0; n--) {
-            int at = random.nextInt(s.length());
-            switch (random.nextInt(5)) {
-                case 0 -> s.deleteCharAt(at);
-                case 1 -> s.insert(at, JUNK[random.nextInt(JUNK.length)]);
-                case 2 -> s.setCharAt(at, (char) (' ' + random.nextInt(95)));
-                case 3 -> s.setLength(at);
-                default -> {
-                    int to = Math.min(s.length(), at + random.nextInt(20));
-                    s.replace(at, to, s.substring(at, to).toUpperCase());
-                }
-            }
-        }
-        return s.toString();
     }
 
     private static List<String> nativeLines() {

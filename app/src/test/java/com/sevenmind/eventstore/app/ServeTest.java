@@ -30,6 +30,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Random;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -147,6 +150,55 @@ class ServeTest {
     private static List<Rejection> withoutIdAndTime(List<Rejection> rejections) {
         return rejections.stream().map(r -> Rejection.of(r.source(), r.line(), r.inputFormat(), r.input(), r.reason()))
                 .toList();
+    }
+
+    // --- fuzz
+
+    @Test
+    void thousands_of_mutated_pushes_and_event_batches_are_each_answered_stored_or_quarantined() throws Exception {
+        Random random = new Random(5);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        long storedAnswers = 0;
+        Set<String> refused = new HashSet<>();
+        for (int i = 0; i < 2_000; i++) {
+            String track = track(i % 4 == 3 ? "Application Opened" : "Content Piece Started",
+                    "2024-05-01T10:00:00Z", "s-" + i % 300);
+            if (random.nextBoolean()) {
+                track = Mutations.mutate(track, random);
+            }
+            String body = push("m-" + i % 1_500, track);
+            if (random.nextInt(3) > 0) {
+                body = Mutations.mutate(body, random);
+            }
+            HttpResponse<String> answer = post("/pubsub/push", body);
+            statuses.merge(answer.statusCode(), 1, Integer::sum);
+            JsonNode json = MAPPER.readTree(answer.body());
+            if (answer.statusCode() == 200) {
+                assertTrue(json.has("result"), answer.body());
+                storedAnswers += json.get("result").asText().equals("stored") ? 1 : 0;
+            } else {
+                assertTrue(answer.statusCode() == 400 || answer.statusCode() == 409, answer.statusCode() + " "
+                        + answer.body());
+                assertTrue(json.get("error").isTextual(), answer.body());
+                refused.add(body);
+            }
+        }
+        for (int i = 0; i < 300; i++) {
+            String body = Mutations.mutate("[" + line("e-" + i, "2024-05-01T11:00:00Z") + ","
+                    + line("f-" + i, "2024-05-01T11:00:01Z") + "]", random);
+            HttpResponse<String> answer = post("/events", body);
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 400, answer.statusCode() + " "
+                    + answer.body());
+            statuses.merge(answer.statusCode(), 1, Integer::sum);
+            if (answer.statusCode() == 200) {
+                storedAnswers += MAPPER.readTree(answer.body()).get("stored").asLong();
+            }
+        }
+
+        assertTrue(statuses.getOrDefault(400, 0) > 500 && statuses.getOrDefault(200, 0) > 500, statuses.toString());
+        assertEquals(storedAnswers, db.store().count(), "every event answered stored is stored, nothing else");
+        long pushRejections = quarantined().stream().filter(r -> r.source().equals(PUSH_SOURCE)).count();
+        assertEquals(refused.size(), pushRejections, "every refused push body is kept, once");
     }
 
     // --- POST /pubsub/push
