@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
             UUID main = generated.mainCharacters().get(0);
             ProjectionPass pass = new ProjectionPass(registry.select(List.of("stats")));
             long projectStart = System.nanoTime();
-            store.stream(main, pass);
+            store.stream(main, null, pass.needsPayload(), pass);
             out.printf("project   main character %s: %,d events through stats in %.0f ms%n",
                     main, pass.eventCount(), seconds(projectStart) * 1000);
             Output.text(out, mapper, pass.views(), "");

@@ -119,7 +119,7 @@ final class ProjectCommand implements Callable<Integer> {
             ProjectionPass pass = new ProjectionPass(projections);
             Lateness lateness = new Lateness(lateAfter);
             long start = System.nanoTime();
-            StreamResult read = store.stream(user, asOf, pass.andThen(lateness));
+            StreamResult read = store.stream(user, asOf, pass.needsPayload(), pass.andThen(lateness));
             LOG.info("projected user {}: {} events in {} ms", user, read.events(),
                     (System.nanoTime() - start) / 1_000_000);
             return new Projected(user, asOf, read.events(), lateness.view(), read.unknownTypes(), pass.views());

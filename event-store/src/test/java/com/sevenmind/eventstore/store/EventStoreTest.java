@@ -187,6 +187,20 @@ class EventStoreTest {
     }
 
     @Test
+    void a_read_without_payloads_gives_the_metadata_and_never_touches_the_payload() {
+        insertRaw("broken-3", "ContentPieceStarted", 2, "{\"not\": \"a payload\"}");
+
+        List<RecordedEvent> read = new ArrayList<>();
+        store.stream(user, null, false, read::add);
+
+        assertEquals("broken-3", read.get(0).uniqueId());
+        assertEquals("ContentPieceStarted", read.get(0).eventType());
+        assertEquals(Instant.parse("2024-05-02T00:00:00Z"), read.get(0).timestamp());
+        assertEquals("the payload of broken-3 was not read: every projection of this read said needsPayload() is "
+                + "false", assertThrows(IllegalStateException.class, () -> read.get(0).event()).getMessage());
+    }
+
+    @Test
     void a_version_1_payload_that_cannot_be_upcast_fails_the_read_naming_the_event() {
         insertRaw("broken-2", "ContentPieceStarted", 1, "{\"session_id\": \"s\"}");
 

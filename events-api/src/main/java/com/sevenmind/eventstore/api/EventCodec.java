@@ -1,6 +1,5 @@
 package com.sevenmind.eventstore.api;
 
-import static com.sevenmind.eventstore.api.JsonFields.optionalText;
 import static com.sevenmind.eventstore.api.JsonFields.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,8 +62,9 @@ public final class EventCodec {
         }
         UUID userId = JsonFields.uuid(text(node, "user_id"), "user_id");
         Instant timestamp = parseTimestamp(text(node, "timestamp"));
-        return create(type, userId, text(node, "unique_id"), timestamp, node,
-                Content.parse(text(node, "object_uri")));
+        return create(type, userId, text(node, "unique_id"), timestamp, text(node, "session_id"),
+                text(node, "timezone"), text(node, "locale"), Content.parse(text(node, "object_uri")),
+                type.equals("ContentPieceStarted") ? null : optionalSeconds(node));
     }
 
     /**
@@ -134,12 +134,19 @@ public final class EventCodec {
     /** Rebuilds an event from its metadata columns and stored payload of any known version. */
     public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
                             String payload) {
-        ObjectNode node = current(eventType, schemaVersion, payload);
-        JsonNode content = JsonFields.object(node, "content");
-        return create(eventType, userId, uniqueId, timestamp, node, new Content(text(content, "content.kind"),
-                optionalText(content, "course_id"), optionalText(content, "item_id"),
-                optionalText(content, "single_id"), optionalText(content, "recording_id"),
-                text(content, "object_uri")));
+        // Older versions go through the upcasters' trees once, then the one decoder of the current shape.
+        String current = schemaVersion == CURRENT_SCHEMA_VERSION ? payload : upcastPayload(eventType, schemaVersion,
+                payload);
+        StoredPayload p = StoredPayload.read(mapper, current);
+        return create(eventType, userId, uniqueId, timestamp, required("session_id", p.sessionId),
+                required("timezone", p.timezone), required("locale", p.locale), p.content(), p.positionSeconds);
+    }
+
+    private static String required(String field, String value) {
+        if (value == null) {
+            throw new InvalidEventException(field, null, "is missing");
+        }
+        return value;
     }
 
     /** A stored payload brought to the current version, as JSON text: what an in-place migration writes back. */
@@ -181,19 +188,16 @@ public final class EventCodec {
         return event instanceof ContentPieceCancelled cancelled ? cancelled.positionSeconds() : null;
     }
 
-    /** The event of {@code type} with the fields the line format and the payload share, read from {@code node}. */
-    private static Event create(String type, UUID userId, String uniqueId, Instant timestamp, JsonNode node,
-                                Content content) {
-        String sessionId = text(node, "session_id");
-        String timezone = text(node, "timezone");
-        String locale = text(node, "locale");
+    /** The event of {@code type} from its fields; a position is kept only where the type has one. */
+    private static Event create(String type, UUID userId, String uniqueId, Instant timestamp, String sessionId,
+                                String timezone, String locale, Content content, Double positionSeconds) {
         return switch (type) {
             case "ContentPieceStarted" ->
                     new ContentPieceStarted(userId, uniqueId, sessionId, timestamp, timezone, locale, content);
             case "ContentPieceCompleted" -> new ContentPieceCompleted(userId, uniqueId, sessionId, timestamp,
-                    timezone, locale, content, optionalSeconds(node));
+                    timezone, locale, content, positionSeconds);
             case "ContentPieceCancelled" -> new ContentPieceCancelled(userId, uniqueId, sessionId, timestamp,
-                    timezone, locale, content, optionalSeconds(node));
+                    timezone, locale, content, positionSeconds);
             default -> throw new InvalidEventException("event_type", type, "is not one of " + EVENT_TYPES);
         };
     }

@@ -28,4 +28,12 @@ public interface Projection<S> {
 
     /** The result, serializable to JSON with the project's mapper (records, maps, lists, strings, numbers). */
     Object view(S state);
+
+    /**
+     * Whether {@link #apply} looks at {@link RecordedEvent#event()}. A projection that needs only the metadata
+     * (type, time, ids) says false, and a read that serves only such projections does not fetch payloads at all.
+     */
+    default boolean needsPayload() {
+        return true;
+    }
 }

@@ -24,6 +24,11 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
         }
     }
 
+    /** Whether any of the projections looks at payloads, so the read must fetch and decode them. */
+    public boolean needsPayload() {
+        return running.stream().anyMatch(r -> r.projection.needsPayload());
+    }
+
     public long eventCount() {
         return eventCount;
     }

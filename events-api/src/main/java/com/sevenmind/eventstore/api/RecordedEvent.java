@@ -5,33 +5,39 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * An event as read back from the store, with what the store knows about it.
+ * An event as read back from the store, with what the store knows about it. The metadata comes from the table's
+ * columns; the event itself is decoded from the payload only when some projection of the read needs it
+ * ({@link Projection#needsPayload()}).
  *
  * @param position      the global arrival position (the table's identity); never an ordering within a user stream
  * @param schemaVersion the version of the stored payload's shape
  * @param recordedAt    when the store received the event, as opposed to {@link #timestamp()}, when it happened
- * @param event         the event itself
+ * @param event         the event; not read when no projection of this read needs the payload
  */
-public record RecordedEvent(long position, int schemaVersion, Instant recordedAt, Event event) {
+public record RecordedEvent(long position, int schemaVersion, Instant recordedAt, UUID userId, String uniqueId,
+                            String eventType, Instant timestamp, Event event) {
 
     public RecordedEvent {
         Objects.requireNonNull(recordedAt, "recordedAt cannot be null");
-        Objects.requireNonNull(event, "event cannot be null");
+        Objects.requireNonNull(userId, "userId cannot be null");
+        Objects.requireNonNull(uniqueId, "uniqueId cannot be null");
+        Objects.requireNonNull(eventType, "eventType cannot be null");
+        Objects.requireNonNull(timestamp, "timestamp cannot be null");
     }
 
-    public UUID userId() {
-        return event.userId();
+    /** A read event with its payload, the metadata taken from it. */
+    public RecordedEvent(long position, int schemaVersion, Instant recordedAt, Event event) {
+        this(position, schemaVersion, recordedAt, event.userId(), event.uniqueId(), event.eventType(),
+                event.timestamp(), event);
     }
 
-    public String uniqueId() {
-        return event.uniqueId();
-    }
-
-    public String eventType() {
-        return event.eventType();
-    }
-
-    public Instant timestamp() {
-        return event.timestamp();
+    /** The event; throws when the read did not decode payloads because no projection asked for them. */
+    @Override
+    public Event event() {
+        if (event == null) {
+            throw new IllegalStateException("the payload of " + uniqueId + " was not read: every projection of this "
+                    + "read said needsPayload() is false");
+        }
+        return event;
     }
 }
