@@ -1,0 +1,432 @@
+package com.sevenmind.eventstore.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.generator.Generator;
+import com.sevenmind.eventstore.store.AppendResult;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Handle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Runs the reference workload (a main user with 100,000 events among 99 users with 1,000 each, "
+                + "199,000 events in arrival order, seed 42) and prints the store's figures beside plain "
+                + "PostgreSQL's on the same server, in one run:",
+                "append: events/s through EventStore.append (batches of 1,000, one thread, dedup on), and through "
+                        + "plain COPY of the same rows, 1,000 per COPY and commit, into a copy of the events table "
+                        + "with the same indexes; and the ratio.",
+                "project: the main user through stats, history and both (as the project command runs them), and one "
+                        + "plain SELECT of the same rows with fetch size 10,000, (a) reading every column, (b) also "
+                        + "parsing each payload with Jackson; medians of 5 runs after a warm-up, and the ratios.",
+                "heap: used after a GC, and the maximum.",
+                "--scale: then fills the table with users of 1,000 events until it holds 200,000, 1,000,000 and "
+                        + "5,000,000 events, and at each size times a 1,000-event user and the main user through "
+                        + "both projections, with EXPLAIN (ANALYZE, BUFFERS) of the stream query for each.",
+                "It always starts its own fresh embedded PostgreSQL in a new temporary directory and deletes it "
+                        + "afterwards: --data-dir and --db-url are ignored. Progress goes to stderr."})
+final class BenchCommand implements Callable<Integer> {
+
+    private static final int BATCH = 1_000;
+    private static final int FILL_ROWS_PER_COPY = 10_000;
+    private static final int WARMUPS = 1;
+    private static final long[] SCALE_SIZES = {200_000, 1_000_000, 5_000_000};
+    private static final Duration LATE_AFTER = Duration.ofHours(1);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "A fifth of the workload (a main user with 20,000 events among 99 "
+            + "users with 200), 3 runs each: a smoke test in well under a minute. With --scale, sizes are a fifth too.")
+    boolean quick;
+
+    @Option(names = "--scale", description = "Also the growth curve at 200,000, 1,000,000 and 5,000,000 events.")
+    boolean scale;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, or json: one object to diff between commits.")
+    Format format;
+
+    @Option(names = "--events", paramLabel = "N", hidden = true,
+            description = "Workload size, a multiple of 199 (for tests); the scale sizes shrink in proportion.")
+    Long events;
+
+    private final ProjectionRegistry registry;
+    private final ObjectMapper mapper;
+    private final EventCodec codec;
+
+    private PrintWriter err;
+    private Database db;
+    private EventStore store;
+    private long fillerSeed = 1_000;
+
+    @Inject
+    BenchCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+        this.registry = registry;
+        this.mapper = mapper;
+        this.codec = codec;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BenchWorkload workload;
+        try {
+            workload = new BenchWorkload(events != null ? events
+                    : quick ? BenchWorkload.QUICK_EVENTS : BenchWorkload.REFERENCE_EVENTS);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        int runs = quick ? 3 : 5;
+        err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        Path dir = Files.createTempDirectory("eventstore-bench-");
+        Report report;
+        try {
+            err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
+            try (Database opened = Database.embedded(dir)) {
+                db = opened;
+                store = db.eventStore(codec);
+                report = run(workload, runs, start);
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } else {
+            printText(out, report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Report run(BenchWorkload workload, int runs, long start) throws SQLException {
+        String version = withConnection(c -> {
+            try (var rs = c.createStatement().executeQuery("SHOW server_version")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        err.printf("bench: generating %,d events%n", workload.events());
+        BenchWorkload.Materialized generated = workload.materialize();
+        UUID main = generated.mainUser();
+        UUID background = generated.backgroundUser();
+        Append append = append(generated.events());
+        generated = null; // the events are not needed any more, and would dominate the heap figure
+
+        sql("VACUUM ANALYZE events", "CHECKPOINT");
+        err.printf("bench: projecting the main user, %d runs after %d warm-up%n", runs, WARMUPS);
+        List<Projection<?>> stats = registry.select(List.of("stats"));
+        List<Projection<?>> history = registry.select(List.of("history"));
+        List<Projection<?>> both = registry.select(List.of("stats", "history"));
+        long mainEvents = workload.mainUserEvents();
+        Map<String, List<Double>> samples = measure(runs, List.of(
+                new Timed("stats", mainEvents, () -> projected(main, stats)),
+                new Timed("history", mainEvents, () -> projected(main, history)),
+                new Timed("both", mainEvents, () -> projected(main, both)),
+                new Timed("raw_read", mainEvents, () -> withConnection(c -> BenchRaw.read(c, main, null))),
+                new Timed("raw_read_decode", mainEvents, () -> withConnection(c -> BenchRaw.read(c, main, mapper)))));
+        double statsMs = median(samples.get("stats"));
+        double historyMs = median(samples.get("history"));
+        double bothMs = median(samples.get("both"));
+        double rawMs = median(samples.get("raw_read"));
+        double rawDecodeMs = median(samples.get("raw_read_decode"));
+        Project project = new Project(mainEvents, round(statsMs, 1), round(historyMs, 1), round(bothMs, 1),
+                round(rawMs, 1), round(rawDecodeMs, 1), round(statsMs / rawMs, 3),
+                round(historyMs / rawDecodeMs, 3), round(bothMs / historyMs, 3), samples);
+
+        System.gc();
+        Heap heap = new Heap(round(mb(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()), 1),
+                round(mb(Runtime.getRuntime().maxMemory()), 1));
+
+        List<Scale> scales = new ArrayList<>();
+        if (scale) {
+            for (long size : SCALE_SIZES) {
+                scales.add(scaleTo(Math.round(size * workload.scaleFactor()), workload, runs, main, background, both));
+            }
+        }
+        Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
+                BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
+        return new Report(described, append, project, heap, scales, Machine.current(), version,
+                round(seconds(start), 1));
+    }
+
+    /** Our append into {@code events}, then plain COPY of the same rows into an identical table. */
+    private Append append(List<Event> events) throws SQLException {
+        sql("CREATE TABLE events_raw (LIKE events INCLUDING ALL)", "CHECKPOINT");
+        Progress ours = new Progress(err, "bench: append", events.size());
+        AppendResult result = AppendResult.NONE;
+        long start = System.nanoTime();
+        for (int i = 0; i < events.size(); i += BATCH) {
+            List<Event> batch = events.subList(i, Math.min(i + BATCH, events.size()));
+            result = result.plus(store.append(batch));
+            ours.advance(batch.size());
+        }
+        double oursSeconds = seconds(start);
+        ours.finish();
+
+        sql("CHECKPOINT");
+        Progress raw = new Progress(err, "bench: COPY", events.size());
+        long rawStart = System.nanoTime();
+        withConnection(c -> BenchRaw.copy(c, "events_raw", events.iterator(), codec, BATCH, raw::advance));
+        double rawSeconds = seconds(rawStart);
+        raw.finish();
+        long copied = count("events_raw");
+        sql("DROP TABLE events_raw");
+
+        double oursRate = events.size() / oursSeconds;
+        double rawRate = events.size() / rawSeconds;
+        return new Append(events.size(), result.stored(), result.duplicates(), result.conflicts(), count("events"),
+                round(oursSeconds, 2), Math.round(oursRate), copied, round(rawSeconds, 2), Math.round(rawRate),
+                round(oursRate / rawRate, 3));
+    }
+
+    /** Fills the table with background users up to {@code target} events, then times both users there. */
+    private Scale scaleTo(long target, BenchWorkload workload, int runs, UUID main, UUID background,
+                          List<Projection<?>> projections) throws SQLException {
+        long users = Math.max(0, (target - count("events")) / workload.backgroundUserEvents());
+        List<Generator> filler = workload.filler(users, fillerSeed);
+        fillerSeed += filler.size();
+        Progress progress = new Progress(err, "bench: filling to " + String.format("%,d", target),
+                users * workload.backgroundUserEvents());
+        long start = System.nanoTime();
+        withConnection(c -> {
+            for (Generator generator : filler) {
+                BenchRaw.copy(c, "events", generator.events(), codec, FILL_ROWS_PER_COPY, progress::advance);
+            }
+            return null;
+        });
+        sql("ANALYZE events", "CHECKPOINT");
+        double fillSeconds = seconds(start);
+        progress.finish();
+        long stored = count("events");
+        err.printf("bench: %,d events stored; projecting, %d runs after %d warm-up%n", stored, runs, WARMUPS);
+        Map<String, List<Double>> samples = measure(runs, List.of(
+                new Timed("background", workload.backgroundUserEvents(), () -> projected(background, projections)),
+                new Timed("main", workload.mainUserEvents(), () -> projected(main, projections))));
+        return new Scale(stored, round(fillSeconds, 1), workload.backgroundUserEvents(),
+                round(median(samples.get("background")), 1), workload.mainUserEvents(),
+                round(median(samples.get("main")), 1),
+                withConnection(c -> BenchRaw.explain(c, background)), withConnection(c -> BenchRaw.explain(c, main)));
+    }
+
+    /** The user through the projections as the project command runs them; returns the events read. */
+    private long projected(UUID user, List<Projection<?>> projections) {
+        return ProjectCommand.Projected.of(store, user, projections, null, LATE_AFTER).eventCount();
+    }
+
+    /** Measurement name: its times in ms, after the warm-ups; rounds run every measurement in turn. */
+    private static Map<String, List<Double>> measure(int runs, List<Timed> timed) throws SQLException {
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        timed.forEach(t -> samples.put(t.name(), new ArrayList<>()));
+        for (int round = 0; round < WARMUPS + runs; round++) {
+            for (Timed t : timed) {
+                long start = System.nanoTime();
+                long read = t.work().run();
+                double ms = (System.nanoTime() - start) / 1e6;
+                if (read != t.expectedEvents()) {
+                    throw new IllegalStateException("bench: " + t.name() + " read " + read + " events, expected "
+                            + t.expectedEvents());
+                }
+                if (round >= WARMUPS) {
+                    samples.get(t.name()).add(round(ms, 1));
+                }
+            }
+        }
+        return samples;
+    }
+
+    private record Timed(String name, long expectedEvents, Work<Long> work) {
+    }
+
+    @FunctionalInterface
+    private interface Work<R> {
+        R run() throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface ConnectionWork<R> {
+        R run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on a pooled connection with autocommit off; the work commits. */
+    private <R> R withConnection(ConnectionWork<R> work) throws SQLException {
+        try (Handle h = db.jdbi().open()) {
+            Connection c = h.getConnection();
+            c.setAutoCommit(false);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private void sql(String... statements) throws SQLException {
+        err.println("bench: " + String.join("; ", statements));
+        withConnection(c -> {
+            BenchRaw.execute(c, statements);
+            return null;
+        });
+    }
+
+    private long count(String table) throws SQLException {
+        return withConnection(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the benchmark's directory " + dir + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void printText(PrintWriter out, Report r) {
+        Workload w = r.workload();
+        Machine m = r.machine();
+        out.printf("workload  %,d events of %d users: a main user with %,d, %d users with %,d each; seed %d; "
+                        + "arrival order is not time order%n", w.events(), w.users(), w.mainUserEvents(),
+                w.backgroundUsers(), w.backgroundUserEvents(), w.seed());
+        out.printf("server    a fresh embedded PostgreSQL %s; %d cores (%s), Java %s, %s%n", r.postgresqlVersion(),
+                m.cores(), m.cpu(), m.java(), m.os());
+        Append a = r.append();
+        out.printf("%nappend, one thread, batches of %,d                              events/s%n", w.batchSize());
+        out.printf("  ours   EventStore.append, dedup on                      %10s   %,d stored in %.2f s%n",
+                String.format("%,d", a.oursEventsPerS()), a.stored(), a.oursSeconds());
+        out.printf("  raw    COPY into an identical table, commit per batch   %10s   %,d copied in %.2f s%n",
+                String.format("%,d", a.rawCopyEventsPerS()), a.rawCopied(), a.rawCopySeconds());
+        out.printf("  ours / raw                                              %10.3f%n", a.ratio());
+        Project p = r.project();
+        out.printf("%nproject the main user, %,d events: median of %d runs after %d warm-up     ms%n",
+                p.mainUserEvents(), w.runs(), w.warmups());
+        out.printf("  stats                                                   %10.1f%n", p.statsMs());
+        out.printf("  history                                                 %10.1f%n", p.historyMs());
+        out.printf("  stats+history                                           %10.1f%n", p.bothMs());
+        out.printf("  (a) raw read: one SELECT, fetch size %,d, every column %8.1f%n", BenchRaw.FETCH_SIZE,
+                p.rawReadMs());
+        out.printf("  (b) raw read and Jackson readTree of each payload       %10.1f%n", p.rawReadDecodeMs());
+        out.printf("  stats / (a)                                             %10.3f%n", p.statsVsRawRead());
+        out.printf("  history / (b)                                           %10.3f%n", p.historyVsRawReadDecode());
+        out.printf("  stats+history / history                                 %10.3f%n", p.bothVsHistory());
+        p.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
+        out.printf("%nheap      %,.1f MB used after a GC, of %,.1f MB max%n", r.heap().usedMb(), r.heap().maxMb());
+        if (!r.scale().isEmpty()) {
+            out.printf("%nscale: stats+history, median of %d runs after %d warm-up, ms%n", w.runs(), w.warmups());
+            out.printf("  %12s  %9s  %18s  %18s%n", "events", "fill s",
+                    String.format("user of %,d", w.backgroundUserEvents()),
+                    String.format("main user of %,d", w.mainUserEvents()));
+            for (Scale s : r.scale()) {
+                out.printf("  %,12d  %9.1f  %18.1f  %18.1f%n", s.events(), s.fillSeconds(), s.smallUserMs(),
+                        s.mainUserMs());
+            }
+            for (Scale s : r.scale()) {
+                printPlan(out, s.events(), "user of " + String.format("%,d", s.smallUserEvents()), s.smallUserPlan());
+                printPlan(out, s.events(), "main user of " + String.format("%,d", s.mainUserEvents()),
+                        s.mainUserPlan());
+            }
+        }
+        out.printf("%ntotal %.1f s%n", r.seconds());
+    }
+
+    private static void printPlan(PrintWriter out, long events, String user, List<String> plan) {
+        out.printf("%nEXPLAIN (ANALYZE, BUFFERS) of the stream query at %,d events, %s events:%n", events, user);
+        plan.forEach(line -> out.println("  " + line));
+    }
+
+    /** What bench prints with --format json, as one object; field names in snake_case. */
+    record Report(Workload workload, Append append, Project project, Heap heap, List<Scale> scale, Machine machine,
+                  String postgresqlVersion, double seconds) {
+    }
+
+    record Workload(long events, int users, long mainUserEvents, int backgroundUsers, long backgroundUserEvents,
+                    long seed, int batchSize, int warmups, int runs) {
+    }
+
+    /** {@code stored_total} is what the events table holds afterwards. */
+    record Append(long events, long stored, long duplicates, long conflicts, long storedTotal, double oursSeconds,
+                  long oursEventsPerS, long rawCopied, double rawCopySeconds, long rawCopyEventsPerS, double ratio) {
+    }
+
+    record Project(long mainUserEvents, double statsMs, double historyMs, double bothMs, double rawReadMs,
+                   double rawReadDecodeMs, double statsVsRawRead, double historyVsRawReadDecode, double bothVsHistory,
+                   Map<String, List<Double>> samplesMs) {
+    }
+
+    record Heap(double usedMb, double maxMb) {
+    }
+
+    record Scale(long events, double fillSeconds, long smallUserEvents, double smallUserMs, long mainUserEvents,
+                 double mainUserMs, List<String> smallUserPlan, List<String> mainUserPlan) {
+    }
+
+    record Machine(int cores, String cpu, String java, String os) {
+
+        static Machine current() {
+            String cpu = System.getProperty("os.arch");
+            try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+                cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                        .findFirst().orElse(cpu);
+            } catch (IOException | UncheckedIOException e) {
+                // not Linux: the architecture will do
+            }
+            return new Machine(Runtime.getRuntime().availableProcessors(), cpu,
+                    System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
+                    System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                            + System.getProperty("os.arch"));
+        }
+    }
+}

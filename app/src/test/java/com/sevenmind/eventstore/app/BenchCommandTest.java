@@ -1,0 +1,104 @@
+package com.sevenmind.eventstore.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sevenmind.eventstore.api.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** bench on tiny workloads (hidden --events): its shape and counts, never its speed. */
+class BenchCommandTest {
+
+    @Test
+    void json_has_every_figure_and_the_counts_of_the_workload() throws Exception {
+        Cli.Result result = bench("bench", "--events", "1990", "--scale", "--format", "json");
+
+        assertEquals(0, result.exit(), result.toString());
+        JsonNode report = Json.newObjectMapper().readTree(result.out());
+        assertKeys(report, "workload", "append", "project", "heap", "scale", "machine", "postgresql_version",
+                "seconds");
+
+        JsonNode workload = report.get("workload");
+        assertEquals(1990, workload.get("events").asLong());
+        assertEquals(1000, workload.get("main_user_events").asLong());
+        assertEquals(10, workload.get("background_user_events").asLong());
+        assertEquals(5, workload.get("runs").asInt());
+
+        JsonNode append = report.get("append");
+        assertKeys(append, "ours_events_per_s", "raw_copy_events_per_s", "ratio");
+        assertEquals(1990, append.get("stored").asLong(), "our append stored exactly the workload");
+        assertEquals(0, append.get("duplicates").asLong());
+        assertEquals(1990, append.get("stored_total").asLong());
+        assertEquals(1990, append.get("raw_copied").asLong(), "COPY stored exactly the workload");
+        assertPositive(append, "ours_events_per_s", "raw_copy_events_per_s", "ratio");
+
+        JsonNode project = report.get("project");
+        assertEquals(1000, project.get("main_user_events").asLong(), "every run read the main user's events");
+        assertPositive(project, "stats_ms", "history_ms", "both_ms", "raw_read_ms", "raw_read_decode_ms",
+                "stats_vs_raw_read", "history_vs_raw_read_decode", "both_vs_history");
+        for (String name : List.of("stats", "history", "both", "raw_read", "raw_read_decode")) {
+            assertEquals(5, project.get("samples_ms").get(name).size(), name);
+        }
+
+        assertPositive(report.get("heap"), "used_mb", "max_mb");
+        assertKeys(report.get("machine"), "cores", "java", "os");
+        assertFalse(report.get("postgresql_version").asText().isBlank());
+
+        JsonNode scale = report.get("scale");
+        assertEquals(3, scale.size());
+        long[] sizes = {2_000, 10_000, 50_000};
+        for (int i = 0; i < sizes.length; i++) {
+            JsonNode at = scale.get(i);
+            assertEquals(sizes[i], at.get("events").asLong(), "1/100 of 200k, 1M, 5M");
+            assertEquals(10, at.get("small_user_events").asLong());
+            assertPositive(at, "small_user_ms", "main_user_ms");
+            assertTrue(at.get("small_user_plan").get(0).asText().contains("cost="), at.toString());
+            assertTrue(at.get("main_user_plan").size() > 1, at.toString());
+        }
+    }
+
+    @Test
+    void text_shows_the_table_and_the_plans() {
+        Cli.Result result = bench("bench", "--events", "199", "--scale", "--quick");
+
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().contains("ours / raw"), result.out());
+        assertTrue(result.out().contains("stats+history / history"), result.out());
+        assertTrue(result.out().contains("EXPLAIN (ANALYZE, BUFFERS) of the stream query at 5,000 events"),
+                result.out());
+    }
+
+    @Test
+    void a_workload_not_of_the_reference_shape_is_a_usage_error() {
+        Cli.Result result = bench("bench", "--events", "1000");
+
+        assertEquals(2, result.exit(), result.toString());
+        assertTrue(result.err().contains("multiple of 199"), result.err());
+    }
+
+    /** Without --db-url: bench starts its own server. */
+    private static Cli.Result bench(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Cli.Result(exit, out.toString(), err.toString());
+    }
+
+    private static void assertKeys(JsonNode node, String... keys) {
+        for (String key : keys) {
+            assertTrue(node.has(key), "no " + key + " in " + node);
+        }
+    }
+
+    private static void assertPositive(JsonNode node, String... keys) {
+        for (String key : keys) {
+            assertTrue(node.has(key) && node.get(key).isNumber() && node.get(key).asDouble() > 0,
+                    key + " in " + node);
+        }
+    }
+}
