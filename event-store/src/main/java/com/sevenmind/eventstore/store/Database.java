@@ -71,6 +71,9 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
+        // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
+        // not parsed from text on every row of a long stream.
+        config.addDataSourceProperty("prepareThreshold", "-1");
         // Fail fast when the database is down: a command exits, a server answers 503 and tries again later.
         config.setConnectionTimeout(3_000);
         HikariDataSource dataSource;
