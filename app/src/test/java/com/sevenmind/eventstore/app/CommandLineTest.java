@@ -140,7 +140,8 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "generate", "import", "project", "projections", "users"})
+    @ValueSource(strings = {"bench", "demo", "export", "forget", "generate", "import", "migrate-events", "project",
+            "projections", "rejected", "serve", "users"})
     void every_command_has_help(String command) {
         Cli.Result result = cli.run(command, "--help");
 
