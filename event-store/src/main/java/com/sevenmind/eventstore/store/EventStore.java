@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,19 +39,24 @@ public final class EventStore {
     // index locks in the same order and wait for each other instead of deadlocking.
     private static final String STAGING = """
             CREATE TEMP TABLE IF NOT EXISTS append_staging (
-                user_uuid uuid, unique_id text COLLATE "C", event_type text, "timestamp" timestamptz, payload jsonb
+                user_uuid uuid, unique_id text COLLATE "C", event_type text, schema_version smallint,
+                "timestamp" timestamptz, payload jsonb
             ) ON COMMIT DELETE ROWS
             """;
 
-    private static final String COPY = "COPY append_staging FROM STDIN";
+    private static final String COPY_DIRECT =
+            "COPY events (user_uuid, unique_id, event_type, schema_version, \"timestamp\", payload) FROM STDIN";
 
     private static final String APPEND = """
             INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
-            SELECT user_uuid, unique_id, event_type, :version, "timestamp", payload FROM append_staging
+            SELECT user_uuid, unique_id, event_type, schema_version, "timestamp", payload FROM append_staging
             ORDER BY user_uuid, unique_id
             ON CONFLICT (user_uuid, unique_id) DO NOTHING
             RETURNING user_uuid, unique_id
             """;
+
+    /** What sends the fast path back to the staging path: a key stored already, or a lock cycle with another one. */
+    private static final Set<String> TAKE_STAGING_PATH = Set.of("23505", "40P01");
 
     private static final String STORED = """
             SELECT e.user_uuid, e.unique_id, e.event_type, e.schema_version, e."timestamp", e.payload::text AS payload
@@ -111,17 +117,27 @@ public final class EventStore {
         }
         int n = events.size();
         StringBuilder rows = new StringBuilder(n * 320);
-        for (Event e : events) {
+        Set<String> keys = new HashSet<>();
+        // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
+        // order and wait for each other instead of deadlocking.
+        List<? extends Event> sorted = events.stream()
+                .sorted(Comparator.comparing((Event e) -> e.userId().toString()).thenComparing(Event::uniqueId))
+                .toList();
+        for (Event e : sorted) {
+            keys.add(e.userId() + "/" + e.uniqueId());
             rows.append(e.userId()).append('\t');
-            copyText(rows, e.uniqueId()).append('\t').append(e.eventType()).append('\t')
-                    .append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
+            copyText(rows, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion)
+                    .append('\t').append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
             copyText(rows, codec.payload(e, schemaVersion)).append('\n');
         }
+        boolean distinct = keys.size() == n;
         return inDatabase(h -> h.inTransaction(tx -> {
+            if (distinct && copiedWhole(tx, rows)) {
+                return new AppendResult(n, 0, 0);
+            }
             tx.execute(STAGING);
-            copy(tx, rows);
+            copy(tx, "COPY append_staging FROM STDIN", rows);
             Set<String> inserted = new HashSet<>(tx.createQuery(APPEND)
-                    .bind("version", (short) schemaVersion)
                     .map((rs, ctx) -> rs.getString("user_uuid") + "/" + rs.getString("unique_id"))
                     .list());
             if (inserted.size() == n) {
@@ -148,10 +164,31 @@ public final class EventStore {
         }));
     }
 
-    private static void copy(Handle h, CharSequence rows) {
+    /**
+     * The fast path, for a batch of events new to the store (the common case): copied straight into the table. If
+     * any key is stored already (a re-delivery, or a concurrent appender was first), the copy stops at it on the
+     * unique key, is rolled back to the savepoint, and the batch takes the staging path, which tells duplicates from
+     * conflicts.
+     */
+    private static boolean copiedWhole(Handle h, CharSequence rows) {
+        h.execute("SAVEPOINT append_direct");
+        try {
+            copy(h, COPY_DIRECT, rows);
+            h.execute("RELEASE SAVEPOINT append_direct");
+            return true;
+        } catch (UnableToExecuteStatementException e) {
+            if (!(e.getCause() instanceof SQLException sql) || !TAKE_STAGING_PATH.contains(sql.getSQLState())) {
+                throw e;
+            }
+            h.execute("ROLLBACK TO SAVEPOINT append_direct");
+            return false;
+        }
+    }
+
+    private static void copy(Handle h, String sql, CharSequence rows) {
         try {
             h.getConnection().unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn(COPY, new StringReader(rows.toString()));
+                    .copyIn(sql, new StringReader(rows.toString()));
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,7 +50,7 @@ class ConcurrentAppendTest {
                 AppendResult total = AppendResult.NONE;
                 int batch = mine.size() / rounds;
                 for (int r = 0; r < rounds; r++) {
-                    barrier.await();
+                    barrier.await(1, TimeUnit.MINUTES); // a stuck appender fails the test, never hangs it
                     total = total.plus(store.append(mine.subList(r * batch, (r + 1) * batch)));
                 }
                 return total;
@@ -57,7 +58,7 @@ class ConcurrentAppendTest {
         }
         AppendResult total = AppendResult.NONE;
         for (Future<AppendResult> f : results) {
-            total = total.plus(f.get());
+            total = total.plus(f.get(2, TimeUnit.MINUTES));
         }
         pool.shutdown();
 
