@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.store.CopyText;
+import com.sevenmind.eventstore.store.EventStore;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -60,10 +62,10 @@ final class BenchRaw {
             for (; n < rowsPerCopy && events.hasNext(); n++) {
                 Event e = events.next();
                 rows.append(e.userId()).append('\t');
-                escaped(rows, e.uniqueId()).append('\t');
+                CopyText.append(rows, e.uniqueId()).append('\t');
                 rows.append(e.eventType()).append('\t').append(version).append('\t');
                 rows.append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
-                escaped(rows, codec.payload(e)).append('\n');
+                CopyText.append(rows, codec.payload(e)).append('\n');
             }
             try {
                 copy.copyIn(sql, new StringReader(rows.toString()));
@@ -77,28 +79,16 @@ final class BenchRaw {
         return total;
     }
 
-    /** COPY's text format: backslash, tab, newline and carriage return escaped. */
-    private static StringBuilder escaped(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(ch);
-            }
-        }
-        return out;
-    }
-
     /**
-     * Reads the user's stream with {@link #SELECT_STREAM}, every column of every row; with a mapper, also parses each
-     * payload into a tree and reads its fields. Returns the rows read.
+     * Reads the user's stream with {@link #SELECT_STREAM} under the stream's own settings, every column of every row;
+     * with a mapper, also parses each payload into a tree and reads its fields. Returns the rows read.
      */
     static long read(Connection c, UUID user, ObjectMapper decodeWith) throws SQLException {
         long rows = 0;
         long sink = 0;
+        try (Statement settings = c.createStatement()) {
+            settings.execute(EventStore.STREAM_SETTINGS);
+        }
         try (PreparedStatement s = c.prepareStatement(SELECT_STREAM)) {
             s.setFetchSize(FETCH_SIZE);
             s.setObject(1, user);
@@ -144,6 +134,9 @@ final class BenchRaw {
     /** {@code EXPLAIN (ANALYZE, BUFFERS)} of {@link #SELECT_STREAM} for the user, a line per element. */
     static List<String> explain(Connection c, UUID user) throws SQLException {
         List<String> plan = new ArrayList<>();
+        try (Statement settings = c.createStatement()) {
+            settings.execute(EventStore.STREAM_SETTINGS);
+        }
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) "
                      + SELECT_STREAM.replace("?", "'" + user + "'::uuid"))) {

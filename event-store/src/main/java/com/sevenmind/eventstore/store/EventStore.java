@@ -71,6 +71,9 @@ public final class EventStore {
             ORDER BY "timestamp", unique_id
             """;
 
+    /** What a stream read sets for its transaction; a benchmark of the raw limit runs with the same. */
+    public static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
+
     /** Rows fetched per round trip of the server-side cursor: enough to amortize, small enough to stay flat. */
     private static final int FETCH_SIZE = 2_000;
 
@@ -126,9 +129,9 @@ public final class EventStore {
         for (Event e : sorted) {
             keys.add(e.userId() + "/" + e.uniqueId());
             rows.append(e.userId()).append('\t');
-            copyText(rows, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion)
+            CopyText.append(rows, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion)
                     .append('\t').append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
-            copyText(rows, codec.payload(e, schemaVersion)).append('\n');
+            CopyText.append(rows, codec.payload(e, schemaVersion)).append('\n');
         }
         boolean distinct = keys.size() == n;
         return inDatabase(h -> h.inTransaction(tx -> {
@@ -196,21 +199,6 @@ public final class EventStore {
         }
     }
 
-    /** Text in COPY's text format: backslash, tab, newline and carriage return escaped. */
-    private static StringBuilder copyText(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
-            }
-        }
-        return out;
-    }
-
     /** The stored events with the keys of {@code events} at {@code indexes}; an unreadable one is left out. */
     private Map<String, RecordedEvent> stored(Handle h, List<? extends Event> events, List<Integer> indexes) {
         Map<String, RecordedEvent> stored = new HashMap<>();
@@ -260,7 +248,7 @@ public final class EventStore {
         return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
             // For a user who is much of the table the planner rightly prefers a scan and a sort to following the
             // index row by row through a heap in arrival order; give that sort the memory not to spill to disk.
-            tx.execute("SET LOCAL work_mem = '64MB'");
+            tx.execute(STREAM_SETTINGS);
             long[] count = {0};
             Map<String, Long> unknown = new TreeMap<>();
             Query query = tx.createQuery(STREAM.formatted(payloads ? ", payload::text AS payload" : "",
