@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -119,23 +118,27 @@ public final class EventStore {
             return AppendResult.NONE;
         }
         int n = events.size();
-        StringBuilder rows = new StringBuilder(n * 320);
-        Set<String> keys = new HashSet<>();
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
-        // order and wait for each other instead of deadlocking.
-        List<? extends Event> sorted = events.stream()
-                .sorted(Comparator.comparing((Event e) -> e.userId().toString()).thenComparing(Event::uniqueId))
-                .toList();
-        for (Event e : sorted) {
-            keys.add(e.userId() + "/" + e.uniqueId());
+        // order and wait for each other instead of deadlocking. User ids have one length, so "user/unique_id"
+        // strings sort as the (user, unique_id) pairs do.
+        List<Map.Entry<String, Event>> byKey = new ArrayList<>(n);
+        for (Event e : events) {
+            byKey.add(Map.entry(e.userId() + "/" + e.uniqueId(), e));
+        }
+        byKey.sort(Map.Entry.comparingByKey());
+        boolean distinct = true;
+        StringBuilder rows = new StringBuilder(n * 320);
+        for (int i = 0; i < n; i++) {
+            distinct &= i == 0 || !byKey.get(i).getKey().equals(byKey.get(i - 1).getKey());
+            Event e = byKey.get(i).getValue();
             rows.append(e.userId()).append('\t');
             CopyText.append(rows, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion)
                     .append('\t').append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
             CopyText.append(rows, codec.payload(e, schemaVersion)).append('\n');
         }
-        boolean distinct = keys.size() == n;
+        boolean batchDistinct = distinct;
         return inDatabase(h -> h.inTransaction(tx -> {
-            if (distinct && copiedWhole(tx, rows)) {
+            if (batchDistinct && copiedWhole(tx, rows)) {
                 return new AppendResult(n, 0, 0);
             }
             tx.execute(STAGING);
