@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -51,9 +50,7 @@ final class BenchRaw {
     static long copy(Connection c, String table, Iterator<? extends Event> events, EventCodec codec, int rowsPerCopy,
                      LongConsumer progress) throws SQLException {
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        String sql = "COPY " + table
-                + " (user_uuid, unique_id, event_type, schema_version, \"timestamp\", payload) FROM STDIN";
-        String version = Integer.toString(EventCodec.CURRENT_SCHEMA_VERSION);
+        String sql = "COPY " + table + " " + CopyText.EVENT_COLUMNS + " FROM STDIN";
         StringBuilder rows = new StringBuilder();
         long total = 0;
         while (events.hasNext()) {
@@ -61,11 +58,7 @@ final class BenchRaw {
             int n = 0;
             for (; n < rowsPerCopy && events.hasNext(); n++) {
                 Event e = events.next();
-                rows.append(e.userId()).append('\t');
-                CopyText.append(rows, e.uniqueId()).append('\t');
-                rows.append(e.eventType()).append('\t').append(version).append('\t');
-                rows.append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
-                CopyText.append(rows, codec.payload(e)).append('\n');
+                CopyText.appendEvent(rows, e, EventCodec.CURRENT_SCHEMA_VERSION, codec.payload(e));
             }
             try {
                 copy.copyIn(sql, new StringReader(rows.toString()));

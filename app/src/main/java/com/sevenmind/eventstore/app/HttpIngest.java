@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.JsonFields;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Skipped;
@@ -75,7 +76,7 @@ final class HttpIngest {
             return answer;
         }
         Event event = ((Accepted) parsed).event();
-        AppendResult result = store.append(List.of(event), i -> { });
+        AppendResult result = store.append(event);
         if (result.conflicts() > 0) {
             throw refuse(409, Way.PUSH, body, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
                     + " is stored with other content");
@@ -150,8 +151,7 @@ final class HttpIngest {
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(null, null, "request body is not valid JSON at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    // As JsonFields does: the first clause of Jackson's message, without its excerpt of the source.
-                    + e.getOriginalMessage().lines().findFirst().orElse("").split(" \\(start marker")[0]);
+                    + JsonFields.reason(e));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a request body held in memory", e);
         }

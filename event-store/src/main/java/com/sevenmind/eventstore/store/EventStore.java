@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,8 +42,7 @@ public final class EventStore {
             ) ON COMMIT DELETE ROWS
             """;
 
-    private static final String COPY_DIRECT =
-            "COPY events (user_uuid, unique_id, event_type, schema_version, \"timestamp\", payload) FROM STDIN";
+    private static final String COPY_DIRECT = "COPY events " + CopyText.EVENT_COLUMNS + " FROM STDIN";
 
     private static final String APPEND = """
             INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
@@ -131,10 +129,7 @@ public final class EventStore {
         for (int i = 0; i < n; i++) {
             distinct &= i == 0 || !byKey.get(i).getKey().equals(byKey.get(i - 1).getKey());
             Event e = byKey.get(i).getValue();
-            rows.append(e.userId()).append('\t');
-            CopyText.append(rows, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion)
-                    .append('\t').append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
-            CopyText.append(rows, codec.payload(e, schemaVersion)).append('\n');
+            CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion));
         }
         boolean batchDistinct = distinct;
         return inDatabase(h -> h.inTransaction(tx -> {

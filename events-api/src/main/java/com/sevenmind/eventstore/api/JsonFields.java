@@ -26,15 +26,21 @@ public final class JsonFields {
         try {
             node = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            // Jackson's message carries a source excerpt over several lines; keep its first clause and the column.
-            String reason = e.getOriginalMessage().lines().findFirst().orElse("").split(" \\(start marker")[0];
             throw new InvalidEventException(null, null,
-                    what + "not valid JSON at column " + e.getLocation().getColumnNr() + ": " + reason);
+                    what + "not valid JSON at column " + e.getLocation().getColumnNr() + ": " + reason(e));
         }
         if (node == null || !node.isObject()) {
             throw new InvalidEventException(null, null, what + "not a JSON object");
         }
         return node;
+    }
+
+    /**
+     * Why Jackson could not read the JSON, in one line: its message carries an excerpt of the source over several
+     * lines, so keep its first clause (the caller adds where).
+     */
+    public static String reason(JsonProcessingException e) {
+        return e.getOriginalMessage().lines().findFirst().orElse("").split(" \\(start marker")[0];
     }
 
     /** The object at the last segment of {@code path} inside {@code parent}, which must be there. */

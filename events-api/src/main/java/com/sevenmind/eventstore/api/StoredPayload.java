@@ -45,7 +45,7 @@ final class StoredPayload {
             }
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(null, null, "payload is not valid JSON at column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    + e.getLocation().getColumnNr() + ": " + JsonFields.reason(e));
         } catch (IOException e) {
             throw new UncheckedIOException("reading a string cannot fail", e);
         }
