@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -45,6 +46,15 @@ public final class Database implements AutoCloseable {
 
     public EventStore eventStore(EventCodec codec) {
         return new EventStore(jdbi, codec, description());
+    }
+
+    /** Projections of the stream through the snapshot cache, states saved with {@code mapper}. */
+    public Projector projector(EventCodec codec, ObjectMapper mapper) {
+        return new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER, Projector.HELD_USERS);
+    }
+
+    public Snapshots snapshots(ObjectMapper mapper) {
+        return new Snapshots(jdbi, mapper, description());
     }
 
     public Jdbi jdbi() {

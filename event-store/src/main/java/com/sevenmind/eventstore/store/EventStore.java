@@ -68,7 +68,11 @@ public final class EventStore {
             ORDER BY "timestamp", unique_id
             """;
 
-    /** What a stream read sets for its transaction; a benchmark of the raw limit runs with the same. */
+    /**
+     * What a stream read sets for its transaction; a benchmark of the raw limit runs with the same. For a user who
+     * is much of the table the planner rightly prefers a scan and a sort to following the index row by row through
+     * a heap in arrival order; this gives that sort the memory not to spill to disk.
+     */
     public static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
 
     /** Rows fetched per round trip of the server-side cursor: enough to amortize, small enough to stay flat. */
@@ -132,7 +136,11 @@ public final class EventStore {
             CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion));
         }
         boolean batchDistinct = distinct;
+        long[] userLocks = byKey.stream().mapToLong(e -> userLock(e.getValue().userId())).sorted().distinct().toArray();
         return inDatabase(h -> h.inTransaction(tx -> {
+            // Before any id is drawn: a snapshot save waits for the appends of its user in flight (see Projector).
+            tx.createQuery("SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest(:keys) AS k")
+                    .bindArray("keys", long.class, userLocks).mapTo(Long.class).one();
             if (batchDistinct && copiedWhole(tx, rows)) {
                 return new AppendResult(n, 0, 0);
             }
@@ -244,48 +252,64 @@ public final class EventStore {
      */
     public StreamResult stream(UUID userId, Instant asOf, boolean payloads, Consumer<RecordedEvent> sink) {
         return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-            // For a user who is much of the table the planner rightly prefers a scan and a sort to following the
-            // index row by row through a heap in arrival order; give that sort the memory not to spill to disk.
             tx.execute(STREAM_SETTINGS);
-            long[] count = {0};
-            Map<String, Long> unknown = new TreeMap<>();
-            Query query = tx.createQuery(STREAM.formatted(payloads ? ", payload::text AS payload" : "",
-                            asOf == null ? "" : " AND recorded_at <= :asOf"))
-                    .bind("user", userId);
-            if (asOf != null) {
-                query.bind("asOf", OffsetDateTime.ofInstant(asOf, ZoneOffset.UTC));
-            }
-            query.setFetchSize(FETCH_SIZE)
-                    .map((rs, ctx) -> {
-                        count[0]++;
-                        String type = rs.getString("event_type");
-                        if (!codec.knows(type)) {
-                            unknown.merge(type, 1L, Long::sum);
-                            return null;
-                        }
-                        String uniqueId = rs.getString("unique_id");
-                        int version = rs.getInt("schema_version");
-                        Instant timestamp = rs.getObject("timestamp", OffsetDateTime.class).toInstant();
-                        try {
-                            Event event = payloads
-                                    ? codec.fromStored(type, version, userId, uniqueId, timestamp,
-                                            rs.getString("payload"))
-                                    : null;
-                            return new RecordedEvent(rs.getLong("id"), version,
-                                    rs.getObject("recorded_at", OffsetDateTime.class).toInstant(), userId, uniqueId,
-                                    type, timestamp, event);
-                        } catch (InvalidEventException e) {
-                            throw new StoreException("stored event " + uniqueId + " of user " + userId
-                                    + " cannot be read: " + e.getMessage(), e);
-                        }
-                    })
-                    .forEach(event -> {
-                        if (event != null) {
-                            sink.accept(event);
-                        }
-                    });
-            return new StreamResult(count[0], unknown);
+            return streamIn(tx, userId, asOf, payloads, null, sink);
         }));
+    }
+
+    /**
+     * The read of {@link #stream(UUID, Instant, boolean, Consumer)} on a handle in a transaction that ran
+     * {@link #STREAM_SETTINGS}, from just after {@code after} when not null.
+     */
+    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, boolean payloads, StreamPosition after,
+                          Consumer<RecordedEvent> sink) {
+        long[] count = {0};
+        Map<String, Long> unknown = new TreeMap<>();
+        StreamPosition[] last = {after};
+        Query query = tx.createQuery(STREAM.formatted(payloads ? ", payload::text AS payload" : "",
+                        (asOf == null ? "" : " AND recorded_at <= :asOf")
+                                + (after == null ? "" : " AND (\"timestamp\", unique_id) > (:afterTimestamp, :afterId)")))
+                .bind("user", userId);
+        if (asOf != null) {
+            query.bind("asOf", OffsetDateTime.ofInstant(asOf, ZoneOffset.UTC));
+        }
+        if (after != null) {
+            query.bind("afterTimestamp", OffsetDateTime.ofInstant(after.timestamp(), ZoneOffset.UTC))
+                    .bind("afterId", after.uniqueId());
+        }
+        query.setFetchSize(FETCH_SIZE)
+                .map((rs, ctx) -> {
+                    count[0]++;
+                    long id = rs.getLong("id");
+                    String type = rs.getString("event_type");
+                    String uniqueId = rs.getString("unique_id");
+                    Instant timestamp = rs.getObject("timestamp", OffsetDateTime.class).toInstant();
+                    last[0] = new StreamPosition(timestamp, uniqueId,
+                            last[0] == null ? id : Math.max(id, last[0].maxId()));
+                    if (!codec.knows(type)) {
+                        unknown.merge(type, 1L, Long::sum);
+                        return null;
+                    }
+                    int version = rs.getInt("schema_version");
+                    try {
+                        Event event = payloads
+                                ? codec.fromStored(type, version, userId, uniqueId, timestamp,
+                                        rs.getString("payload"))
+                                : null;
+                        return new RecordedEvent(id, version,
+                                rs.getObject("recorded_at", OffsetDateTime.class).toInstant(), userId, uniqueId,
+                                type, timestamp, event);
+                    } catch (InvalidEventException e) {
+                        throw new StoreException("stored event " + uniqueId + " of user " + userId
+                                + " cannot be read: " + e.getMessage(), e);
+                    }
+                })
+                .forEach(event -> {
+                    if (event != null) {
+                        sink.accept(event);
+                    }
+                });
+        return new StreamResult(count[0], unknown, last[0]);
     }
 
     /** The users with the most events, most first (ties by user id). */
@@ -314,12 +338,13 @@ public final class EventStore {
     }
 
     /**
-     * Deletes every event of the user and every quarantined input that names them, and leaves an audit row with
-     * the time and the counts, never the user: for privacy requests.
+     * Deletes every event of the user, their snapshots and every quarantined input that names them, and leaves an
+     * audit row with the time and the counts, never the user: for privacy requests.
      */
     public Forgotten forget(UUID userId) {
         return inDatabase(h -> h.inTransaction(tx -> {
             int events = tx.createUpdate("DELETE FROM events WHERE user_uuid = :user").bind("user", userId).execute();
+            tx.createUpdate("DELETE FROM snapshots WHERE user_uuid = :user").bind("user", userId).execute();
             int rejected = tx.createUpdate("DELETE FROM rejected_events WHERE strpos(lower(input), :user) > 0")
                     .bind("user", userId.toString()).execute();
             tx.createUpdate("INSERT INTO forgotten_users (events_deleted, rejected_deleted) VALUES (:e, :r)")
@@ -328,11 +353,20 @@ public final class EventStore {
         }));
     }
 
+    /**
+     * The advisory lock of a user's stream: appenders hold it shared until they commit; a read that saves a snapshot
+     * takes it exclusively while its view of the table is taken. Two users may share a key: then they only wait
+     * for each other a little more.
+     */
+    static long userLock(UUID userId) {
+        return userId.getMostSignificantBits() ^ userId.getLeastSignificantBits();
+    }
+
     /** What {@link #forget(UUID)} deleted. */
     public record Forgotten(long eventsDeleted, long rejectedDeleted) {
     }
 
-    private <R> R inDatabase(HandleCallback<R, RuntimeException> work) {
+    <R> R inDatabase(HandleCallback<R, RuntimeException> work) {
         return Database.guarded(jdbi, description, work);
     }
 }

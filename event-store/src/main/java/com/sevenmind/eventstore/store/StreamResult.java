@@ -9,8 +9,9 @@ import java.util.TreeMap;
  *
  * @param events       every event of the stream read, of known types or not
  * @param unknownTypes events passed over because this version does not know their type, by type name
+ * @param last         where the read ended: the position it started after when it read nothing; null for nothing
  */
-public record StreamResult(long events, Map<String, Long> unknownTypes) {
+public record StreamResult(long events, Map<String, Long> unknownTypes, StreamPosition last) {
 
     public StreamResult {
         unknownTypes = Collections.unmodifiableMap(new TreeMap<>(unknownTypes));

@@ -1,5 +1,7 @@
 package com.sevenmind.eventstore.api;
 
+import java.util.Optional;
+
 /**
  * A view computed from one user's stream, as a streaming fold: {@link #initialState()}, then
  * {@link #apply(Object, RecordedEvent)} for each event in stream order (by timestamp, then unique_id), then
@@ -35,5 +37,22 @@ public interface Projection<S> {
      */
     default boolean needsPayload() {
         return true;
+    }
+
+    /**
+     * The version of the rules of {@link #apply} and of the state's shape. Raise it with any change to either: a
+     * saved state of another version is never used.
+     */
+    default int version() {
+        return 1;
+    }
+
+    /**
+     * The state's class, when the state may be saved in the snapshot cache: written and read with the project's
+     * mapper ({@link Json#newObjectMapper()}), so that {@code apply} continued on the read state gives what it gives
+     * on the written one. Empty (the default): never saved, always folded from the first event.
+     */
+    default Optional<Class<S>> snapshotType() {
+        return Optional.empty();
     }
 }

@@ -13,7 +13,15 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
     private long eventCount;
 
     public ProjectionPass(List<? extends Projection<?>> projections) {
-        projections.forEach(p -> running.add(new Running<>(p)));
+        this(projections, Map.of());
+    }
+
+    /**
+     * Continues folds from saved states, by projection name; a projection without one starts from its initial
+     * state. A saved state must be of the projection's state type: one it gave before, or read from a snapshot.
+     */
+    public ProjectionPass(List<? extends Projection<?>> projections, Map<String, Object> states) {
+        projections.forEach(p -> running.add(new Running<>(p, states.get(p.name()))));
     }
 
     @Override
@@ -29,6 +37,7 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
         return running.stream().anyMatch(r -> r.projection.needsPayload());
     }
 
+    /** The events accepted by this pass (not those folded into the states it continued from). */
     public long eventCount() {
         return eventCount;
     }
@@ -40,13 +49,21 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
         return views;
     }
 
+    /** Each projection's state by name, as folded so far: what a snapshot saves. */
+    public Map<String, Object> states() {
+        Map<String, Object> states = new LinkedHashMap<>();
+        running.forEach(r -> states.put(r.projection.name(), r.state));
+        return states;
+    }
+
     private static final class Running<S> {
         private final Projection<S> projection;
         private S state;
 
-        Running(Projection<S> projection) {
+        @SuppressWarnings("unchecked") // the caller's promise: a state this projection gave, or saved and read back
+        Running(Projection<S> projection, Object saved) {
             this.projection = projection;
-            this.state = projection.initialState();
+            this.state = saved == null ? projection.initialState() : (S) saved;
         }
 
         void apply(RecordedEvent event) {

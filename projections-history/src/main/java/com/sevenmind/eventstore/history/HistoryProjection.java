@@ -9,6 +9,7 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * A user's listening sessions (every event with the same session_id), their outcome, duration and anomalies, and a
@@ -26,6 +27,12 @@ public final class HistoryProjection implements Projection<HistoryState> {
     @Override
     public HistoryState initialState() {
         return new HistoryState();
+    }
+
+    /** Saved by columns, see {@link HistoryState.Saved}. */
+    @Override
+    public Optional<Class<HistoryState>> snapshotType() {
+        return Optional.of(HistoryState.class);
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.stats;
 import com.google.auto.service.AutoService;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import java.util.Optional;
 
 /** Counts a user's events by type. */
 @AutoService(Projection.class)
@@ -22,6 +23,11 @@ public final class StatsProjection implements Projection<Stats> {
     @Override
     public boolean needsPayload() {
         return false;
+    }
+
+    @Override
+    public Optional<Class<Stats>> snapshotType() {
+        return Optional.of(Stats.class);
     }
 
     @Override

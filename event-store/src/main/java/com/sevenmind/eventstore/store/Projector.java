@@ -1,0 +1,261 @@
+package com.sevenmind.eventstore.store;
+
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.api.ProjectionPass;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs projections over a user's stream in one pass, through the snapshot cache.
+ *
+ * <p>When every projection of a read saves its state ({@link Projection#snapshotType()}) and each has a snapshot of
+ * its current version at the same position, the read continues from there: only events after the position are
+ * read. A <em>late</em> event, stored after the snapshot but at or before its position in the stream, would be
+ * missed that way; it is found as an event of the user with an id above the snapshot's highest id and a
+ * (timestamp, unique_id) at or before its position, and the states are then folded again from the first event.
+ * Once the states cover {@code saveAfter} events more than the saved snapshots, they are saved at the new position.
+ *
+ * <p>That check needs every event with an id at or below the highest one folded to have been seen. Ids are drawn
+ * when rows are written, not when they commit, so an append in flight could commit an id below one a read saw.
+ * Appenders therefore hold their users' advisory locks shared until they commit, and a read takes its user's lock
+ * exclusively while its view of the table is taken: that view holds every append that drew ids before it, and any
+ * append that did not yet draw its ids draws higher ones.
+ */
+public final class Projector {
+
+    /** Events read past a snapshot before the states are saved again: fewer cost less to read than to save. */
+    public static final long SAVE_AFTER = 1_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
+
+    /** Whether a late event fell before a start, and whether the event the start ends on is still stored. */
+    private static final String CHECK = """
+            SELECT EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
+                             AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) AS late,
+                   EXISTS (SELECT 1 FROM events WHERE id = :maxId AND user_uuid = :user) AS covered
+            """;
+
+    /** Where a read's states came from. */
+    public enum Source {
+        /** folded from the first event: no usable snapshot, or not cacheable (as-of reads, projections that don't save) */
+        FULL,
+        /** continued from snapshots or from states in memory, reading only the events after them */
+        RESUMED,
+        /** folded from the first event because a late event fell before the snapshots' position */
+        REBUILT
+    }
+
+    /**
+     * One user's projections.
+     *
+     * @param events       every event of the stream, of known types or not
+     * @param unknownTypes events passed over because this version does not know their type, by type name
+     * @param views        each projection's view, by name, in the order asked
+     * @param read         the events this read fetched
+     */
+    public record Result(long events, Map<String, Long> unknownTypes, Map<String, Object> views, Source source,
+                         long read) {
+    }
+
+    /** How many users' latest states a projector of the application keeps in memory. */
+    public static final int HELD_USERS = 32;
+
+    private final EventStore store;
+    private final Snapshots snapshots;
+    private final long saveAfter;
+    /** The states of the latest reads, by user and projection versions, in access order. */
+    private final Map<HeldKey, Start> held;
+
+    /**
+     * @param saveAfter how many more events than the saved snapshots the states must cover to be saved (1: after
+     *                  every read of a new event; {@code Long.MAX_VALUE}: never)
+     * @param heldUsers how many users' latest states to keep in memory (0: none)
+     */
+    public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers) {
+        this.store = store;
+        this.snapshots = snapshots;
+        this.saveAfter = saveAfter;
+        this.held = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<HeldKey, Start> eldest) {
+                return size() > heldUsers;
+            }
+        };
+    }
+
+    /**
+     * Runs {@code projections} over the user's stream; with {@code asOf} (not null) around the cache. Safe to call
+     * from several threads.
+     */
+    public Result project(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
+        List<? extends Projection<?>> saving = projections.stream().filter(p -> p.snapshotType().isPresent()).toList();
+        if (asOf != null || saving.isEmpty()) {
+            ProjectionPass pass = new ProjectionPass(projections);
+            StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass);
+            return new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events());
+        }
+        boolean allSave = saving.size() == projections.size();
+        HeldKey key = new HeldKey(userId, versions(projections));
+        // Taken out while folded: a state is changed in place, so two reads of one user never share one.
+        Start inMemory = allSave ? take(key) : null;
+        long lock = EventStore.userLock(userId);
+        return store.inDatabase(h -> {
+            h.execute("SELECT pg_advisory_lock(?)", lock);
+            boolean[] locked = {true};
+            Folded folded;
+            try {
+                folded = h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                    // The transaction's view of the table is taken by its first statement, under the lock.
+                    tx.execute("SELECT pg_advisory_unlock(?)", lock);
+                    locked[0] = false;
+                    tx.execute(EventStore.STREAM_SETTINGS);
+                    return fold(tx, userId, projections, allSave, inMemory);
+                });
+            } finally {
+                if (locked[0]) {
+                    h.execute("SELECT pg_advisory_unlock(?)", lock);
+                }
+            }
+            Result result = folded.result;
+            if (folded.last == null) {
+                return result;
+            }
+            Map<String, Object> states = folded.pass.states();
+            long saved = folded.saved;
+            if (result.events() - saved >= saveAfter) {
+                h.useTransaction(tx -> saving.forEach(p -> snapshots.save(tx, userId, p.name(), p.version(),
+                        EventCodec.CURRENT_SCHEMA_VERSION, states.get(p.name()), folded.last, result.events(),
+                        result.unknownTypes())));
+                saved = result.events();
+            }
+            if (allSave) {
+                put(key, new Start(states, folded.last, result.events(), result.unknownTypes(), saved));
+            }
+            return result;
+        });
+    }
+
+    /** A user and the projections of a read, by name and version. */
+    private record HeldKey(UUID userId, Map<String, Integer> versions) {
+    }
+
+    /**
+     * States to continue from (null: still to be read from the snapshots), the part of the stream they cover, and
+     * how many of its events the saved snapshots cover.
+     */
+    private record Start(Map<String, Object> states, StreamPosition covers, long events,
+                         Map<String, Long> unknownTypes, long saved) {
+    }
+
+    /** @param saved events the valid saved snapshots cover; 0 when there are none */
+    private record Folded(Result result, ProjectionPass pass, StreamPosition last, long saved) {
+    }
+
+    private Start take(HeldKey key) {
+        synchronized (held) {
+            return held.remove(key);
+        }
+    }
+
+    private void put(HeldKey key, Start start) {
+        synchronized (held) {
+            held.put(key, start);
+        }
+    }
+
+    private static Map<String, Integer> versions(List<? extends Projection<?>> projections) {
+        Map<String, Integer> versions = new HashMap<>();
+        projections.forEach(p -> versions.put(p.name(), p.version()));
+        return versions;
+    }
+
+    /**
+     * Folds from the states in memory, else from the snapshots, else from the first event. A start is used only
+     * when the event it ends on is still stored (a forgotten user's is not) and no late event fell before it.
+     */
+    private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, boolean allSave,
+                        Start inMemory) {
+        Snapshots.Saved saved = allSave && inMemory == null ? common(tx, userId, projections) : null;
+        Start start = inMemory != null ? inMemory : saved == null ? null
+                : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount());
+        Source source = Source.FULL;
+        if (start != null) {
+            Check check = check(tx, userId, start.covers());
+            if (check.late() && check.covered()) {
+                source = Source.REBUILT;
+            }
+            if (check.late() || !check.covered()) {
+                start = null;
+            }
+        }
+        if (start != null && start.states() == null) {
+            Map<String, Object> states = states(tx, userId, projections);
+            start = states == null ? null
+                    : new Start(states, start.covers(), start.events(), start.unknownTypes(), start.saved());
+        }
+        if (start != null) {
+            source = Source.RESUMED;
+        }
+        ProjectionPass pass = new ProjectionPass(projections, start == null ? Map.of() : start.states());
+        StreamResult read = store.streamIn(tx, userId, null, pass.needsPayload(),
+                start == null ? null : start.covers(), pass);
+        long events = read.events();
+        Map<String, Long> unknown = new TreeMap<>(read.unknownTypes());
+        if (start != null) {
+            events += start.events();
+            start.unknownTypes().forEach((type, n) -> unknown.merge(type, n, Long::sum));
+        }
+        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, read.last(),
+                start == null ? 0 : start.saved());
+    }
+
+    private record Check(boolean late, boolean covered) {
+    }
+
+    private static Check check(Handle tx, UUID userId, StreamPosition covers) {
+        return tx.createQuery(CHECK).bind("user", userId).bind("maxId", covers.maxId())
+                .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
+                .bind("uniqueId", covers.uniqueId())
+                .map((rs, ctx) -> new Check(rs.getBoolean("late"), rs.getBoolean("covered")))
+                .one();
+    }
+
+    /** The snapshot every projection has at one position; null when one has none or they differ. */
+    private Snapshots.Saved common(Handle tx, UUID userId, List<? extends Projection<?>> projections) {
+        List<Snapshots.Saved> found = snapshots.find(tx, userId, versions(projections),
+                EventCodec.CURRENT_SCHEMA_VERSION);
+        if (found.size() != projections.size()) {
+            return null;
+        }
+        Snapshots.Saved first = found.get(0);
+        boolean same = found.stream().allMatch(s -> s.covers().equals(first.covers())
+                && s.eventCount() == first.eventCount() && s.unknownTypes().equals(first.unknownTypes()));
+        return same ? first : null;
+    }
+
+    /** The saved states by projection name; null when one cannot be read (a state class changed, say). */
+    private Map<String, Object> states(Handle tx, UUID userId, List<? extends Projection<?>> projections) {
+        Map<String, Object> states = new HashMap<>();
+        for (Projection<?> p : projections) {
+            try {
+                states.put(p.name(), snapshots.state(tx, userId, p.name(), p.version(), p.snapshotType().orElseThrow()));
+            } catch (IllegalStateException e) {
+                LOG.warn("{}; folding from the first event", e.getMessage());
+                return null;
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,126 @@
+package com.sevenmind.eventstore.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The snapshot cache's table: per (user, projection name, projection version) a saved state and the part of the
+ * stream it covers. Only a cache: dropping rows costs a full read on the next projection, nothing else.
+ */
+public final class Snapshots {
+
+    private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() { };
+
+    private final Jdbi jdbi;
+    private final ObjectMapper mapper;
+    private final String description;
+
+    Snapshots(Jdbi jdbi, ObjectMapper mapper, String description) {
+        this.jdbi = jdbi;
+        this.mapper = mapper;
+        this.description = description;
+    }
+
+    /** One saved snapshot, without its state. */
+    public record Saved(UUID userId, String projection, int version, int eventSchema, StreamPosition covers,
+                        long eventCount, Map<String, Long> unknownTypes, long stateBytes, Instant savedAt) {
+    }
+
+    /** The snapshots of one user, or of all users when {@code userId} is null, by user then projection. */
+    public List<Saved> list(UUID userId) {
+        return Database.guarded(jdbi, description, h -> list(h, userId));
+    }
+
+    /** Deletes the snapshots of one user, or all when {@code userId} is null; returns how many. */
+    public int drop(UUID userId) {
+        return Database.guarded(jdbi, description, h -> userId == null
+                ? h.createUpdate("DELETE FROM snapshots").execute()
+                : h.createUpdate("DELETE FROM snapshots WHERE user_uuid = :user").bind("user", userId).execute());
+    }
+
+    /** The user's snapshots of these projection versions in this event schema, without their states. */
+    List<Saved> find(Handle h, UUID userId, Map<String, Integer> versions, int eventSchema) {
+        return list(h, userId).stream()
+                .filter(s -> s.eventSchema() == eventSchema
+                        && Integer.valueOf(s.version()).equals(versions.get(s.projection())))
+                .toList();
+    }
+
+    private List<Saved> list(Handle h, UUID userId) {
+        Query query = h.createQuery("""
+                SELECT user_uuid, projection, version, event_schema, last_timestamp, last_unique_id, max_id,
+                       event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes, saved_at
+                FROM snapshots %s ORDER BY user_uuid, projection, version
+                """.formatted(userId == null ? "" : "WHERE user_uuid = :user"));
+        if (userId != null) {
+            query.bind("user", userId);
+        }
+        return query.map((rs, ctx) -> new Saved(rs.getObject("user_uuid", UUID.class), rs.getString("projection"),
+                rs.getInt("version"), rs.getInt("event_schema"),
+                new StreamPosition(rs.getObject("last_timestamp", OffsetDateTime.class).toInstant(),
+                        rs.getString("last_unique_id"), rs.getLong("max_id")),
+                rs.getLong("event_count"), counts(rs.getString("unknown_types")), rs.getLong("state_bytes"),
+                rs.getObject("saved_at", OffsetDateTime.class).toInstant())).list();
+    }
+
+    /** The saved state of one snapshot, as its projection's state class. */
+    <S> S state(Handle h, UUID userId, String projection, int version, Class<S> type) {
+        byte[] state = h.createQuery("""
+                        SELECT state FROM snapshots WHERE user_uuid = :user AND projection = :projection
+                          AND version = :version
+                        """)
+                .bind("user", userId).bind("projection", projection).bind("version", version)
+                .mapTo(byte[].class).one();
+        try {
+            return mapper.readValue(state, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("snapshot of " + projection + " version " + version
+                    + " cannot be read as " + type.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Saves (or replaces) one projection's snapshot. */
+    void save(Handle h, UUID userId, String projection, int version, int eventSchema, Object state,
+              StreamPosition covers, long eventCount, Map<String, Long> unknownTypes) {
+        try {
+            h.createUpdate("""
+                            INSERT INTO snapshots (user_uuid, projection, version, event_schema, state, last_timestamp,
+                                                   last_unique_id, max_id, event_count, unknown_types)
+                            VALUES (:user, :projection, :version, :schema, :state, :timestamp, :uniqueId, :maxId,
+                                    :events, :unknown::jsonb)
+                            ON CONFLICT (user_uuid, projection, version) DO UPDATE SET
+                              event_schema = EXCLUDED.event_schema, state = EXCLUDED.state,
+                              last_timestamp = EXCLUDED.last_timestamp, last_unique_id = EXCLUDED.last_unique_id,
+                              max_id = EXCLUDED.max_id, event_count = EXCLUDED.event_count,
+                              unknown_types = EXCLUDED.unknown_types, saved_at = now()
+                            """)
+                    .bind("user", userId).bind("projection", projection).bind("version", version)
+                    .bind("schema", eventSchema).bind("state", mapper.writeValueAsBytes(state))
+                    .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
+                    .bind("uniqueId", covers.uniqueId()).bind("maxId", covers.maxId())
+                    .bind("events", eventCount).bind("unknown", mapper.writeValueAsString(unknownTypes))
+                    .execute();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the state of " + projection + " cannot be saved: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Long> counts(String json) {
+        try {
+            return mapper.readValue(json, COUNTS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("snapshot unknown_types is not a JSON object of counts: " + json, e);
+        }
+    }
+}
