@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
@@ -8,6 +9,7 @@ import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.Projector;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -42,7 +45,10 @@ import picocli.CommandLine.Spec;
                         + "with the same indexes; and the ratio.",
                 "project: the main user through stats, history and both (as the project command runs them), and one "
                         + "plain SELECT of the same rows with fetch size 10,000, (a) reading every column, (b) also "
-                        + "parsing each payload with Jackson; medians of 5 runs after a warm-up, and the ratios.",
+                        + "parsing each payload with Jackson; medians of 5 runs after a warm-up, and the ratios. "
+                        + "These never use the snapshot cache.",
+                "snapshot cache: the main user through stats+history after one new event in time order (continued "
+                        + "from the snapshot) and after one late event (folded again from the first event).",
                 "heap: used after a GC, and the maximum.",
                 "--scale: then fills the table with users of 1,000 events until it holds 200,000, 1,000,000 and "
                         + "5,000,000 events, and at each size times a 1,000-event user and the main user through "
@@ -82,6 +88,8 @@ final class BenchCommand implements Callable<Integer> {
     private PrintWriter err;
     private Database db;
     private EventStore store;
+    /** Projects as the project command does, but never saves or keeps states: every run reads the whole stream. */
+    private Projector uncached;
     private long fillerSeed = 1_000;
 
     @Inject
@@ -110,6 +118,7 @@ final class BenchCommand implements Callable<Integer> {
             try (Database opened = Database.embedded(dir)) {
                 db = opened;
                 store = db.eventStore(codec);
+                uncached = new Projector(store, db.snapshots(mapper), Long.MAX_VALUE, 0);
                 report = run(workload, runs, start);
             }
         } finally {
@@ -170,9 +179,11 @@ final class BenchCommand implements Callable<Integer> {
                 scales.add(scaleTo(Math.round(size * workload.scaleFactor()), workload, runs, main, background, both));
             }
         }
+        // After the scale runs, which expect the main user's events as generated: this appends more.
+        Cached cached = cached(main, both, mainEvents, runs, bothMs);
         Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
-        return new Report(described, append, project, heap, scales, Machine.current(), version,
+        return new Report(described, append, project, cached, heap, scales, Machine.current(), version,
                 round(seconds(start), 1));
     }
 
@@ -206,6 +217,51 @@ final class BenchCommand implements Callable<Integer> {
                 round(oursRate / rawRate, 3));
     }
 
+    /**
+     * The snapshot cache: the main user through stats+history as {@code project} runs them, after one new event in
+     * time order, continued from the states a running process holds in memory and, as a new process would, from the
+     * snapshot table; and after one late event (folded again from the first event). Each run appends its event
+     * first, outside the time taken.
+     */
+    private Cached cached(UUID main, List<Projection<?>> projections, long mainEvents, int runs, double fullMs) {
+        Projector projector = db.projector(codec, mapper);
+        List<Projection<?>> withLateness = new ArrayList<>(projections);
+        withLateness.add(new Lateness(LATE_AFTER));
+        err.printf("bench: the snapshot cache, %d runs after %d warm-up each%n", runs, WARMUPS);
+        projector.project(main, withLateness, null); // saves the first snapshot
+        long events = mainEvents;
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        for (int round = 0; round < WARMUPS + runs; round++) {
+            for (String kind : List.of("in_memory", "from_table", "late")) {
+                boolean late = kind.equals("late");
+                Instant at = Instant.parse(late ? "2025-07-01T00:00:00Z" : "2026-01-01T00:00:00Z")
+                        .plusSeconds(events - mainEvents);
+                store.append(new ContentPieceStarted(main, "bench-" + kind + "-" + round, "bench-session-" + round, at,
+                        "Europe/Berlin", "de-DE", "sevenmind://content/single/bench/recording/bench"));
+                events++;
+                // A new projector holds nothing in memory: it starts from the table, as a new process does.
+                Projector used = kind.equals("from_table") ? db.projector(codec, mapper) : projector;
+                long start = System.nanoTime();
+                Projector.Result result = used.project(main, withLateness, null);
+                double ms = (System.nanoTime() - start) / 1e6;
+                // A user with fewer events than a save's worth has no snapshot: a new process reads it whole.
+                Projector.Source expected = late ? Projector.Source.REBUILT
+                        : kind.equals("from_table") && mainEvents < Projector.SAVE_AFTER ? Projector.Source.FULL
+                        : Projector.Source.RESUMED;
+                if (result.source() != expected || result.events() != events) {
+                    throw new IllegalStateException("bench: " + kind + " gave " + result.source() + " with "
+                            + result.events() + " events, expected " + expected + " with " + events);
+                }
+                if (round >= WARMUPS) {
+                    samples.computeIfAbsent(kind, k -> new ArrayList<>()).add(round(ms, 1));
+                }
+            }
+        }
+        double lateMs = median(samples.get("late"));
+        return new Cached(round(median(samples.get("in_memory")), 1), round(median(samples.get("from_table")), 1),
+                round(lateMs, 1), round(lateMs / fullMs, 3), samples);
+    }
+
     /** Fills the table with background users up to {@code target} events, then times both users there. */
     private Scale scaleTo(long target, BenchWorkload workload, int runs, UUID main, UUID background,
                           List<Projection<?>> projections) throws SQLException {
@@ -237,7 +293,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The user through the projections as the project command runs them; returns the events read. */
     private long projected(UUID user, List<Projection<?>> projections) {
-        return ProjectCommand.Projected.of(store, user, projections, null, LATE_AFTER).eventCount();
+        return ProjectCommand.Projected.of(uncached, user, projections, null, LATE_AFTER).eventCount();
     }
 
     /** Measurement name: its times in ms, after the warm-ups; rounds run every measurement in turn. */
@@ -363,6 +419,13 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("  history / (b)                                           %10.3f%n", p.historyVsRawReadDecode());
         out.printf("  stats+history / history                                 %10.3f%n", p.bothVsHistory());
         p.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
+        Cached c = r.cached();
+        out.printf("%nsnapshot cache: the main user through stats+history, median of %d runs, ms%n", w.runs());
+        out.printf("  after one new event in time order, states in memory     %10.1f%n", c.inOrderInMemoryMs());
+        out.printf("  the same in a new process: states from the table        %10.1f%n", c.inOrderFromTableMs());
+        out.printf("  after one late event (refolded, saved again)            %10.1f%n", c.afterLateMs());
+        out.printf("  late / uncached stats+history                           %10.3f%n", c.lateVsFull());
+        c.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
         out.printf("%nheap      %,.1f MB used after a GC, of %,.1f MB max%n", r.heap().usedMb(), r.heap().maxMb());
         if (!r.scale().isEmpty()) {
             out.printf("%nscale: stats+history, median of %d runs after %d warm-up, ms%n", w.runs(), w.warmups());
@@ -388,8 +451,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** What bench prints with --format json, as one object; field names in snake_case. */
-    record Report(Workload workload, Append append, Project project, Heap heap, List<Scale> scale, Machine machine,
-                  String postgresqlVersion, double seconds) {
+    record Report(Workload workload, Append append, Project project, Cached cached, Heap heap, List<Scale> scale,
+                  Machine machine, String postgresqlVersion, double seconds) {
     }
 
     record Workload(long events, int users, long mainUserEvents, int backgroundUsers, long backgroundUserEvents,
@@ -404,6 +467,16 @@ final class BenchCommand implements Callable<Integer> {
     record Project(long mainUserEvents, double statsMs, double historyMs, double bothMs, double rawReadMs,
                    double rawReadDecodeMs, double statsVsRawRead, double historyVsRawReadDecode, double bothVsHistory,
                    Map<String, List<Double>> samplesMs) {
+    }
+
+    /**
+     * @param inOrderInMemoryMs  re-project after one new event in time order, continuing the states in memory
+     * @param inOrderFromTableMs the same in a projector that holds nothing: continuing the saved snapshots
+     * @param afterLateMs        re-project after one late event: refolded from the first event, then saved
+     * @param lateVsFull         afterLateMs over the uncached stats+history time
+     */
+    record Cached(double inOrderInMemoryMs, double inOrderFromTableMs, double afterLateMs, double lateVsFull,
+                  Map<String, List<Double>> samplesMs) {
     }
 
     record Heap(double usedMb, double maxMb) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         description = "An event store for user activity on plain PostgreSQL.",
         subcommands = {BenchCommand.class, DemoCommand.class, ExportCommand.class, ForgetCommand.class,
                 GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class, RejectedCommand.class,
-                ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class, UsersCommand.class},
+                ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class, SnapshotsCommand.class, UsersCommand.class},
         footer = {"", "Without --db-url an embedded PostgreSQL runs on --data-dir; the data stays there between runs.",
                 "Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected (import)."})
 final class EventStoreCommand implements Runnable {

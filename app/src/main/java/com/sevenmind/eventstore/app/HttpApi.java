@@ -11,6 +11,7 @@ import com.sevenmind.eventstore.app.HttpIngest.Way;
 import com.sevenmind.eventstore.app.ProjectCommand.Projected;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -79,6 +80,7 @@ final class HttpApi implements AutoCloseable {
 
     private final Database db;
     private final EventStore store;
+    private final Projector projector;
     private final HttpIngest ingest;
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
@@ -92,6 +94,7 @@ final class HttpApi implements AutoCloseable {
             Settings settings) {
         this.db = db;
         this.store = db.eventStore(codec);
+        this.projector = db.projector(codec, mapper);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper);
         this.registry = registry;
         this.mapper = mapper;
@@ -286,7 +289,7 @@ final class HttpApi implements AutoCloseable {
                         + "' is not an ISO-8601 duration, e.g. PT1H");
             }
         }
-        return new Answer(200, Projected.of(store, userId, projections, asOf, lateAfter));
+        return new Answer(200, Projected.of(projector, userId, projections, asOf, lateAfter));
     }
 
     /**

@@ -1,35 +1,62 @@
 package com.sevenmind.eventstore.app;
 
+import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.function.Consumer;
+import java.util.Optional;
 
-/** How late a user's events reached the store: recorded_at − timestamp, against a threshold. */
-final class Lateness implements Consumer<RecordedEvent> {
+/**
+ * How late a user's events reached the store: recorded_at − timestamp, against a threshold. A projection of the
+ * project command's own, not listed with the others: its name carries the threshold, so that its snapshots of one
+ * threshold are never used for another.
+ */
+final class Lateness implements Projection<Lateness.State> {
 
     private final long thresholdMicros;
-    private long lateEvents;
-    private Long maxDelayMicros;
+    private final String name;
 
     Lateness(Duration threshold) {
         this.thresholdMicros = threshold.toNanos() / 1000;
+        this.name = "lateness " + threshold;
+    }
+
+    /** @param maxDelayMicros null before the first event */
+    record State(long lateEvents, Long maxDelayMicros) {
     }
 
     @Override
-    public void accept(RecordedEvent event) {
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public State initialState() {
+        return new State(0, null);
+    }
+
+    @Override
+    public boolean needsPayload() {
+        return false;
+    }
+
+    @Override
+    public Optional<Class<State>> snapshotType() {
+        return Optional.of(State.class);
+    }
+
+    @Override
+    public State apply(State state, RecordedEvent event) {
         long delay = ChronoUnit.MICROS.between(event.timestamp(), event.recordedAt());
-        if (delay > thresholdMicros) {
-            lateEvents++;
-        }
-        if (maxDelayMicros == null || delay > maxDelayMicros) {
-            maxDelayMicros = delay;
-        }
+        return new State(state.lateEvents + (delay > thresholdMicros ? 1 : 0),
+                state.maxDelayMicros == null ? delay : Math.max(delay, state.maxDelayMicros));
     }
 
     /** The JSON shape: {"late_after_seconds","late_events","max_delay_seconds"}. */
-    View view() {
-        return new View(thresholdMicros / 1e6, lateEvents, maxDelayMicros == null ? null : maxDelayMicros / 1e6);
+    @Override
+    public View view(State state) {
+        return new View(thresholdMicros / 1e6, state.lateEvents,
+                state.maxDelayMicros == null ? null : state.maxDelayMicros / 1e6);
     }
 
     /**

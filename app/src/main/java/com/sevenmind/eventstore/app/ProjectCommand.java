@@ -3,16 +3,16 @@ package com.sevenmind.eventstore.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
-import com.sevenmind.eventstore.api.ProjectionPass;
 import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.EventStore;
-import com.sevenmind.eventstore.store.StreamResult;
+import com.sevenmind.eventstore.store.Projector;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -80,9 +80,9 @@ final class ProjectCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase()) {
-            EventStore store = db.eventStore(codec);
+            Projector projector = db.projector(codec, mapper);
             for (UUID user : users) {
-                print(out, Projected.of(store, user, projections, asOf, lateAfter));
+                print(out, Projected.of(projector, user, projections, asOf, lateAfter));
             }
         }
         return 0;
@@ -113,16 +113,23 @@ final class ProjectCommand implements Callable<Integer> {
     record Projected(UUID userId, Instant asOf, long eventCount, Lateness.View lateness,
                      Map<String, Long> unknownEventTypes, Map<String, Object> projections) {
 
-        /** Runs {@code projections} over one read of the user's stream (as of {@code asOf}, when not null). */
-        static Projected of(EventStore store, UUID user, List<Projection<?>> projections, Instant asOf,
+        /**
+         * Runs {@code projections} over one read of the user's stream (as of {@code asOf}, when not null), through
+         * the snapshot cache.
+         */
+        static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
                             Duration lateAfter) {
-            ProjectionPass pass = new ProjectionPass(projections);
             Lateness lateness = new Lateness(lateAfter);
+            List<Projection<?>> all = new ArrayList<>(projections);
+            all.add(lateness);
             long start = System.nanoTime();
-            StreamResult read = store.stream(user, asOf, pass.needsPayload(), pass.andThen(lateness));
-            LOG.info("projected user {}: {} events in {} ms", user, read.events(),
+            Projector.Result result = projector.project(user, all, asOf);
+            LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
+                    result.source().name().toLowerCase(Locale.ROOT), result.read(),
                     (System.nanoTime() - start) / 1_000_000);
-            return new Projected(user, asOf, read.events(), lateness.view(), read.unknownTypes(), pass.views());
+            Map<String, Object> views = new LinkedHashMap<>(result.views());
+            Lateness.View late = (Lateness.View) views.remove(lateness.name());
+            return new Projected(user, asOf, result.events(), late, result.unknownTypes(), views);
         }
     }
 }

@@ -20,8 +20,8 @@ class BenchCommandTest {
 
         assertEquals(0, result.exit(), result.toString());
         JsonNode report = Json.newObjectMapper().readTree(result.out());
-        assertKeys(report, "workload", "append", "project", "heap", "scale", "machine", "postgresql_version",
-                "seconds");
+        assertKeys(report, "workload", "append", "project", "cached", "heap", "scale", "machine",
+                "postgresql_version", "seconds");
 
         JsonNode workload = report.get("workload");
         assertEquals(1990, workload.get("events").asLong());
@@ -43,6 +43,12 @@ class BenchCommandTest {
                 "stats_vs_raw_read", "history_vs_raw_read_decode", "both_vs_history");
         for (String name : List.of("stats", "history", "both", "raw_read", "raw_read_decode")) {
             assertEquals(5, project.get("samples_ms").get(name).size(), name);
+        }
+
+        JsonNode cached = report.get("cached");
+        assertPositive(cached, "in_order_in_memory_ms", "in_order_from_table_ms", "after_late_ms", "late_vs_full");
+        for (String name : List.of("in_memory", "from_table", "late")) {
+            assertEquals(5, cached.get("samples_ms").get(name).size(), name);
         }
 
         assertPositive(report.get("heap"), "used_mb", "max_mb");
