@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
                         + "plain SELECT of the same rows with fetch size 10,000, (a) reading every column, (b) also "
                         + "parsing each payload with Jackson; medians of 5 runs after a warm-up, and the ratios. "
                         + "These never use the snapshot cache.",
+                "live feed: the delay from an append's commit to a follower's re-read of stats (as follow and the "
+                        + "live endpoint do), over 1,000 appends: median, 99th percentile and maximum.",
                 "snapshot cache: the main user through stats+history after one new event in time order (continued "
                         + "from the snapshot) and after one late event (folded again from the first event).",
                 "heap: used after a GC, and the maximum.",
@@ -61,7 +63,9 @@ final class BenchCommand implements Callable<Integer> {
     private static final int FILL_ROWS_PER_COPY = 10_000;
     private static final int WARMUPS = 1;
     private static final long[] SCALE_SIZES = {200_000, 1_000_000, 5_000_000};
-    private static final Duration LATE_AFTER = Duration.ofHours(1);
+    private static final Duration LATE_AFTER = Lateness.DEFAULT_THRESHOLD;
+    /** Appends timed from commit to a follower's update (fewer with a smaller workload). */
+    private static final int LIVE_APPENDS = 1_000;
 
     @Spec
     CommandSpec spec;
@@ -134,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Report run(BenchWorkload workload, int runs, long start) throws SQLException {
+    private Report run(BenchWorkload workload, int runs, long start) throws SQLException, InterruptedException {
         String version = withConnection(c -> {
             try (var rs = c.createStatement().executeQuery("SHOW server_version")) {
                 rs.next();
@@ -181,9 +185,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         // After the scale runs, which expect the main user's events as generated: this appends more.
         Cached cached = cached(main, both, mainEvents, runs, bothMs);
+        int liveAppends = (int) Math.min(LIVE_APPENDS, mainEvents);
+        err.printf("bench: the live feed, %,d appends%n", liveAppends);
+        BenchLive.Result live = BenchLive.measure(db, codec, mapper, stats, liveAppends);
         Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
-        return new Report(described, append, project, cached, heap, scales, Machine.current(), version,
+        return new Report(described, append, project, cached, live, heap, scales, Machine.current(), version,
                 round(seconds(start), 1));
     }
 
@@ -426,6 +433,9 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("  after one late event (refolded, saved again)            %10.1f%n", c.afterLateMs());
         out.printf("  late / uncached stats+history                           %10.3f%n", c.lateVsFull());
         c.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
+        BenchLive.Result l = r.live();
+        out.printf("%nlive feed: commit to a follower's re-read of stats, %,d appends, ms%n", l.appends());
+        out.printf("  median %.2f, 99th percentile %.2f, max %.2f%n", l.medianMillis(), l.p99Millis(), l.maxMillis());
         out.printf("%nheap      %,.1f MB used after a GC, of %,.1f MB max%n", r.heap().usedMb(), r.heap().maxMb());
         if (!r.scale().isEmpty()) {
             out.printf("%nscale: stats+history, median of %d runs after %d warm-up, ms%n", w.runs(), w.warmups());
@@ -451,8 +461,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** What bench prints with --format json, as one object; field names in snake_case. */
-    record Report(Workload workload, Append append, Project project, Cached cached, Heap heap, List<Scale> scale,
-                  Machine machine, String postgresqlVersion, double seconds) {
+    record Report(Workload workload, Append append, Project project, Cached cached, BenchLive.Result live, Heap heap,
+                  List<Scale> scale, Machine machine, String postgresqlVersion, double seconds) {
     }
 
     record Workload(long events, int users, long mainUserEvents, int backgroundUsers, long backgroundUserEvents,

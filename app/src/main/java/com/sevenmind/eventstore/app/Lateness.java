@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 final class Lateness implements Projection<Lateness.State> {
 
+    /** As {@code project --late-after}'s default. */
+    static final Duration DEFAULT_THRESHOLD = Duration.ofHours(1);
+
     private final long thresholdMicros;
     private final String name;
 

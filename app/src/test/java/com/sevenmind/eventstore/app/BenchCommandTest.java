@@ -20,7 +20,7 @@ class BenchCommandTest {
 
         assertEquals(0, result.exit(), result.toString());
         JsonNode report = Json.newObjectMapper().readTree(result.out());
-        assertKeys(report, "workload", "append", "project", "cached", "heap", "scale", "machine",
+        assertKeys(report, "workload", "append", "project", "cached", "live", "heap", "scale", "machine",
                 "postgresql_version", "seconds");
 
         JsonNode workload = report.get("workload");
@@ -50,6 +50,12 @@ class BenchCommandTest {
         for (String name : List.of("in_memory", "from_table", "late")) {
             assertEquals(5, cached.get("samples_ms").get(name).size(), name);
         }
+
+        JsonNode live = report.get("live");
+        assertEquals(1000, live.get("appends").asInt(), "as many appends as the main user has events, at most 1,000");
+        assertPositive(live, "median_millis", "p99_millis", "max_millis");
+        assertTrue(live.get("median_millis").asDouble() <= live.get("p99_millis").asDouble()
+                && live.get("p99_millis").asDouble() <= live.get("max_millis").asDouble(), live.toString());
 
         assertPositive(report.get("heap"), "used_mb", "max_mb");
         assertKeys(report.get("machine"), "cores", "java", "os");
