@@ -282,27 +282,27 @@ public final class EventStore {
             query.bind("afterTimestamp", OffsetDateTime.ofInstant(after.timestamp(), ZoneOffset.UTC))
                     .bind("afterId", after.uniqueId());
         }
+        // Columns by position, as STREAM lists them: a lookup by name was a few percent of a long read.
         query.setFetchSize(FETCH_SIZE)
                 .map((rs, ctx) -> {
                     count[0]++;
-                    long id = rs.getLong("id");
-                    String type = rs.getString("event_type");
-                    String uniqueId = rs.getString("unique_id");
-                    Instant timestamp = rs.getObject("timestamp", OffsetDateTime.class).toInstant();
+                    long id = rs.getLong(1);
+                    String uniqueId = rs.getString(2);
+                    String type = rs.getString(3);
+                    Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
                     last[0] = new StreamPosition(timestamp, uniqueId,
                             last[0] == null ? id : Math.max(id, last[0].maxId()));
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
                         return null;
                     }
-                    int version = rs.getInt("schema_version");
+                    int version = rs.getInt(4);
                     try {
                         Event event = payloads
-                                ? codec.fromStored(type, version, userId, uniqueId, timestamp,
-                                        rs.getString("payload"))
+                                ? codec.fromStored(type, version, userId, uniqueId, timestamp, rs.getString(7))
                                 : null;
                         return new RecordedEvent(id, version,
-                                rs.getObject("recorded_at", OffsetDateTime.class).toInstant(), userId, uniqueId,
+                                rs.getObject(6, OffsetDateTime.class).toInstant(), userId, uniqueId,
                                 type, timestamp, event);
                     } catch (InvalidEventException e) {
                         throw new StoreException("stored event " + uniqueId + " of user " + userId
