@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event",
                 "  POST /events                       a JSON array of events in the import format, all or nothing",
                 "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",
+                "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
                 "  GET  /projections                  as projections --format json",
                 "  GET  /health",
                 "An input that can never be stored is quarantined (see rejected) and refused with 4xx; while the "

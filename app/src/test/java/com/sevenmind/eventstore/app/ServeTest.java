@@ -423,6 +423,22 @@ class ServeTest {
     }
 
     @Test
+    void top_users_are_listed_as_the_users_command_prints_them() throws Exception {
+        UUID other = UUID.fromString("0b1e5c2a-4d3f-4e6a-9b8c-7d6e5f4a3b21");
+        db.store().append(List.of(TestEvents.started(USER, "1", Instant.parse("2024-05-01T10:00:00Z")),
+                TestEvents.completed(USER, "2", Instant.parse("2024-05-01T10:10:00Z")),
+                TestEvents.started(other, "3", Instant.parse("2024-05-01T10:00:00Z"))));
+        Cli cli = new Cli(db.jdbcUrl());
+
+        assertEquals(cli.run("users", "--format", "json").out(), get("/users").body());
+        assertEquals(cli.run("users", "--top", "1", "--format", "json").out(), get("/users?limit=1").body());
+        assertAnswer(400, "{\"error\":\"limit: '0' is not a whole number from 1 to 1000\"}", get("/users?limit=0"));
+        assertAnswer(400, "{\"error\":\"limit: 'ten' is not a whole number from 1 to 1000\"}",
+                get("/users?limit=ten"));
+        assertAnswer(400, "{\"error\":\"unknown query parameter 'top'; known: limit\"}", get("/users?top=3"));
+    }
+
+    @Test
     void unknown_paths_and_wrong_methods_are_answered_in_json() throws Exception {
         assertAnswer(404, "{\"error\":\"no such endpoint: /nope\"}", get("/nope"));
         HttpResponse<String> wrong = get("/pubsub/push");
