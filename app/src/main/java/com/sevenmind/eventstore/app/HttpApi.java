@@ -42,8 +42,9 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * The store over HTTP, on the JDK's own server: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users}, {@code GET /projections} and {@code GET /health}
- * out. Every answer is JSON; every refusal is {@code {"error":"<one line>"}}. Requests run on a fixed pool of workers
- * behind a bounded queue: when both are full, a request is answered 503 at once instead of waiting without bound.
+ * out, and the {@link Inspector} page at {@code /}. Every answer but the page's files is JSON; every refusal is
+ * {@code {"error":"<one line>"}}. Requests run on a fixed pool of workers behind a bounded queue: when both are full,
+ * a request is answered 503 at once instead of waiting without bound.
  */
 final class HttpApi implements AutoCloseable {
 
@@ -194,6 +195,10 @@ final class HttpApi implements AutoCloseable {
                         : Answer.error(503, "database unreachable: " + db.description());
             }
             default -> {
+                if (Inspector.serves(path)) {
+                    only(exchange, method, "GET");
+                    yield new Answer(200, Inspector.asset(path));
+                }
                 Matcher m = USER_PROJECTIONS.matcher(path);
                 if (!m.matches()) {
                     throw new HttpError(404, "no such endpoint: " + path);
@@ -337,6 +342,12 @@ final class HttpApi implements AutoCloseable {
     }
 
     private void send(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.body() instanceof Inspector.Asset asset) {
+            exchange.getResponseHeaders().set("Content-Type", asset.contentType());
+            exchange.sendResponseHeaders(answer.status(), asset.bytes().length);
+            exchange.getResponseBody().write(asset.bytes());
+            return;
+        }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (exchange.getRequestMethod().equals("HEAD")) {
             // An answer to HEAD has no body, and the JDK's server warns of any announced.

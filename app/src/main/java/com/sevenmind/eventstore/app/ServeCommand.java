@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers are JSON:",
+        description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers but the page are JSON:",
+                "  GET  /                             the inspector page: open it in a browser",
                 "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event",
                 "  POST /events                       a JSON array of events in the import format, all or nothing",
                 "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",

@@ -37,6 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -436,6 +438,38 @@ class ServeTest {
         assertAnswer(400, "{\"error\":\"limit: 'ten' is not a whole number from 1 to 1000\"}",
                 get("/users?limit=ten"));
         assertAnswer(400, "{\"error\":\"unknown query parameter 'top'; known: limit\"}", get("/users?top=3"));
+    }
+
+    @Test
+    void the_inspector_page_and_every_file_it_names_are_served_with_their_media_types() throws Exception {
+        HttpResponse<String> page = get("/");
+
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(null));
+        Map<String, String> types = Map.of("js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+        Matcher named = Pattern.compile("(?:src|href)=\"(/inspector/[^\"]+)\"")
+                .matcher(page.body());
+        Set<String> files = new HashSet<>();
+        while (named.find()) {
+            HttpResponse<String> file = get(named.group(1));
+            String extension = named.group(1).substring(named.group(1).lastIndexOf('.') + 1);
+            assertEquals(200 + " " + types.get(extension),
+                    file.statusCode() + " " + file.headers().firstValue("Content-Type").orElse(null), named.group(1));
+            files.add(named.group(1));
+        }
+        assertEquals(Set.of("/inspector/inspector.js", "/inspector/inspector.css"), files);
+    }
+
+    @Test
+    void nothing_but_the_pages_own_files_is_served() throws Exception {
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/nope.js\"}", get("/inspector/nope.js"));
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/\"}", get("/inspector/"));
+        // %2f and %2e are decoded before routing: the name then holds a '/' or '..', which no file name does.
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/../app/HttpApi.class\"}",
+                get("/inspector/..%2fapp%2fHttpApi.class"));
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/../logback.xml\"}",
+                get("/inspector/%2e%2e%2flogback.xml"));
+        assertAnswer(405, "{\"error\":\"method POST is not allowed on /; use GET\"}", post("/", ""));
     }
 
     @Test
