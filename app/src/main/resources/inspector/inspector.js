@@ -8,6 +8,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OUTCOMES = [['completed', 'completed'], ['cancelled', 'cancelled'], ['in_progress', 'in progress']];
 const SVG = 'http://www.w3.org/2000/svg';
 const DAY_MS = 86400000;
+const MIN_CHART_WIDTH = 260;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const number = new Intl.NumberFormat('en-US');
 const NARROW = window.matchMedia('(max-width: 900px)'); // as the one-column layout of inspector.css
@@ -231,7 +232,7 @@ function drawChart() {
     chart.replaceChildren(element('p', {class: 'muted'}, 'No sessions.'));
     return;
   }
-  const width = Math.max(chart.clientWidth, 260);
+  const width = Math.max(chart.clientWidth, MIN_CHART_WIDTH);
   const height = width < 520 ? 180 : 240;
   const m = {top: 18, right: 10, bottom: 26, left: 40};
   const plotW = width - m.left - m.right;
@@ -380,11 +381,13 @@ document.addEventListener('DOMContentLoaded', () => {
     state.shownContent += PAGE;
     renderContent();
   });
-  let resizing;
-  window.addEventListener('resize', () => {
-    clearTimeout(resizing);
-    resizing = setTimeout(() => state.days && drawChart(), 100);
-  });
+  // The chart is drawn to its box's width in pixels, so that its text keeps its size: redrawn when the box changes.
+  new ResizeObserver(() => {
+    const drawn = $('chart').querySelector('svg');
+    if (drawn && Number(drawn.getAttribute('width')) !== Math.max($('chart').clientWidth, MIN_CHART_WIDTH)) {
+      drawChart();
+    }
+  }).observe($('chart'));
   loadTopUsers();
   const linked = /^#user=(.+)$/.exec(location.hash);
   if (linked) {
