@@ -11,6 +11,7 @@ import com.sevenmind.eventstore.app.HttpIngest.Way;
 import com.sevenmind.eventstore.app.ProjectCommand.Projected;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.StoreException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,9 +45,11 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * The store over HTTP, on the JDK's own server: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users}, {@code GET /projections} and {@code GET /health}
- * out, and the {@link Inspector} page at {@code /}. Every answer but the page's files is JSON; every refusal is
+ * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events, and the {@link Inspector} page at
+ * {@code /}. Every answer but the page's files and the live streams is JSON; every refusal is
  * {@code {"error":"<one line>"}}. Requests run on a fixed pool of workers behind a bounded queue: when both are full,
- * a request is answered 503 at once instead of waiting without bound.
+ * a request is answered 503 at once instead of waiting without bound. A live stream lasts as long as its client, so
+ * it runs on a thread of a separate, capped set, never holding a worker.
  */
 final class HttpApi implements AutoCloseable {
 
@@ -56,23 +61,28 @@ final class HttpApi implements AutoCloseable {
      * @param threads workers, each handling one request at a time
      * @param queue   requests that may wait for a worker; beyond that they are answered 503
      * @param maxBody the longest request body taken, in bytes; a longer one is answered 413
+     * @param streams live streams open at once; beyond that a new one is answered 503
      * @param verbose log the stack traces of unexpected errors
      */
-    record Settings(String bind, int port, String token, int threads, int queue, int maxBody, boolean verbose) {
+    record Settings(String bind, int port, String token, int threads, int queue, int maxBody, int streams,
+                    boolean verbose) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
+    private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
     private static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after");
     /** How many users {@code GET /users} lists by default, and at most. */
     private static final int USERS = 10;
     private static final int MAX_USERS = 1000;
-    /** As {@code project --late-after}. */
-    private static final Duration LATE_AFTER = Duration.ofHours(1);
     /** How much of a body over the limit is read and dropped so that its client gets the 413: more than any push. */
     private static final long DISCARDED = 16 << 20;
     /** How long a stop waits for the requests already taken to be answered. */
     private static final long STOP_SECONDS = 10;
+    /** A comment sent on a live stream after this long without news: a client that is gone is noticed. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** What {@link #route} answers when a live stream took the exchange over: it answers, and closes it. */
+    private static final Answer STREAMING = new Answer(200, "streaming");
 
     static {
         // Unless told, the JDK's server leaves Nagle's algorithm on: the body of each answer, written after its
@@ -90,6 +100,8 @@ final class HttpApi implements AutoCloseable {
     private final List<Map<String, String>> projectionRows;
     private HttpServer server;
     private ThreadPoolExecutor workers;
+    private ThreadPoolExecutor streams;
+    private LiveFeed feed;
 
     HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings) {
@@ -105,6 +117,11 @@ final class HttpApi implements AutoCloseable {
 
     /** Starts listening and returns the port. */
     int start() {
+        feed = db.liveFeed();
+        // No queue: a stream either gets a thread of its own now or is refused.
+        streams = new ThreadPoolExecutor(0, settings.streams(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> daemon(task, "http-stream-" + STREAM_COUNT.incrementAndGet()),
+                new ThreadPoolExecutor.AbortPolicy());
         workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.queue()), Worker::new,
                 // Full: the server's dispatcher thread runs the request itself, and handle() answers it 503 at once.
@@ -113,6 +130,8 @@ final class HttpApi implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 0);
         } catch (IOException e) {
             workers.shutdown();
+            streams.shutdown();
+            feed.close();
             throw new UncheckedIOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
                     + e.getMessage(), e);
         }
@@ -122,12 +141,16 @@ final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Answers the requests already taken (so an acknowledged push is one that was committed), then stops. */
+    /**
+     * Ends the live streams, answers the requests already taken (so an acknowledged push is one that was committed),
+     * then stops.
+     */
     @Override
     public void close() {
         if (server == null) {
             return;
         }
+        streams.shutdownNow();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
@@ -136,6 +159,12 @@ final class HttpApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        try {
+            streams.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feed.close();
         server.stop(0);
         server = null;
     }
@@ -144,16 +173,21 @@ final class HttpApi implements AutoCloseable {
         long started = System.nanoTime();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
-        Answer answer;
+        Answer answer = null;
         try {
             answer = Thread.currentThread() instanceof Worker ? answer(exchange, method, path) : busy(exchange);
+            if (answer == STREAMING) {
+                return;
+            }
             send(exchange, answer);
         } catch (IOException e) {
             // The client went away, or sent less than it announced: there is no one to answer.
             LOG.info("{} {}: connection lost: {}", method, path, ErrorMessages.describe(e));
             return;
         } finally {
-            exchange.close();
+            if (answer != STREAMING) {
+                exchange.close();
+            }
         }
         LOG.info("{} {} {} {} ms", method, path, answer.status(), (System.nanoTime() - started) / 1_000_000);
     }
@@ -199,13 +233,19 @@ final class HttpApi implements AutoCloseable {
                     only(exchange, method, "GET");
                     yield new Answer(200, Inspector.asset(path));
                 }
+                Matcher live = LIVE.matcher(path);
+                if (live.matches()) {
+                    only(exchange, method, "GET");
+                    yield live(exchange, request(live.group(1), live.group(2),
+                            query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS)));
+                }
                 Matcher m = USER_PROJECTIONS.matcher(path);
                 if (!m.matches()) {
                     throw new HttpError(404, "no such endpoint: " + path);
                 }
                 only(exchange, method, "GET");
-                yield project(m.group(1), m.group(2),
-                        query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS));
+                yield new Answer(200, request(m.group(1), m.group(2),
+                        query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS)).read(store));
             }
         };
     }
@@ -269,7 +309,15 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    private Answer project(String user, String name, Map<String, String> query) {
+    /** What to project for a user: the projections named (all for none), as of when, and lateness. */
+    private record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter) {
+
+        Projected read(EventStore store) {
+            return Projected.of(store, user, projections, asOf, lateAfter);
+        }
+    }
+
+    private ProjectRequest request(String user, String name, Map<String, String> query) {
         UUID userId;
         try {
             userId = JsonFields.uuid(user, "user id");
@@ -290,7 +338,7 @@ final class HttpApi implements AutoCloseable {
                 throw new HttpError(400, "as_of: " + e.getMessage());
             }
         }
-        Duration lateAfter = LATE_AFTER;
+        Duration lateAfter = Lateness.DEFAULT_THRESHOLD;
         if (query.containsKey("late_after")) {
             try {
                 lateAfter = Duration.parse(query.get("late_after"));
@@ -299,7 +347,77 @@ final class HttpApi implements AutoCloseable {
                         + "' is not an ISO-8601 duration, e.g. PT1H");
             }
         }
-        return new Answer(200, Projected.of(store, userId, projections, asOf, lateAfter));
+        return new ProjectRequest(userId, projections, asOf, lateAfter);
+    }
+
+    /**
+     * Takes the exchange over for a live stream of the request's projections, if a stream thread is free. It
+     * subscribes before the first read, so no commit falls between the two; an error of that read is answered as
+     * any other.
+     */
+    private Answer live(HttpExchange exchange, ProjectRequest request) {
+        Changes changes = Changes.of(feed, request.user());
+        try {
+            Projected first = request.read(store);
+            streams.execute(() -> stream(exchange, request, changes, first));
+            return STREAMING;
+        } catch (RejectedExecutionException e) {
+            changes.close();
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            return Answer.error(503, "too many live streams (" + settings.streams() + "), try again later");
+        } catch (RuntimeException e) {
+            changes.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends the projections as one {@code data:} line of JSON, then again after each change (coalesced), with a
+     * comment line as heartbeat after a quiet spell, until the client goes or the server stops. A read that fails
+     * meanwhile (the database is down) is sent as an event {@code unavailable} with the error; the stream stays, and
+     * the feed's re-read after it reconnects sends the current state.
+     */
+    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, Projected first) {
+        long started = System.nanoTime();
+        String path = exchange.getRequestURI().getPath();
+        long events = 0;
+        try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(exchange.getResponseBody(), UTF_8))) {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.sendResponseHeaders(200, 0);
+            Object data = first;
+            while (true) {
+                if (data == null) {
+                    out.print(": heartbeat\n\n");
+                } else {
+                    out.print(data instanceof Projected ? "data: " : "event: unavailable\ndata: ");
+                    Output.json(out, mapper, data);
+                    out.print("\n");
+                    events++;
+                }
+                out.flush();
+                if (out.checkError()) {
+                    LOG.info("GET {}: the client went away", path);
+                    break;
+                }
+                data = null;
+                if (changes.await(HEARTBEAT)) {
+                    try {
+                        data = request.read(store);
+                    } catch (StoreException e) {
+                        data = Map.of("error", ErrorMessages.describe(e));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.info("GET {}: connection lost: {}", path, ErrorMessages.describe(e));
+        } catch (InterruptedException e) {
+            // The server is stopping: the stream ends, and the client may connect again elsewhere.
+            LOG.info("GET {}: ended by the server stopping", path);
+        } finally {
+            exchange.close();
+        }
+        LOG.info("GET {} live: {} events in {} ms", path, events, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static int limit(Map<String, String> query) {
@@ -369,6 +487,8 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
+    private static final AtomicInteger STREAM_COUNT = new AtomicInteger();
+
     /** A thread of the worker pool; a request run on any other thread found the pool and its queue full. */
     private static final class Worker extends Thread {
 
@@ -379,5 +499,12 @@ final class HttpApi implements AutoCloseable {
             // The serve command's main thread keeps the process alive; workers must not hold up its exit.
             setDaemon(true);
         }
+    }
+
+    /** The serve command's main thread keeps the process alive; request threads must not hold up its exit. */
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 }

@@ -8,6 +8,9 @@ import java.util.function.Consumer;
 /** How late a user's events reached the store: recorded_at − timestamp, against a threshold. */
 final class Lateness implements Consumer<RecordedEvent> {
 
+    /** As {@code project --late-after}'s default. */
+    static final Duration DEFAULT_THRESHOLD = Duration.ofHours(1);
+
     private final long thresholdMicros;
     private long lateEvents;
     private Long maxDelayMicros;

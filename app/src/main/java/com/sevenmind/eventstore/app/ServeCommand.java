@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event",
                 "  POST /events                       a JSON array of events in the import format, all or nothing",
                 "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",
+                "  GET  /users/{id}/projections/{name}/live   the same as Server-Sent Events: at once, then on every "
+                        + "change",
                 "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
                 "  GET  /projections                  as projections --format json",
                 "  GET  /health",
@@ -52,6 +54,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Requests handled at once; " + QUEUE + " more may wait (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "64",
+            description = "Live streams open at once, each on a thread of its own outside the --threads; beyond "
+                    + "that a new one is answered 503 (default: ${DEFAULT-VALUE}).")
+    int maxStreams;
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
             description = "Longest request body taken (default: ${DEFAULT-VALUE}).")
     int maxBody;
@@ -73,6 +80,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         check(port >= 0 && port <= 65_535, "--port must be 0 to 65535, was " + port);
         check(threads >= 1, "--threads must be at least 1, was " + threads);
+        check(maxStreams >= 1, "--max-streams must be at least 1, was " + maxStreams);
         // One below the int limit: the server reads one byte past it to know that a body is too long.
         check(maxBody >= 1 && maxBody < Integer.MAX_VALUE, "--max-body must be 1 to 2147483646, was " + maxBody);
         // A blank token (an empty EVENTSTORE_TOKEN) would look like protection and be none.
@@ -80,7 +88,8 @@ final class ServeCommand implements Callable<Integer> {
 
         Database db = root.openDatabase();
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper,
-                new HttpApi.Settings(bind, port, token, threads, QUEUE, maxBody, root.verbose()));
+                new HttpApi.Settings(bind, port, token, threads, QUEUE, maxBody, maxStreams,
+                        root.verbose()));
         int bound;
         try {
             bound = api.start();

@@ -34,9 +34,13 @@ import java.util.Random;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -70,9 +74,13 @@ class ServeTest {
     }
 
     private static Served serve(Database database, String token, int threads, int queue) {
+        return serve(database, token, threads, queue, 8);
+    }
+
+    private static Served serve(Database database, String token, int threads, int queue, int streams) {
         HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC),
                 Plugins.discover(ServeTest.class.getClassLoader()).projections(), MAPPER,
-                new HttpApi.Settings("127.0.0.1", 0, token, threads, queue, 1 << 20, false));
+                new HttpApi.Settings("127.0.0.1", 0, token, threads, queue, 1 << 20, streams, false));
         return new Served(api, URI.create("http://127.0.0.1:" + api.start()));
     }
 
@@ -560,6 +568,111 @@ class ServeTest {
 
     private static EmbeddedPostgres postgres(Path dir, int port) throws IOException {
         return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    // --- GET /users/{id}/projections/{name}/live
+
+    /** A Server-Sent Events stream being read on a thread of its own, line by line. */
+    private static final class LiveStream implements AutoCloseable {
+
+        private static final String END = "<end of stream>";
+
+        final HttpResponse<Stream<String>> response;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Thread reader;
+
+        LiveStream(URI base, String path) throws IOException, InterruptedException {
+            response = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            reader = new Thread(() -> {
+                try {
+                    response.body().forEach(lines::add);
+                } catch (RuntimeException e) {
+                    // closed by the test
+                }
+                lines.add(END);
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The JSON of the next {@code data:} line, passing over comments, blank lines and event names. */
+        String nextData() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String line;
+            while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+                assertTrue(!line.equals(END), "the stream ended");
+                if (line.startsWith("data: ")) {
+                    return line.substring("data: ".length());
+                }
+            }
+            throw new AssertionError("no data line within 20 s");
+        }
+
+        /** Whether the server ended the stream within 20 s. */
+        boolean ended() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String line;
+            while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+                if (line.equals(END)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() {
+            response.body().close();
+        }
+    }
+
+    @Test
+    void a_live_stream_sends_the_projection_at_once_and_after_each_append_exactly_as_the_plain_get()
+            throws Exception {
+        String path = "/users/" + USER + "/projections/history";
+        try (LiveStream live = new LiveStream(served.base(), path + "/live")) {
+            assertEquals(200, live.response.statusCode());
+            assertEquals("text/event-stream", live.response.headers().firstValue("Content-Type").orElse(null));
+            assertEquals(get(path).body(), live.nextData() + "\n");
+
+            assertEquals(200, post("/events", "[" + line("e-1", "2024-05-01T10:00:00Z") + "]").statusCode());
+            String updated = live.nextData();
+
+            assertEquals(get(path).body(), updated + "\n");
+            assertEquals(1, MAPPER.readTree(updated).at("/event_count").asInt());
+
+            db.store().append(TestEvents.completed(USER, "e-2", Instant.parse("2024-05-01T10:10:00Z")));
+            assertEquals(2, MAPPER.readTree(live.nextData()).at("/event_count").asInt(),
+                    "an append from elsewhere (here, the test) is sent too");
+        }
+    }
+
+    @Test
+    void a_live_stream_is_refused_as_the_plain_get_is() throws Exception {
+        assertAnswer(404, "{\"error\":\"unknown projection 'nope'; known: history, stats\"}",
+                get("/users/" + USER + "/projections/nope/live"));
+        assertAnswer(400, "{\"error\":\"user id 'me' is not a UUID\"}", get("/users/me/projections/stats/live"));
+        assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after\"}",
+                get("/users/" + USER + "/projections/stats/live?asof=2024-05-01T10:00:00Z"));
+        assertAnswer(405, "{\"error\":\"method POST is not allowed on /users/" + USER
+                + "/projections/stats/live; use GET\"}", post("/users/" + USER + "/projections/stats/live", "{}"));
+    }
+
+    @Test
+    void live_streams_hold_no_worker_are_capped_and_end_when_the_server_stops() throws Exception {
+        Served one = serve(db.database(), null, 1, 1, 1);
+        try (LiveStream live = new LiveStream(one.base(), "/users/" + USER + "/projections/stats/live")) {
+            live.nextData();
+
+            assertAnswer(200, "{\"status\":\"ok\"}", send(one.base(), "GET", "/health", null));
+            HttpResponse<String> second = send(one.base(), "GET", "/users/" + USER + "/projections/stats/live", null);
+            assertAnswer(503, "{\"error\":\"too many live streams (1), try again later\"}", second);
+            assertEquals("1", second.headers().firstValue("Retry-After").orElse(null));
+
+            one.close();
+            assertTrue(live.ended(), "the stream ended when the server stopped");
+        }
     }
 
     // --- the command

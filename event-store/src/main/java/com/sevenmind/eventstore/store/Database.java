@@ -5,6 +5,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.HandleCallback;
@@ -20,11 +24,15 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final EmbeddedServer server;
     private final Jdbi jdbi;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource dataSource, EmbeddedServer server) {
+    private Database(HikariDataSource dataSource, EmbeddedServer server, String user, String password) {
         this.dataSource = dataSource;
         this.server = server;
         this.jdbi = Jdbi.create(dataSource);
+        this.user = user;
+        this.password = password;
     }
 
     /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
@@ -49,6 +57,24 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** Starts listening for committed appends, on a connection of its own; close it before the database. */
+    public LiveFeed liveFeed() {
+        return LiveFeed.start(this);
+    }
+
+    /** A new connection outside the pool, for a session that outlives any one piece of work (LISTEN). */
+    Connection unpooledConnection(Properties properties) throws SQLException {
+        Properties all = new Properties();
+        all.putAll(properties);
+        if (user != null) {
+            all.setProperty("user", user);
+        }
+        if (password != null) {
+            all.setProperty("password", password);
+        }
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), all);
     }
 
     /** The JDBC URL, safe to print: without a password. */
@@ -90,7 +116,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
-        return new Database(dataSource, server);
+        return new Database(dataSource, server, user, password);
     }
 
     static String withoutPassword(String url) {

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -107,7 +108,7 @@ public final class EventStore {
      * Appends a batch in one transaction. An event whose (user, unique_id) is already stored, or repeats within the
      * batch, is not stored again: with the same content it is a duplicate (a re-delivery); with different content it
      * is a conflict, reported to {@code onConflict} by its index in {@code events}. Safe to call from several threads
-     * or processes with overlapping batches.
+     * or processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
      *
      * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
      */
@@ -134,6 +135,7 @@ public final class EventStore {
         boolean batchDistinct = distinct;
         return inDatabase(h -> h.inTransaction(tx -> {
             if (batchDistinct && copiedWhole(tx, rows)) {
+                LiveFeed.publish(tx, events.stream().map(Event::userId).collect(Collectors.toSet()));
                 return new AppendResult(n, 0, 0);
             }
             tx.execute(STAGING);
@@ -141,6 +143,9 @@ public final class EventStore {
             Set<String> inserted = new HashSet<>(tx.createQuery(APPEND)
                     .map((rs, ctx) -> rs.getString("user_uuid") + "/" + rs.getString("unique_id"))
                     .list());
+            // Only the users of rows stored: a batch of nothing but duplicates notifies no one.
+            LiveFeed.publish(tx, inserted.stream().map(key -> UUID.fromString(key.substring(0, key.indexOf('/'))))
+                    .collect(Collectors.toSet()));
             if (inserted.size() == n) {
                 return new AppendResult(n, 0, 0);
             }

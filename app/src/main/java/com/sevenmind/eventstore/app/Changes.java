@@ -1,0 +1,64 @@
+package com.sevenmind.eventstore.app;
+
+import com.sevenmind.eventstore.store.LiveFeed;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The changes to one user's events, for a follower that re-reads the user's projections after each: the first change
+ * after a quiet spell is seen at once, a burst is coalesced into at most one re-read per {@link #MIN_INTERVAL}, and a
+ * change that comes during a re-read brings one more, so the last change is never lost.
+ */
+final class Changes implements AutoCloseable {
+
+    /** At most one re-read this often per follower: an import of many batches is shown a few times a second. */
+    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+    private final LiveFeed.Subscription subscription;
+    private boolean changed;
+    private long lastTaken = System.nanoTime();
+
+    private Changes(LiveFeed feed, UUID user) {
+        this.subscription = feed.subscribe(user, this::changed);
+    }
+
+    /** Subscribes to {@code user}'s changes; read the projections once after this, then after each {@link #await}. */
+    static Changes of(LiveFeed feed, UUID user) {
+        return new Changes(feed, user);
+    }
+
+    private synchronized void changed() {
+        changed = true;
+        notifyAll();
+    }
+
+    /** Waits for a change, then out the rest of the interval since the last one taken. */
+    void await() throws InterruptedException {
+        await(Duration.ofNanos(Long.MAX_VALUE));
+    }
+
+    /** As {@link #await()}, but gives up after {@code timeout}: true when there is something new to read. */
+    synchronized boolean await(Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long timeoutNanos = timeout.toNanos();
+        long left;
+        while (!changed) {
+            if ((left = timeoutNanos - (System.nanoTime() - start)) <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        long intervalNanos = MIN_INTERVAL.toNanos();
+        while ((left = intervalNanos - (System.nanoTime() - lastTaken)) > 0) {
+            wait(Math.max(1, left / 1_000_000));
+        }
+        changed = false;
+        lastTaken = System.nanoTime();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+}
