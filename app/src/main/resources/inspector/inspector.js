@@ -1,6 +1,6 @@
 'use strict';
-// The inspector page: plain DOM and SVG, no library. Data comes from the JSON endpoints of `serve`; every text taken
-// from the data goes in through textContent, never as HTML.
+// The inspector page: plain DOM and SVG, no library. Data comes from the JSON endpoints of `serve` and their live
+// streams; every text taken from the data goes in through textContent, never as HTML.
 
 const PAGE = 100; // table rows added by each "show more"
 const TOP_USERS = 10;
@@ -11,10 +11,15 @@ const DAY_MS = 86400000;
 const MIN_CHART_WIDTH = 260;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const number = new Intl.NumberFormat('en-US');
+const PROJECTIONS = ['stats', 'history'];
+const RETRY_MS = 5000;
+const live = {sources: [], retry: null}; // the shown user's streams
 const NARROW = window.matchMedia('(max-width: 900px)'); // as the one-column layout of inspector.css
 
 const state = {
   user: null,        // the id shown, or being loaded
+  stats: null,       // the latest of each projection, as its live stream sent it
+  history: null,
   sessions: [],      // newest first
   content: [],
   days: null,        // the chart's data: {first, last, counts: Map(day number -> [completed, cancelled, in progress])}
@@ -93,62 +98,130 @@ function choose(text) {
     return;
   }
   $('user-id').value = id;
-  history.replaceState(null, '', `#user=${id}`);
+  window.history.replaceState(null, '', `#user=${id}`);
   show(id);
 }
 
-async function show(id) {
+function show(id) {
   state.user = id;
+  state.stats = null;
+  state.history = null;
   state.onlyAnomalies = false;
   state.shownSessions = PAGE;
   state.shownContent = PAGE;
   $('only-anomalies').checked = false;
+  $('user').hidden = true;
   markSelected();
   say(`loading ${id}…`);
-  let projected;
-  try {
-    projected = await getJson(`/users/${id}/projections`);
-  } catch (e) {
-    if (state.user === id) {
-      say(`Cannot show ${id}: ${e.message}`);
-    }
-    return;
+  follow(id);
+}
+
+// --- live: one Server-Sent Events stream per projection, each sending it whole at once and after every change
+
+function follow(id) {
+  unfollow();
+  const open = new Set();
+  for (const name of PROJECTIONS) {
+    const source = new EventSource(`/users/${id}/projections/${name}/live`);
+    // Data after 'unavailable' means the database is back: the indicator says live again then too.
+    const connected = () => {
+      open.add(name);
+      indicate(open.size === PROJECTIONS.length ? 'live' : 'connecting');
+    };
+    source.onopen = connected;
+    source.onmessage = (event) => {
+      connected();
+      receive(id, name, JSON.parse(event.data));
+    };
+    source.addEventListener('unavailable', (event) => indicate('unavailable', JSON.parse(event.data).error));
+    source.onerror = () => {
+      open.delete(name);
+      if (source.readyState === EventSource.CLOSED) {
+        // Refused (the server is busy, say): EventSource gives up on that, so the page tries again itself.
+        unfollow();
+        indicate('offline');
+        live.retry = setTimeout(() => follow(id), RETRY_MS);
+      } else {
+        indicate('reconnecting'); // the connection dropped; EventSource reconnects by itself
+      }
+    };
+    live.sources.push(source);
   }
-  if (state.user !== id) {
-    return; // another user was chosen meanwhile
-  }
+  indicate('connecting');
+}
+
+function unfollow() {
+  clearTimeout(live.retry);
+  live.sources.forEach((source) => source.close());
+  live.sources = [];
+}
+
+function indicate(status, detail) {
+  const text = {
+    connecting: 'connecting…',
+    live: 'live',
+    reconnecting: 'reconnecting…',
+    offline: `offline, trying again in ${RETRY_MS / 1000} s`,
+    unavailable: `database unavailable: ${detail}`,
+  };
+  $('live').dataset.status = status;
+  $('live').textContent = text[status];
+}
+
+function receive(id, name, projected) {
   if (projected.event_count === 0) {
+    unfollow();
     $('user').hidden = true;
     say(`No events are stored for user ${id}.`);
     return;
   }
-  say('');
-  render(projected);
-  if (NARROW.matches) {
-    $('user').scrollIntoView(); // one column: the finder above would otherwise fill the screen
+  const first = state.stats === null || state.history === null;
+  state[name] = projected;
+  if (state.stats === null || state.history === null) {
+    return; // the page shows a user whole or not at all
+  }
+  if (first || name === 'stats') {
+    renderFigures(state.stats.projections.stats);
+    const listed = document.querySelector(`#top-users button[data-user="${id}"] .count`);
+    if (listed) {
+      listed.textContent = number.format(state.stats.event_count); // the list is read once; this user's count lives
+    }
+  }
+  if (first || name === 'history') {
+    renderHistory(state.history.projections.history);
+  }
+  renderSummary(projected.event_count);
+  if (first) {
+    say('');
+    $('user').hidden = false;
+    drawChart();
+    if (NARROW.matches) {
+      $('user').scrollIntoView(); // one column: the finder above would otherwise fill the screen
+    }
   }
 }
 
 // --- one user's projections
 
-function render(projected) {
-  const history = projected.projections.history;
-  state.sessions = history.sessions.slice().reverse();
-  state.content = history.content;
-  state.days = days(history.sessions);
-  const anomalies = history.sessions.filter((s) => s.anomalies.length > 0).length;
-
-  $('user-title').textContent = projected.user_id;
+function renderSummary(events) {
+  const history = state.history.projections.history;
+  $('user-title').textContent = state.user;
   $('user-summary').textContent = [
-    `${number.format(projected.event_count)} events`,
+    `${number.format(events)} events`,
     `${number.format(history.sessions.length)} sessions`,
     `${number.format(history.content.length)} content pieces`,
     `updated ${new Date().toLocaleTimeString('en-GB')}`,
   ].join(' · ');
-  $('anomaly-count').textContent = number.format(anomalies);
-  renderFigures(projected.projections.stats);
-  $('user').hidden = false;
-  drawChart();
+}
+
+function renderHistory(history) {
+  state.sessions = history.sessions.slice().reverse();
+  state.content = history.content;
+  state.days = days(history.sessions);
+  $('anomaly-count').textContent = number.format(history.sessions.filter((s) => s.anomalies.length > 0).length);
+  if (!$('user').hidden) {
+    drawChart();
+  }
   renderSessions();
   renderContent();
 }
