@@ -190,7 +190,7 @@ function receive(id, name, projected) {
   if (first || name === 'history') {
     renderHistory(state.history.projections.history);
   }
-  renderSummary(projected.event_count);
+  renderSummary();
   if (first) {
     say('');
     $('user').hidden = false;
@@ -203,11 +203,12 @@ function receive(id, name, projected) {
 
 // --- one user's projections
 
-function renderSummary(events) {
+/** From the history stream alone, so that its counts agree with each other while the stats stream leads or lags. */
+function renderSummary() {
   const history = state.history.projections.history;
   $('user-title').textContent = state.user;
   $('user-summary').textContent = [
-    `${number.format(events)} events`,
+    `${number.format(state.history.event_count)} events`,
     `${number.format(history.sessions.length)} sessions`,
     `${number.format(history.content.length)} content pieces`,
     `updated ${new Date().toLocaleTimeString('en-GB')}`,
