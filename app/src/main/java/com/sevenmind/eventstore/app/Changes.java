@@ -6,13 +6,13 @@ import java.util.UUID;
 
 /**
  * The changes to one user's events, for a follower that re-reads the user's projections after each: the first change
- * after a quiet spell is seen at once, a burst is coalesced into at most one re-read per {@link #MIN_INTERVAL}, and a
+ * after a quiet spell is seen at once, a burst is coalesced into at most one re-read per {@link #MIN_INTERVAL_MILLIS}, and a
  * change that comes during a re-read brings one more, so the last change is never lost.
  */
 final class Changes implements AutoCloseable {
 
     /** At most one re-read this often per follower: an import of many batches is shown a few times a second. */
-    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    static final long MIN_INTERVAL_MILLIS = 100;
 
     private final LiveFeed.Subscription subscription;
     private boolean changed;
@@ -48,7 +48,7 @@ final class Changes implements AutoCloseable {
             }
             wait(Math.max(1, left / 1_000_000));
         }
-        long intervalNanos = MIN_INTERVAL.toNanos();
+        long intervalNanos = MIN_INTERVAL_MILLIS * 1_000_000;
         while ((left = intervalNanos - (System.nanoTime() - lastTaken)) > 0) {
             wait(Math.max(1, left / 1_000_000));
         }

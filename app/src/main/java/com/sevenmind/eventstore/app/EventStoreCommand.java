@@ -11,9 +11,10 @@ import picocli.CommandLine.Spec;
 /** The root command: global options, given before the command, and the list of commands. */
 @Command(name = "eventstore", mixinStandardHelpOptions = true, version = "eventstore 0.1.0",
         description = "An event store for user activity on plain PostgreSQL.",
-        subcommands = {BenchCommand.class, DemoCommand.class, ExportCommand.class, ForgetCommand.class,
-                GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class, RejectedCommand.class,
-                ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class, UsersCommand.class},
+        subcommands = {BenchCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
+                ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
+                RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
+                UsersCommand.class},
         footer = {"", "Without --db-url an embedded PostgreSQL runs on --data-dir; the data stays there between runs.",
                 "Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected (import)."})
 final class EventStoreCommand implements Runnable {

@@ -82,19 +82,20 @@ final class ProjectCommand implements Callable<Integer> {
         try (Database db = root.openDatabase()) {
             EventStore store = db.eventStore(codec);
             for (UUID user : users) {
-                print(out, Projected.of(store, user, projections, asOf, lateAfter));
+                print(out, mapper, format, Projected.of(store, user, projections, asOf, lateAfter), lateAfter);
             }
         }
         return 0;
     }
 
-    private void print(PrintWriter out, Projected projected) {
+    /** One user's result as {@code project} prints it, in {@code format}; {@code follow} prints each update so. */
+    static void print(PrintWriter out, ObjectMapper mapper, Format format, Projected projected, Duration lateAfter) {
         if (format == Format.json) {
             Output.json(out, mapper, projected);
         } else {
             Lateness.View late = projected.lateness();
             out.printf("user %s: %,d events%s%n", projected.userId(), projected.eventCount(),
-                    asOf == null ? "" : " recorded by " + asOf);
+                    projected.asOf() == null ? "" : " recorded by " + projected.asOf());
             out.printf("  lateness: %,d arrived more than %s after they happened%s%n", late.lateEvents(), lateAfter,
                     late.maxDelaySeconds() == null ? ""
                             : String.format("; largest delay %,.0f s", late.maxDelaySeconds()));
