@@ -29,7 +29,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,11 +45,12 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The store over HTTP, on the JDK's own server: {@code POST /pubsub/push} and {@code POST /events} in,
- * {@code GET /users/{id}/projections[/{name}]}, {@code GET /projections} and {@code GET /health} out, and
- * {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events. Every answer is JSON; every refusal is
- * {@code {"error":"<one line>"}}. Requests run on a fixed pool of workers behind a bounded queue: when both are full, a
- * request is answered 503 at once instead of waiting without bound. A live stream lasts as long as its client, so it
- * runs on a thread of a separate, capped set, never holding a worker.
+ * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users}, {@code GET /projections} and {@code GET /health}
+ * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events, and the {@link Inspector} page at
+ * {@code /}. Every answer but the page's files and the live streams is JSON; every refusal is
+ * {@code {"error":"<one line>"}}. Requests run on a fixed pool of workers behind a bounded queue: when both are full,
+ * a request is answered 503 at once instead of waiting without bound. A live stream lasts as long as its client, so
+ * it runs on a thread of a separate, capped set, never holding a worker.
  */
 final class HttpApi implements AutoCloseable {
 
@@ -72,7 +72,10 @@ final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
     private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
-    private static final Set<String> QUERY_PARAMETERS = Set.of("as_of", "late_after");
+    private static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after");
+    /** How many users {@code GET /users} lists by default, and at most. */
+    private static final int USERS = 10;
+    private static final int MAX_USERS = 1000;
     /** How much of a body over the limit is read and dropped so that its client gets the 413: more than any push. */
     private static final long DISCARDED = 16 << 20;
     /** How long a stop waits for the requests already taken to be answered. */
@@ -218,25 +221,34 @@ final class HttpApi implements AutoCloseable {
                 only(exchange, method, "GET");
                 yield new Answer(200, projectionRows);
             }
+            case "/users" -> {
+                only(exchange, method, "GET");
+                int limit = limit(query(exchange.getRequestURI().getQuery(), List.of("limit")));
+                yield new Answer(200, store.topUsers(limit));
+            }
             case "/health" -> {
                 only(exchange, method, "GET");
                 yield store.healthy() ? new Answer(200, Map.of("status", "ok"))
                         : Answer.error(503, "database unreachable: " + db.description());
             }
             default -> {
+                if (Inspector.serves(path)) {
+                    only(exchange, method, "GET");
+                    yield new Answer(200, Inspector.asset(path));
+                }
                 Matcher live = LIVE.matcher(path);
                 if (live.matches()) {
                     only(exchange, method, "GET");
                     yield live(exchange, request(live.group(1), live.group(2),
-                            query(exchange.getRequestURI().getQuery())));
+                            query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS)));
                 }
                 Matcher m = USER_PROJECTIONS.matcher(path);
                 if (!m.matches()) {
                     throw new HttpError(404, "no such endpoint: " + path);
                 }
                 only(exchange, method, "GET");
-                yield new Answer(200, request(m.group(1), m.group(2), query(exchange.getRequestURI().getQuery()))
-                        .read(projector));
+                yield new Answer(200, request(m.group(1), m.group(2),
+                        query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS)).read(projector));
             }
         };
     }
@@ -411,11 +423,24 @@ final class HttpApi implements AutoCloseable {
         LOG.info("GET {} live: {} events in {} ms", path, events, (System.nanoTime() - started) / 1_000_000);
     }
 
+    private static int limit(Map<String, String> query) {
+        String limit = query.getOrDefault("limit", String.valueOf(USERS));
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= MAX_USERS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, as any other number out of range
+        }
+        throw new HttpError(400, "limit: '" + limit + "' is not a whole number from 1 to " + MAX_USERS);
+    }
+
     /**
      * The query's parameters, from the URI's decoding: it keeps a '+' as it is, which here is the offset sign of a
      * time such as 2024-05-01T12:00:00+02:00 far more often than a space.
      */
-    private static Map<String, String> query(String query) {
+    private static Map<String, String> query(String query, List<String> known) {
         Map<String, String> parameters = new HashMap<>();
         if (query == null || query.isEmpty()) {
             return parameters;
@@ -423,8 +448,9 @@ final class HttpApi implements AutoCloseable {
         for (String pair : query.split("&")) {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (!QUERY_PARAMETERS.contains(name)) {
-                throw new HttpError(400, "unknown query parameter '" + name + "'; known: as_of, late_after");
+            if (!known.contains(name)) {
+                throw new HttpError(400, "unknown query parameter '" + name + "'; known: "
+                        + String.join(", ", known));
             }
             parameters.put(name, eq < 0 ? "" : pair.substring(eq + 1));
         }
@@ -437,6 +463,12 @@ final class HttpApi implements AutoCloseable {
     }
 
     private void send(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.body() instanceof Inspector.Asset asset) {
+            exchange.getResponseHeaders().set("Content-Type", asset.contentType());
+            exchange.sendResponseHeaders(answer.status(), asset.bytes().length);
+            exchange.getResponseBody().write(asset.bytes());
+            return;
+        }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (exchange.getRequestMethod().equals("HEAD")) {
             // An answer to HEAD has no body, and the JDK's server warns of any announced.

@@ -15,12 +15,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers are JSON:",
+        description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers but the page are JSON:",
+                "  GET  /                             the inspector page: open it in a browser",
                 "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event",
                 "  POST /events                       a JSON array of events in the import format, all or nothing",
                 "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",
                 "  GET  /users/{id}/projections/{name}/live   the same as Server-Sent Events: at once, then on every "
                         + "change",
+                "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
                 "  GET  /projections                  as projections --format json",
                 "  GET  /health",
                 "An input that can never be stored is quarantined (see rejected) and refused with 4xx; while the "

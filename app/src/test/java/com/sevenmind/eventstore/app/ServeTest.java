@@ -41,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -428,6 +430,54 @@ class ServeTest {
                 get("/users/" + USER + "/projections?late_after=1h"));
         assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after\"}",
                 get("/users/" + USER + "/projections?asof=2024-05-01T10:00:00Z"));
+    }
+
+    @Test
+    void top_users_are_listed_as_the_users_command_prints_them() throws Exception {
+        UUID other = UUID.fromString("0b1e5c2a-4d3f-4e6a-9b8c-7d6e5f4a3b21");
+        db.store().append(List.of(TestEvents.started(USER, "1", Instant.parse("2024-05-01T10:00:00Z")),
+                TestEvents.completed(USER, "2", Instant.parse("2024-05-01T10:10:00Z")),
+                TestEvents.started(other, "3", Instant.parse("2024-05-01T10:00:00Z"))));
+        Cli cli = new Cli(db.jdbcUrl());
+
+        assertEquals(cli.run("users", "--format", "json").out(), get("/users").body());
+        assertEquals(cli.run("users", "--top", "1", "--format", "json").out(), get("/users?limit=1").body());
+        assertAnswer(400, "{\"error\":\"limit: '0' is not a whole number from 1 to 1000\"}", get("/users?limit=0"));
+        assertAnswer(400, "{\"error\":\"limit: 'ten' is not a whole number from 1 to 1000\"}",
+                get("/users?limit=ten"));
+        assertAnswer(400, "{\"error\":\"unknown query parameter 'top'; known: limit\"}", get("/users?top=3"));
+    }
+
+    @Test
+    void the_inspector_page_and_every_file_it_names_are_served_with_their_media_types() throws Exception {
+        HttpResponse<String> page = get("/");
+
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(null));
+        Map<String, String> types = Map.of("js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+        Matcher named = Pattern.compile("(?:src|href)=\"(/inspector/[^\"]+)\"")
+                .matcher(page.body());
+        Set<String> files = new HashSet<>();
+        while (named.find()) {
+            HttpResponse<String> file = get(named.group(1));
+            String extension = named.group(1).substring(named.group(1).lastIndexOf('.') + 1);
+            assertEquals(200 + " " + types.get(extension),
+                    file.statusCode() + " " + file.headers().firstValue("Content-Type").orElse(null), named.group(1));
+            files.add(named.group(1));
+        }
+        assertEquals(Set.of("/inspector/inspector.js", "/inspector/inspector.css"), files);
+    }
+
+    @Test
+    void nothing_but_the_pages_own_files_is_served() throws Exception {
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/nope.js\"}", get("/inspector/nope.js"));
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/\"}", get("/inspector/"));
+        // %2f and %2e are decoded before routing: the name then holds a '/' or '..', which no file name does.
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/../app/HttpApi.class\"}",
+                get("/inspector/..%2fapp%2fHttpApi.class"));
+        assertAnswer(404, "{\"error\":\"no such file: /inspector/../logback.xml\"}",
+                get("/inspector/%2e%2e%2flogback.xml"));
+        assertAnswer(405, "{\"error\":\"method POST is not allowed on /; use GET\"}", post("/", ""));
     }
 
     @Test

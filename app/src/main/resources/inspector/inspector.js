@@ -1,0 +1,470 @@
+'use strict';
+// The inspector page: plain DOM and SVG, no library. Data comes from the JSON endpoints of `serve` and their live
+// streams; every text taken from the data goes in through textContent, never as HTML.
+
+const PAGE = 100; // table rows added by each "show more"
+const TOP_USERS = 10;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OUTCOMES = [['completed', 'completed'], ['cancelled', 'cancelled'], ['in_progress', 'in progress']];
+const SVG = 'http://www.w3.org/2000/svg';
+const DAY_MS = 86400000;
+const MIN_CHART_WIDTH = 260;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const number = new Intl.NumberFormat('en-US');
+const PROJECTIONS = ['stats', 'history'];
+const RETRY_MS = 5000;
+const live = {sources: [], retry: null}; // the shown user's streams
+const NARROW = window.matchMedia('(max-width: 900px)'); // as the one-column layout of inspector.css
+
+const state = {
+  user: null,        // the id shown, or being loaded
+  stats: null,       // the latest of each projection, as its live stream sent it
+  history: null,
+  sessions: [],      // newest first
+  content: [],
+  days: null,        // the chart's data: {first, last, counts: Map(day number -> [completed, cancelled, in progress])}
+  onlyAnomalies: false,
+  shownSessions: PAGE,
+  shownContent: PAGE,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function element(name, attributes = {}, ...children) {
+  const e = document.createElement(name);
+  for (const [key, value] of Object.entries(attributes)) {
+    e.setAttribute(key, value);
+  }
+  e.append(...children);
+  return e;
+}
+
+function svg(name, attributes = {}, ...children) {
+  const e = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) {
+    e.setAttribute(key, value);
+  }
+  e.append(...children);
+  return e;
+}
+
+async function getJson(path) {
+  const response = await fetch(path, {headers: {Accept: 'application/json'}});
+  let body;
+  try {
+    body = await response.json();
+  } catch (e) {
+    throw new Error(`${path} answered ${response.status} without JSON`);
+  }
+  if (!response.ok) {
+    throw new Error(body.error || `${path} answered ${response.status}`);
+  }
+  return body;
+}
+
+function say(text) {
+  $('message').textContent = text;
+}
+
+// --- finding a user
+
+async function loadTopUsers() {
+  const list = $('top-users');
+  try {
+    const users = await getJson(`/users?limit=${TOP_USERS}`);
+    list.replaceChildren(...users.map((u) => element('li', {},
+        element('button', {type: 'button', 'data-user': u.user_id},
+            element('code', {}, u.user_id), element('span', {class: 'count'}, number.format(u.event_count))))));
+    if (users.length === 0) {
+      list.replaceChildren(element('li', {class: 'muted'}, 'no events stored yet'));
+    }
+    markSelected();
+  } catch (e) {
+    list.replaceChildren(element('li', {class: 'error'}, `cannot list users: ${e.message}`));
+  }
+}
+
+function markSelected() {
+  for (const button of document.querySelectorAll('#top-users button')) {
+    button.toggleAttribute('aria-current', button.dataset.user === state.user);
+  }
+}
+
+function choose(text) {
+  const id = text.trim().toLowerCase();
+  if (!UUID.test(id)) {
+    say(text.trim() === '' ? 'Paste a user id, or pick one of the top users.'
+        : `'${text.trim()}' is not a user id: paste a UUID such as 6f1c4c2e-8d0b-4a59-9d3c-0f6e2b7a9c11.`);
+    return;
+  }
+  $('user-id').value = id;
+  window.history.replaceState(null, '', `#user=${id}`);
+  show(id);
+}
+
+function show(id) {
+  state.user = id;
+  state.stats = null;
+  state.history = null;
+  state.onlyAnomalies = false;
+  state.shownSessions = PAGE;
+  state.shownContent = PAGE;
+  $('only-anomalies').checked = false;
+  $('user').hidden = true;
+  markSelected();
+  say(`loading ${id}…`);
+  follow(id);
+}
+
+// --- live: one Server-Sent Events stream per projection, each sending it whole at once and after every change
+
+function follow(id) {
+  unfollow();
+  const open = new Set();
+  for (const name of PROJECTIONS) {
+    const source = new EventSource(`/users/${id}/projections/${name}/live`);
+    // Data after 'unavailable' means the database is back: the indicator says live again then too.
+    const connected = () => {
+      open.add(name);
+      indicate(open.size === PROJECTIONS.length ? 'live' : 'connecting');
+    };
+    source.onopen = connected;
+    source.onmessage = (event) => {
+      connected();
+      receive(id, name, JSON.parse(event.data));
+    };
+    source.addEventListener('unavailable', (event) => indicate('unavailable', JSON.parse(event.data).error));
+    source.onerror = () => {
+      open.delete(name);
+      if (source.readyState === EventSource.CLOSED) {
+        // Refused (the server is busy, say): EventSource gives up on that, so the page tries again itself.
+        unfollow();
+        indicate('offline');
+        live.retry = setTimeout(() => follow(id), RETRY_MS);
+      } else {
+        indicate('reconnecting'); // the connection dropped; EventSource reconnects by itself
+      }
+    };
+    live.sources.push(source);
+  }
+  indicate('connecting');
+}
+
+function unfollow() {
+  clearTimeout(live.retry);
+  live.sources.forEach((source) => source.close());
+  live.sources = [];
+}
+
+function indicate(status, detail) {
+  const text = {
+    connecting: 'connecting…',
+    live: 'live',
+    reconnecting: 'reconnecting…',
+    offline: `offline, trying again in ${RETRY_MS / 1000} s`,
+    unavailable: `database unavailable: ${detail}`,
+  };
+  $('live').dataset.status = status;
+  $('live').textContent = text[status];
+}
+
+function receive(id, name, projected) {
+  if (projected.event_count === 0) {
+    unfollow();
+    $('user').hidden = true;
+    say(`No events are stored for user ${id}.`);
+    return;
+  }
+  const first = state.stats === null || state.history === null;
+  state[name] = projected;
+  if (state.stats === null || state.history === null) {
+    return; // the page shows a user whole or not at all
+  }
+  if (first || name === 'stats') {
+    renderFigures(state.stats.projections.stats);
+    const listed = document.querySelector(`#top-users button[data-user="${id}"] .count`);
+    if (listed) {
+      listed.textContent = number.format(state.stats.event_count); // the list is read once; this user's count lives
+    }
+  }
+  if (first || name === 'history') {
+    renderHistory(state.history.projections.history);
+  }
+  renderSummary();
+  if (first) {
+    say('');
+    $('user').hidden = false;
+    drawChart();
+    if (NARROW.matches) {
+      $('user').scrollIntoView(); // one column: the finder above would otherwise fill the screen
+    }
+  }
+}
+
+// --- one user's projections
+
+/** From the history stream alone, so that its counts agree with each other while the stats stream leads or lags. */
+function renderSummary() {
+  const history = state.history.projections.history;
+  $('user-title').textContent = state.user;
+  $('user-summary').textContent = [
+    `${number.format(state.history.event_count)} events`,
+    `${number.format(history.sessions.length)} sessions`,
+    `${number.format(history.content.length)} content pieces`,
+    `updated ${new Date().toLocaleTimeString('en-GB')}`,
+  ].join(' · ');
+}
+
+function renderHistory(history) {
+  state.sessions = history.sessions.slice().reverse();
+  state.content = history.content;
+  state.days = days(history.sessions);
+  $('anomaly-count').textContent = number.format(history.sessions.filter((s) => s.anomalies.length > 0).length);
+  if (!$('user').hidden) {
+    drawChart();
+  }
+  renderSessions();
+  renderContent();
+}
+
+function renderFigures(stats) {
+  $('figures').replaceChildren(...Object.entries(stats).map(([key, value]) => {
+    const name = key.replace(/_count$/, '');
+    const share = key === 'total' || stats.total === 0 ? '' : `${Math.round(100 * value / stats.total)}% of events`;
+    return element('div', {class: `figure ${name}`, 'data-figure': key},
+        element('dt', {}, name.replace(/_/g, ' ')),
+        element('dd', {}, number.format(value)),
+        element('dd', {class: 'share'}, share));
+  }));
+}
+
+// --- the timeline: sessions per local date, stacked by outcome
+
+function dayNumber(date) {
+  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+}
+
+function days(sessions) {
+  const counts = new Map();
+  for (const s of sessions) {
+    const day = dayNumber(s.local_date);
+    let c = counts.get(day);
+    if (!c) {
+      c = [0, 0, 0];
+      counts.set(day, c);
+    }
+    c[OUTCOMES.findIndex(([outcome]) => outcome === s.outcome)]++;
+  }
+  const numbers = [...counts.keys()];
+  return {first: Math.min(...numbers), last: Math.max(...numbers), counts};
+}
+
+function niceStep(max, ticks) {
+  const rough = Math.max(max / ticks, 1);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough);
+}
+
+function isoDate(day) {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Where the x axis is labelled: month starts over long ranges (with the year on the first and on January), days over
+ * short ones; labels never closer than minGap px.
+ */
+function xTicks(first, last, dayWidth, minGap) {
+  const ticks = [];
+  if (last - first > 62) {
+    const d = new Date(first * DAY_MS);
+    const year = d.getUTCFullYear();
+    // Date.UTC carries month 12 over into January of the next year.
+    for (let month = d.getUTCMonth() + (d.getUTCDate() === 1 ? 0 : 1); ; month++) {
+      const start = new Date(Date.UTC(year, month, 1));
+      const day = start.getTime() / DAY_MS;
+      if (day > last) {
+        break;
+      }
+      const name = MONTHS[start.getUTCMonth()];
+      ticks.push({day, label: name === 'Jan' || ticks.length === 0 ? `${name} ${start.getUTCFullYear()}` : name});
+    }
+    const every = Math.ceil(minGap / (30.4 * dayWidth));
+    return ticks.filter((t, i) => i % every === 0);
+  }
+  const every = Math.max(1, Math.ceil(minGap / dayWidth));
+  for (let day = first; day <= last; day += every) {
+    const d = new Date(day * DAY_MS);
+    ticks.push({day, label: `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`});
+  }
+  return ticks;
+}
+
+function drawChart() {
+  const chart = $('chart');
+  const {first, last, counts} = state.days;
+  if (counts.size === 0) {
+    chart.replaceChildren(element('p', {class: 'muted'}, 'No sessions.'));
+    return;
+  }
+  const width = Math.max(chart.clientWidth, MIN_CHART_WIDTH);
+  const height = width < 520 ? 180 : 240;
+  const m = {top: 18, right: 10, bottom: 26, left: 40};
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const span = last - first + 1;
+  const dayWidth = plotW / span;
+  const barWidth = Math.min(dayWidth > 4 ? dayWidth - 1 : dayWidth, 28);
+  let max = 0;
+  for (const c of counts.values()) {
+    max = Math.max(max, c[0] + c[1] + c[2]);
+  }
+  const step = niceStep(max, height < 200 ? 3 : 4);
+  const top = Math.ceil(max / step) * step;
+  const y = (value) => m.top + plotH - plotH * value / top;
+  const x = (day) => m.left + (day - first) * dayWidth;
+
+  const total = [...counts.values()].reduce((sum, c) => sum + c[0] + c[1] + c[2], 0);
+  const root = svg('svg', {
+    width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'aria-label': `Sessions per day from ${isoDate(first)} to ${isoDate(last)}: ${number.format(total)} sessions `
+        + `on ${number.format(counts.size)} days, at most ${number.format(max)} a day`,
+  });
+  const grid = svg('g', {class: 'grid'});
+  for (let value = 0; value <= top; value += step) {
+    grid.append(svg('line', {x1: m.left, x2: width - m.right, y1: y(value), y2: y(value)}),
+        svg('text', {x: m.left - 6, y: y(value), dy: '0.32em', 'text-anchor': 'end'}, number.format(value)));
+  }
+  grid.append(svg('text', {x: 0, y: m.top - 8, class: 'axis-title'}, 'sessions'));
+  const axis = svg('g', {class: 'axis'});
+  // A label that would run past the right edge is left out (some 6.5 px a character).
+  for (const tick of xTicks(first, last, dayWidth, 56).filter((t) => x(t.day) + 6.5 * t.label.length <= width)) {
+    axis.append(svg('line', {x1: x(tick.day), x2: x(tick.day), y1: m.top + plotH, y2: m.top + plotH + 4}),
+        svg('text', {x: x(tick.day), y: height - 6, 'text-anchor': 'start'}, tick.label));
+  }
+  const bars = svg('g', {class: 'bars'});
+  for (const [day, c] of counts) {
+    const group = svg('g', {'data-day': isoDate(day)},
+        svg('title', {}, `${isoDate(day)}: ${c[0] + c[1] + c[2]} sessions: `
+            + OUTCOMES.map(([, label], i) => `${c[i]} ${label}`).join(', ')));
+    let base = 0;
+    OUTCOMES.forEach(([outcome], i) => {
+      if (c[i] > 0) {
+        group.append(svg('rect', {
+          class: outcome, x: x(day) + (dayWidth - barWidth) / 2, width: barWidth,
+          y: y(base + c[i]), height: y(base) - y(base + c[i]),
+        }));
+        base += c[i];
+      }
+    });
+    bars.append(group);
+  }
+  root.append(grid, bars, axis,
+      svg('line', {class: 'baseline', x1: m.left, x2: width - m.right, y1: m.top + plotH, y2: m.top + plotH}));
+  chart.replaceChildren(root);
+}
+
+// --- the tables
+
+function timestamp(iso) {
+  return iso === null ? '—' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+function duration(seconds) {
+  if (seconds === null) {
+    return '—';
+  }
+  const s = Math.round(seconds);
+  if (s < 60) {
+    return `${s} s`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)} min ${s % 60} s`;
+  }
+  return `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`;
+}
+
+function contentCell(uri, kind) {
+  const short = uri.replace(/^sevenmind:\/\/content\//, '');
+  return element('td', {'data-label': 'Content', class: 'uri', title: uri},
+      ...(kind ? [element('span', {class: 'kind'}, kind), ' '] : []), element('code', {}, short));
+}
+
+function sessionRow(s) {
+  const anomalies = s.anomalies.map((a) => element('span', {class: 'anomaly-name'}, `⚠ ${a.replace(/_/g, ' ')}`));
+  return element('tr', s.anomalies.length > 0 ? {class: 'anomaly'} : {},
+      element('td', {'data-label': 'Local date'}, s.local_date),
+      element('td', {'data-label': 'Started (UTC)'}, timestamp(s.started_at)),
+      contentCell(s.object_uri, s.content_kind),
+      element('td', {'data-label': 'Outcome'},
+          element('span', {class: `dot ${s.outcome}`, 'aria-hidden': 'true'}), s.outcome.replace('_', ' ')),
+      element('td', {'data-label': 'Duration', class: 'num'}, duration(s.duration_seconds)),
+      element('td', {'data-label': 'Anomalies'}, ...(anomalies.length > 0 ? anomalies : ['—'])));
+}
+
+function contentRow(c) {
+  return element('tr', {},
+      contentCell(c.object_uri, null),
+      element('td', {'data-label': 'Sessions', class: 'num'}, number.format(c.sessions)),
+      element('td', {'data-label': 'Completed', class: 'num'}, number.format(c.completed)),
+      element('td', {'data-label': 'Cancelled', class: 'num'}, number.format(c.cancelled)),
+      element('td', {'data-label': 'In progress', class: 'num'}, number.format(c.in_progress)),
+      element('td', {'data-label': 'Last played (UTC)'}, timestamp(c.last_played_at)));
+}
+
+/** The first {@code shown} of {@code rows} into the table, and what the "show more" line says. */
+function fill(table, rows, shown, toRow, counter, more) {
+  const visible = rows.slice(0, shown);
+  $(table).tBodies[0].replaceChildren(...visible.map(toRow));
+  $(counter).textContent = `showing ${number.format(visible.length)} of ${number.format(rows.length)}`;
+  $(more).hidden = visible.length === rows.length;
+  $(more).textContent = `Show ${number.format(Math.min(PAGE, rows.length - visible.length))} more`;
+}
+
+function renderSessions() {
+  const rows = state.onlyAnomalies ? state.sessions.filter((s) => s.anomalies.length > 0) : state.sessions;
+  fill('sessions', rows, state.shownSessions, sessionRow, 'sessions-shown', 'more-sessions');
+}
+
+function renderContent() {
+  fill('content', state.content, state.shownContent, contentRow, 'content-shown', 'more-content');
+}
+
+// --- wiring
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('lookup').addEventListener('submit', (event) => {
+    event.preventDefault();
+    choose($('user-id').value);
+  });
+  $('top-users').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-user]');
+    if (button) {
+      choose(button.dataset.user);
+    }
+  });
+  $('only-anomalies').addEventListener('change', (event) => {
+    state.onlyAnomalies = event.target.checked;
+    state.shownSessions = PAGE;
+    renderSessions();
+  });
+  $('more-sessions').addEventListener('click', () => {
+    state.shownSessions += PAGE;
+    renderSessions();
+  });
+  $('more-content').addEventListener('click', () => {
+    state.shownContent += PAGE;
+    renderContent();
+  });
+  // The chart is drawn to its box's width in pixels, so that its text keeps its size: redrawn when the box changes.
+  new ResizeObserver(() => {
+    const drawn = $('chart').querySelector('svg');
+    if (drawn && Number(drawn.getAttribute('width')) !== Math.max($('chart').clientWidth, MIN_CHART_WIDTH)) {
+      drawChart();
+    }
+  }).observe($('chart'));
+  loadTopUsers();
+  const linked = /^#user=(.+)$/.exec(location.hash);
+  if (linked) {
+    choose(decodeURIComponent(linked[1]));
+  }
+});
