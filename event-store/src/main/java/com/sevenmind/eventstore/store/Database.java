@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
     }
 
     public Snapshots snapshots(ObjectMapper mapper) {
-        return new Snapshots(jdbi, mapper, description());
+        return new Snapshots(jdbi, mapper, description(), Snapshots.MAX_STATE_BYTES);
     }
 
     public Jdbi jdbi() {

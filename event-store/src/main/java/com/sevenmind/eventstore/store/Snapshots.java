@@ -3,7 +3,10 @@ package com.sevenmind.eventstore.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,6 +16,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The snapshot cache's table: per (user, projection name, projection version) a saved state and the part of the
@@ -21,15 +26,26 @@ import org.jdbi.v3.core.statement.Query;
 public final class Snapshots {
 
     private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() { };
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+
+    /**
+     * The largest state saved, as JSON. Loading one costs its bytes and its objects together; a user whose History
+     * is larger (some 300,000 events) is read whole by a new process, which needs memory for the state alone, and
+     * continued from memory by a running one.
+     */
+    static final int MAX_STATE_BYTES = 16 << 20;
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
     private final String description;
+    private final int maxStateBytes;
 
-    Snapshots(Jdbi jdbi, ObjectMapper mapper, String description) {
+    /** @param maxStateBytes the largest state saved, as JSON: {@link #MAX_STATE_BYTES} but in tests */
+    Snapshots(Jdbi jdbi, ObjectMapper mapper, String description, int maxStateBytes) {
         this.jdbi = jdbi;
         this.mapper = mapper;
         this.description = description;
+        this.maxStateBytes = maxStateBytes;
     }
 
     /** One saved snapshot, without its state. */
@@ -90,9 +106,25 @@ public final class Snapshots {
         }
     }
 
-    /** Saves (or replaces) one projection's snapshot. */
-    void save(Handle h, UUID userId, String projection, int version, int eventSchema, Object state,
-              StreamPosition covers, long eventCount, Map<String, Long> unknownTypes) {
+    /** Saves (or replaces) one projection's snapshot; false when its state is over the limit. */
+    boolean save(Handle h, UUID userId, String projection, int version, int eventSchema, Object state,
+                 StreamPosition covers, long eventCount, Map<String, Long> unknownTypes) {
+        // Measured first, then written into a buffer of its size: a state too large to save costs no memory, and
+        // one that is saved is held once, not in a growing buffer's copies.
+        Counted json;
+        try {
+            Counted measured = new Counted(0);
+            mapper.writeValue(measured, state);
+            if (measured.size() > maxStateBytes) {
+                LOG.info("not saving the {} snapshot of user {}: its state is {} bytes, over {}", projection, userId,
+                        measured.size(), maxStateBytes);
+                return false;
+            }
+            json = new Counted((int) measured.size());
+            mapper.writeValue(json, state);
+        } catch (IOException e) {
+            throw new IllegalStateException("the state of " + projection + " cannot be saved: " + e.getMessage(), e);
+        }
         try {
             h.createUpdate("""
                             INSERT INTO snapshots (user_uuid, projection, version, event_schema, state, last_timestamp,
@@ -106,13 +138,49 @@ public final class Snapshots {
                               unknown_types = EXCLUDED.unknown_types, saved_at = now()
                             """)
                     .bind("user", userId).bind("projection", projection).bind("version", version)
-                    .bind("schema", eventSchema).bind("state", mapper.writeValueAsBytes(state))
+                    .bind("schema", eventSchema).bindBinaryStream("state", json.read(), (int) json.size())
                     .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
                     .bind("uniqueId", covers.uniqueId()).bind("maxId", covers.maxId())
                     .bind("events", eventCount).bind("unknown", mapper.writeValueAsString(unknownTypes))
                     .execute();
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the state of " + projection + " cannot be saved: " + e.getMessage(), e);
+            throw new IllegalStateException("the unknown types cannot be saved: " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** Counts what is written, and keeps it when given the room: exactly as much as was counted before. */
+    private static final class Counted extends OutputStream {
+
+        private final byte[] buffer;
+        private long size;
+
+        Counted(int room) {
+            this.buffer = new byte[room];
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (buffer.length > 0) {
+                if (len > buffer.length - size) {
+                    throw new IOException("the state grew while it was written twice");
+                }
+                System.arraycopy(b, off, buffer, (int) size, len);
+            }
+            size += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        long size() {
+            return size;
+        }
+
+        InputStream read() {
+            return new ByteArrayInputStream(buffer, 0, (int) size);
         }
     }
 

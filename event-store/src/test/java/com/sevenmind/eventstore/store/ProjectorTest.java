@@ -230,6 +230,21 @@ class ProjectorTest {
         assertEquals(List.of(other), snapshots.list(null).stream().map(Snapshots.Saved::userId).toList());
     }
 
+    @Test
+    void a_state_over_the_size_limit_is_not_saved_but_the_answer_is_whole() {
+        Snapshots small = new Snapshots(db.database().jdbi(), Json.newObjectMapper(), "test", 40);
+        Projector projector = new Projector(db.store(), small, 1, 0);
+        db.store().append(started(user, "short", T));
+        projector.project(user, ORDER, null);
+        assertEquals(1, small.list(user).get(0).eventCount(), "{\"ids\":[\"short\"]} is within 40 bytes");
+
+        db.store().append(started(user, "a-much-longer-unique-id", T.plusSeconds(1)));
+        Result result = projector.project(user, ORDER, null);
+
+        assertEquals(List.of("short", "a-much-longer-unique-id"), order(result));
+        assertEquals(1, small.list(user).get(0).eventCount(), "the state over 40 bytes was not saved");
+    }
+
     /**
      * An append that drew its ids before a project took its view, and commits after a later append of the same
      * user committed, must still be seen: the project waits for it. Without that wait the project would save a
