@@ -40,11 +40,30 @@ public final class Projector {
 
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
 
-    /** Whether a late event fell before a start, and whether the event the start ends on is still stored. */
+    /**
+     * Whether a late event fell before a start, looking at the events stored since, in id order: the primary key
+     * finds the few there usually are, whatever the user's stream holds. (Asked as one condition, the planner went
+     * through the user's stream index instead, all of it: 46 ms for the main user, 700 ms from a cold cache.) Also
+     * whether the event the start ends on is still stored.
+     */
     private static final String CHECK = """
-            SELECT EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
-                             AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) AS late,
+            WITH newer AS (
+                SELECT user_uuid, "timestamp", unique_id FROM events WHERE id > :maxId ORDER BY id LIMIT :scan
+            )
+            SELECT count(*) AS newer,
+                   count(*) FILTER (WHERE user_uuid = :user
+                                      AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) > 0 AS late,
                    EXISTS (SELECT 1 FROM events WHERE id = :maxId AND user_uuid = :user) AS covered
+            FROM newer
+            """;
+
+    /** Newer events the check looks at; when there are more, it asks the user's stream instead. */
+    private static final int CHECK_SCAN = 1_000;
+
+    /** The same question through the user's stream: for when many events were stored since. */
+    private static final String LATE = """
+            SELECT EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
+                             AND ("timestamp", unique_id) <= (:timestamp, :uniqueId))
             """;
 
     /** Where a read's states came from. */
@@ -225,11 +244,22 @@ public final class Projector {
     }
 
     private static Check check(Handle tx, UUID userId, StreamPosition covers) {
-        return tx.createQuery(CHECK).bind("user", userId).bind("maxId", covers.maxId())
-                .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
-                .bind("uniqueId", covers.uniqueId())
-                .map((rs, ctx) -> new Check(rs.getBoolean("late"), rs.getBoolean("covered")))
+        OffsetDateTime timestamp = OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC);
+        long[] newer = {0};
+        Check check = tx.createQuery(CHECK).bind("user", userId).bind("maxId", covers.maxId())
+                .bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId()).bind("scan", CHECK_SCAN)
+                .map((rs, ctx) -> {
+                    newer[0] = rs.getLong("newer");
+                    return new Check(rs.getBoolean("late"), rs.getBoolean("covered"));
+                })
                 .one();
+        if (check.late() || newer[0] < CHECK_SCAN) {
+            return check;
+        }
+        boolean late = tx.createQuery(LATE).bind("user", userId).bind("maxId", covers.maxId())
+                .bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId())
+                .mapTo(Boolean.class).one();
+        return new Check(late, check.covered());
     }
 
     /** The snapshot every projection has at one position; null when one has none or they differ. */

@@ -137,6 +137,25 @@ class ProjectorTest {
     }
 
     @Test
+    void a_late_event_stored_after_a_thousand_events_of_other_users_is_still_found() {
+        Projector projector = cached(Projector.HELD_USERS);
+        db.store().append(List.of(started(user, "a", T), started(user, "c", T.plusSeconds(120))));
+        projector.project(user, ORDER, null);
+        UUID other = UUID.randomUUID();
+        List<Event> others = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            others.add(started(other, "o" + i, T.plusSeconds(i)));
+        }
+        db.store().append(others);
+
+        db.store().append(started(user, "b", T.plusSeconds(60)));
+        Result result = projector.project(user, ORDER, null);
+
+        assertEquals(Source.REBUILT, result.source());
+        assertEquals(List.of("a", "b", "c"), order(result));
+    }
+
+    @Test
     void states_held_in_memory_are_continued_without_reading_the_snapshot_table() {
         Projector projector = cached(Projector.HELD_USERS);
         db.store().append(started(user, "a", T));
