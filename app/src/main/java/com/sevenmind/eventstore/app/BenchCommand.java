@@ -67,6 +67,8 @@ final class BenchCommand implements Callable<Integer> {
     private static final Duration LATE_AFTER = Lateness.DEFAULT_THRESHOLD;
     /** Appends timed from commit to a follower's update (fewer with a smaller workload). */
     private static final int LIVE_APPENDS = 1_000;
+    /** Re-projects from memory take milliseconds: more of them make a steadier median. */
+    private static final int IN_MEMORY_RUNS_PER_RUN = 4;
 
     @Spec
     CommandSpec spec;
@@ -123,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
             try (Database opened = Database.embedded(dir)) {
                 db = opened;
                 store = db.eventStore(codec);
-                uncached = new Projector(store, db.snapshots(mapper), Long.MAX_VALUE, 0);
+                uncached = Projector.uncached(store);
                 report = run(workload, runs, start);
             }
         } finally {
@@ -185,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         // After the scale runs, which expect the main user's events as generated: this appends more.
-        Cached cached = cached(main, both, mainEvents, runs, bothMs);
+        Cached cached = cached(main, both, mainEvents, runs);
         int liveAppends = (int) Math.min(LIVE_APPENDS, mainEvents);
         err.printf("bench: the live feed, %,d appends%n", liveAppends);
         BenchLive.Result live = BenchLive.measure(db, codec, mapper, stats, liveAppends);
@@ -242,48 +244,80 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The snapshot cache: the main user through stats+history as {@code project} runs them, after one new event in
-     * time order, continued from the states a running process holds in memory and, as a new process would, from the
-     * snapshot table; and after one late event (folded again from the first event). Each run appends its event
-     * first, outside the time taken.
+     * The snapshot cache: the main user through stats+history as {@code project} runs them (with the lateness
+     * figures), after one new event in time order, continued from the states a running process holds in memory and,
+     * as a new process would, from the snapshot table; after one late event (folded again from the first event; saved
+     * after the answer, untimed), beside a full read without the cache in the same rounds. Each run appends its event first, and
+     * collects the garbage of the runs before, outside the time taken: the refolds make much of it.
      */
-    private Cached cached(UUID main, List<Projection<?>> projections, long mainEvents, int runs, double fullMs) {
+    private Cached cached(UUID main, List<Projection<?>> projections, long mainEvents, int runs) {
         Projector projector = db.projector(codec, mapper);
         List<Projection<?>> withLateness = new ArrayList<>(projections);
         withLateness.add(new Lateness(LATE_AFTER));
-        err.printf("bench: the snapshot cache, %d runs after %d warm-up each%n", runs, WARMUPS);
+        err.printf("bench: the snapshot cache, %d runs after %d warm-up each (%d in memory)%n", runs, WARMUPS,
+                runs * IN_MEMORY_RUNS_PER_RUN);
         projector.project(main, withLateness, null); // saves the first snapshot
-        long events = mainEvents;
+        projector.awaitSaves();
+        long[] events = {mainEvents};
         Map<String, List<Double>> samples = new LinkedHashMap<>();
-        for (int round = 0; round < WARMUPS + runs; round++) {
-            for (String kind : List.of("in_memory", "from_table", "late")) {
-                boolean late = kind.equals("late");
+        CachedRun run = (kind, late, used, expected) -> {
+            events[0] += late == null ? 0 : 1;
+            if (late != null) {
                 Instant at = Instant.parse(late ? "2025-07-01T00:00:00Z" : "2026-01-01T00:00:00Z")
-                        .plusSeconds(events - mainEvents);
-                store.append(new ContentPieceStarted(main, "bench-" + kind + "-" + round, "bench-session-" + round, at,
-                        "Europe/Berlin", "de-DE", "sevenmind://content/single/bench/recording/bench"));
-                events++;
-                // A new projector holds nothing in memory: it starts from the table, as a new process does.
-                Projector used = kind.equals("from_table") ? db.projector(codec, mapper) : projector;
-                long start = System.nanoTime();
-                Projector.Result result = used.project(main, withLateness, null);
-                double ms = (System.nanoTime() - start) / 1e6;
-                // A user with fewer events than a save's worth has no snapshot: a new process reads it whole.
-                Projector.Source expected = late ? Projector.Source.REBUILT
-                        : kind.equals("from_table") && mainEvents < Projector.SAVE_AFTER ? Projector.Source.FULL
-                        : Projector.Source.RESUMED;
-                if (result.source() != expected || result.events() != events) {
-                    throw new IllegalStateException("bench: " + kind + " gave " + result.source() + " with "
-                            + result.events() + " events, expected " + expected + " with " + events);
-                }
-                if (round >= WARMUPS) {
-                    samples.computeIfAbsent(kind, k -> new ArrayList<>()).add(round(ms, 1));
-                }
+                        .plusSeconds(events[0] - mainEvents);
+                store.append(new ContentPieceStarted(main, "bench-" + kind + "-" + events[0],
+                        "bench-session-" + events[0], at, "Europe/Berlin", "de-DE",
+                        "sevenmind://content/single/bench/recording/bench"));
+            }
+            System.gc();
+            long start = System.nanoTime();
+            Projector.Result result = used.project(main, withLateness, null);
+            double ms = (System.nanoTime() - start) / 1e6;
+            used.awaitSaves(); // saved after the answer: not timed, and not left running into the next run
+            if (result.source() != expected || result.events() != events[0]) {
+                throw new IllegalStateException("bench: " + kind + " gave " + result.source() + " with "
+                        + result.events() + " events, expected " + expected + " with " + events[0]);
+            }
+            return round(ms, 1);
+        };
+        for (int i = 0; i < WARMUPS + runs * IN_MEMORY_RUNS_PER_RUN; i++) {
+            double ms = run.time("in_memory", false, projector, Projector.Source.RESUMED);
+            if (i >= WARMUPS) {
+                samples.computeIfAbsent("in_memory", k -> new ArrayList<>()).add(ms);
+            }
+        }
+        // A user with fewer events than a save's worth has no snapshot: a new process reads it whole.
+        Projector.Source fromTable = mainEvents < Projector.SAVE_AFTER ? Projector.Source.FULL
+                : Projector.Source.RESUMED;
+        for (int i = 0; i < WARMUPS + runs; i++) {
+            // A new projector holds nothing in memory: it starts from the table, as a new process does.
+            double ms = run.time("from_table", false, db.projector(codec, mapper), fromTable);
+            if (i >= WARMUPS) {
+                samples.computeIfAbsent("from_table", k -> new ArrayList<>()).add(ms);
+            }
+        }
+        for (int i = 0; i < WARMUPS + runs; i++) {
+            double late = run.time("late", true, projector, Projector.Source.REBUILT);
+            double full = run.time("full", null, uncached, Projector.Source.FULL);
+            if (i >= WARMUPS) {
+                samples.computeIfAbsent("late", k -> new ArrayList<>()).add(late);
+                samples.computeIfAbsent("full", k -> new ArrayList<>()).add(full);
             }
         }
         double lateMs = median(samples.get("late"));
+        double fullMs = median(samples.get("full"));
         return new Cached(round(median(samples.get("in_memory")), 1), round(median(samples.get("from_table")), 1),
-                round(lateMs, 1), round(lateMs / fullMs, 3), samples);
+                round(lateMs, 1), round(fullMs, 1), round(lateMs / fullMs, 3), samples);
+    }
+
+    /** One timed project of the snapshot cache's measurement. */
+    @FunctionalInterface
+    private interface CachedRun {
+        /**
+         * @param late null: append nothing first; else append an event in time order (false) or a late one (true)
+         * @return the time taken in ms, rounded to 0.1
+         */
+        double time(String kind, Boolean late, Projector projector, Projector.Source expected);
     }
 
     /** Fills the table with background users up to {@code target} events, then times both users there. */
@@ -449,8 +483,9 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%nsnapshot cache: the main user through stats+history, median of %d runs, ms%n", w.runs());
         out.printf("  after one new event in time order, states in memory     %10.1f%n", c.inOrderInMemoryMs());
         out.printf("  the same in a new process: states from the table        %10.1f%n", c.inOrderFromTableMs());
-        out.printf("  after one late event (refolded, saved again)            %10.1f%n", c.afterLateMs());
-        out.printf("  late / uncached stats+history                           %10.3f%n", c.lateVsFull());
+        out.printf("  after one late event (refolded; saved after the answer) %10.1f%n", c.afterLateMs());
+        out.printf("  the whole stream without the cache, in the same rounds  %10.1f%n", c.fullMs());
+        out.printf("  late / without the cache                                %10.3f%n", c.lateVsFull());
         c.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
         BenchLive.Result l = r.live();
         out.printf("%nlive feed: commit to a follower's re-read of stats, %,d appends, ms%n", l.appends());
@@ -504,10 +539,11 @@ final class BenchCommand implements Callable<Integer> {
      * @param inOrderInMemoryMs  re-project after one new event in time order, continuing the states in memory
      * @param inOrderFromTableMs the same in a projector that holds nothing: continuing the saved snapshots
      * @param afterLateMs        re-project after one late event: refolded from the first event, then saved
-     * @param lateVsFull         afterLateMs over the uncached stats+history time
+     * @param fullMs             a read of the whole stream without the cache, in the same rounds as afterLateMs
+     * @param lateVsFull         afterLateMs over fullMs
      */
-    record Cached(double inOrderInMemoryMs, double inOrderFromTableMs, double afterLateMs, double lateVsFull,
-                  Map<String, List<Double>> samplesMs) {
+    record Cached(double inOrderInMemoryMs, double inOrderFromTableMs, double afterLateMs, double fullMs,
+                  double lateVsFull, Map<String, List<Double>> samplesMs) {
     }
 
     record Heap(double usedMb, double maxMb) {

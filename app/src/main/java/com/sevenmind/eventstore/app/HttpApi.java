@@ -168,6 +168,7 @@ final class HttpApi implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         feed.close();
+        projector.close(); // the snapshots of answered requests are saved before the database may go
         server.stop(0);
         server = null;
     }

@@ -54,9 +54,20 @@ class SnapshotPropertyTest {
         db.clear();
         var snapshots = db.database().snapshots(Json.newObjectMapper());
         // Saving after every new event, so that every project both starts from and leaves a snapshot.
-        Projector inMemory = new Projector(db.store(), snapshots, 1, Projector.HELD_USERS);
-        Projector fromTable = new Projector(db.store(), snapshots, 1, 0);
-        Projector uncached = new Projector(db.store(), snapshots, Long.MAX_VALUE, 0);
+        try (Projector inMemory = new Projector(db.store(), snapshots, 1, Projector.HELD_USERS);
+             Projector fromTable = new Projector(db.store(), snapshots, 1, 0)) {
+            interleave(events, shuffleSeed, batchSize, inMemory, fromTable);
+        }
+        Statistics.label("source").coverage(c -> {
+            c.check(Projector.Source.RESUMED).percentage(p -> p > 20);
+            c.check(Projector.Source.REBUILT).percentage(p -> p > 5);
+        });
+    }
+
+    /** Appends in shuffled batches; after each, one user through every projector, with the answers compared. */
+    private static void interleave(List<Event> events, long shuffleSeed, int batchSize, Projector inMemory,
+                                   Projector fromTable) {
+        Projector uncached = Projector.uncached(db.store());
 
         Random random = new Random(shuffleSeed);
         List<Event> arrivals = new ArrayList<>(events);
@@ -73,10 +84,6 @@ class SnapshotPropertyTest {
                 assertEquals(expected.unknownTypes(), actual.unknownTypes());
             }
         }
-        Statistics.label("source").coverage(c -> {
-            c.check(Projector.Source.RESUMED).percentage(p -> p > 20);
-            c.check(Projector.Source.REBUILT).percentage(p -> p > 5);
-        });
     }
 
     private static List<Projection<?>> withLateness() {

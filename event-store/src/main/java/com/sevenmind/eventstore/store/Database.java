@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.HandleCallback;
@@ -25,6 +27,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final EmbeddedServer server;
     private final Jdbi jdbi;
+    private final List<Projector> projectors = new CopyOnWriteArrayList<>();
     private final String user;
     private final String password;
 
@@ -56,9 +59,15 @@ public final class Database implements AutoCloseable {
         return new EventStore(jdbi, codec, description());
     }
 
-    /** Projections of the stream through the snapshot cache, states saved with {@code mapper}. */
+    /**
+     * Projections of the stream through the snapshot cache, states saved with {@code mapper}. Closing the database
+     * closes it first, so the saves it began are finished.
+     */
     public Projector projector(EventCodec codec, ObjectMapper mapper) {
-        return new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER, Projector.HELD_USERS);
+        Projector projector = new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER,
+                Projector.HELD_USERS);
+        projectors.add(projector);
+        return projector;
     }
 
     public Snapshots snapshots(ObjectMapper mapper) {
@@ -94,6 +103,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        projectors.forEach(Projector::close);
         dataSource.close();
         if (server != null) {
             server.close();

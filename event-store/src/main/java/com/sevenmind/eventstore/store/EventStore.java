@@ -348,6 +348,8 @@ public final class EventStore {
      */
     public Forgotten forget(UUID userId) {
         return inDatabase(h -> h.inTransaction(tx -> {
+            // After the user's appends and snapshot saves in flight: none of them outlives this.
+            tx.execute("SELECT pg_advisory_xact_lock(?)", userLock(userId));
             int events = tx.createUpdate("DELETE FROM events WHERE user_uuid = :user").bind("user", userId).execute();
             tx.createUpdate("DELETE FROM snapshots WHERE user_uuid = :user").bind("user", userId).execute();
             int rejected = tx.createUpdate("DELETE FROM rejected_events WHERE strpos(lower(input), :user) > 0")

@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * read. A <em>late</em> event, stored after the snapshot but at or before its position in the stream, would be
  * missed that way; it is found as an event of the user with an id above the snapshot's highest id and a
  * (timestamp, unique_id) at or before its position, and the states are then folded again from the first event.
- * Once the states cover {@code saveAfter} events more than the saved snapshots, they are saved at the new position.
+ * Once the states cover {@code saveAfter} events more than the saved snapshots, they are saved at the new position,
+ * off the read's path: the read answers first.
  *
  * <p>That check needs every event with an id at or below the highest one folded to have been seen. Ids are drawn
  * when rows are written, not when they commit, so an append in flight could commit an id below one a read saw.
@@ -33,12 +39,14 @@ import org.slf4j.LoggerFactory;
  * exclusively while its view of the table is taken: that view holds every append that drew ids before it, and any
  * append that did not yet draw its ids draws higher ones.
  */
-public final class Projector {
+public final class Projector implements AutoCloseable {
 
     /** Events read past a snapshot before the states are saved again: fewer cost less to read than to save. */
     public static final long SAVE_AFTER = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
+    /** How long a close waits for the saves begun. */
+    private static final long CLOSE_SECONDS = 60;
 
     /**
      * Whether a late event fell before a start, looking at the events stored since, in id order: the primary key
@@ -96,8 +104,11 @@ public final class Projector {
     private final long saveAfter;
     /** The states of the latest reads, by user and projection versions, in access order. */
     private final Map<HeldKey, Start> held;
+    /** Null without snapshots. */
+    private final ThreadPoolExecutor saver;
 
     /**
+     * @param snapshots the table of snapshots; null for none (see {@link #uncached})
      * @param saveAfter how many more events than the saved snapshots the states must cover to be saved (1: after
      *                  every read of a new event; {@code Long.MAX_VALUE}: never)
      * @param heldUsers how many users' latest states to keep in memory (0: none)
@@ -106,6 +117,7 @@ public final class Projector {
         this.store = store;
         this.snapshots = snapshots;
         this.saveAfter = saveAfter;
+        this.saver = snapshots == null ? null : saver();
         this.held = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<HeldKey, Start> eldest) {
@@ -115,12 +127,39 @@ public final class Projector {
     }
 
     /**
+     * Saves states off the read's path, one at a time, in order. A read that has states to save while one save runs
+     * and another waits, waits itself: no more than two states wait to be written, whatever the number of users.
+     */
+    private static ThreadPoolExecutor saver() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1), task -> {
+            Thread thread = new Thread(task, "snapshot-saver");
+            thread.setDaemon(true);
+            return thread;
+        }, (task, executor) -> {
+            if (executor.isShutdown()) {
+                throw new RejectedExecutionException("the projector is closed");
+            }
+            try {
+                executor.getQueue().put(task);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RejectedExecutionException("interrupted while waiting to save", e);
+            }
+        });
+    }
+
+    /** A projector without the cache: every read folds the whole stream, and nothing is saved or kept. */
+    public static Projector uncached(EventStore store) {
+        return new Projector(store, null, Long.MAX_VALUE, 0);
+    }
+
+    /**
      * Runs {@code projections} over the user's stream; with {@code asOf} (not null) around the cache. Safe to call
      * from several threads.
      */
     public Result project(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
         List<? extends Projection<?>> saving = projections.stream().filter(p -> p.snapshotType().isPresent()).toList();
-        if (asOf != null || saving.isEmpty()) {
+        if (asOf != null || saving.isEmpty() || snapshots == null) {
             ProjectionPass pass = new ProjectionPass(projections);
             StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass);
             return new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events());
@@ -152,18 +191,71 @@ public final class Projector {
                 return result;
             }
             Map<String, Object> states = folded.pass.states();
-            long saved = folded.saved;
-            if (result.events() - saved >= saveAfter) {
-                h.useTransaction(tx -> saving.forEach(p -> snapshots.save(tx, userId, p.name(), p.version(),
-                        EventCodec.CURRENT_SCHEMA_VERSION, states.get(p.name()), folded.last, result.events(),
-                        result.unknownTypes())));
-                saved = result.events();
-            }
-            if (allSave) {
-                put(key, new Start(states, folded.last, result.events(), result.unknownTypes(), saved));
+            Start start = new Start(states, folded.last, result.events(), result.unknownTypes(), folded.saved);
+            if (result.events() - folded.saved >= saveAfter) {
+                saver.execute(() -> save(userId, saving, allSave ? key : null, start));
+            } else if (allSave) {
+                put(key, start);
             }
             return result;
         });
+    }
+
+    /**
+     * Saves the states, then holds them in memory: not before, as a read that took them could change them while
+     * they are written. Runs on the saver's thread.
+     */
+    private void save(UUID userId, List<? extends Projection<?>> saving, HeldKey key, Start start) {
+        try {
+            store.inDatabase(h -> {
+                h.useTransaction(tx -> {
+                    // Shared with appenders, exclusive for forget: a user forgotten meanwhile gets no snapshot.
+                    tx.execute("SELECT pg_advisory_xact_lock_shared(?)", EventStore.userLock(userId));
+                    saving.forEach(p -> snapshots.save(tx, userId, p.name(), p.version(),
+                            EventCodec.CURRENT_SCHEMA_VERSION, start.states().get(p.name()), start.covers(),
+                            start.events(), start.unknownTypes()));
+                });
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Only a cache: the answer was given; the next read folds from what is saved.
+            LOG.warn("cannot save the snapshots of user {}: {}", userId, e.getMessage());
+            return;
+        }
+        if (key != null) {
+            put(key, new Start(start.states(), start.covers(), start.events(), start.unknownTypes(),
+                    start.events()));
+        }
+    }
+
+    /** Waits until the saves begun so far are done: they run in order, so until a save begun now has run. */
+    public void awaitSaves() {
+        if (saver == null) {
+            return;
+        }
+        try {
+            saver.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the saver failed", e.getCause());
+        }
+    }
+
+    /** Finishes the saves begun, then stops. The database closes the projectors it made before its pool. */
+    @Override
+    public void close() {
+        if (saver == null) {
+            return;
+        }
+        saver.shutdown();
+        try {
+            if (!saver.awaitTermination(CLOSE_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("stopping with snapshot saves still running after {} s", CLOSE_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A user and the projections of a read, by name and version. */

@@ -129,8 +129,10 @@ public final class Snapshots {
             h.createUpdate("""
                             INSERT INTO snapshots (user_uuid, projection, version, event_schema, state, last_timestamp,
                                                    last_unique_id, max_id, event_count, unknown_types)
-                            VALUES (:user, :projection, :version, :schema, :state, :timestamp, :uniqueId, :maxId,
-                                    :events, :unknown::jsonb)
+                            SELECT :user, :projection, :version, :schema, :state, :timestamp, :uniqueId, :maxId,
+                                   :events, :unknown::jsonb
+                            -- Only while the events it covers are stored: never for a user forgotten meanwhile.
+                            WHERE EXISTS (SELECT 1 FROM events WHERE id = :maxId AND user_uuid = :user)
                             ON CONFLICT (user_uuid, projection, version) DO UPDATE SET
                               event_schema = EXCLUDED.event_schema, state = EXCLUDED.state,
                               last_timestamp = EXCLUDED.last_timestamp, last_unique_id = EXCLUDED.last_unique_id,

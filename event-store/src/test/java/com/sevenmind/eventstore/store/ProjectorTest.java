@@ -91,11 +91,19 @@ class ProjectorTest {
     void clear() {
         db.clear();
         snapshots = db.database().snapshots(Json.newObjectMapper());
-        uncached = new Projector(db.store(), snapshots, Long.MAX_VALUE, 0);
+        uncached = Projector.uncached(db.store());
     }
 
     private Projector cached(int held) {
         return new Projector(db.store(), snapshots, 1, held);
+    }
+
+    /** A project, and the wait for the snapshots it saves in the background. */
+    private static Result project(Projector projector, UUID user, List<? extends Projection<?>> projections,
+                                  Instant asOf) {
+        Result result = projector.project(user, projections, asOf);
+        projector.awaitSaves();
+        return result;
     }
 
     private Object order(Result result) {
@@ -106,10 +114,10 @@ class ProjectorTest {
     void an_event_in_time_order_is_read_alone_after_the_snapshot() {
         Projector projector = cached(0);
         db.store().append(List.of(started(user, "a", T), completed(user, "b", T.plusSeconds(60))));
-        assertEquals(Source.FULL, projector.project(user, ORDER, null).source());
+        assertEquals(Source.FULL, project(projector, user, ORDER, null).source());
 
         db.store().append(started(user, "c", T.plusSeconds(120)));
-        Result result = projector.project(user, ORDER, null);
+        Result result = project(projector, user, ORDER, null);
 
         assertEquals(Source.RESUMED, result.source());
         assertEquals(1, result.read());
@@ -123,16 +131,16 @@ class ProjectorTest {
             db.clear();
             Projector projector = cached(held);
             db.store().append(List.of(started(user, "a", T), started(user, "c", T.plusSeconds(120))));
-            projector.project(user, ORDER, null);
+            project(projector, user, ORDER, null);
 
             db.store().append(started(user, "b", T.plusSeconds(60)));
-            Result result = projector.project(user, ORDER, null);
+            Result result = project(projector, user, ORDER, null);
 
             assertEquals(Source.REBUILT, result.source());
             assertEquals(List.of("a", "b", "c"), order(result));
             // A late event at the very position of the snapshot: same timestamp, smaller unique_id.
             db.store().append(started(user, "bb", T.plusSeconds(120)));
-            assertEquals(List.of("a", "b", "bb", "c"), order(projector.project(user, ORDER, null)));
+            assertEquals(List.of("a", "b", "bb", "c"), order(project(projector, user, ORDER, null)));
         }
     }
 
@@ -140,7 +148,7 @@ class ProjectorTest {
     void a_late_event_stored_after_a_thousand_events_of_other_users_is_still_found() {
         Projector projector = cached(Projector.HELD_USERS);
         db.store().append(List.of(started(user, "a", T), started(user, "c", T.plusSeconds(120))));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         UUID other = UUID.randomUUID();
         List<Event> others = new ArrayList<>();
         for (int i = 0; i < 1_500; i++) {
@@ -149,7 +157,7 @@ class ProjectorTest {
         db.store().append(others);
 
         db.store().append(started(user, "b", T.plusSeconds(60)));
-        Result result = projector.project(user, ORDER, null);
+        Result result = project(projector, user, ORDER, null);
 
         assertEquals(Source.REBUILT, result.source());
         assertEquals(List.of("a", "b", "c"), order(result));
@@ -159,11 +167,11 @@ class ProjectorTest {
     void states_held_in_memory_are_continued_without_reading_the_snapshot_table() {
         Projector projector = cached(Projector.HELD_USERS);
         db.store().append(started(user, "a", T));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         snapshots.drop(null);
 
         db.store().append(started(user, "b", T.plusSeconds(1)));
-        Result result = projector.project(user, ORDER, null);
+        Result result = project(projector, user, ORDER, null);
 
         assertEquals(Source.RESUMED, result.source());
         assertEquals(List.of("a", "b"), order(result));
@@ -172,9 +180,9 @@ class ProjectorTest {
     @Test
     void a_snapshot_of_another_projection_version_is_ignored() {
         db.store().append(List.of(started(user, "a", T), started(user, "b", T.plusSeconds(1))));
-        cached(0).project(user, ORDER, null);
+        project(cached(0), user, ORDER, null);
 
-        Result result = cached(0).project(user, List.of(new Order(2)), null);
+        Result result = project(cached(0), user, List.of(new Order(2)), null);
 
         assertEquals(Source.FULL, result.source());
         assertEquals(List.of("a", "b"), order(result));
@@ -185,11 +193,11 @@ class ProjectorTest {
     void as_of_reads_bypass_the_cache() {
         Projector projector = cached(Projector.HELD_USERS);
         db.store().append(started(user, "a", T));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         Instant between = Instant.now();
         db.store().append(started(user, "b", T.minusSeconds(1)));
 
-        Result result = projector.project(user, ORDER, between);
+        Result result = project(projector, user, ORDER, between);
 
         assertEquals(Source.FULL, result.source());
         assertEquals(List.of("a"), order(result));
@@ -200,12 +208,12 @@ class ProjectorTest {
     void a_forgotten_user_projects_to_nothing_even_from_states_held_in_memory() {
         Projector projector = cached(Projector.HELD_USERS);
         db.store().append(started(user, "a", T));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
 
         db.store().forget(user);
 
         assertEquals(List.of(), snapshots.list(user));
-        Result result = projector.project(user, ORDER, null);
+        Result result = project(projector, user, ORDER, null);
         assertEquals(Source.FULL, result.source());
         assertEquals(0, result.events());
         assertEquals(List.of(), order(result));
@@ -214,10 +222,10 @@ class ProjectorTest {
     @Test
     void an_unreadable_snapshot_is_passed_over_and_the_stream_read_whole() {
         db.store().append(List.of(started(user, "a", T), started(user, "b", T.plusSeconds(1))));
-        cached(0).project(user, ORDER, null);
+        project(cached(0), user, ORDER, null);
         db.database().jdbi().useHandle(h -> h.execute("UPDATE snapshots SET state = 'not json'::bytea"));
 
-        Result result = cached(0).project(user, ORDER, null);
+        Result result = project(cached(0), user, ORDER, null);
 
         assertEquals(Source.FULL, result.source());
         assertEquals(List.of("a", "b"), order(result));
@@ -227,11 +235,11 @@ class ProjectorTest {
     void snapshots_are_saved_once_they_cover_enough_new_events_and_listed_and_dropped() {
         Projector projector = new Projector(db.store(), snapshots, 3, Projector.HELD_USERS);
         db.store().append(List.of(started(user, "a", T), started(user, "b", T.plusSeconds(1))));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         assertEquals(List.of(), snapshots.list(user));
 
         db.store().append(started(user, "c", T.plusSeconds(2)));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         List<Snapshots.Saved> saved = snapshots.list(user);
         assertEquals(1, saved.size());
         assertEquals(3, saved.get(0).eventCount());
@@ -239,12 +247,12 @@ class ProjectorTest {
         assertEquals("c", saved.get(0).covers().uniqueId());
 
         db.store().append(started(user, "d", T.plusSeconds(3)));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         assertEquals(3, snapshots.list(user).get(0).eventCount(), "one event more is not worth a save");
 
         UUID other = UUID.randomUUID();
         db.store().append(List.of(started(other, "a", T), started(other, "b", T), started(other, "c", T)));
-        projector.project(other, ORDER, null);
+        project(projector, other, ORDER, null);
         assertEquals(1, snapshots.drop(user));
         assertEquals(List.of(other), snapshots.list(null).stream().map(Snapshots.Saved::userId).toList());
     }
@@ -254,11 +262,11 @@ class ProjectorTest {
         Snapshots small = new Snapshots(db.database().jdbi(), Json.newObjectMapper(), "test", 40);
         Projector projector = new Projector(db.store(), small, 1, 0);
         db.store().append(started(user, "short", T));
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
         assertEquals(1, small.list(user).get(0).eventCount(), "{\"ids\":[\"short\"]} is within 40 bytes");
 
         db.store().append(started(user, "a-much-longer-unique-id", T.plusSeconds(1)));
-        Result result = projector.project(user, ORDER, null);
+        Result result = project(projector, user, ORDER, null);
 
         assertEquals(List.of("short", "a-much-longer-unique-id"), order(result));
         assertEquals(1, small.list(user).get(0).eventCount(), "the state over 40 bytes was not saved");
@@ -274,7 +282,7 @@ class ProjectorTest {
         Projector projector = cached(Projector.HELD_USERS);
         Event first = started(user, "m", T.plusSeconds(10));
         db.store().append(first);
-        projector.project(user, ORDER, null);
+        project(projector, user, ORDER, null);
 
         // The batch of a late event and of a conflicting copy of "m": the conflict is reported from inside the
         // append's transaction, after the late event drew its id, and holds the transaction open there.
@@ -288,14 +296,14 @@ class ProjectorTest {
         assertTrue(inFlight.await(30, TimeUnit.SECONDS));
         db.store().append(started(user, "z", T.plusSeconds(20)));
 
-        CompletableFuture<Result> project = CompletableFuture.supplyAsync(() -> projector.project(user, ORDER, null));
+        CompletableFuture<Result> project = CompletableFuture.supplyAsync(() -> project(projector, user, ORDER, null));
         assertThrows(TimeoutException.class, () -> project.get(500, TimeUnit.MILLISECONDS),
                 "the project did not wait for the append in flight");
         release.countDown();
 
         assertEquals(new AppendResult(1, 0, 1), late.get(30, TimeUnit.SECONDS));
         assertEquals(List.of("a", "m", "z"), order(project.get(30, TimeUnit.SECONDS)));
-        assertEquals(order(uncached.project(user, ORDER, null)), order(projector.project(user, ORDER, null)));
+        assertEquals(order(project(uncached, user, ORDER, null)), order(project(projector, user, ORDER, null)));
     }
 
     private static void await(CountDownLatch latch) {
