@@ -36,6 +36,8 @@ class BenchCommandTest {
         assertEquals(1990, append.get("stored_total").asLong());
         assertEquals(1990, append.get("raw_copied").asLong(), "COPY stored exactly the workload");
         assertPositive(append, "ours_events_per_s", "raw_copy_events_per_s", "ratio");
+        assertEquals(5, append.get("samples_events_per_s").get("ours").size());
+        assertEquals(5, append.get("samples_events_per_s").get("raw_copy").size());
 
         JsonNode project = report.get("project");
         assertEquals(1000, project.get("main_user_events").asLong(), "every run read the main user's events");
@@ -46,8 +48,10 @@ class BenchCommandTest {
         }
 
         JsonNode cached = report.get("cached");
-        assertPositive(cached, "in_order_in_memory_ms", "in_order_from_table_ms", "after_late_ms", "late_vs_full");
-        for (String name : List.of("in_memory", "from_table", "late")) {
+        assertPositive(cached, "in_order_in_memory_ms", "in_order_from_table_ms", "after_late_ms", "full_ms",
+                "late_vs_full");
+        assertEquals(20, cached.get("samples_ms").get("in_memory").size(), "4 per run");
+        for (String name : List.of("from_table", "late", "full")) {
             assertEquals(5, cached.get("samples_ms").get(name).size(), name);
         }
 

@@ -299,7 +299,7 @@ public final class EventStore {
                     int version = rs.getInt(4);
                     try {
                         Event event = payloads
-                                ? codec.fromStored(type, version, userId, uniqueId, timestamp, rs.getString(7))
+                                ? codec.fromStored(type, version, userId, uniqueId, timestamp, rs.getBytes(7))
                                 : null;
                         return new RecordedEvent(id, version,
                                 rs.getObject(6, OffsetDateTime.class).toInstant(), userId, uniqueId,

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.api;
 
 import static com.sevenmind.eventstore.api.JsonFields.text;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,9 +135,18 @@ public final class EventCodec {
     /** Rebuilds an event from its metadata columns and stored payload of any known version. */
     public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
                             String payload) {
+        return fromStored(eventType, schemaVersion, userId, uniqueId, timestamp, payload.getBytes(UTF_8));
+    }
+
+    /**
+     * As {@link #fromStored(String, int, UUID, String, Instant, String)}, the payload as UTF-8 bytes: as a long read
+     * gets them from the database, parsed without first becoming a string.
+     */
+    public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
+                            byte[] payload) {
         // Older versions go through the upcasters' trees once, then the one decoder of the current shape.
-        String current = schemaVersion == CURRENT_SCHEMA_VERSION ? payload : upcastPayload(eventType, schemaVersion,
-                payload);
+        byte[] current = schemaVersion == CURRENT_SCHEMA_VERSION ? payload
+                : upcastPayload(eventType, schemaVersion, new String(payload, UTF_8)).getBytes(UTF_8);
         StoredPayload p = StoredPayload.read(mapper, current);
         return create(eventType, userId, uniqueId, timestamp, required("session_id", p.sessionId),
                 required("timezone", p.timezone), required("locale", p.locale), p.content(), p.positionSeconds);

@@ -25,7 +25,8 @@ final class StoredPayload {
     private String recordingId;
     private String objectUri;
 
-    static StoredPayload read(ObjectMapper mapper, String json) {
+    /** @param json UTF-8 */
+    static StoredPayload read(ObjectMapper mapper, byte[] json) {
         StoredPayload payload = new StoredPayload();
         try (JsonParser p = mapper.getFactory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
