@@ -28,16 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>When every projection of a read saves its state ({@link Projection#snapshotType()}) and each has a snapshot of
  * its current version at the same position, the read continues from there: only events after the position are
  * read. A <em>late</em> event, stored after the snapshot but at or before its position in the stream, would be
- * missed that way; it is found as an event of the user with an id above the snapshot's highest id and a
+ * missed that way; it is found as an event of the user with an id above the snapshot's id bound and a
  * (timestamp, unique_id) at or before its position, and the states are then folded again from the first event.
  * Once the states cover {@code saveAfter} events more than the saved snapshots, they are saved at the new position,
  * off the read's path: the read answers first.
  *
- * <p>That check needs every event with an id at or below the highest one folded to have been seen. Ids are drawn
- * when rows are written, not when they commit, so an append in flight could commit an id below one a read saw.
- * Appenders therefore hold their users' advisory locks shared until they commit, and a read takes its user's lock
- * exclusively while its view of the table is taken: that view holds every append that drew ids before it, and any
- * append that did not yet draw its ids draws higher ones.
+ * <p>The bound is the highest id drawn when the read's view of the table was taken. The check needs every event of
+ * the user with an id at or below it to be in that view. Ids are drawn when rows are written, not when they commit,
+ * so an append in flight could commit an id below it later. Appenders therefore hold their users' advisory locks
+ * shared until they commit, and a read takes its user's lock exclusively while it takes its view and reads the
+ * bound: every append of the user that drew ids before is committed and seen, and any later one draws higher ids.
+ * The bound, not the user's own highest id, keeps the check to the events stored since the read, however long ago
+ * the user's last one was.
  */
 public final class Projector implements AutoCloseable {
 
@@ -61,9 +63,17 @@ public final class Projector implements AutoCloseable {
             SELECT count(*) AS newer,
                    count(*) FILTER (WHERE user_uuid = :user
                                       AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) > 0 AS late,
-                   EXISTS (SELECT 1 FROM events WHERE id = :maxId AND user_uuid = :user) AS covered
+                   EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user) AS covered
             FROM newer
             """;
+
+    /**
+     * The highest id drawn so far, committed or not (0 before the first): read while appends of the user wait, it
+     * bounds the ids of every event of the user the read can see, and any event of the user stored later has a
+     * higher one. A position records it rather than the highest id among the user's own events, so that the check
+     * below looks only at what was stored since the read, not at all of other users' events since the user's last.
+     */
+    private static final String DRAWN = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_id_seq";
 
     /** Newer events the check looks at; when there are more, it asks the user's stream instead. */
     private static final int CHECK_SCAN = 1_000;
@@ -175,11 +185,13 @@ public final class Projector implements AutoCloseable {
             Folded folded;
             try {
                 folded = h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-                    // The transaction's view of the table is taken by its first statement, under the lock.
+                    // The transaction's view of the table is taken by its first statement, under the lock; so is the
+                    // highest id drawn: every event of the user at or below it is in that view.
+                    long drawn = tx.createQuery(DRAWN).mapTo(Long.class).one();
                     tx.execute("SELECT pg_advisory_unlock(?)", lock);
                     locked[0] = false;
                     tx.execute(EventStore.STREAM_SETTINGS);
-                    return fold(tx, userId, projections, allSave, inMemory);
+                    return fold(tx, userId, projections, allSave, inMemory, drawn);
                 });
             } finally {
                 if (locked[0]) {
@@ -297,7 +309,7 @@ public final class Projector implements AutoCloseable {
      * when the event it ends on is still stored (a forgotten user's is not) and no late event fell before it.
      */
     private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, boolean allSave,
-                        Start inMemory) {
+                        Start inMemory, long drawn) {
         Snapshots.Saved saved = allSave && inMemory == null ? common(tx, userId, projections) : null;
         Start start = inMemory != null ? inMemory : saved == null ? null
                 : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount());
@@ -328,7 +340,9 @@ public final class Projector implements AutoCloseable {
             events += start.events();
             start.unknownTypes().forEach((type, n) -> unknown.merge(type, n, Long::sum));
         }
-        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, read.last(),
+        StreamPosition last = read.last() == null ? null
+                : new StreamPosition(read.last().timestamp(), read.last().uniqueId(), read.last().id(), drawn);
+        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last,
                 start == null ? 0 : start.saved());
     }
 
@@ -339,7 +353,8 @@ public final class Projector implements AutoCloseable {
         OffsetDateTime timestamp = OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC);
         long[] newer = {0};
         Check check = tx.createQuery(CHECK).bind("user", userId).bind("maxId", covers.maxId())
-                .bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId()).bind("scan", CHECK_SCAN)
+                .bind("lastId", covers.id()).bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId())
+                .bind("scan", CHECK_SCAN)
                 .map((rs, ctx) -> {
                     newer[0] = rs.getLong("newer");
                     return new Check(rs.getBoolean("late"), rs.getBoolean("covered"));

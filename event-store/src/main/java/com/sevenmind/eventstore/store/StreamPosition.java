@@ -3,8 +3,9 @@ package com.sevenmind.eventstore.store;
 import java.time.Instant;
 
 /**
- * How far a read of a user's stream went: the last (timestamp, unique_id) read, and the highest {@code events.id}
- * among the events read up to there.
+ * How far a read of a user's stream went: the last event read, by (timestamp, unique_id) and its {@code events.id},
+ * and an id at or above that of every event of the user read up to there (a plain stream read: the highest among
+ * them; a read of the snapshot cache: the highest id drawn when it began).
  */
-public record StreamPosition(Instant timestamp, String uniqueId, long maxId) {
+public record StreamPosition(Instant timestamp, String uniqueId, long id, long maxId) {
 }
