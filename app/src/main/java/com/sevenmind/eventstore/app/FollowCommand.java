@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -63,12 +62,7 @@ final class FollowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Projection<?>> projections;
-        try {
-            projections = registry.select(projectionNames);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        List<Projection<?>> projections = ProjectCommand.selected(registry, projectionNames, spec);
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase(); LiveFeed feed = db.liveFeed(); Changes changes = Changes.of(feed, user);
              SignalsInterrupt ignored = SignalsInterrupt.install()) {

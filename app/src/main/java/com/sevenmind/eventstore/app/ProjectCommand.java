@@ -72,12 +72,7 @@ final class ProjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Projection<?>> projections;
-        try {
-            projections = registry.select(projectionNames);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        List<Projection<?>> projections = selected(registry, projectionNames, spec);
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase()) {
             Projector projector = db.projector(codec, mapper);
@@ -89,6 +84,15 @@ final class ProjectCommand implements Callable<Integer> {
     }
 
     /** One user's result as {@code project} prints it, in {@code format}; {@code follow} prints each update so. */
+    /** The projections named by {@code --projection} (all when none is), or a usage error naming the unknown one. */
+    static List<Projection<?>> selected(ProjectionRegistry registry, List<String> names, CommandSpec spec) {
+        try {
+            return registry.select(names);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     static void print(PrintWriter out, ObjectMapper mapper, Format format, Projected projected, Duration lateAfter) {
         if (format == Format.json) {
             Output.json(out, mapper, projected);
