@@ -169,6 +169,11 @@ class FollowCommandTest {
             }
             appending.set(false);
             appender.join();
+            // Caught up, and past any re-read a notification of those appends still asks for: from here on only
+            // the re-read after reconnecting can show more.
+            long appended = db.store().count();
+            follow.awaitLast(line -> eventCount(line) == appended);
+            Thread.sleep(5 * Changes.MIN_INTERVAL_MILLIS);
 
             // And the last events are committed while the listener cannot reconnect at all: their notification is
             // lost for good, so only the re-read after reconnecting can show them.
