@@ -34,7 +34,7 @@ public final class LiveFeed implements AutoCloseable {
     public static final String APPLICATION_NAME = "eventstore-live-feed";
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
-    private static final String CHANNEL = "eventstore_appended";
+    static final String CHANNEL = "eventstore_appended";
     /**
      * User ids per notification, comma-separated: 100 × 37 bytes, well within PostgreSQL's 8,000-byte payload limit.
      * Chunks rather than one notification per user: a batch of the reference workload touches up to 100 users, and
@@ -81,6 +81,18 @@ public final class LiveFeed implements AutoCloseable {
         if (users.isEmpty()) {
             return;
         }
+        h.createQuery("SELECT count(" + NOTIFY + ") FROM unnest(:payloads) AS p")
+                .bind("channel", CHANNEL)
+                .bindArray("payloads", String.class, payloads(users))
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /** The call that notifies one payload {@code p}, binding {@code :channel} to {@link #CHANNEL}. */
+    static final String NOTIFY = "pg_notify(:channel, p)";
+
+    /** The notifications' payloads for {@code users}: their ids, comma-separated, up to a hundred in each. */
+    static List<String> payloads(Collection<UUID> users) {
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder();
         int inPayload = 0;
@@ -93,11 +105,7 @@ public final class LiveFeed implements AutoCloseable {
             payload.append(inPayload++ == 0 ? "" : ",").append(user);
         }
         payloads.add(payload.toString());
-        h.createQuery("SELECT pg_notify(:channel, p)::text FROM unnest(:payloads) AS p")
-                .bind("channel", CHANNEL)
-                .bindArray("payloads", String.class, payloads)
-                .mapTo(String.class)
-                .list();
+        return payloads;
     }
 
     /** A registration, ended by {@link #close()}. */
