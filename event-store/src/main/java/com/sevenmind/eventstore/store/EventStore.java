@@ -300,8 +300,7 @@ public final class EventStore {
                     String uniqueId = rs.getString(2);
                     String type = rs.getString(3);
                     Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
-                    last[0] = new StreamPosition(timestamp, uniqueId, id,
-                            last[0] == null ? id : Math.max(id, last[0].maxId()));
+                    last[0] = new StreamPosition(timestamp, uniqueId, id, id);
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
                         return null;

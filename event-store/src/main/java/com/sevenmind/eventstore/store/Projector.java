@@ -174,10 +174,10 @@ public final class Projector implements AutoCloseable {
             StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass);
             return new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events());
         }
-        boolean allSave = saving.size() == projections.size();
-        HeldKey key = new HeldKey(userId, versions(projections));
+        // Only when every projection saves are states held and snapshots continued: null otherwise.
+        HeldKey key = saving.size() == projections.size() ? new HeldKey(userId, versions(projections)) : null;
         // Taken out while folded: a state is changed in place, so two reads of one user never share one.
-        Start inMemory = allSave ? take(key) : null;
+        Start inMemory = key == null ? null : take(key);
         long lock = EventStore.userLock(userId);
         return store.inDatabase(h -> {
             h.execute("SELECT pg_advisory_lock(?)", lock);
@@ -191,7 +191,7 @@ public final class Projector implements AutoCloseable {
                     tx.execute("SELECT pg_advisory_unlock(?)", lock);
                     locked[0] = false;
                     tx.execute(EventStore.STREAM_SETTINGS);
-                    return fold(tx, userId, projections, allSave, inMemory, drawn);
+                    return fold(tx, userId, projections, key, inMemory, drawn);
                 });
             } finally {
                 if (locked[0]) {
@@ -205,8 +205,8 @@ public final class Projector implements AutoCloseable {
             Map<String, Object> states = folded.pass.states();
             Start start = new Start(states, folded.last, result.events(), result.unknownTypes(), folded.saved);
             if (result.events() - folded.saved >= saveAfter) {
-                saver.execute(() -> save(userId, saving, allSave ? key : null, start));
-            } else if (allSave) {
+                saver.execute(() -> save(userId, saving, key, start));
+            } else if (key != null) {
                 put(key, start);
             }
             return result;
@@ -308,9 +308,9 @@ public final class Projector implements AutoCloseable {
      * Folds from the states in memory, else from the snapshots, else from the first event. A start is used only
      * when the event it ends on is still stored (a forgotten user's is not) and no late event fell before it.
      */
-    private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, boolean allSave,
+    private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, HeldKey key,
                         Start inMemory, long drawn) {
-        Snapshots.Saved saved = allSave && inMemory == null ? common(tx, userId, projections) : null;
+        Snapshots.Saved saved = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
         Start start = inMemory != null ? inMemory : saved == null ? null
                 : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount());
         Source source = Source.FULL;
@@ -369,11 +369,10 @@ public final class Projector implements AutoCloseable {
         return new Check(late, check.covered());
     }
 
-    /** The snapshot every projection has at one position; null when one has none or they differ. */
-    private Snapshots.Saved common(Handle tx, UUID userId, List<? extends Projection<?>> projections) {
-        List<Snapshots.Saved> found = snapshots.find(tx, userId, versions(projections),
-                EventCodec.CURRENT_SCHEMA_VERSION);
-        if (found.size() != projections.size()) {
+    /** The snapshot every projection (name: version) has at one position; null when one has none or they differ. */
+    private Snapshots.Saved common(Handle tx, UUID userId, Map<String, Integer> versions) {
+        List<Snapshots.Saved> found = snapshots.find(tx, userId, versions, EventCodec.CURRENT_SCHEMA_VERSION);
+        if (found.size() != versions.size()) {
             return null;
         }
         Snapshots.Saved first = found.get(0);
