@@ -4,6 +4,8 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,13 @@ final class Lateness implements Projection<Lateness.State> {
 
     /** @param maxDelayMicros null before the first event */
     record State(long lateEvents, Long maxDelayMicros) {
+    }
+
+    /** {@code projections}, then this one: what {@code project} runs. */
+    List<Projection<?>> after(List<? extends Projection<?>> projections) {
+        List<Projection<?>> all = new ArrayList<>(projections);
+        all.add(this);
+        return all;
     }
 
     @Override

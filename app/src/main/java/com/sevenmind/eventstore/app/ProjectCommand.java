@@ -125,10 +125,8 @@ final class ProjectCommand implements Callable<Integer> {
         static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
                             Duration lateAfter) {
             Lateness lateness = new Lateness(lateAfter);
-            List<Projection<?>> all = new ArrayList<>(projections);
-            all.add(lateness);
             long start = System.nanoTime();
-            Projector.Result result = projector.project(user, all, asOf);
+            Projector.Result result = projector.project(user, lateness.after(projections), asOf);
             LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
                     result.source().name().toLowerCase(Locale.ROOT), result.read(),
                     (System.nanoTime() - start) / 1_000_000);

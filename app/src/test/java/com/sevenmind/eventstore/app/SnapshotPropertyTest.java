@@ -87,9 +87,7 @@ class SnapshotPropertyTest {
     }
 
     private static List<Projection<?>> withLateness() {
-        List<Projection<?>> all = new ArrayList<>(PROJECTIONS);
-        all.add(new Lateness(LATE_AFTER));
-        return all;
+        return new Lateness(LATE_AFTER).after(PROJECTIONS);
     }
 
     @Provide
