@@ -3,6 +3,9 @@ package com.sevenmind.eventstore.app;
 /** Turns an exception into the one line a user sees. */
 final class ErrorMessages {
 
+    /** How much of a value a message repeats: enough to recognise it, never a whole 100,000-character input. */
+    static final int ECHOED = 64;
+
     private ErrorMessages() {
     }
 
@@ -12,5 +15,19 @@ final class ErrorMessages {
             return e.getClass().getSimpleName() + " (run with --verbose for details)";
         }
         return message.lines().findFirst().orElse(message);
+    }
+
+    /** {@code value} in single quotes, cut to {@link #ECHOED} characters with "…". */
+    static String quote(String value) {
+        return "'" + cut(value) + "'";
+    }
+
+    static String cut(String value) {
+        if (value.length() <= ECHOED) {
+            return value;
+        }
+        // Not between the two halves of a surrogate pair: the message must stay valid text.
+        int end = Character.isHighSurrogate(value.charAt(ECHOED - 1)) ? ECHOED - 1 : ECHOED;
+        return value.substring(0, end) + "…";
     }
 }

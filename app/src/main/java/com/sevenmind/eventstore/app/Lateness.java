@@ -3,10 +3,13 @@ package com.sevenmind.eventstore.app;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * How late a user's events reached the store: recorded_at − timestamp, against a threshold. A projection of the
@@ -17,6 +20,28 @@ final class Lateness implements Projection<Lateness.State> {
 
     /** As {@code project --late-after}'s default. */
     static final Duration DEFAULT_THRESHOLD = Duration.ofHours(1);
+    /** 100 years of 365.25 days: any real lateness, and far from where the threshold in nanoseconds overflows. */
+    static final Duration MAX_THRESHOLD = Duration.ofDays(36_525);
+
+    /** Reads a threshold, for {@code project --late-after} and HTTP's {@code late_after} alike. */
+    static final class Threshold implements ITypeConverter<Duration> {
+
+        @Override
+        public Duration convert(String value) {
+            Duration threshold;
+            try {
+                threshold = Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException(ErrorMessages.quote(value)
+                        + " is not an ISO-8601 duration, e.g. PT1H");
+            }
+            if (threshold.isNegative() || threshold.isZero() || threshold.compareTo(MAX_THRESHOLD) > 0) {
+                throw new TypeConversionException(ErrorMessages.quote(value) + " is out of range: use a positive "
+                        + "duration of at most 100 years (" + MAX_THRESHOLD + "), e.g. PT1H");
+            }
+            return threshold;
+        }
+    }
 
     private final long thresholdMicros;
     private final String name;

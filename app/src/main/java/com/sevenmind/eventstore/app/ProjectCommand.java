@@ -55,8 +55,9 @@ final class ProjectCommand implements Callable<Integer> {
     Instant asOf;
 
     @Option(names = "--late-after", paramLabel = "DURATION", defaultValue = "PT1H",
-            description = "Events recorded more than this after they happened count as late (ISO-8601, "
-                    + "default: ${DEFAULT-VALUE}).")
+            converter = Lateness.Threshold.class,
+            description = "Events recorded more than this after they happened count as late (ISO-8601, positive, "
+                    + "at most 100 years; default: ${DEFAULT-VALUE}).")
     Duration lateAfter;
 
     private final ProjectionRegistry registry;

@@ -36,7 +36,7 @@ public final class ProjectionRegistry {
         for (String name : names) {
             Projection<?> p = byName.get(name);
             if (p == null) {
-                throw new IllegalArgumentException("unknown projection '" + name + "'; known: "
+                throw new IllegalArgumentException("unknown projection " + ErrorMessages.quote(name) + "; known: "
                         + String.join(", ", byName.keySet()));
             }
             if (!selected.contains(p)) {
