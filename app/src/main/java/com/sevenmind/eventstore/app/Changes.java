@@ -16,6 +16,7 @@ final class Changes implements AutoCloseable {
 
     private final LiveFeed.Subscription subscription;
     private boolean changed;
+    private boolean ended;
     private long lastTaken = System.nanoTime();
 
     private Changes(LiveFeed feed, UUID user) {
@@ -37,13 +38,26 @@ final class Changes implements AutoCloseable {
         await(Duration.ofNanos(Long.MAX_VALUE));
     }
 
-    /** As {@link #await()}, but gives up after {@code timeout}: true when there is something new to read. */
+    /** Wakes a waiting {@link #await}, for good: its reader is gone. */
+    synchronized void end() {
+        ended = true;
+        notifyAll();
+    }
+
+    synchronized boolean ended() {
+        return ended;
+    }
+
+    /**
+     * As {@link #await()}, but gives up after {@code timeout}, or once {@link #end} is called: true when there is
+     * something new to read.
+     */
     synchronized boolean await(Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long timeoutNanos = timeout.toNanos();
         long left;
         while (!changed) {
-            if ((left = timeoutNanos - (System.nanoTime() - start)) <= 0) {
+            if (ended || (left = timeoutNanos - (System.nanoTime() - start)) <= 0) {
                 return false;
             }
             wait(Math.max(1, left / 1_000_000));

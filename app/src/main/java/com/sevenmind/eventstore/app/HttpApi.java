@@ -2,94 +2,124 @@ package com.sevenmind.eventstore.app;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
-import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.JsonFields;
-import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.HttpIngest.Way;
-import com.sevenmind.eventstore.app.ProjectCommand.Projected;
+import com.sevenmind.eventstore.app.HttpRequests.Route;
+import com.sevenmind.eventstore.app.HttpRequests.Target;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
-import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.StoreException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.TypeConversionException;
 
 /**
- * The store over HTTP, on the JDK's own server: {@code POST /pubsub/push} and {@code POST /events} in,
+ * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users}, {@code GET /projections} and {@code GET /health}
- * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events, and the {@link Inspector} page at
- * {@code /}. Every answer but the page's files and the live streams is JSON; every refusal is
- * {@code {"error":"<one line>"}}. Requests run on a fixed pool of workers behind a bounded queue: when both are full,
- * a request is answered 503 at once instead of waiting without bound. A live stream lasts as long as its client, so
- * it runs on a thread of a separate, capped set, never holding a worker.
+ * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
+ * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
+ * is {@code {"error":"<one line>"}}.
+ *
+ * <p>Jetty's few threads only move bytes, check requests ({@link HttpAccess}) and gather bodies ({@link HttpBody});
+ * they never wait. A request whose head and body have arrived runs on a fixed pool of workers behind a bounded queue:
+ * when both are full, it is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the
+ * connections and gives each request's head and body a deadline, so that slow clients hold neither workers nor the
+ * server.
  */
 final class HttpApi implements AutoCloseable {
 
     /**
      * How to serve.
      *
-     * @param port    0 for any free port
-     * @param token   the bearer token every POST must carry; null for none
-     * @param threads workers, each handling one request at a time
-     * @param queue   requests that may wait for a worker; beyond that they are answered 503
-     * @param maxBody the longest request body taken, in bytes; a longer one is answered 413
-     * @param streams live streams open at once; beyond that a new one is answered 503
-     * @param verbose log the stack traces of unexpected errors
+     * @param port         0 for any free port
+     * @param token        the bearer token every write must carry, and every read may; null for none
+     * @param readToken    a bearer token every read may carry instead; null for none
+     * @param allowedHosts the hosts that Host and Origin may name, or {@code *}
+     * @param threads      workers, each handling one request at a time
+     * @param queue        requests that may wait for a worker; beyond that they are answered 503
+     * @param maxBody      the longest request body taken, in bytes; a longer one is answered 413
+     * @param streams      live streams open at once; beyond that a new one is answered 503
+     * @param connections  connections open at once; beyond that a new one is answered 503 and closed
+     * @param headTimeout  for a request's line and headers, from the connection's opening or the previous answer
+     * @param bodyTimeout  for a request's body, from the handler asking for it
+     * @param idleTimeout  for a connection where nothing moves
+     * @param verbose      log the stack traces of unexpected errors
      */
-    record Settings(String bind, int port, String token, int threads, int queue, int maxBody, int streams,
-                    boolean verbose) {
+    record Settings(String bind, int port, String token, String readToken, List<String> allowedHosts, int threads,
+                    int queue, int maxBody, int streams, int connections, Duration headTimeout, Duration bodyTimeout,
+                    Duration idleTimeout, boolean verbose) {
+
+        static final int QUEUE = 256;
+        static final int CONNECTIONS = 1024;
+        static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+        static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
+        static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+        /** The serve command's defaults: 8 threads, 64 streams, 1 MiB bodies, and the hosts of {@code bind}. */
+        static Settings of(String bind, int port) {
+            return new Settings(bind, port, null, null, HttpAccess.defaultHosts(bind), 8, QUEUE, 1 << 20, 64,
+                    CONNECTIONS, HEAD_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, false);
+        }
+
+        Settings withTokens(String write, String read) {
+            return new Settings(bind, port, write, read, allowedHosts, threads, queue, maxBody, streams, connections,
+                    headTimeout, bodyTimeout, idleTimeout, verbose);
+        }
+
+        Settings withHosts(List<String> hosts) {
+            return new Settings(bind, port, token, readToken, hosts, threads, queue, maxBody, streams, connections,
+                    headTimeout, bodyTimeout, idleTimeout, verbose);
+        }
+
+        Settings withLimits(int threads, int queue, int maxBody, int streams, int connections) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose);
+        }
+
+        Settings withTimeouts(Duration head, Duration body, Duration idle) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, head, body, idle, verbose);
+        }
+
+        Settings withVerbose(boolean verbose) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose);
+        }
     }
 
+    /** What a refusal says when the database fails; the detail, with the database's address, goes to the log only. */
+    static final String DATABASE_UNAVAILABLE = "database unavailable";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
-    private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
-    private static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after");
-    /** How many users {@code GET /users} lists by default, and at most. */
-    private static final int USERS = 10;
-    private static final int MAX_USERS = 1000;
-    /** How much of a body over the limit is read and dropped so that its client gets the 413: more than any push. */
-    private static final long DISCARDED = 16 << 20;
     /** How long a stop waits for the requests already taken to be answered. */
     private static final long STOP_SECONDS = 10;
-    /** A comment sent on a live stream after this long without news: a client that is gone is noticed. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-    /** What {@link #route} answers when a live stream took the exchange over: it answers, and closes it. */
-    private static final Answer STREAMING = new Answer(200, "streaming");
-
-    static {
-        // Unless told, the JDK's server leaves Nagle's algorithm on: the body of each answer, written after its
-        // headers, then waits out the client's delayed ACK, some 40 ms. Read once, when the first server is made.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     private final Database db;
     private final EventStore store;
@@ -98,12 +128,12 @@ final class HttpApi implements AutoCloseable {
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
     private final Settings settings;
-    private final byte[] token;
+    private final HttpAccess access;
     private final List<Map<String, String>> projectionRows;
-    private HttpServer server;
+    private Server server;
+    private HttpConnections connections;
     private ThreadPoolExecutor workers;
-    private ThreadPoolExecutor streams;
-    private LiveFeed feed;
+    private LiveStreams streams;
 
     HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings) {
@@ -114,34 +144,46 @@ final class HttpApi implements AutoCloseable {
         this.registry = registry;
         this.mapper = mapper;
         this.settings = settings;
-        this.token = settings.token() == null ? null : settings.token().getBytes(UTF_8);
-        this.projectionRows = ProjectionsCommand.rows(registry);
+        this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken());
+        this.projectionRows = ProjectionsCommand.rows(registry).stream().map(HttpApi::jarName).toList();
+    }
+
+    /** A row of {@code projections}, with the jar's file name only: where it lies on the server is not for clients. */
+    private static Map<String, String> jarName(Map<String, String> row) {
+        Map<String, String> shown = new LinkedHashMap<>(row);
+        Path jar = Path.of(row.get("jar")).getFileName();
+        shown.put("jar", jar == null ? row.get("jar") : jar.toString());
+        return shown;
     }
 
     /** Starts listening and returns the port. */
     int start() {
-        feed = db.liveFeed();
-        // No queue: a stream either gets a thread of its own now or is refused.
-        streams = new ThreadPoolExecutor(0, settings.streams(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                task -> daemon(task, "http-stream-" + STREAM_COUNT.incrementAndGet()),
-                new ThreadPoolExecutor.AbortPolicy());
+        streams = new LiveStreams(db.liveFeed(), projector, mapper, settings.streams());
         workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.queue()), Worker::new,
-                // Full: the server's dispatcher thread runs the request itself, and handle() answers it 503 at once.
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                new ArrayBlockingQueue<>(settings.queue()), Worker::new, new ThreadPoolExecutor.AbortPolicy());
+        QueuedThreadPool io = new QueuedThreadPool(32, 4);
+        io.setName("http-io");
+        io.setDaemon(true); // the serve command's main thread keeps the process alive
+        server = new Server(io);
+        HttpConfiguration configuration = new HttpConfiguration();
+        configuration.setSendServerVersion(false);
+        connections = new HttpConnections(configuration, settings.connections(), settings.headTimeout(),
+                settings.bodyTimeout());
+        ServerConnector connector = new ServerConnector(server, 1, 1, connections);
+        connector.setHost(settings.bind());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.setHandler(new Dispatch());
+        server.setErrorHandler(new HttpErrors(mapper));
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 0);
-        } catch (IOException e) {
-            workers.shutdown();
-            streams.shutdown();
-            feed.close();
+            server.start();
+        } catch (Exception e) {
+            close();
             throw new UncheckedIOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
+                    + ErrorMessages.describe(e), e instanceof IOException io2 ? io2 : new IOException(e));
         }
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
-        server.start();
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /**
@@ -153,7 +195,7 @@ final class HttpApi implements AutoCloseable {
         if (server == null) {
             return;
         }
-        streams.shutdownNow();
+        streams.close();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
@@ -162,338 +204,201 @@ final class HttpApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            streams.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        feed.close();
         projector.close(); // the snapshots of answered requests are saved before the database may go
-        server.stop(0);
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", ErrorMessages.describe(e));
+        }
         server = null;
     }
 
-    private void handle(HttpExchange exchange) {
-        long started = System.nanoTime();
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        Answer answer = null;
-        try {
-            answer = Thread.currentThread() instanceof Worker ? answer(exchange, method, path) : busy(exchange);
-            if (answer == STREAMING) {
-                return;
+    /** Every request: checked and routed on Jetty's thread, answered on a worker's. */
+    private final class Dispatch extends Handler.Abstract {
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            connections.handling(request);
+            HttpExchange exchange = new HttpExchange(request, response, callback);
+            try {
+                access.checkHost(exchange);
+                Target target = Target.of(exchange.path);
+                boolean get = exchange.method.equals("GET") || exchange.head();
+                if (!(target.route().method.equals("GET") ? get : exchange.method.equals(target.route().method))) {
+                    exchange.setHeader(HttpHeader.ALLOW, target.route().method.equals("GET") ? "GET, HEAD" : "POST");
+                    throw new HttpError(405, "method " + exchange.method + " is not allowed on "
+                            + exchange.path + "; use " + target.route().method);
+                }
+                switch (target.route()) {
+                    case PUSH -> write(exchange, Way.PUSH, ingest::push);
+                    case EVENTS -> write(exchange, Way.EVENTS, ingest::events);
+                    default -> {
+                        if (!target.route().open()) {
+                            access.authorizeRead(exchange);
+                        }
+                        work(exchange, () -> read(exchange, target));
+                    }
+                }
+            } catch (HttpError e) {
+                reply(exchange, Answer.error(e.status(), e.getMessage()));
             }
-            send(exchange, answer);
-        } catch (IOException e) {
-            // The client went away, or sent less than it announced: there is no one to answer.
-            LOG.info("{} {}: connection lost: {}", method, path, ErrorMessages.describe(e));
-            return;
-        } finally {
-            if (answer != STREAMING) {
-                exchange.close();
-            }
+            return true;
         }
-        LOG.info("{} {} {} {} ms", method, path, answer.status(), (System.nanoTime() - started) / 1_000_000);
     }
 
-    private Answer answer(HttpExchange exchange, String method, String path) throws IOException {
+    /** A write: checked, its body gathered without a thread, then ingested on a worker. */
+    private void write(HttpExchange exchange, Way way, java.util.function.Function<String, Object> ingestion) {
+        access.authorizeWrite(exchange, way);
+        HttpAccess.requireJson(exchange);
+        connections.readingBody(exchange.request);
+        HttpBody.read(exchange.request, settings.maxBody(), (body, failure) -> {
+            connections.bodyRead(exchange.request);
+            if (failure != null) {
+                // The client went away, or was cut for sending too slowly: there is no one to answer.
+                LOG.info("{} {}: connection lost: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
+                exchange.callback.failed(failure);
+                return;
+            }
+            if (body.over()) {
+                String kept = new String(body.bytes(), 0, Math.min(body.bytes().length, Inputs.KEPT_CHARS), UTF_8);
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+                work(exchange, () -> {
+                    throw ingest.refuse(413, way, kept,
+                            String.format("request body is over the limit of %,d bytes", settings.maxBody()));
+                });
+                return;
+            }
+            work(exchange, () -> new Answer(200, ingestion.apply(new String(body.bytes(), UTF_8))));
+        });
+    }
+
+    /** The answer to a read: any endpoint but the two writes. */
+    private Answer read(HttpExchange exchange, Target target) {
+        return switch (target.route()) {
+            case PROJECTIONS -> {
+                exchange.query(List.of());
+                yield new Answer(200, projectionRows);
+            }
+            case USERS -> new Answer(200, store.topUsers(HttpRequests.limit(exchange.query(List.of("limit")))));
+            case HEALTH -> {
+                if (store.healthy()) {
+                    yield new Answer(200, Map.of("status", "ok"));
+                }
+                LOG.warn("GET /health: the database at {} does not answer", db.description());
+                yield Answer.error(503, DATABASE_UNAVAILABLE);
+            }
+            case PAGE -> new Answer(200, Inspector.asset(exchange.path));
+            case LIVE -> {
+                var request = HttpRequests.project(registry, target,
+                        exchange.query(HttpRequests.PROJECTION_PARAMETERS));
+                if (exchange.head()) {
+                    LiveStreams.headers(exchange);
+                    yield Answer.STREAMING_HEAD;
+                }
+                streams.open(exchange, request);
+                yield Answer.STREAMING;
+            }
+            default -> new Answer(200, HttpRequests.project(registry, target,
+                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(projector));
+        };
+    }
+
+    /** Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy. */
+    private void work(HttpExchange exchange, Supplier<Answer> answer) {
         try {
-            return route(exchange, method, path);
+            workers.execute(() -> send(exchange, answer(exchange, answer)));
+        } catch (RejectedExecutionException e) {
+            exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            reply(exchange, Answer.error(503, "server busy, try again"));
+        }
+    }
+
+    private Answer answer(HttpExchange exchange, Supplier<Answer> answer) {
+        try {
+            return answer.get();
         } catch (HttpError e) {
             return Answer.error(e.status(), e.getMessage());
         } catch (StoreException e) {
             // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.
-            return Answer.error(503, ErrorMessages.describe(e));
+            LOG.warn("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            return Answer.error(503, DATABASE_UNAVAILABLE);
         } catch (RuntimeException e) {
             if (settings.verbose()) {
-                LOG.warn("{} {} failed", method, path, e);
+                LOG.warn("{} {} failed", exchange.method, exchange.path, e);
             } else {
-                LOG.warn("{} {} failed: {}", method, path, ErrorMessages.describe(e));
+                LOG.warn("{} {} failed: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
             }
             return Answer.error(500, "internal error: " + ErrorMessages.describe(e));
         }
     }
 
-    private Answer route(HttpExchange exchange, String method, String path) throws IOException {
-        return switch (path) {
-            case "/pubsub/push" -> post(exchange, method, Way.PUSH, ingest::push);
-            case "/events" -> post(exchange, method, Way.EVENTS, ingest::events);
-            case "/projections" -> {
-                only(exchange, method, "GET");
-                yield new Answer(200, projectionRows);
-            }
-            case "/users" -> {
-                only(exchange, method, "GET");
-                int limit = limit(query(exchange.getRequestURI().getQuery(), List.of("limit")));
-                yield new Answer(200, store.topUsers(limit));
-            }
-            case "/health" -> {
-                only(exchange, method, "GET");
-                yield store.healthy() ? new Answer(200, Map.of("status", "ok"))
-                        : Answer.error(503, "database unreachable: " + db.description());
-            }
-            default -> {
-                if (Inspector.serves(path)) {
-                    only(exchange, method, "GET");
-                    yield new Answer(200, Inspector.asset(path));
-                }
-                Matcher live = LIVE.matcher(path);
-                if (live.matches()) {
-                    only(exchange, method, "GET");
-                    yield live(exchange, request(live.group(1), live.group(2),
-                            query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS)));
-                }
-                Matcher m = USER_PROJECTIONS.matcher(path);
-                if (!m.matches()) {
-                    throw new HttpError(404, "no such endpoint: " + path);
-                }
-                only(exchange, method, "GET");
-                yield new Answer(200, request(m.group(1), m.group(2),
-                        query(exchange.getRequestURI().getQuery(), PROJECTION_PARAMETERS)).read(projector));
-            }
-        };
-    }
-
-    private Answer post(HttpExchange exchange, String method, Way way, Function<String, Object> ingestion)
-            throws IOException {
-        only(exchange, method, "POST");
-        authorize(exchange);
-        return new Answer(200, ingestion.apply(body(exchange, way)));
-    }
-
-    private static void only(HttpExchange exchange, String method, String allowed) {
-        if (!method.equals(allowed)) {
-            exchange.getResponseHeaders().set("Allow", allowed);
-            throw new HttpError(405, "method " + method + " is not allowed on " + exchange.getRequestURI().getPath()
-                    + "; use " + allowed);
+    /** Sends an answer from a worker, blocking: a large view (a long history) streams out as it is written. */
+    private void send(HttpExchange exchange, Answer answer) {
+        if (answer == Answer.STREAMING) {
+            return; // the live stream answers, and completes the exchange
         }
-    }
-
-    private void authorize(HttpExchange exchange) {
-        if (token == null) {
-            return;
-        }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        byte[] presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).getBytes(UTF_8) : new byte[0];
-        // Constant time: how much of a guess was right must not show in how long its refusal takes.
-        if (!MessageDigest.isEqual(token, presented)) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            throw new HttpError(401, "missing or wrong bearer token");
-        }
-    }
-
-    /**
-     * The body as text. One over the limit is never held whole: it is read just past the limit, its start is
-     * quarantined like any input that can never be stored, and the rest is discarded.
-     */
-    private String body(HttpExchange exchange, Way way) throws IOException {
-        InputStream in = exchange.getRequestBody();
-        byte[] bytes = in.readNBytes(settings.maxBody() + 1);
-        if (bytes.length > settings.maxBody()) {
-            String kept = new String(bytes, 0, Math.min(bytes.length, Inputs.KEPT_CHARS), UTF_8);
-            discard(in);
-            throw ingest.refuse(413, way, kept,
-                    String.format("request body is over the limit of %,d bytes", settings.maxBody()));
-        }
-        return new String(bytes, UTF_8);
-    }
-
-    /**
-     * Reads and drops what is left of a refused body, up to {@link #DISCARDED}. Closed with unread data, the
-     * connection is reset, and a client still sending sees the reset instead of the 413 (tested). Pub/Sub pushes at
-     * most a 10 MB message, some 13.4 MB in base64; a body longer than that gets the reset all the same.
-     */
-    private static void discard(InputStream in) throws IOException {
-        byte[] sink = new byte[8192];
-        long left = DISCARDED;
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
-            left -= n;
-        }
-    }
-
-    /** What to project for a user: the projections named (all for none), as of when, and lateness. */
-    private record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter) {
-
-        Projected read(Projector projector) {
-            return Projected.of(projector, user, projections, asOf, lateAfter);
-        }
-    }
-
-    private ProjectRequest request(String user, String name, Map<String, String> query) {
-        UUID userId;
+        Response response = exchange.response;
         try {
-            userId = JsonFields.uuid(user, "user id");
-        } catch (InvalidEventException e) {
-            throw new HttpError(400, "user id '" + user + "' is not a UUID");
-        }
-        List<Projection<?>> projections;
-        try {
-            projections = registry.select(name == null ? List.of() : List.of(name));
-        } catch (IllegalArgumentException e) {
-            throw new HttpError(404, e.getMessage());
-        }
-        Instant asOf = null;
-        if (query.containsKey("as_of")) {
-            try {
-                asOf = new InstantConverter().convert(query.get("as_of"));
-            } catch (TypeConversionException e) {
-                throw new HttpError(400, "as_of: " + e.getMessage());
-            }
-        }
-        Duration lateAfter = Lateness.DEFAULT_THRESHOLD;
-        if (query.containsKey("late_after")) {
-            try {
-                lateAfter = Duration.parse(query.get("late_after"));
-            } catch (DateTimeParseException e) {
-                throw new HttpError(400, "late_after: '" + query.get("late_after")
-                        + "' is not an ISO-8601 duration, e.g. PT1H");
-            }
-        }
-        return new ProjectRequest(userId, projections, asOf, lateAfter);
-    }
-
-    /**
-     * Takes the exchange over for a live stream of the request's projections, if a stream thread is free. It
-     * subscribes before the first read, so no commit falls between the two; an error of that read is answered as
-     * any other.
-     */
-    private Answer live(HttpExchange exchange, ProjectRequest request) {
-        Changes changes = Changes.of(feed, request.user());
-        try {
-            Projected first = request.read(projector);
-            streams.execute(() -> stream(exchange, request, changes, first));
-            return STREAMING;
-        } catch (RejectedExecutionException e) {
-            changes.close();
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            return Answer.error(503, "too many live streams (" + settings.streams() + "), try again later");
-        } catch (RuntimeException e) {
-            changes.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Sends the projections as one {@code data:} line of JSON, then again after each change (coalesced), with a
-     * comment line as heartbeat after a quiet spell, until the client goes or the server stops. A read that fails
-     * meanwhile (the database is down) is sent as an event {@code unavailable} with the error; the stream stays, and
-     * the feed's re-read after it reconnects sends the current state.
-     */
-    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, Projected first) {
-        long started = System.nanoTime();
-        String path = exchange.getRequestURI().getPath();
-        long events = 0;
-        try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(exchange.getResponseBody(), UTF_8))) {
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-            exchange.sendResponseHeaders(200, 0);
-            Object data = first;
-            while (true) {
-                if (data == null) {
-                    out.print(": heartbeat\n\n");
-                } else {
-                    out.print(data instanceof Projected ? "data: " : "event: unavailable\ndata: ");
-                    Output.json(out, mapper, data);
-                    out.print("\n");
-                    events++;
-                }
-                out.flush();
+            if (answer == Answer.STREAMING_HEAD) {
+                Content.Sink.write(response, true, null);
+            } else if (answer.body() instanceof Inspector.Asset asset) {
+                response.setStatus(answer.status());
+                exchange.setHeader(HttpHeader.CONTENT_TYPE, asset.contentType());
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
+                Content.Sink.write(response, true, ByteBuffer.wrap(asset.bytes()));
+            } else {
+                response.setStatus(answer.status());
+                exchange.setHeader(HttpHeader.CONTENT_TYPE, "application/json");
+                PrintWriter out = new PrintWriter(new OutputStreamWriter(Content.Sink.asOutputStream(response), UTF_8));
+                Output.json(out, mapper, answer.body());
+                out.close();
                 if (out.checkError()) {
-                    LOG.info("GET {}: the client went away", path);
-                    break;
-                }
-                data = null;
-                if (changes.await(HEARTBEAT)) {
-                    try {
-                        data = request.read(projector);
-                    } catch (StoreException e) {
-                        data = Map.of("error", ErrorMessages.describe(e));
-                    }
+                    throw new IOException("the client went away");
                 }
             }
-        } catch (IOException e) {
-            LOG.info("GET {}: connection lost: {}", path, ErrorMessages.describe(e));
-        } catch (InterruptedException e) {
-            // The server is stopping: the stream ends, and the client may connect again elsewhere.
-            LOG.info("GET {}: ended by the server stopping", path);
-        } finally {
-            exchange.close();
+            exchange.callback.succeeded();
+            logged(exchange, answer.status());
+        } catch (IOException | RuntimeException e) {
+            // The client went away: there is no one to answer.
+            LOG.info("{} {}: connection lost: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            exchange.callback.failed(e);
         }
-        LOG.info("GET {} live: {} events in {} ms", path, events, (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static int limit(Map<String, String> query) {
-        String limit = query.getOrDefault("limit", String.valueOf(USERS));
+    /** Sends a short answer without waiting for it to be written: from Jetty's threads, which must never wait. */
+    private void reply(HttpExchange exchange, Answer answer) {
+        byte[] bytes;
         try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_USERS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, as any other number out of range
+            bytes = (mapper.writeValueAsString(answer.body()) + "\n").getBytes(UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write an error as JSON", e);
         }
-        throw new HttpError(400, "limit: '" + limit + "' is not a whole number from 1 to " + MAX_USERS);
+        exchange.response.setStatus(answer.status());
+        exchange.setHeader(HttpHeader.CONTENT_TYPE, "application/json");
+        exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        exchange.response.write(true, ByteBuffer.wrap(bytes), exchange.callback);
+        logged(exchange, answer.status());
     }
 
-    /**
-     * The query's parameters, from the URI's decoding: it keeps a '+' as it is, which here is the offset sign of a
-     * time such as 2024-05-01T12:00:00+02:00 far more often than a space.
-     */
-    private static Map<String, String> query(String query, List<String> known) {
-        Map<String, String> parameters = new HashMap<>();
-        if (query == null || query.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (!known.contains(name)) {
-                throw new HttpError(400, "unknown query parameter '" + name + "'; known: "
-                        + String.join(", ", known));
-            }
-            parameters.put(name, eq < 0 ? "" : pair.substring(eq + 1));
-        }
-        return parameters;
-    }
-
-    private static Answer busy(HttpExchange exchange) {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        return Answer.error(503, "server busy, try again");
-    }
-
-    private void send(HttpExchange exchange, Answer answer) throws IOException {
-        if (answer.body() instanceof Inspector.Asset asset) {
-            exchange.getResponseHeaders().set("Content-Type", asset.contentType());
-            exchange.sendResponseHeaders(answer.status(), asset.bytes().length);
-            exchange.getResponseBody().write(asset.bytes());
-            return;
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            // An answer to HEAD has no body, and the JDK's server warns of any announced.
-            exchange.sendResponseHeaders(answer.status(), -1);
-            return;
-        }
-        // Length 0 means chunked: a large view (a long history) streams out as it is written, never held whole.
-        exchange.sendResponseHeaders(answer.status(), 0);
-        try (PrintWriter out = new PrintWriter(new OutputStreamWriter(exchange.getResponseBody(), UTF_8))) {
-            Output.json(out, mapper, answer.body());
-        }
+    private static void logged(HttpExchange exchange, int status) {
+        LOG.info("{} {} {} {} ms", exchange.method, exchange.path, status,
+                (System.nanoTime() - exchange.started) / 1_000_000);
     }
 
     /** A status and the value to write as its JSON body. */
     private record Answer(int status, Object body) {
+
+        /** What {@link #read} answers when a live stream took the exchange over: it answers, and completes it. */
+        static final Answer STREAMING = new Answer(200, "streaming");
+        /** A HEAD of a live stream: its headers are set; nothing follows them. */
+        static final Answer STREAMING_HEAD = new Answer(200, "streaming");
 
         static Answer error(int status, String message) {
             return new Answer(status, Map.of("error", message));
         }
     }
 
-    private static final AtomicInteger STREAM_COUNT = new AtomicInteger();
-
-    /** A thread of the worker pool; a request run on any other thread found the pool and its queue full. */
+    /** A thread of the worker pool. */
     private static final class Worker extends Thread {
 
         private static final AtomicInteger COUNT = new AtomicInteger();
@@ -503,12 +408,5 @@ final class HttpApi implements AutoCloseable {
             // The serve command's main thread keeps the process alive; workers must not hold up its exit.
             setDaemon(true);
         }
-    }
-
-    /** The serve command's main thread keeps the process alive; request threads must not hold up its exit. */
-    private static Thread daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

@@ -5,6 +5,8 @@ import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -26,11 +28,9 @@ import picocli.CommandLine.Spec;
                 "  GET  /projections                  as projections --format json",
                 "  GET  /health",
                 "An input that can never be stored is quarantined (see rejected) and refused with 4xx; while the "
-                        + "database is unreachable the answer is 503 and nothing is acknowledged."})
+                        + "database is unreachable the answer is 503 and nothing is acknowledged.",
+                "Writes must be Content-Type: application/json; Host and Origin must name an allowed host."})
 final class ServeCommand implements Callable<Integer> {
-
-    /** Requests that may wait for a worker before the server answers 503. */
-    private static final int QUEUE = 256;
 
     @ParentCommand
     EventStoreCommand root;
@@ -47,11 +47,24 @@ final class ServeCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--token", paramLabel = "T", defaultValue = "${env:EVENTSTORE_TOKEN}",
-            description = "Bearer token every POST must carry (env EVENTSTORE_TOKEN; default: none).")
+            description = "Bearer token every POST must carry, and every GET but /health and the page may "
+                    + "(env EVENTSTORE_TOKEN; default: none).")
     String token;
 
+    @Option(names = "--read-token", paramLabel = "T", defaultValue = "${env:EVENTSTORE_READ_TOKEN}",
+            description = "Bearer token (or access_token parameter) every GET but /health and the page must carry, "
+                    + "unless it carries the --token (env EVENTSTORE_READ_TOKEN; default: none).")
+    String readToken;
+
+    @Option(names = "--allowed-hosts", paramLabel = "H,H...", defaultValue = "${env:EVENTSTORE_ALLOWED_HOSTS}",
+            description = "Host names the Host and Origin headers may name, or * for any (env "
+                    + "EVENTSTORE_ALLOWED_HOSTS; default: the --bind address, localhost, 127.0.0.1, [::1]). With "
+                    + "--bind 0.0.0.0, list the names clients use.")
+    String allowedHosts;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
-            description = "Requests handled at once; " + QUEUE + " more may wait (default: ${DEFAULT-VALUE}).")
+            description = "Requests handled at once; " + HttpApi.Settings.QUEUE + " more may wait (default: "
+                    + "${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--max-streams", paramLabel = "N", defaultValue = "64",
@@ -85,11 +98,17 @@ final class ServeCommand implements Callable<Integer> {
         check(maxBody >= 1 && maxBody < Integer.MAX_VALUE, "--max-body must be 1 to 2147483646, was " + maxBody);
         // A blank token (an empty EVENTSTORE_TOKEN) would look like protection and be none.
         check(token == null || !token.isBlank(), "--token must not be blank");
+        check(readToken == null || !readToken.isBlank(), "--read-token must not be blank");
+        List<String> hosts = allowedHosts == null ? HttpAccess.defaultHosts(bind)
+                : Arrays.stream(allowedHosts.split(",")).map(String::strip).toList();
+        check(hosts.stream().noneMatch(String::isEmpty) && !hosts.isEmpty(),
+                "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
 
         Database db = root.openDatabase();
-        HttpApi api = new HttpApi(db, codec, inputs, registry, mapper,
-                new HttpApi.Settings(bind, port, token, threads, QUEUE, maxBody, maxStreams,
-                        root.verbose()));
+        HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
+                .withTokens(token, readToken).withHosts(hosts)
+                .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
+                .withVerbose(root.verbose()));
         int bound;
         try {
             bound = api.start();
