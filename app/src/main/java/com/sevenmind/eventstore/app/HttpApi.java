@@ -26,6 +26,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -167,8 +168,7 @@ final class HttpApi implements AutoCloseable {
         server = new Server(io);
         HttpConfiguration configuration = new HttpConfiguration();
         configuration.setSendServerVersion(false);
-        connections = new HttpConnections(configuration, settings.connections(), settings.headTimeout(),
-                settings.bodyTimeout());
+        connections = new HttpConnections(configuration, settings.connections(), settings.headTimeout());
         ServerConnector connector = new ServerConnector(server, 1, 1, connections);
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
@@ -250,13 +250,13 @@ final class HttpApi implements AutoCloseable {
     private void write(HttpExchange exchange, Way way, java.util.function.Function<String, Object> ingestion) {
         access.authorizeWrite(exchange, way);
         HttpAccess.requireJson(exchange);
-        connections.readingBody(exchange.request);
-        HttpBody.read(exchange.request, settings.maxBody(), (body, failure) -> {
-            connections.bodyRead(exchange.request);
+        HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
             if (failure != null) {
-                // The client went away, or was cut for sending too slowly: there is no one to answer.
-                LOG.info("{} {}: connection lost: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
-                exchange.callback.failed(failure);
+                // Too slow, or gone: either way the connection is not worth keeping.
+                LOG.info("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+                reply(exchange, Answer.error(failure instanceof TimeoutException ? 408 : 400,
+                        ErrorMessages.describe(failure)));
                 return;
             }
             if (body.over()) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.1 connections, capped and with deadlines. Jetty's idle timeout is reset by every byte, so a client that
  * trickles a byte a second would never meet it; and Jetty has no deadline for a whole request head. So each connection
  * here gets one: its request line and headers must arrive within the head timeout of its opening or of the end of the
- * previous answer, and a body within the body timeout of the handler asking for it. Past the cap a new connection is
+ * previous answer ({@link HttpBody} gives a body a deadline of its own). Past the cap a new connection is
  * answered 503 at once and closed, instead of waiting unanswered in the accept queue.
  */
 final class HttpConnections extends HttpConnectionFactory {
@@ -34,15 +34,13 @@ final class HttpConnections extends HttpConnectionFactory {
 
     private final int max;
     private final Duration headTimeout;
-    private final Duration bodyTimeout;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<Connection, Deadline> deadlines = new ConcurrentHashMap<>();
 
-    HttpConnections(HttpConfiguration configuration, int max, Duration headTimeout, Duration bodyTimeout) {
+    HttpConnections(HttpConfiguration configuration, int max, Duration headTimeout) {
         super(configuration);
         this.max = max;
         this.headTimeout = headTimeout;
-        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
@@ -77,22 +75,6 @@ final class HttpConnections extends HttpConnectionFactory {
             deadline.cancel();
             Request.addCompletionListener(request, failure -> deadline.arm(headTimeout,
                     "no whole request line and headers"));
-        }
-    }
-
-    /** The handler starts reading the body, which must then arrive whole within the body timeout. */
-    void readingBody(Request request) {
-        Deadline deadline = deadlines.get(request.getConnectionMetaData().getConnection());
-        if (deadline != null) {
-            deadline.arm(bodyTimeout, "no whole request body");
-        }
-    }
-
-    /** The body has arrived, or the reading stopped. */
-    void bodyRead(Request request) {
-        Deadline deadline = deadlines.get(request.getConnectionMetaData().getConnection());
-        if (deadline != null) {
-            deadline.cancel();
         }
     }
 
