@@ -13,6 +13,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const number = new Intl.NumberFormat('en-US');
 const PROJECTIONS = ['stats', 'history'];
 const RETRY_MS = 5000;
+const TOKEN = 'eventstore-token'; // sessionStorage key: the token lasts as long as the tab
 const live = {sources: [], retry: null}; // the shown user's streams
 const NARROW = window.matchMedia('(max-width: 900px)'); // as the one-column layout of inspector.css
 
@@ -48,8 +49,44 @@ function svg(name, attributes = {}, ...children) {
   return e;
 }
 
+// --- the token: asked for when the server answers 401, kept in sessionStorage, sent with every request
+
+function token() {
+  return sessionStorage.getItem(TOKEN);
+}
+
+/** The path with the token as a parameter: EventSource cannot send an Authorization header. */
+function withToken(path) {
+  const t = token();
+  return t ? `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(t)}` : path;
+}
+
+function askForToken() {
+  $('token-note').textContent = token() ? 'That token was not accepted: enter the read token again.'
+      : 'This server needs a token to show its data.';
+  $('token-form').hidden = false;
+}
+
+/** Whether the server takes the token (or needs none); asks for one when it does not. */
+async function authorized() {
+  const response = await fetch(withToken('/users?limit=1'), {method: 'HEAD'});
+  if (response.status === 401) {
+    askForToken();
+    return false;
+  }
+  return true;
+}
+
 async function getJson(path) {
-  const response = await fetch(path, {headers: {Accept: 'application/json'}});
+  const headers = {Accept: 'application/json'};
+  if (token()) {
+    headers.Authorization = `Bearer ${token()}`;
+  }
+  const response = await fetch(path, {headers});
+  if (response.status === 401) {
+    askForToken();
+    throw new Error('this server needs a read token: enter it above');
+  }
   let body;
   try {
     body = await response.json();
@@ -122,7 +159,7 @@ function follow(id) {
   unfollow();
   const open = new Set();
   for (const name of PROJECTIONS) {
-    const source = new EventSource(`/users/${id}/projections/${name}/live`);
+    const source = new EventSource(withToken(`/users/${id}/projections/${name}/live`));
     // Data after 'unavailable' means the database is back: the indicator says live again then too.
     const connected = () => {
       open.add(name);
@@ -133,14 +170,23 @@ function follow(id) {
       connected();
       receive(id, name, JSON.parse(event.data));
     };
-    source.addEventListener('unavailable', (event) => indicate('unavailable', JSON.parse(event.data).error));
+    source.addEventListener('unavailable', () => indicate('unavailable'));
     source.onerror = () => {
       open.delete(name);
       if (source.readyState === EventSource.CLOSED) {
-        // Refused (the server is busy, say): EventSource gives up on that, so the page tries again itself.
+        // Refused (the server is busy, or wants a token): EventSource gives up on that, so the page tries again
+        // itself, unless the token is what is missing.
         unfollow();
         indicate('offline');
-        live.retry = setTimeout(() => follow(id), RETRY_MS);
+        authorized().then((ok) => {
+          if (ok) {
+            live.retry = setTimeout(() => follow(id), RETRY_MS);
+          } else {
+            indicate('token');
+          }
+        }, () => {
+          live.retry = setTimeout(() => follow(id), RETRY_MS);
+        });
       } else {
         indicate('reconnecting'); // the connection dropped; EventSource reconnects by itself
       }
@@ -156,13 +202,14 @@ function unfollow() {
   live.sources = [];
 }
 
-function indicate(status, detail) {
+function indicate(status) {
   const text = {
     connecting: 'connecting…',
     live: 'live',
     reconnecting: 'reconnecting…',
     offline: `offline, trying again in ${RETRY_MS / 1000} s`,
-    unavailable: `database unavailable: ${detail}`,
+    unavailable: 'database unavailable, waiting for it',
+    token: 'waiting for a read token',
   };
   $('live').dataset.status = status;
   $('live').textContent = text[status];
@@ -432,6 +479,17 @@ function renderContent() {
 // --- wiring
 
 document.addEventListener('DOMContentLoaded', () => {
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN, $('token').value.trim());
+    $('token').value = '';
+    $('token-form').hidden = true;
+    say('');
+    loadTopUsers();
+    if (state.user) {
+      show(state.user);
+    }
+  });
   $('lookup').addEventListener('submit', (event) => {
     event.preventDefault();
     choose($('user-id').value);

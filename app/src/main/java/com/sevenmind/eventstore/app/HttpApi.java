@@ -2,21 +2,16 @@ package com.sevenmind.eventstore.app;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.app.HttpIngest.Way;
-import com.sevenmind.eventstore.app.HttpRequests.Route;
 import com.sevenmind.eventstore.app.HttpRequests.Target;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,9 +23,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
@@ -240,14 +235,14 @@ final class HttpApi implements AutoCloseable {
                     }
                 }
             } catch (HttpError e) {
-                reply(exchange, Answer.error(e.status(), e.getMessage()));
+                HttpAnswer.error(e.status(), e.getMessage()).reply(exchange, mapper);
             }
             return true;
         }
     }
 
     /** A write: checked, its body gathered without a thread, then ingested on a worker. */
-    private void write(HttpExchange exchange, Way way, java.util.function.Function<String, Object> ingestion) {
+    private void write(HttpExchange exchange, Way way, Function<String, Object> ingestion) {
         access.authorizeWrite(exchange, way);
         HttpAccess.requireJson(exchange);
         HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
@@ -255,8 +250,8 @@ final class HttpApi implements AutoCloseable {
                 // Too slow, or gone: either way the connection is not worth keeping.
                 LOG.info("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
                 exchange.setHeader(HttpHeader.CONNECTION, "close");
-                reply(exchange, Answer.error(failure instanceof TimeoutException ? 408 : 400,
-                        ErrorMessages.describe(failure)));
+                HttpAnswer.error(failure instanceof TimeoutException ? 408 : 400, ErrorMessages.describe(failure))
+                        .reply(exchange, mapper);
                 return;
             }
             if (body.over()) {
@@ -268,133 +263,67 @@ final class HttpApi implements AutoCloseable {
                 });
                 return;
             }
-            work(exchange, () -> new Answer(200, ingestion.apply(new String(body.bytes(), UTF_8))));
+            work(exchange, () -> new HttpAnswer(200, ingestion.apply(new String(body.bytes(), UTF_8))));
         });
     }
 
     /** The answer to a read: any endpoint but the two writes. */
-    private Answer read(HttpExchange exchange, Target target) {
+    private HttpAnswer read(HttpExchange exchange, Target target) {
         return switch (target.route()) {
             case PROJECTIONS -> {
                 exchange.query(List.of());
-                yield new Answer(200, projectionRows);
+                yield new HttpAnswer(200, projectionRows);
             }
-            case USERS -> new Answer(200, store.topUsers(HttpRequests.limit(exchange.query(List.of("limit")))));
+            case USERS -> new HttpAnswer(200, store.topUsers(HttpRequests.limit(exchange.query(List.of("limit")))));
             case HEALTH -> {
                 if (store.healthy()) {
-                    yield new Answer(200, Map.of("status", "ok"));
+                    yield new HttpAnswer(200, Map.of("status", "ok"));
                 }
                 LOG.warn("GET /health: the database at {} does not answer", db.description());
-                yield Answer.error(503, DATABASE_UNAVAILABLE);
+                yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
             }
-            case PAGE -> new Answer(200, Inspector.asset(exchange.path));
+            case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
             case LIVE -> {
                 var request = HttpRequests.project(registry, target,
                         exchange.query(HttpRequests.PROJECTION_PARAMETERS));
                 if (exchange.head()) {
                     LiveStreams.headers(exchange);
-                    yield Answer.STREAMING_HEAD;
+                    yield HttpAnswer.STREAMING_HEAD;
                 }
                 streams.open(exchange, request);
-                yield Answer.STREAMING;
+                yield HttpAnswer.STREAMING;
             }
-            default -> new Answer(200, HttpRequests.project(registry, target,
+            default -> new HttpAnswer(200, HttpRequests.project(registry, target,
                     exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(projector));
         };
     }
 
     /** Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy. */
-    private void work(HttpExchange exchange, Supplier<Answer> answer) {
+    private void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
         try {
-            workers.execute(() -> send(exchange, answer(exchange, answer)));
+            workers.execute(() -> answer(exchange, answer).send(exchange, mapper));
         } catch (RejectedExecutionException e) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            reply(exchange, Answer.error(503, "server busy, try again"));
+            HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
         }
     }
 
-    private Answer answer(HttpExchange exchange, Supplier<Answer> answer) {
+    private HttpAnswer answer(HttpExchange exchange, Supplier<HttpAnswer> answer) {
         try {
             return answer.get();
         } catch (HttpError e) {
-            return Answer.error(e.status(), e.getMessage());
+            return HttpAnswer.error(e.status(), e.getMessage());
         } catch (StoreException e) {
             // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.
             LOG.warn("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
-            return Answer.error(503, DATABASE_UNAVAILABLE);
+            return HttpAnswer.error(503, DATABASE_UNAVAILABLE);
         } catch (RuntimeException e) {
             if (settings.verbose()) {
                 LOG.warn("{} {} failed", exchange.method, exchange.path, e);
             } else {
                 LOG.warn("{} {} failed: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
             }
-            return Answer.error(500, "internal error: " + ErrorMessages.describe(e));
-        }
-    }
-
-    /** Sends an answer from a worker, blocking: a large view (a long history) streams out as it is written. */
-    private void send(HttpExchange exchange, Answer answer) {
-        if (answer == Answer.STREAMING) {
-            return; // the live stream answers, and completes the exchange
-        }
-        Response response = exchange.response;
-        try {
-            if (answer == Answer.STREAMING_HEAD) {
-                Content.Sink.write(response, true, null);
-            } else if (answer.body() instanceof Inspector.Asset asset) {
-                response.setStatus(answer.status());
-                exchange.setHeader(HttpHeader.CONTENT_TYPE, asset.contentType());
-                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
-                Content.Sink.write(response, true, ByteBuffer.wrap(asset.bytes()));
-            } else {
-                response.setStatus(answer.status());
-                exchange.setHeader(HttpHeader.CONTENT_TYPE, "application/json");
-                PrintWriter out = new PrintWriter(new OutputStreamWriter(Content.Sink.asOutputStream(response), UTF_8));
-                Output.json(out, mapper, answer.body());
-                out.close();
-                if (out.checkError()) {
-                    throw new IOException("the client went away");
-                }
-            }
-            exchange.callback.succeeded();
-            logged(exchange, answer.status());
-        } catch (IOException | RuntimeException e) {
-            // The client went away: there is no one to answer.
-            LOG.info("{} {}: connection lost: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
-            exchange.callback.failed(e);
-        }
-    }
-
-    /** Sends a short answer without waiting for it to be written: from Jetty's threads, which must never wait. */
-    private void reply(HttpExchange exchange, Answer answer) {
-        byte[] bytes;
-        try {
-            bytes = (mapper.writeValueAsString(answer.body()) + "\n").getBytes(UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot write an error as JSON", e);
-        }
-        exchange.response.setStatus(answer.status());
-        exchange.setHeader(HttpHeader.CONTENT_TYPE, "application/json");
-        exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        exchange.response.write(true, ByteBuffer.wrap(bytes), exchange.callback);
-        logged(exchange, answer.status());
-    }
-
-    private static void logged(HttpExchange exchange, int status) {
-        LOG.info("{} {} {} {} ms", exchange.method, exchange.path, status,
-                (System.nanoTime() - exchange.started) / 1_000_000);
-    }
-
-    /** A status and the value to write as its JSON body. */
-    private record Answer(int status, Object body) {
-
-        /** What {@link #read} answers when a live stream took the exchange over: it answers, and completes it. */
-        static final Answer STREAMING = new Answer(200, "streaming");
-        /** A HEAD of a live stream: its headers are set; nothing follows them. */
-        static final Answer STREAMING_HEAD = new Answer(200, "streaming");
-
-        static Answer error(int status, String message) {
-            return new Answer(status, Map.of("error", message));
+            return HttpAnswer.error(500, "internal error: " + ErrorMessages.describe(e));
         }
     }
 

@@ -187,7 +187,7 @@ final class LiveStreams implements AutoCloseable {
         }
     }
 
-    /** Ends the streams (their clients may connect again elsewhere) and waits for their threads. */
+    /** Ends the streams (their clients may connect again elsewhere), waits for their threads, and stops listening. */
     @Override
     public void close() {
         threads.shutdownNow();
@@ -196,5 +196,6 @@ final class LiveStreams implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        feed.close();
     }
 }

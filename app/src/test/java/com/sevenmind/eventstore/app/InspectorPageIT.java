@@ -90,15 +90,27 @@ class InspectorPageIT {
             System.err.println(InspectorPageIT.class.getSimpleName() + ": " + Chromium.NOT_FOUND);
             return;
         }
-        server = new ProcessBuilder(JarRunner.command(JarRunner.JAR.toString(), "--db-url", db.jdbcUrl(), "serve",
-                "--port", "0")).redirectError(dir.resolve("serve.log").toFile()).start();
-        String listening = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        assertTrue(listening != null && listening.startsWith("listening on http://"),
-                "serve: " + listening + "\n" + Files.readString(dir.resolve("serve.log")));
-        base = listening.substring("listening on ".length());
+        server = serve("serve.log");
+        base = listening(server, "serve.log");
         browser = Chromium.start(CHROMIUM.get(), dir.resolve("profile"));
         browser.viewport(1280, 900, false);
+    }
+
+    /** Starts the shaded jar's serve on a free port, with {@code options}, its stderr to {@code log}. */
+    private static Process serve(String log, String... options) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--db-url", db.jdbcUrl(), "serve", "--port", "0"));
+        arguments.addAll(List.of(options));
+        return new ProcessBuilder(JarRunner.command(JarRunner.JAR.toString(), arguments.toArray(String[]::new)))
+                .redirectError(dir.resolve(log).toFile()).start();
+    }
+
+    /** Where a started serve listens, from the line it prints. */
+    private static String listening(Process serve, String log) throws IOException {
+        String listening = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        assertTrue(listening != null && listening.startsWith("listening on http://"),
+                "serve: " + listening + "\n" + Files.readString(dir.resolve(log)));
+        return listening.substring("listening on ".length());
     }
 
     @BeforeEach
@@ -172,6 +184,37 @@ class InspectorPageIT {
         browser.evaluate("window.scrollTo(0, 0)");
         browser.screenshot(Path.of("target", "inspector-laptop.png"));
         assertEquals(List.of(), browser.pageErrors());
+    }
+
+    @Test
+    void with_a_token_the_page_asks_for_it_once_then_shows_the_user_live() throws Exception {
+        UUID user = UUID.fromString("3d0c8a4e-6f1b-4c2d-9e8f-7a6b5c4d3e21");
+        EventCodec codec = new EventCodec(MAPPER);
+        db.store().append(newSessions(user).stream().map(codec::parseLine).toList());
+        Process guarded = serve("serve-token.log", "--token", "t0ken");
+        try {
+            String guardedBase = listening(guarded, "serve-token.log");
+            browser.navigate(guardedBase + "/#user=" + user);
+            waitUntil(() -> browser.evaluate("document.getElementById('token-form').hidden").asBoolean(),
+                    hidden -> assertEquals(false, hidden, "the page asks for the token"));
+            assertTrue(browser.evaluate(SHOWN).isNull(), "nothing shown without the token");
+
+            browser.evaluate("document.getElementById('token').value = 't0ken';"
+                    + "document.querySelector('#token-form button').click()");
+
+            JsonNode projected = project(new Cli(db.jdbcUrl()), user.toString());
+            waitUntil(() -> browser.evaluate(SHOWN), shown -> assertShown(expected(projected), shown));
+            waitUntil(() -> browser.evaluate("document.getElementById('live').textContent").asText(),
+                    status -> assertEquals("live", status, "the live indicator"));
+            assertTrue(browser.evaluate("document.getElementById('token-form').hidden").asBoolean());
+            assertTrue(browser.evaluate("document.querySelector('#top-users button[data-user=\"" + user
+                    + "\"]') !== null").asBoolean(), "the top users, listed with the token");
+        } finally {
+            guarded.destroy();
+            if (!guarded.waitFor(20, TimeUnit.SECONDS)) {
+                guarded.destroyForcibly().waitFor();
+            }
+        }
     }
 
     /** Types {@code id} into the field, presses Show, and returns the message the page says. */
