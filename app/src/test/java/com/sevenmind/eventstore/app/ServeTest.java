@@ -426,7 +426,7 @@ class ServeTest {
         JsonNode listed = MAPPER.readTree(new Cli(db.jdbcUrl()).run("projections", "--format", "json").out());
         listed.forEach(row -> ((ObjectNode) row).put("jar", Path.of(row.get("jar").asText()).getFileName().toString()));
         assertEquals(listed.toString() + "\n", response.body());
-        assertEquals("classes", MAPPER.readTree(response.body()).at("/0/jar").asText(), "a classes directory here");
+        MAPPER.readTree(response.body()).forEach(row -> assertTrue(!row.get("jar").asText().contains("/"), row + ""));
     }
 
     @Test
