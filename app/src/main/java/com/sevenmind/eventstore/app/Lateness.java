@@ -37,7 +37,7 @@ final class Lateness implements Projection<Lateness.State> {
             }
             if (threshold.isNegative() || threshold.isZero() || threshold.compareTo(MAX_THRESHOLD) > 0) {
                 throw new TypeConversionException(ErrorMessages.quote(value) + " is out of range: use a positive "
-                        + "duration of at most 100 years (" + MAX_THRESHOLD + "), e.g. PT1H");
+                        + "duration of at most 100 years (P36525D), e.g. PT1H");
             }
             return threshold;
         }

@@ -234,10 +234,10 @@ class ServeGuardsTest {
     void parameters_out_of_range_and_long_values_are_refused_in_one_short_line() throws Exception {
         String projections = "/users/" + USER + "/projections";
         assertEquals("400 {\"error\":\"late_after: 'P99999999D' is out of range: use a positive duration of at most "
-                + "100 years (PT876600H), e.g. PT1H\"}", statusAndBody(get(served.base(),
+                + "100 years (P36525D), e.g. PT1H\"}", statusAndBody(get(served.base(),
                 projections + "?late_after=P99999999D")));
         assertEquals("400 {\"error\":\"late_after: 'PT-1H' is out of range: use a positive duration of at most "
-                + "100 years (PT876600H), e.g. PT1H\"}", statusAndBody(get(served.base(),
+                + "100 years (P36525D), e.g. PT1H\"}", statusAndBody(get(served.base(),
                 projections + "?late_after=PT-1H")));
         assertEquals(400, status(get(served.base(), projections + "?late_after=PT0S")));
         assertEquals(200, status(get(served.base(), projections + "?late_after=P36525D")));
@@ -264,7 +264,7 @@ class ServeGuardsTest {
 
         assertEquals(2, late.exit(), late.toString());
         assertTrue(late.err().startsWith("Invalid value for option '--late-after': 'P99999999D' is out of range: "
-                + "use a positive duration of at most 100 years (PT876600H), e.g. PT1H\n"), late.err());
+                + "use a positive duration of at most 100 years (P36525D), e.g. PT1H\n"), late.err());
         assertEquals(2, negative.exit(), negative.toString());
         assertEquals(2, far.exit(), far.toString());
         assertTrue(far.err().startsWith("Invalid value for option '--as-of': '+999999999-01-01T00:00:00Z' is out of "
