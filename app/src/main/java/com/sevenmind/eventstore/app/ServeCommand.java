@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Timeouts;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         // A blank token (an empty EVENTSTORE_TOKEN) would look like protection and be none.
         check(token == null || !token.isBlank(), "--token must not be blank");
 
-        Database db = root.openDatabase();
+        Database db = root.openDatabase(Timeouts.SERVE);
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper,
                 new HttpApi.Settings(bind, port, token, threads, QUEUE, maxBody, maxStreams,
                         root.verbose()));
