@@ -1,0 +1,58 @@
+package com.sevenmind.eventstore.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A postmaster killed under a running Database is started again, on the same port, and queries work again. */
+class EmbeddedSupervisionTest {
+
+    private final EventCodec codec = new EventCodec(Json.newObjectMapper());
+
+    @Test
+    void a_postmaster_killed_with_sigkill_is_started_again_and_the_pool_reconnects(@TempDir Path dir)
+            throws Exception {
+        UUID user = UUID.randomUUID();
+        try (Database db = Database.embedded(dir)) {
+            EventStore store = db.eventStore(codec);
+            store.append(TestEvents.started(user, "1", Instant.parse("2024-01-01T00:00:00Z")));
+            String url = db.description();
+            long killed = postmasterPid(dir);
+
+            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+            long start = System.nanoTime();
+            long deadline = start + 30_000_000_000L;
+            long count = -1;
+            while (count < 0 && System.nanoTime() < deadline) {
+                try {
+                    count = store.count();
+                } catch (StoreException e) {
+                    Thread.sleep(100);
+                }
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(1, count, "back within 30 s");
+            System.out.println("queries work again " + seconds + " s after the kill");
+            assertEquals(url, db.description(), "same port");
+            assertNotEquals(killed, postmasterPid(dir));
+            store.append(TestEvents.started(user, "2", Instant.parse("2024-01-01T00:01:00Z")));
+            assertEquals(2, store.stream(user, e -> { }).events());
+        }
+        assertTrue(Files.readString(dir.resolve("postgres.log")).contains("database system is shut down"),
+                "stopped cleanly at close");
+    }
+
+    static long postmasterPid(Path dir) throws Exception {
+        return Long.parseLong(Files.readAllLines(dir.resolve("pg/postmaster.pid")).get(0).trim());
+    }
+}
