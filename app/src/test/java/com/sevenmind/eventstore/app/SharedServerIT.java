@@ -61,7 +61,7 @@ class SharedServerIT {
                     .filter(l -> l.startsWith("eventstore:") || l.contains("Exception") || l.startsWith("\tat ")).toList();
             assertEquals(1, importing.exitValue(), String.join("\n", errors));
             assertEquals(1, errors.size(), String.join("\n", errors));
-            assertTrue(errors.get(0).startsWith("eventstore: the database at " + url + " went away: "), errors.get(0));
+            assertTrue(errors.get(0).startsWith("eventstore: database error at " + url + ": the database went away: "), errors.get(0));
             assertFalse(errors.get(0).contains(password));
             System.out.println(errors.get(0));
         }

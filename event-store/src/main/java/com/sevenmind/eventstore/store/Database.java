@@ -183,10 +183,9 @@ public final class Database implements AutoCloseable {
         try {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
-            if (connectionLost(e)) {
-                throw new StoreException("the database at " + description + " went away: " + rootMessage(e), e);
-            }
-            throw new StoreException("database error at " + description + ": " + rootMessage(e), e);
+            // One prefix for every failure, which clients of serve match on; the cause says what happened.
+            throw new StoreException("database error at " + description + ": "
+                    + (connectionLost(e) ? "the database went away: " : "") + rootMessage(e), e);
         }
     }
 
