@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,34 +45,24 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     private static final Map<String, String> CONFIG = Map.of("timezone", "UTC", "max_connections", "300",
             "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
-    /** After a kill -9 the old backends take a moment to exit; until then a new server refuses to start. */
-    private static final long RESTART_WITHIN_MILLIS = 30_000;
-    private static final long RESTART_PAUSE_MILLIS = 500;
 
-    private final Path dir;
     private final Path pgData;
-    private final Path binaries;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final EmbeddedPostgres postgres;
     private final String password;
-    private final Consumer<String> onLost;
-    private final Thread watchdog;
+    private final Supervisor supervisor;
     private final Thread shutdownHook;
     private boolean closing;
 
-    private EmbeddedServer(Path dir, Path binaries, FileChannel lockChannel, FileLock lock,
-            EmbeddedPostgres postgres, String password, Consumer<String> onLost) {
-        this.dir = dir;
+    private EmbeddedServer(Path dir, FileChannel lockChannel, FileLock lock, EmbeddedPostgres postgres,
+            String password, Supervisor supervisor) {
         this.pgData = dir.resolve("pg");
-        this.binaries = binaries;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.postgres = postgres;
         this.password = password;
-        this.onLost = onLost;
-        this.watchdog = new Thread(this::supervise, "eventstore-postgres-watchdog");
-        watchdog.setDaemon(true);
+        this.supervisor = supervisor;
         // Replaces zonky's hook, which would log a stack trace after a failed start.
         this.shutdownHook = new Thread(this::close, "eventstore-postgres-stop");
     }
@@ -82,6 +72,11 @@ public final class EmbeddedServer implements AutoCloseable {
      * the server's, with one line saying why, if the server dies and cannot be started again.
      */
     public static EmbeddedServer start(Path dataDirectory, Consumer<String> onLost) {
+        return start(dataDirectory, Supervisor.RESTART_WITHIN, onLost);
+    }
+
+    /** As {@link #start(Path, Consumer)}, trying to start a dead server again for {@code restartWithin}. */
+    static EmbeddedServer start(Path dataDirectory, Duration restartWithin, Consumer<String> onLost) {
         Path dir = dataDirectory.toAbsolutePath().normalize();
         FileChannel channel = null;
         try {
@@ -95,15 +90,17 @@ public final class EmbeddedServer implements AutoCloseable {
                 throw new StoreException(inUseMessage(dir, channel));
             }
             Path pgData = dir.resolve("pg");
-            postmaster(pgData).ifPresent(orphan -> stopOrphan(orphan, pgData));
+            Supervisor.postmaster(pgData).ifPresent(orphan -> stopOrphan(orphan, pgData));
             Path passwordFile = dir.resolve(ServerPassword.FILE);
             boolean fresh = !Files.exists(passwordFile);
             String password = fresh ? ServerPassword.generate() : PrivateFiles.readSecret(passwordFile);
             EmbeddedPostgres postgres = launch(dir, binaries, password, fresh);
             writeOwner(channel, postgres.getPort());
-            EmbeddedServer server = new EmbeddedServer(dir, binaries, channel, lock, postgres, password, onLost);
+            EmbeddedServer server = new EmbeddedServer(dir, channel, lock, postgres, password,
+                    new Supervisor(pgData, dir.resolve(LOG_FILE), binaries, postgres.getPort(), CONFIG, restartWithin,
+                            onLost));
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-            server.watchdog.start();
+            server.supervisor.start();
             return server;
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -187,14 +184,14 @@ public final class EmbeddedServer implements AutoCloseable {
             }
             closing = true;
         }
-        watchdog.interrupt();
+        supervisor.stop();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
             // already shutting down: this is the hook, or runs beside it
         }
         try {
-            if (postmaster(pgData).isPresent()) {
+            if (Supervisor.postmaster(pgData).isPresent()) {
                 postgres.close();
             }
         } catch (IOException e) {
@@ -207,81 +204,6 @@ public final class EmbeddedServer implements AutoCloseable {
             }
             closeQuietly(lockChannel);
         }
-    }
-
-    /** Waits for the server to die, then starts it again; tells {@code onLost} when it cannot. */
-    private void supervise() {
-        while (true) {
-            Optional<ProcessHandle> running = postmaster(pgData);
-            try {
-                if (running.isPresent()) {
-                    running.get().onExit().get();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (ExecutionException e) {
-                LOG.debug("waiting for the embedded PostgreSQL to exit", e);
-            }
-            String pid = running.map(p -> Long.toString(p.pid())).orElse("unknown");
-            synchronized (this) {
-                if (closing) {
-                    return;
-                }
-                LOG.warn("the embedded PostgreSQL (pid {}) on {} stopped; starting it again on port {}", pid,
-                        pgData, port());
-            }
-            Optional<String> failure = restart();
-            if (failure.isPresent()) {
-                synchronized (this) {
-                    if (closing) {
-                        return;
-                    }
-                }
-                onLost.accept("the embedded PostgreSQL (pid " + pid + ") on " + pgData
-                        + " stopped and could not be started again within " + RESTART_WITHIN_MILLIS / 1000 + " s: "
-                        + failure.get());
-                return;
-            }
-            LOG.warn("the embedded PostgreSQL on {} runs again (pid {})", pgData,
-                    postmaster(pgData).map(p -> Long.toString(p.pid())).orElse("unknown"));
-        }
-    }
-
-    /** Tries to start the server until it runs or time is up; empty when it runs, else the last reason. */
-    private Optional<String> restart() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESTART_WITHIN_MILLIS);
-        String failure = "it did not start";
-        while (System.nanoTime() < deadline) {
-            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
-            try {
-                synchronized (this) {
-                    if (closing) {
-                        return Optional.empty();
-                    }
-                    int exit = pgCtlStart(seconds);
-                    if (exit == 0) {
-                        return Optional.empty();
-                    }
-                    failure = ServerLog.lastFailure(dir.resolve(LOG_FILE)).orElse("pg_ctl exited with " + exit);
-                }
-                Thread.sleep(RESTART_PAUSE_MILLIS);
-            } catch (IOException e) {
-                failure = e.getMessage();
-            } catch (InterruptedException e) {
-                return Optional.of("interrupted");
-            }
-        }
-        return Optional.of(failure);
-    }
-
-    private int pgCtlStart(long waitSeconds) throws IOException, InterruptedException {
-        String options = "-p " + port() + CONFIG.entrySet().stream()
-                .map(c -> " -c " + c.getKey() + "=" + c.getValue()).collect(Collectors.joining());
-        File log = dir.resolve(LOG_FILE).toFile();
-        Process pgCtl = new ProcessBuilder(PgBinaries.INSTANCE.command(binaries, "pg_ctl", "-D", pgData.toString(),
-                "-o", options, "-w", "-t", Long.toString(waitSeconds), "start"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
-        return pgCtl.waitFor();
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -315,16 +237,6 @@ public final class EmbeddedServer implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(owner), 0);
         channel.force(true);
-    }
-
-    /** The live postmaster named by {@code pgData}'s {@code postmaster.pid}, if any. */
-    private static Optional<ProcessHandle> postmaster(Path pgData) {
-        try {
-            long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
-            return ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // none, or unreadable: PostgreSQL itself decides whether it is stale
-        }
     }
 
     /**

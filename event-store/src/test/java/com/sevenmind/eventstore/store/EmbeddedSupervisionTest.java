@@ -8,12 +8,19 @@ import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A postmaster killed under a running Database is started again, on the same port, and queries work again. */
+/**
+ * A postmaster killed under a running Database is started again, on the same port, and queries work again; one that
+ * cannot be is reported.
+ */
 class EmbeddedSupervisionTest {
 
     private final EventCodec codec = new EventCodec(Json.newObjectMapper());
@@ -50,6 +57,24 @@ class EmbeddedSupervisionTest {
         }
         assertTrue(Files.readString(dir.resolve("postgres.log")).contains("database system is shut down"),
                 "stopped cleanly at close");
+    }
+
+    @Test
+    void a_server_that_cannot_be_started_again_is_reported_in_one_line_with_the_cause(@TempDir Path dir)
+            throws Exception {
+        CompletableFuture<String> lost = new CompletableFuture<>();
+        try (EmbeddedServer server = EmbeddedServer.start(dir, Duration.ofSeconds(2), lost::complete)) {
+            long killed = postmasterPid(dir);
+            Files.writeString(dir.resolve("pg/postgresql.conf"), "no_such_setting = 1\n", StandardOpenOption.APPEND);
+
+            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+            String reason = lost.get(20, TimeUnit.SECONDS);
+            assertTrue(reason.startsWith("the embedded PostgreSQL (pid " + killed + ") on " + dir.resolve("pg")
+                    + " stopped and could not be started again within 2 s: FATAL: "), reason);
+            assertTrue(reason.endsWith("postgresql.conf\" contains errors"), reason);
+            assertEquals(1, reason.lines().count(), reason);
+        }
     }
 
     static long postmasterPid(Path dir) throws Exception {
