@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final long VALIDATION_MILLIS = 1_000;
-    private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003");
+    private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
     private final HikariDataSource dataSource;
     private final EmbeddedServer server;
@@ -190,9 +190,9 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Whether an open connection broke: the server shut down or crashed (57P01, 57P02), or the link failed
-     * (08006, 08003). Not a connection that could not be made (08001): that server may never have been there. A
-     * server shared through {@code --db-url} lives only as long as its owning process.
+     * Whether the database went away: the server shut down or crashed (57P01, 57P02), a connection failed (08006,
+     * 08003), or a new one could not be made (08001). The database took connections when this one was opened, so
+     * that last one means it is gone too. A server shared through {@code --db-url} lives only as long as its owner.
      */
     private static boolean connectionLost(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {

@@ -92,7 +92,8 @@ public final class EmbeddedServer implements AutoCloseable {
             Path pgData = dir.resolve("pg");
             Supervisor.postmaster(pgData).ifPresent(orphan -> stopOrphan(orphan, pgData));
             Path passwordFile = dir.resolve(ServerPassword.FILE);
-            boolean fresh = !Files.exists(passwordFile);
+            // A new cluster (initdb runs first) gets a new password, even beside the file of a deleted one.
+            boolean fresh = !Files.exists(passwordFile) || !Files.exists(pgData.resolve("PG_VERSION"));
             String password = fresh ? ServerPassword.generate() : PrivateFiles.readSecret(passwordFile);
             EmbeddedPostgres postgres = launch(dir, binaries, password, fresh);
             writeOwner(channel, postgres.getPort());

@@ -94,6 +94,20 @@ class EmbeddedServerTest {
         }
     }
 
+    @Test
+    void a_deleted_cluster_beside_its_password_file_is_made_again_with_a_new_password(@TempDir Path dir)
+            throws Exception {
+        Database.embedded(dir).close();
+        String first = password(dir);
+        try (var files = Files.walk(dir.resolve("pg"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        try (Database again = Database.embedded(dir)) {
+            assertFalse(first.equals(password(dir)));
+            connect(port(again), password(dir)).close();
+        }
+    }
+
     static int port(Database database) {
         return Integer.parseInt(database.description().replaceAll(".*localhost:(\\d+)/.*", "$1"));
     }
