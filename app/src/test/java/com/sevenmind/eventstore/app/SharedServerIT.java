@@ -63,6 +63,7 @@ class SharedServerIT {
             assertEquals(1, errors.size(), String.join("\n", errors));
             assertTrue(errors.get(0).startsWith("eventstore: database error at " + url + ": the database went away: "), errors.get(0));
             assertFalse(errors.get(0).contains(password));
+            assertFalse(errors.get(0).endsWith(": null"), errors.get(0));
             System.out.println(errors.get(0));
         }
     }

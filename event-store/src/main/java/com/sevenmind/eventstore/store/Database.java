@@ -203,11 +203,14 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** The message of the deepest cause that has one: a broken socket's EOF says nothing. */
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        String message = e.getMessage();
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
         }
-        return root.getMessage();
+        return message;
     }
 }
