@@ -34,6 +34,7 @@ final class Supervisor {
     private final Duration restartWithin;
     private final Consumer<String> onLost;
     private final Thread thread;
+    private volatile Optional<ProcessHandle> watched;
     private boolean stopped;
 
     Supervisor(Path pgData, Path log, Path binaries, int port, Map<String, String> config, Duration restartWithin,
@@ -49,7 +50,9 @@ final class Supervisor {
         thread.setDaemon(true);
     }
 
+    /** Starts watching the postmaster running now, which must die for the first restart. */
     void start() {
+        watched = postmaster(pgData);
         thread.start();
     }
 
@@ -73,7 +76,7 @@ final class Supervisor {
 
     private void supervise() {
         while (true) {
-            Optional<ProcessHandle> running = postmaster(pgData);
+            Optional<ProcessHandle> running = watched;
             try {
                 if (running.isPresent()) {
                     running.get().onExit().get();
@@ -102,8 +105,9 @@ final class Supervisor {
                         + "started again within " + restartWithin.toSeconds() + " s: " + failure.get());
                 return;
             }
+            watched = postmaster(pgData);
             LOG.warn("the embedded PostgreSQL on {} runs again (pid {})", pgData,
-                    postmaster(pgData).map(p -> Long.toString(p.pid())).orElse("unknown"));
+                    watched.map(p -> Long.toString(p.pid())).orElse("unknown"));
         }
     }
 
