@@ -1,6 +1,8 @@
 package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Timeouts;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,11 +45,23 @@ final class EventStoreCommand implements Runnable {
         return verbose;
     }
 
-    /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
+    /** The configured database, with the limits of a command that may legitimately run long. */
     Database openDatabase() {
+        return openDatabase(Timeouts.COMMAND);
+    }
+
+    /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
+    Database openDatabase(Timeouts timeouts) {
         if (dbUrl != null && !dbUrl.isBlank()) {
-            return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"));
+            return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
+                    timeouts);
         }
-        return Database.embedded(dataDir);
+        return Database.embedded(dataDir, timeouts, reason -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("eventstore: " + reason);
+            err.flush();
+            // A process without its database would fail every call forever; exiting lets a supervisor restart it.
+            System.exit(1);
+        });
     }
 }

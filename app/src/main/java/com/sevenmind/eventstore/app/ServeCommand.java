@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Timeouts;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -104,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
         check(hosts.stream().noneMatch(String::isEmpty) && !hosts.isEmpty(),
                 "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
 
-        Database db = root.openDatabase();
+        Database db = root.openDatabase(Timeouts.SERVE);
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)

@@ -11,12 +11,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connection pool on a migrated PostgreSQL database, and the embedded server behind it when there is one.
@@ -24,31 +28,51 @@ import org.jdbi.v3.core.JdbiException;
  */
 public final class Database implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final long VALIDATION_MILLIS = 1_000;
+    private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
+
     private final HikariDataSource dataSource;
     private final EmbeddedServer server;
     private final Jdbi jdbi;
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
     private final String user;
     private final String password;
+    private final Timeouts timeouts;
 
-    private Database(HikariDataSource dataSource, EmbeddedServer server, String user, String password) {
+    private Database(HikariDataSource dataSource, EmbeddedServer server, String user, String password,
+            Timeouts timeouts) {
         this.dataSource = dataSource;
         this.server = server;
         this.jdbi = Jdbi.create(dataSource);
         this.user = user;
         this.password = password;
+        this.timeouts = timeouts;
     }
 
     /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
     public static Database connect(String url, String user, String password) {
-        return open(url, user, password, null);
+        return connect(url, user, password, Timeouts.COMMAND);
     }
 
-    /** Starts (or creates) the embedded server on {@code dataDirectory} and uses it. */
+    /** Uses the server at {@code url}, each call bounded by {@code timeouts}. */
+    public static Database connect(String url, String user, String password, Timeouts timeouts) {
+        return open(url, user, password, null, timeouts);
+    }
+
+    /** Starts (or creates) the embedded server on {@code dataDirectory} and uses it; a lost server is logged. */
     public static Database embedded(Path dataDirectory) {
-        EmbeddedServer server = EmbeddedServer.start(dataDirectory);
+        return embedded(dataDirectory, Timeouts.COMMAND, reason -> LOG.error(reason));
+    }
+
+    /**
+     * Starts (or creates) the embedded server on {@code dataDirectory} and uses it. If the server dies and cannot
+     * be started again, {@code onLost} gets one line saying why.
+     */
+    public static Database embedded(Path dataDirectory, Timeouts timeouts, Consumer<String> onLost) {
+        EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
         try {
-            return open(server.jdbcUrl(), null, null, server);
+            return open(server.jdbcUrl(), "postgres", server.password(), server, timeouts);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -85,7 +109,7 @@ public final class Database implements AutoCloseable {
 
     /** A new connection outside the pool, for a session that outlives any one piece of work (LISTEN). */
     Connection unpooledConnection(Properties properties) throws SQLException {
-        Properties all = new Properties();
+        Properties all = timeouts.properties();
         all.putAll(properties);
         if (user != null) {
             all.setProperty("user", user);
@@ -110,7 +134,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static Database open(String url, String user, String password, EmbeddedServer server) {
+    private static Database open(String url, String user, String password, EmbeddedServer server,
+            Timeouts timeouts) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
         config.setJdbcUrl(url);
@@ -119,9 +144,13 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(8);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
         // not parsed from text on every row of a long stream.
+        config.setDataSourceProperties(timeouts.properties());
         config.addDataSourceProperty("prepareThreshold", "-1");
         // Fail fast when the database is down: a command exits, a server answers 503 and tries again later.
-        config.setConnectionTimeout(3_000);
+        config.setConnectionTimeout(Math.max(1_000, timeouts.connect().toMillis()));
+        // A connection idle for a while is tested before use; on a hung server that test must end well within the
+        // wait for a connection, so that a dead one is dropped and the next tried.
+        config.setValidationTimeout(VALIDATION_MILLIS);
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
@@ -130,13 +159,15 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(dataSource).load().migrate();
+            // Through a connection of its own, without the statement and socket limits: a migration of a large
+            // table legitimately runs long, also when serve starts.
+            Flyway.configure().dataSource(url, user, password).load().migrate();
         } catch (FlywayException e) {
             dataSource.close();
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
-        return new Database(dataSource, server, user, password);
+        return new Database(dataSource, server, user, password, timeouts);
     }
 
     static String withoutPassword(String url) {
@@ -152,15 +183,34 @@ public final class Database implements AutoCloseable {
         try {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
-            throw new StoreException("database error at " + description + ": " + rootMessage(e), e);
+            // One prefix for every failure, which clients of serve match on; the cause says what happened.
+            throw new StoreException("database error at " + description + ": "
+                    + (connectionLost(e) ? "the database went away: " : "") + rootMessage(e), e);
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /**
+     * Whether the database went away: the server shut down or crashed (57P01, 57P02), a connection failed (08006,
+     * 08003), or a new one could not be made (08001). The database took connections when this one was opened, so
+     * that last one means it is gone too. A server shared through {@code --db-url} lives only as long as its owner.
+     */
+    private static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && LOST.contains(String.valueOf(sql.getSQLState()))) {
+                return true;
+            }
         }
-        return root.getMessage();
+        return false;
+    }
+
+    /** The message of the deepest cause that has one: a broken socket's EOF says nothing. */
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message;
     }
 }

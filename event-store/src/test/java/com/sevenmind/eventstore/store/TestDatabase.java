@@ -30,7 +30,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                server = EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(EmbeddedServer.binariesDirectory().toFile()).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
             }

@@ -1,0 +1,90 @@
+package com.sevenmind.eventstore.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code serve --port 0} of the shaded jar on an embedded data directory, in a child process. Needs `package`. */
+final class ServeProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    final Process process;
+    final String base;
+    private final Path stderr;
+
+    private ServeProcess(Process process, String base, Path stderr) {
+        this.process = process;
+        this.base = base;
+        this.stderr = stderr;
+    }
+
+    /** Starts serve on {@code dataDir} and waits (up to a minute) for the line that names its port. */
+    static ServeProcess start(Path dataDir, Path stderr) throws IOException {
+        List<String> command = new ArrayList<>(JarRunner.command(JarRunner.JAR.toString(), "--data-dir",
+                dataDir.toString(), "serve", "--port", "0"));
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).completeOnTimeout(null, 60, TimeUnit.SECONDS).join();
+        Matcher matcher = LISTENING.matcher(String.valueOf(line));
+        if (!matcher.find()) {
+            process.destroyForcibly();
+            throw new IllegalStateException("serve did not start: " + line + "\n" + Files.readString(stderr));
+        }
+        return new ServeProcess(process, "http://127.0.0.1:" + matcher.group(1), stderr);
+    }
+
+    /** What serve wrote to stderr so far. */
+    String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    /** SIGTERM, and the exit code once it stopped (SIGKILL after 30 s). */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    /** The postmaster of {@code dataDir} and every process it started: the whole embedded server. */
+    static List<ProcessHandle> postgres(Path dataDir) throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        List<ProcessHandle> all = new ArrayList<>(List.of(postmaster));
+        postmaster.descendants().forEach(all::add);
+        return all;
+    }
+
+    /** Sends {@code signal} (STOP, CONT, KILL) to {@code processes}. */
+    static void signal(String signal, List<ProcessHandle> processes) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        processes.forEach(p -> command.add(Long.toString(p.pid())));
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("failed: " + command);
+        }
+    }
+}
