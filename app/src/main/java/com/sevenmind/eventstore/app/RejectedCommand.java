@@ -9,6 +9,7 @@ import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
+import com.sevenmind.eventstore.store.Quarantine.Dropped;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Spec;
         description = {"Lists the quarantine: every input the store could not accept, verbatim, with its source, "
                 + "reason and time.",
                 "--retry submits them again (after a fix: an upcaster, a new event type, a forgotten original); the "
-                        + "ones accepted leave the quarantine."})
+                        + "ones accepted leave the quarantine.",
+                "Inputs not kept (a source over its cap, or an endpoint without a token over its rate) are counted "
+                        + "per source on stderr."})
 final class RejectedCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -60,6 +63,10 @@ final class RejectedCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase()) {
+            for (Dropped d : db.quarantine().drops()) {
+                spec.commandLine().getErr().printf("not kept from %s: %,d inputs, %,d bytes, the last at %s%n",
+                        d.source(), d.inputs(), d.bytes(), d.lastDroppedAt());
+            }
             if (retry) {
                 Retried retried = retry(db.eventStore(codec), db.quarantine());
                 if (format == Format.json) {
@@ -101,7 +108,14 @@ final class RejectedCommand implements Callable<Integer> {
             try {
                 Parsed parsed = inputs.read(r.inputFormat(), r.input());
                 if (parsed instanceof Accepted accepted) {
-                    AppendResult result = store.append(List.of(accepted.event()));
+                    String[] refused = {null};
+                    AppendResult result = store.append(List.of(accepted.event()), EventCodec.CURRENT_SCHEMA_VERSION,
+                            i -> { }, (reason, i) -> refused[0] = reason);
+                    if (refused[0] != null) {
+                        n[5]++;
+                        quarantine.rejectAgain(r.id(), "refused by the database: " + refused[0]);
+                        return;
+                    }
                     if (result.conflicts() > 0) {
                         n[4]++;
                         quarantine.rejectAgain(r.id(), "conflict");

@@ -147,7 +147,7 @@ public final class Quarantine {
     }
 
     /** The length of {@code text} in UTF-8, as PostgreSQL's octet_length counts it, without encoding it. */
-    static long utf8Length(String text) {
+    public static long utf8Length(String text) {
         long n = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
