@@ -71,9 +71,9 @@ final class HttpIngest {
     private final boolean authenticated;
     private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
 
-    /** Ingestion as if served without a token: limited, the safe side for a caller that cannot tell. */
+    /** Ingestion as behind a token: inputs kept whole and at any rate, up to the cap. */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper) {
-        this(store, quarantine, inputs, mapper, false, System::nanoTime);
+        this(store, quarantine, inputs, mapper, true, System::nanoTime);
     }
 
     /**
