@@ -102,7 +102,7 @@ final class BatchAppender {
             result = result.plus(store.append(batch, schemaVersion, i -> rejections.add(rejection(i, "conflict")),
                     (reason, i) -> {
                         refused++;
-                        Rejection r = rejection(i, "refused by the database: " + reason);
+                        Rejection r = rejection(i, Inputs.refused(reason));
                         err.println(where(r, batch.get(i)) + ": " + r.reason());
                         rejections.add(r);
                     }));

@@ -112,7 +112,7 @@ final class HttpIngest {
         AppendResult result = store.append(List.of(event), EventCodec.CURRENT_SCHEMA_VERSION, i -> { },
                 (reason, i) -> refused[0] = reason);
         if (refused[0] != null) {
-            throw refuse(400, Way.PUSH, body, refusedBy(refused[0]));
+            throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
         }
         if (result.conflicts() > 0) {
             throw refuse(409, Way.PUSH, body, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
@@ -155,7 +155,7 @@ final class HttpIngest {
                     throw e;
                 }
                 store.refusals(events, EventCodec.CURRENT_SCHEMA_VERSION)
-                        .forEach((i, reason) -> invalid.put(i, refusedBy(reason)));
+                        .forEach((i, reason) -> invalid.put(i, Inputs.refused(reason)));
                 if (invalid.isEmpty()) {
                     throw e;
                 }
@@ -212,10 +212,6 @@ final class HttpIngest {
         return Rejection.of(r.source(), r.line(), r.inputFormat(), r.input().substring(0, Inputs.KEPT_CHARS),
                 r.reason() + String.format(" (sent without a token: its first %,d of %,d characters kept)",
                         Inputs.KEPT_CHARS, r.input().length()));
-    }
-
-    private static String refusedBy(String reason) {
-        return "refused by the database: " + reason;
     }
 
     /** A token bucket: {@code rate} tokens a second, at most {@code burst} held. */

@@ -51,6 +51,11 @@ final class Inputs {
         };
     }
 
+    /** The reason kept with an event PostgreSQL refused. */
+    static String refused(String databaseReason) {
+        return "refused by the database: " + databaseReason;
+    }
+
     static String oversize(long length) {
         return String.format("input of %,d bytes is over the limit of %,d bytes", length, MAX_BYTES);
     }

@@ -113,7 +113,7 @@ final class RejectedCommand implements Callable<Integer> {
                             i -> { }, (reason, i) -> refused[0] = reason);
                     if (refused[0] != null) {
                         n[5]++;
-                        quarantine.rejectAgain(r.id(), "refused by the database: " + refused[0]);
+                        quarantine.rejectAgain(r.id(), Inputs.refused(refused[0]));
                         return;
                     }
                     if (result.conflicts() > 0) {

@@ -109,7 +109,7 @@ public final class Quarantine {
                     batch.bind("source", r.source()).bind("line", r.line()).bind("format", r.inputFormat())
                             .bind("input", input).bind("reason", storable(r.reason())).add();
                 }
-                count(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
+                countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
             }
             if (batch.size() > 0) {
                 batch.execute();
@@ -121,12 +121,12 @@ public final class Quarantine {
     /** Counts inputs of {@code source} that were not kept, e.g. over a rate. */
     public void dropped(String source, long inputs, long bytes) {
         inDatabase(h -> {
-            count(h, source, inputs, bytes);
+            countDropped(h, source, inputs, bytes);
             return null;
         });
     }
 
-    private static void count(Handle h, String source, long inputs, long bytes) {
+    private static void countDropped(Handle h, String source, long inputs, long bytes) {
         if (inputs > 0) {
             h.createUpdate("""
                             INSERT INTO quarantine_dropped AS d (source, inputs, bytes, last_dropped_at)
