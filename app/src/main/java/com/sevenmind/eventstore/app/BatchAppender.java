@@ -103,13 +103,13 @@ final class BatchAppender {
                     (reason, i) -> {
                         refused++;
                         Rejection r = rejection(i, Inputs.refused(reason));
-                        err.println(where(r, batch.get(i)) + ": " + r.reason());
+                        err.println(where(r) + ": " + r.reason());
                         rejections.add(r);
                     }));
             progress.advance(batch.size());
         }
         for (Rejection r : quarantine.add(rejections)) {
-            err.println(where(r, null) + ": quarantine full for source " + r.source() + " (its cap is "
+            err.println(where(r) + ": quarantine full for source " + r.source() + " (its cap is "
                     + String.format("%,d", quarantine.capBytes()) + " bytes); not kept");
         }
         batch.clear();
@@ -124,8 +124,8 @@ final class BatchAppender {
                 : Rejection.of(o.source(), o.line(), o.format(), o.input(), reason);
     }
 
-    /** How stderr names an input: its line, or the generated event. */
-    private static String where(Rejection r, Event event) {
-        return r.line() != null ? "line " + r.line() : "event " + (event != null ? event.uniqueId() : r.input());
+    /** How stderr names an input: by its line; a generated event has none (its line in the quarantine says all). */
+    private static String where(Rejection r) {
+        return r.line() != null ? "line " + r.line() : "a generated event";
     }
 }

@@ -144,12 +144,10 @@ final class HttpIngest {
         }
         if (invalid.isEmpty()) {
             List<Rejection> conflicts = new ArrayList<>();
+            AppendResult result;
             try {
-                AppendResult result = store.append(events, i -> conflicts.add(
+                result = store.append(events, i -> conflicts.add(
                         Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
-                // Stored already: an answer of 429 or 507 would have the events sent again; the drop is counted.
-                keep(Way.EVENTS, conflicts);
-                return result;
             } catch (StoreException e) {
                 if (EventStore.refusal(e) == null) {
                     throw e;
@@ -159,6 +157,12 @@ final class HttpIngest {
                 if (invalid.isEmpty()) {
                     throw e;
                 }
+                result = null;
+            }
+            if (result != null) {
+                // Stored already: an answer of 429 or 507 would have the events sent again; the drop is counted.
+                keep(Way.EVENTS, conflicts);
+                return result;
             }
         }
         List<Rejection> rejected = new ArrayList<>();
