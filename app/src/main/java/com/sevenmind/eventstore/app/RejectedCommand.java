@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
                         + "per source on stderr."})
 final class RejectedCommand implements Callable<Integer> {
 
+    /** Inputs retried per read of the quarantine. */
+    private static final int PAGE = 500;
+
     @ParentCommand
     EventStoreCommand root;
 
@@ -100,38 +103,50 @@ final class RejectedCommand implements Callable<Integer> {
         return s.length() <= width ? s : "…" + s.substring(s.length() - width + 1);
     }
 
-    /** Each input read again as its format says, and appended; what is accepted leaves the quarantine. */
+    /**
+     * Each input read again as its format says, and appended; what is accepted leaves the quarantine. Read page by
+     * page, not in one transaction: a refused append would abort the transaction it ran in.
+     */
     private Retried retry(EventStore store, Quarantine quarantine) {
         long[] n = new long[6]; // retried, stored, duplicates, skipped, conflicts, still rejected
-        quarantine.list(since, r -> {
-            n[0]++;
-            try {
-                Parsed parsed = inputs.read(r.inputFormat(), r.input());
-                if (parsed instanceof Accepted accepted) {
-                    String[] refused = {null};
-                    AppendResult result = store.append(List.of(accepted.event()), EventCodec.CURRENT_SCHEMA_VERSION,
-                            i -> { }, (reason, i) -> refused[0] = reason);
-                    if (refused[0] != null) {
-                        n[5]++;
-                        quarantine.rejectAgain(r.id(), Inputs.refused(refused[0]));
-                        return;
-                    }
-                    if (result.conflicts() > 0) {
-                        n[4]++;
-                        quarantine.rejectAgain(r.id(), "conflict");
-                        return;
-                    }
-                    n[result.stored() > 0 ? 1 : 2]++;
-                } else {
-                    n[3]++;
-                }
-                quarantine.resolve(r.id());
-            } catch (InvalidEventException e) {
-                n[5]++;
-                quarantine.rejectAgain(r.id(), e.getMessage());
+        long after = 0;
+        for (List<Rejection> page = quarantine.page(since, after, PAGE); !page.isEmpty();
+             page = quarantine.page(since, after, PAGE)) {
+            for (Rejection r : page) {
+                n[0]++;
+                retry(store, quarantine, r, n);
             }
-        });
+            after = page.get(page.size() - 1).id();
+        }
         return new Retried(n[0], n[1], n[2], n[3], n[4], n[5]);
+    }
+
+    private void retry(EventStore store, Quarantine quarantine, Rejection r, long[] n) {
+        try {
+            Parsed parsed = inputs.read(r.inputFormat(), r.input());
+            if (parsed instanceof Accepted accepted) {
+                String[] refused = {null};
+                AppendResult result = store.append(List.of(accepted.event()), EventCodec.CURRENT_SCHEMA_VERSION,
+                        i -> { }, (reason, i) -> refused[0] = reason);
+                if (refused[0] != null) {
+                    n[5]++;
+                    quarantine.rejectAgain(r.id(), Inputs.refused(refused[0]));
+                    return;
+                }
+                if (result.conflicts() > 0) {
+                    n[4]++;
+                    quarantine.rejectAgain(r.id(), "conflict");
+                    return;
+                }
+                n[result.stored() > 0 ? 1 : 2]++;
+            } else {
+                n[3]++;
+            }
+            quarantine.resolve(r.id());
+        } catch (InvalidEventException e) {
+            n[5]++;
+            quarantine.rejectAgain(r.id(), e.getMessage());
+        }
     }
 
     /** What --retry did; also its JSON shape. */

@@ -178,6 +178,12 @@ class ImportHardeningTest {
         Rejection kept = quarantined().get(0);
         assertEquals(refused, kept.input());
         assertTrue(kept.reason().matches(reason), kept.reason());
+
+        // A retry is refused again, and stays, rather than stopping the retry of everything else.
+        Cli.Result retried = cli.run("rejected", "--retry");
+        assertEquals(0, retried.exit(), retried.toString());
+        assertEquals("retried 1: stored 0, duplicates 0, skipped 0, conflicts 0, still rejected 1\n", retried.out());
+        assertTrue(quarantined().get(0).reason().matches(reason), quarantined().get(0).reason());
     }
 
     /** A unique id too long for the key's index; random, so that PostgreSQL cannot compress it under the limit. */

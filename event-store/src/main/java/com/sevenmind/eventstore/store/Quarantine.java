@@ -1,5 +1,7 @@
 package com.sevenmind.eventstore.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,6 +13,8 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The {@code rejected_events} table: every input the store could not accept, verbatim, with where it came from and
@@ -171,20 +175,37 @@ public final class Quarantine {
         return text.replace("\0", "\\u0000");
     }
 
+    private static final String LIST = """
+            SELECT id, source, line, input_format, input, reason, rejected_at FROM rejected_events
+            WHERE rejected_at >= :since AND id > :after ORDER BY id""";
+
     /** Feeds the rejections kept since {@code since} (all when null), oldest first, in constant memory. */
     public void list(Instant since, Consumer<Rejection> sink) {
         inDatabase(h -> h.inTransaction(tx -> {
-            tx.createQuery("""
-                            SELECT id, source, line, input_format, input, reason, rejected_at FROM rejected_events
-                            WHERE rejected_at >= :since ORDER BY id""")
-                    .bind("since", OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC))
-                    .setFetchSize(500)
-                    .map((rs, ctx) -> new Rejection(rs.getLong("id"), rs.getString("source"),
-                            (Long) rs.getObject("line"), rs.getString("input_format"), rs.getString("input"),
-                            rs.getString("reason"), rs.getObject("rejected_at", OffsetDateTime.class).toInstant()))
-                    .forEach(sink);
+            query(tx, LIST, since, 0).setFetchSize(500).map(Quarantine::rejection).forEach(sink);
             return null;
         }));
+    }
+
+    /**
+     * Up to {@code limit} rejections kept since {@code since} (all when null) with ids after {@code afterId}, oldest
+     * first: to work through the quarantine without a transaction held open, so that what is done with each (an
+     * append that fails, say) is not part of it.
+     */
+    public List<Rejection> page(Instant since, long afterId, int limit) {
+        return inDatabase(h -> query(h, LIST + " LIMIT :limit", since, afterId).bind("limit", limit)
+                .map(Quarantine::rejection).list());
+    }
+
+    private static Query query(Handle h, String sql, Instant since, long afterId) {
+        return h.createQuery(sql).bind("after", afterId)
+                .bind("since", OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC));
+    }
+
+    private static Rejection rejection(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Rejection(rs.getLong("id"), rs.getString("source"), (Long) rs.getObject("line"),
+                rs.getString("input_format"), rs.getString("input"), rs.getString("reason"),
+                rs.getObject("rejected_at", OffsetDateTime.class).toInstant());
     }
 
     /** The input was accepted on a retry: it is no longer kept here. */
