@@ -191,7 +191,8 @@ public final class EventStore {
      * As {@link #append(List, int, IntConsumer)}, but an event PostgreSQL refuses for what it holds (see
      * {@link #refusal(Throwable)}) does not fail its batch: each one is reported to {@code onRefused} with the
      * database's reason and its index in {@code events}, and the others are appended. A failure of the database
-     * itself (connection, serialization) still throws {@link StoreException}.
+     * itself (connection, serialization) still throws {@link StoreException}. Not for use inside a transaction of
+     * the caller's on this thread: Jdbi would run the append in it, and the refusal would abort it.
      */
     public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict,
                                ObjIntConsumer<String> onRefused) {
