@@ -97,7 +97,7 @@ final class GenerateCommand implements Callable<Integer> {
     int schemaVersion;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
-            description = "Events per append (default: ${DEFAULT-VALUE}).")
+            description = "Events per append, 1 to 100,000 (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
@@ -127,9 +127,7 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (batchSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, was " + batchSize);
-        }
+        BatchAppender.checkBatchSize(spec, batchSize);
         if (schemaVersion != 1 && schemaVersion != EventCodec.CURRENT_SCHEMA_VERSION) {
             throw new ParameterException(spec.commandLine(), "--schema-version must be 1 or "
                     + EventCodec.CURRENT_SCHEMA_VERSION + ", was " + schemaVersion);
@@ -168,7 +166,8 @@ final class GenerateCommand implements Callable<Integer> {
                               int batchSize, int schemaVersion, PrintWriter err) {
         Generator generator = new Generator(settings);
         Progress progress = new Progress(err, "generate", settings.events());
-        BatchAppender appender = new BatchAppender(store, quarantine, codec, batchSize, progress, schemaVersion);
+        BatchAppender appender = new BatchAppender(store, quarantine, codec, batchSize, progress, schemaVersion,
+                err);
         long generated = 0;
         for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
             appender.add(it.next());

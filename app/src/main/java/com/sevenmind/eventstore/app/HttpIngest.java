@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.JsonFields;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
@@ -14,18 +15,28 @@ import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
+import com.sevenmind.eventstore.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * The two ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events. An answer
  * is only given once its outcome is durable: stored events are committed, and an input that can never be stored
- * (unreadable, or in conflict with what is stored) is in the quarantine before it is refused. A database failure
- * escapes as {@link com.sevenmind.eventstore.store.StoreException}, so that nothing is acknowledged.
+ * (unreadable, refused by the database, or in conflict with what is stored) is in the quarantine before it is
+ * refused. A database failure escapes as {@link StoreException}, so that nothing is acknowledged.
+ *
+ * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
+ * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
+ * burst of {@link #BURST}), answered 429, and only the first {@link Inputs#KEPT_CHARS} characters of each are kept.
+ * Every input not kept is counted in the quarantine's drops.
  */
 final class HttpIngest {
 
@@ -47,18 +58,39 @@ final class HttpIngest {
         }
     }
 
+    /** Quarantined inputs a second per endpoint without a token, and how many may come at once. */
+    static final int RATE = 10;
+    static final int BURST = 100;
+
     private static final String CONFLICT = "conflict";
 
     private final EventStore store;
     private final Quarantine quarantine;
     private final Inputs inputs;
     private final ObjectMapper mapper;
+    private final boolean authenticated;
+    private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
 
+    /** Ingestion as behind a token: inputs kept whole and at any rate, up to the cap. */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper) {
+        this(store, quarantine, inputs, mapper, true, System::nanoTime);
+    }
+
+    /**
+     * @param authenticated whether every request to the endpoints carries the server's token: then inputs are kept
+     *                      whole and at any rate, up to the cap
+     * @param nanoClock     the time the rate is measured by, in nanoseconds, as {@link System#nanoTime()}
+     */
+    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, boolean authenticated,
+               LongSupplier nanoClock) {
         this.store = store;
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
+        this.authenticated = authenticated;
+        for (Way way : Way.values()) {
+            rates.put(way, new TokenBucket(RATE, BURST, nanoClock));
+        }
     }
 
     /** POST /pubsub/push: {"result":"stored"|"duplicate"}, or {"result":"skipped","reason":…} for other calls. */
@@ -76,7 +108,12 @@ final class HttpIngest {
             return answer;
         }
         Event event = ((Accepted) parsed).event();
-        AppendResult result = store.append(event);
+        String[] refused = {null};
+        AppendResult result = store.append(List.of(event), EventCodec.CURRENT_SCHEMA_VERSION, i -> { },
+                (reason, i) -> refused[0] = reason);
+        if (refused[0] != null) {
+            throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
+        }
         if (result.conflicts() > 0) {
             throw refuse(409, Way.PUSH, body, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
                     + " is stored with other content");
@@ -85,8 +122,8 @@ final class HttpIngest {
     }
 
     /**
-     * POST /events: all or nothing. Any invalid element refuses the request with nothing stored; else all are appended
-     * in one transaction, and the conflicting ones are quarantined.
+     * POST /events: all or nothing. Any invalid element, or one the database refuses, refuses the request with
+     * nothing stored; else all are appended in one transaction, and the conflicting ones are quarantined.
      */
     AppendResult events(String body) {
         List<String> elements;
@@ -96,29 +133,43 @@ final class HttpIngest {
             throw refuse(400, Way.EVENTS, body, e.getMessage());
         }
         List<Event> events = new ArrayList<>(elements.size());
-        List<Rejection> rejected = new ArrayList<>();
-        String firstError = null;
+        SortedMap<Integer, String> invalid = new TreeMap<>();
         for (int i = 0; i < elements.size(); i++) {
             try {
                 // Native input is never skipped: it is an event or it is invalid.
                 events.add(((Accepted) inputs.read(Way.EVENTS.format, elements.get(i))).event());
             } catch (InvalidEventException e) {
-                rejected.add(Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i),
-                        e.getMessage()));
-                if (firstError == null) {
-                    firstError = "event " + (i + 1) + ": " + e.getMessage();
-                }
+                invalid.put(i, e.getMessage());
             }
         }
-        if (firstError != null) {
-            quarantine.add(rejected);
-            throw new HttpError(400, firstError);
+        if (invalid.isEmpty()) {
+            List<Rejection> conflicts = new ArrayList<>();
+            AppendResult result;
+            try {
+                result = store.append(events, i -> conflicts.add(
+                        Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
+            } catch (StoreException e) {
+                if (EventStore.refusal(e) == null) {
+                    throw e;
+                }
+                store.refusals(events, EventCodec.CURRENT_SCHEMA_VERSION)
+                        .forEach((i, reason) -> invalid.put(i, Inputs.refused(reason)));
+                if (invalid.isEmpty()) {
+                    throw e;
+                }
+                result = null;
+            }
+            if (result != null) {
+                // Stored already: an answer of 429 or 507 would have the events sent again; the drop is counted.
+                keep(Way.EVENTS, conflicts);
+                return result;
+            }
         }
-        List<Rejection> conflicts = new ArrayList<>();
-        AppendResult result = store.append(events, i -> conflicts.add(
-                Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
-        quarantine.add(conflicts);
-        return result;
+        List<Rejection> rejected = new ArrayList<>();
+        invalid.forEach((i, reason) -> rejected.add(
+                Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), reason)));
+        int first = invalid.firstKey();
+        throw answer(400, "event " + (first + 1) + ": " + invalid.get(first), keep(Way.EVENTS, rejected));
     }
 
     /** Quarantines a whole body that came {@code way}, then returns the refusal to throw, saying {@code reason}. */
@@ -127,8 +178,74 @@ final class HttpIngest {
     }
 
     private HttpError refuse(int status, Way way, String body, String reason, String answer) {
-        quarantine.add(List.of(Rejection.of(way.source(), null, way.format, body, reason)));
-        return new HttpError(status, answer);
+        return answer(status, answer, keep(way, List.of(Rejection.of(way.source(), null, way.format, body, reason))));
+    }
+
+    /** The refusal to answer: as given, or, when the input was not kept, why not. */
+    private static HttpError answer(int status, String answer, Drop drop) {
+        return drop == null ? new HttpError(status, answer) : new HttpError(drop.status(), answer + "; " + drop.why());
+    }
+
+    /** Why inputs were not kept, and the status that says so. */
+    private record Drop(int status, String why) {
+    }
+
+    /** Quarantines inputs that came {@code way}, within its rate and cap; null when all were kept. */
+    private Drop keep(Way way, List<Rejection> rejections) {
+        if (rejections.isEmpty()) {
+            return null;
+        }
+        List<Rejection> kept = authenticated ? rejections : rejections.stream().map(HttpIngest::cut).toList();
+        if (!authenticated && !rates.get(way).take(kept.size())) {
+            quarantine.dropped(way.source(), kept.size(),
+                    kept.stream().mapToLong(r -> Quarantine.utf8Length(r.input())).sum());
+            return new Drop(429, String.format("not kept: over %d invalid inputs a second on %s without a token; "
+                    + "send again later", RATE, way.path));
+        }
+        if (quarantine.add(kept).isEmpty()) {
+            return null;
+        }
+        return new Drop(507, "quarantine full for source " + way.source() + "; not kept");
+    }
+
+    /** An input sent without a token, cut to its first {@link Inputs#KEPT_CHARS} characters, as its reason says. */
+    private static Rejection cut(Rejection r) {
+        if (r.input().length() <= Inputs.KEPT_CHARS) {
+            return r;
+        }
+        return Rejection.of(r.source(), r.line(), r.inputFormat(), r.input().substring(0, Inputs.KEPT_CHARS),
+                r.reason() + String.format(" (sent without a token: its first %,d of %,d characters kept)",
+                        Inputs.KEPT_CHARS, r.input().length()));
+    }
+
+    /** A token bucket: {@code rate} tokens a second, at most {@code burst} held. */
+    private static final class TokenBucket {
+
+        private final double rate;
+        private final double burst;
+        private final LongSupplier nanoClock;
+        private double tokens;
+        private long last;
+
+        TokenBucket(double rate, double burst, LongSupplier nanoClock) {
+            this.rate = rate;
+            this.burst = burst;
+            this.nanoClock = nanoClock;
+            this.tokens = burst;
+            this.last = nanoClock.getAsLong();
+        }
+
+        /** Takes {@code n} tokens if there are; more than a burst are taken from a full bucket, leaving a debt. */
+        synchronized boolean take(int n) {
+            long now = nanoClock.getAsLong();
+            tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
+            last = now;
+            if (tokens < Math.min(n, burst)) {
+                return false;
+            }
+            tokens -= n;
+            return true;
+        }
     }
 
     /** The text of each element of a JSON array, verbatim as sent, so that a bad one is quarantined as it came. */
@@ -149,9 +266,7 @@ final class HttpIngest {
             }
             return elements;
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException(null, null, "request body is not valid JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + JsonFields.reason(e));
+            throw new InvalidEventException(null, null, "request body is " + JsonFields.problem(e, true));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a request body held in memory", e);
         }

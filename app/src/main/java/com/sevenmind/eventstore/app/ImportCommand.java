@@ -11,11 +11,8 @@ import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,9 +33,10 @@ import picocli.CommandLine.Spec;
                         + "\"timestamp\":\"2024-03-01T07:15:00.123456Z\",\"timezone\":\"Europe/Berlin\","
                         + "\"locale\":\"de-DE\",\"object_uri\":\"sevenmind://…\"}",
                 "or, with --format rudderstack, RudderStack track events (other calls and events are skipped).",
-                "A bad line is reported on stderr with its number and reason, kept in the quarantine (see rejected) "
-                        + "and skipped; the good lines are stored. An event already stored with other content is a "
-                        + "conflict, quarantined too. Exit code 3 when some lines were rejected or conflicted."})
+                "A bad line (invalid JSON, field or UTF-8, or an event the database refuses) is reported on stderr "
+                        + "with its number and reason, kept in the quarantine (see rejected) and skipped; the good "
+                        + "lines are stored. An event already stored with other content is a conflict, quarantined "
+                        + "too. Exit code 3 when some lines were rejected or conflicted."})
 final class ImportCommand implements Callable<Integer> {
 
     static final int EXIT_REJECTED = 3;
@@ -58,7 +56,7 @@ final class ImportCommand implements Callable<Integer> {
     List<String> formats = new ArrayList<>();
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
-            description = "Events per append (default: ${DEFAULT-VALUE}).")
+            description = "Events per append, 1 to 100,000 (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     private final ObjectMapper mapper;
@@ -74,6 +72,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        BatchAppender.checkBatchSize(spec, batchSize);
         String inputFormat = Inputs.NATIVE;
         Format output = Format.text;
         for (String f : formats) {
@@ -87,11 +86,11 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String source = file.equals("-") ? "stdin" : Path.of(file).toAbsolutePath().normalize().toString();
         Imported imported;
-        try (Reader reader = open(); Database db = root.openDatabase()) {
+        try (InputStream in = open(); Database db = root.openDatabase()) {
             Progress progress = new Progress(err, "import", 0);
             BatchAppender appender = new BatchAppender(db.eventStore(codec), db.quarantine(), codec, batchSize,
-                    progress, EventCodec.CURRENT_SCHEMA_VERSION);
-            BoundedLineReader lines = new BoundedLineReader(reader, Inputs.MAX_CHARS, Inputs.KEPT_CHARS);
+                    progress, EventCodec.CURRENT_SCHEMA_VERSION, err);
+            BoundedLineReader lines = new BoundedLineReader(in, Inputs.MAX_BYTES, Inputs.KEPT_CHARS);
             long read = 0;
             long skipped = 0;
             long rejected = 0;
@@ -105,6 +104,14 @@ final class ImportCommand implements Callable<Integer> {
                 try {
                     if (lines.oversize()) {
                         throw new InvalidEventException(null, null, Inputs.oversize(lines.length()));
+                    }
+                    if (lines.invalidAt() > 0) {
+                        String problem = "invalid UTF-8 at byte " + lines.invalidAt();
+                        rejected++;
+                        err.println("line " + lineNumber + ": " + problem);
+                        appender.reject(Rejection.of(source, lineNumber, inputFormat, line,
+                                problem + " (kept with each invalid byte replaced by U+FFFD)"));
+                        continue;
                     }
                     Parsed parsed = inputs.read(inputFormat, line);
                     if (parsed instanceof Accepted accepted) {
@@ -120,7 +127,8 @@ final class ImportCommand implements Callable<Integer> {
                 }
             }
             AppendResult result = appender.finish();
-            imported = new Imported(read, result.stored(), result.duplicates(), rejected, result.conflicts(), skipped);
+            imported = new Imported(read, result.stored(), result.duplicates(), rejected + appender.refused(),
+                    result.conflicts(), skipped);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output == Format.json) {
@@ -133,19 +141,16 @@ final class ImportCommand implements Callable<Integer> {
         return imported.rejected() + imported.conflicts() > 0 ? EXIT_REJECTED : 0;
     }
 
-    private Reader open() throws IOException {
-        // An InputStreamReader replaces malformed UTF-8 instead of failing the whole import on one bad byte.
-        InputStream in;
+    /** The bytes of the input: each line is decoded on its own, so that bad UTF-8 spoils only its line. */
+    private InputStream open() throws IOException {
         if (file.equals("-")) {
-            in = System.in;
-        } else {
-            try {
-                in = Files.newInputStream(Path.of(file));
-            } catch (NoSuchFileException e) {
-                throw new UncheckedIOException("cannot read " + file + ": no such file", e);
-            }
+            return System.in;
         }
-        return new InputStreamReader(in, StandardCharsets.UTF_8);
+        try {
+            return Files.newInputStream(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("cannot read " + file + ": no such file", e);
+        }
     }
 
     /**

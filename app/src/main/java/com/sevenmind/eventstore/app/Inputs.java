@@ -22,9 +22,9 @@ final class Inputs {
     static final String PUBSUB = "pubsub";
     static final List<String> FORMATS = List.of(NATIVE, RUDDERSTACK, PUBSUB);
 
-    /** Longer inputs are refused: one line or request must not take the heap. */
-    static final int MAX_CHARS = 1 << 20;
-    /** What is kept of an oversize input. */
+    /** Longer lines, in bytes, are refused: one line must not take the heap (a request has its own limit). */
+    static final int MAX_BYTES = 1 << 20;
+    /** What is kept of an oversize input, in bytes; and of a body sent without a token, in characters. */
     static final int KEPT_CHARS = 64 << 10;
 
     private final ObjectMapper mapper;
@@ -51,7 +51,12 @@ final class Inputs {
         };
     }
 
+    /** The reason kept with an event PostgreSQL refused. */
+    static String refused(String databaseReason) {
+        return "refused by the database: " + databaseReason;
+    }
+
     static String oversize(long length) {
-        return String.format("input of %,d characters is over the limit of %,d", length, MAX_CHARS);
+        return String.format("input of %,d bytes is over the limit of %,d bytes", length, MAX_BYTES);
     }
 }

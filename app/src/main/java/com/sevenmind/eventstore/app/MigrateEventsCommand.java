@@ -33,7 +33,7 @@ final class MigrateEventsCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
-            description = "Rows per transaction (default: ${DEFAULT-VALUE}).")
+            description = "Rows per transaction, 1 to 100,000 (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--max-batches", paramLabel = "N", defaultValue = "" + Long.MAX_VALUE, showDefaultValue =
@@ -55,8 +55,9 @@ final class MigrateEventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batchSize < 1 || maxBatches < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size and --max-batches must be at least 1");
+        BatchAppender.checkBatchSize(spec, batchSize);
+        if (maxBatches < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-batches must be at least 1, was " + maxBatches);
         }
         Migrated migrated;
         try (Database db = root.openDatabase()) {

@@ -9,6 +9,7 @@ import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
+import com.sevenmind.eventstore.store.Quarantine.Dropped;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -25,8 +26,13 @@ import picocli.CommandLine.Spec;
         description = {"Lists the quarantine: every input the store could not accept, verbatim, with its source, "
                 + "reason and time.",
                 "--retry submits them again (after a fix: an upcaster, a new event type, a forgotten original); the "
-                        + "ones accepted leave the quarantine."})
+                        + "ones accepted leave the quarantine.",
+                "Inputs not kept (a source over its cap, or an endpoint without a token over its rate) are counted "
+                        + "per source on stderr."})
 final class RejectedCommand implements Callable<Integer> {
+
+    /** Inputs retried per read of the quarantine. */
+    private static final int PAGE = 500;
 
     @ParentCommand
     EventStoreCommand root;
@@ -60,6 +66,10 @@ final class RejectedCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase()) {
+            for (Dropped d : db.quarantine().drops()) {
+                spec.commandLine().getErr().printf("not kept from %s: %,d inputs, %,d bytes, the last at %s%n",
+                        d.source(), d.inputs(), d.bytes(), d.lastDroppedAt());
+            }
             if (retry) {
                 Retried retried = retry(db.eventStore(codec), db.quarantine());
                 if (format == Format.json) {
@@ -93,31 +103,50 @@ final class RejectedCommand implements Callable<Integer> {
         return s.length() <= width ? s : "…" + s.substring(s.length() - width + 1);
     }
 
-    /** Each input read again as its format says, and appended; what is accepted leaves the quarantine. */
+    /**
+     * Each input read again as its format says, and appended; what is accepted leaves the quarantine. Read page by
+     * page, not in one transaction: a refused append would abort the transaction it ran in.
+     */
     private Retried retry(EventStore store, Quarantine quarantine) {
         long[] n = new long[6]; // retried, stored, duplicates, skipped, conflicts, still rejected
-        quarantine.list(since, r -> {
-            n[0]++;
-            try {
-                Parsed parsed = inputs.read(r.inputFormat(), r.input());
-                if (parsed instanceof Accepted accepted) {
-                    AppendResult result = store.append(List.of(accepted.event()));
-                    if (result.conflicts() > 0) {
-                        n[4]++;
-                        quarantine.rejectAgain(r.id(), "conflict");
-                        return;
-                    }
-                    n[result.stored() > 0 ? 1 : 2]++;
-                } else {
-                    n[3]++;
-                }
-                quarantine.resolve(r.id());
-            } catch (InvalidEventException e) {
-                n[5]++;
-                quarantine.rejectAgain(r.id(), e.getMessage());
+        long after = 0;
+        for (List<Rejection> page = quarantine.page(since, after, PAGE); !page.isEmpty();
+             page = quarantine.page(since, after, PAGE)) {
+            for (Rejection r : page) {
+                n[0]++;
+                retry(store, quarantine, r, n);
             }
-        });
+            after = page.get(page.size() - 1).id();
+        }
         return new Retried(n[0], n[1], n[2], n[3], n[4], n[5]);
+    }
+
+    private void retry(EventStore store, Quarantine quarantine, Rejection r, long[] n) {
+        try {
+            Parsed parsed = inputs.read(r.inputFormat(), r.input());
+            if (parsed instanceof Accepted accepted) {
+                String[] refused = {null};
+                AppendResult result = store.append(List.of(accepted.event()), EventCodec.CURRENT_SCHEMA_VERSION,
+                        i -> { }, (reason, i) -> refused[0] = reason);
+                if (refused[0] != null) {
+                    n[5]++;
+                    quarantine.rejectAgain(r.id(), Inputs.refused(refused[0]));
+                    return;
+                }
+                if (result.conflicts() > 0) {
+                    n[4]++;
+                    quarantine.rejectAgain(r.id(), "conflict");
+                    return;
+                }
+                n[result.stored() > 0 ? 1 : 2]++;
+            } else {
+                n[3]++;
+            }
+            quarantine.resolve(r.id());
+        } catch (InvalidEventException e) {
+            n[5]++;
+            quarantine.rejectAgain(r.id(), e.getMessage());
+        }
     }
 
     /** What --retry did; also its JSON shape. */

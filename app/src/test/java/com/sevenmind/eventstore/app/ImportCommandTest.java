@@ -122,7 +122,7 @@ class ImportCommandTest {
 
         assertEquals(3, result.exit(), result.toString());
         assertEquals("read 3, stored 2, duplicates 0, rejected 1, conflicts 0, skipped 0\n", result.out());
-        assertEquals("line 2: input of 1,100,010 characters is over the limit of 1,048,576\n", result.err());
+        assertEquals("line 2: input of 1,100,010 bytes is over the limit of 1,048,576 bytes\n", result.err());
         List<Rejection> quarantined = new ArrayList<>();
         db.database().quarantine().list(null, quarantined::add);
         assertEquals(65_536, quarantined.get(0).input().length(), "its beginning is kept");

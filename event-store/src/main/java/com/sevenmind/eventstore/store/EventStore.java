@@ -17,17 +17,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /** Appends events to the one {@code events} table and reads user streams back in event-time order. */
@@ -180,6 +185,95 @@ public final class EventStore {
             }
             return new AppendResult(n - notInserted.size(), notInserted.size() - conflicts, conflicts);
         }));
+    }
+
+    /**
+     * As {@link #append(List, int, IntConsumer)}, but an event PostgreSQL refuses for what it holds (see
+     * {@link #refusal(Throwable)}) does not fail its batch: each one is reported to {@code onRefused} with the
+     * database's reason and its index in {@code events}, and the others are appended. A failure of the database
+     * itself (connection, serialization) still throws {@link StoreException}. Not for use inside a transaction of
+     * the caller's on this thread: Jdbi would run the append in it, and the refusal would abort it.
+     */
+    public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict,
+                               ObjIntConsumer<String> onRefused) {
+        try {
+            return append(events, schemaVersion, onConflict);
+        } catch (StoreException e) {
+            if (refusal(e) == null) {
+                throw e;
+            }
+        }
+        Map<Integer, String> refused = refusals(events, schemaVersion);
+        refused.forEach((i, reason) -> onRefused.accept(reason, i));
+        List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
+        return append(kept.stream().map(events::get).toList(), schemaVersion, i -> onConflict.accept(kept.get(i)));
+    }
+
+    /**
+     * The events of {@code events} PostgreSQL refuses, by index, each with the database's reason; stores nothing.
+     * Halves that fail are halved again, each tried under a savepoint of one transaction that is rolled back, so a
+     * few culprits in a batch of n cost some log n tries each.
+     */
+    public SortedMap<Integer, String> refusals(List<? extends Event> events, int schemaVersion) {
+        return inDatabase(h -> h.inTransaction(tx -> {
+            tx.execute(STAGING);
+            SortedMap<Integer, String> refused = new TreeMap<>();
+            probe(tx, events, schemaVersion, 0, events.size(), refused);
+            tx.rollback();
+            return refused;
+        }));
+    }
+
+    private void probe(Handle tx, List<? extends Event> events, int schemaVersion, int from, int to,
+                       Map<Integer, String> refused) {
+        if (from == to) {
+            return;
+        }
+        StringBuilder rows = new StringBuilder();
+        for (Event e : events.subList(from, to)) {
+            CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion));
+        }
+        tx.execute("SAVEPOINT append_probe");
+        String reason = null;
+        try {
+            copy(tx, "COPY append_staging FROM STDIN", rows);
+            tx.createQuery(APPEND).mapTo(String.class).list();
+        } catch (UnableToExecuteStatementException e) {
+            reason = refusal(e);
+            if (reason == null) {
+                throw e;
+            }
+        }
+        tx.execute("ROLLBACK TO SAVEPOINT append_probe");
+        if (reason != null && to - from == 1) {
+            refused.put(from, reason);
+        } else if (reason != null) {
+            int middle = (from + to) >>> 1;
+            probe(tx, events, schemaVersion, from, middle, refused);
+            probe(tx, events, schemaVersion, middle, to, refused);
+        }
+    }
+
+    /**
+     * The database's one-line reason if {@code failure} is PostgreSQL refusing an event for what it holds: a data
+     * exception (SQLSTATE class 22, e.g. a time out of range), an integrity rule other than the unique key (23: a
+     * check, a null) or a program limit (54, e.g. a unique id too long to index); null for any other failure.
+     */
+    public static String refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                boolean eventsFault = state.startsWith("22") || state.startsWith("54")
+                        || state.startsWith("23") && !state.equals("23505");
+                if (!eventsFault) {
+                    return null;
+                }
+                ServerErrorMessage server = sql instanceof PSQLException p ? p.getServerErrorMessage() : null;
+                String message = server != null && server.getMessage() != null ? server.getMessage() : sql.getMessage();
+                return message.lines().findFirst().orElse(state);
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,16 +1,26 @@
 package com.sevenmind.eventstore.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The {@code rejected_events} table: every input the store could not accept, verbatim, with where it came from and
- * why, so nothing is lost and it can be retried once the cause is fixed.
+ * why, so nothing is lost and it can be retried once the cause is fixed. Each source keeps at most
+ * {@link #DEFAULT_CAP_BYTES} of inputs, so that a flood of bad inputs cannot fill the disk; past it an input is
+ * dropped, and counted in {@code quarantine_dropped}.
  */
 public final class Quarantine {
 
@@ -31,30 +41,133 @@ public final class Quarantine {
         }
     }
 
-    private final Jdbi jdbi;
-    private final String description;
-
-    Quarantine(Jdbi jdbi, String description) {
-        this.jdbi = jdbi;
-        this.description = description;
+    /**
+     * What a source dropped since the quarantine was made: inputs not kept because it was over its cap or its rate.
+     *
+     * @param bytes the inputs' length in UTF-8
+     */
+    public record Dropped(String source, long inputs, long bytes, Instant lastDroppedAt) {
     }
 
-    /** Keeps the rejections; one already kept (same source, line and input) is kept once. */
-    public void add(List<Rejection> rejections) {
+    /** The bytes of inputs (in UTF-8) a source keeps at most: far above what a deployment's bad inputs come to. */
+    public static final long DEFAULT_CAP_BYTES = 256L << 20;
+
+    private final Jdbi jdbi;
+    private final String description;
+    private final long capBytes;
+
+    Quarantine(Jdbi jdbi, String description) {
+        this(jdbi, description, DEFAULT_CAP_BYTES);
+    }
+
+    private Quarantine(Jdbi jdbi, String description, long capBytes) {
+        this.jdbi = jdbi;
+        this.description = description;
+        this.capBytes = capBytes;
+    }
+
+    /** This quarantine with another cap per source. */
+    public Quarantine capped(long bytesPerSource) {
+        return new Quarantine(jdbi, description, bytesPerSource);
+    }
+
+    public long capBytes() {
+        return capBytes;
+    }
+
+    /**
+     * Keeps the rejections that fit under their source's cap, in order, and returns the others, which are dropped
+     * and counted; one already kept (same source, line and input) is kept once.
+     */
+    public List<Rejection> add(List<Rejection> rejections) {
         if (rejections.isEmpty()) {
-            return;
+            return List.of();
         }
-        inDatabase(h -> {
-            var batch = h.prepareBatch("""
+        Map<String, List<Rejection>> bySource = new TreeMap<>();
+        for (Rejection r : rejections) {
+            bySource.computeIfAbsent(r.source(), s -> new ArrayList<>()).add(r);
+        }
+        return inDatabase(h -> h.inTransaction(tx -> {
+            List<Rejection> dropped = new ArrayList<>();
+            var batch = tx.prepareBatch("""
                     INSERT INTO rejected_events (source, line, input_format, input, reason)
                     VALUES (:source, :line, :format, :input, :reason)
                     ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING""");
-            for (Rejection r : rejections) {
-                batch.bind("source", r.source()).bind("line", r.line()).bind("format", r.inputFormat())
-                        .bind("input", storable(r.input())).bind("reason", storable(r.reason())).add();
+            // Sources in order, each row locked until the commit: concurrent adds wait instead of both filling it.
+            for (Map.Entry<String, List<Rejection>> source : bySource.entrySet()) {
+                long kept = tx.createQuery("""
+                                INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, 0)
+                                ON CONFLICT (source) DO UPDATE SET bytes = k.bytes RETURNING bytes""")
+                        .bind("source", source.getKey()).mapTo(Long.class).one();
+                long droppedBytes = 0;
+                int droppedBefore = dropped.size();
+                for (Rejection r : source.getValue()) {
+                    String input = storable(r.input());
+                    long bytes = utf8Length(input);
+                    if (kept + bytes > capBytes) {
+                        dropped.add(r);
+                        droppedBytes += bytes;
+                        continue;
+                    }
+                    kept += bytes;
+                    batch.bind("source", r.source()).bind("line", r.line()).bind("format", r.inputFormat())
+                            .bind("input", input).bind("reason", storable(r.reason())).add();
+                }
+                countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
             }
-            return batch.execute();
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+            return dropped;
+        }));
+    }
+
+    /** Counts inputs of {@code source} that were not kept, e.g. over a rate. */
+    public void dropped(String source, long inputs, long bytes) {
+        inDatabase(h -> {
+            countDropped(h, source, inputs, bytes);
+            return null;
         });
+    }
+
+    private static void countDropped(Handle h, String source, long inputs, long bytes) {
+        if (inputs > 0) {
+            h.createUpdate("""
+                            INSERT INTO quarantine_dropped AS d (source, inputs, bytes, last_dropped_at)
+                            VALUES (:source, :inputs, :bytes, now())
+                            ON CONFLICT (source) DO UPDATE SET inputs = d.inputs + excluded.inputs,
+                                bytes = d.bytes + excluded.bytes, last_dropped_at = excluded.last_dropped_at""")
+                    .bind("source", source).bind("inputs", inputs).bind("bytes", bytes).execute();
+        }
+    }
+
+    /** Every source that dropped inputs, by source. */
+    public List<Dropped> drops() {
+        return inDatabase(h -> h.createQuery(
+                        "SELECT source, inputs, bytes, last_dropped_at FROM quarantine_dropped ORDER BY source")
+                .map((rs, ctx) -> new Dropped(rs.getString("source"), rs.getLong("inputs"), rs.getLong("bytes"),
+                        rs.getObject("last_dropped_at", OffsetDateTime.class).toInstant()))
+                .list());
+    }
+
+    /** The length of {@code text} in UTF-8, as PostgreSQL's octet_length counts it, without encoding it. */
+    public static long utf8Length(String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** PostgreSQL text holds no NUL character: the one change made to an input kept here, written as \\u0000. */
@@ -62,20 +175,37 @@ public final class Quarantine {
         return text.replace("\0", "\\u0000");
     }
 
+    private static final String LIST = """
+            SELECT id, source, line, input_format, input, reason, rejected_at FROM rejected_events
+            WHERE rejected_at >= :since AND id > :after ORDER BY id""";
+
     /** Feeds the rejections kept since {@code since} (all when null), oldest first, in constant memory. */
     public void list(Instant since, Consumer<Rejection> sink) {
         inDatabase(h -> h.inTransaction(tx -> {
-            tx.createQuery("""
-                            SELECT id, source, line, input_format, input, reason, rejected_at FROM rejected_events
-                            WHERE rejected_at >= :since ORDER BY id""")
-                    .bind("since", OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC))
-                    .setFetchSize(500)
-                    .map((rs, ctx) -> new Rejection(rs.getLong("id"), rs.getString("source"),
-                            (Long) rs.getObject("line"), rs.getString("input_format"), rs.getString("input"),
-                            rs.getString("reason"), rs.getObject("rejected_at", OffsetDateTime.class).toInstant()))
-                    .forEach(sink);
+            query(tx, LIST, since, 0).setFetchSize(500).map(Quarantine::rejection).forEach(sink);
             return null;
         }));
+    }
+
+    /**
+     * Up to {@code limit} rejections kept since {@code since} (all when null) with ids after {@code afterId}, oldest
+     * first: to work through the quarantine without a transaction held open, so that what is done with each (an
+     * append that fails, say) is not part of it.
+     */
+    public List<Rejection> page(Instant since, long afterId, int limit) {
+        return inDatabase(h -> query(h, LIST + " LIMIT :limit", since, afterId).bind("limit", limit)
+                .map(Quarantine::rejection).list());
+    }
+
+    private static Query query(Handle h, String sql, Instant since, long afterId) {
+        return h.createQuery(sql).bind("after", afterId)
+                .bind("since", OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC));
+    }
+
+    private static Rejection rejection(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Rejection(rs.getLong("id"), rs.getString("source"), (Long) rs.getObject("line"),
+                rs.getString("input_format"), rs.getString("input"), rs.getString("reason"),
+                rs.getObject("rejected_at", OffsetDateTime.class).toInstant());
     }
 
     /** The input was accepted on a retry: it is no longer kept here. */

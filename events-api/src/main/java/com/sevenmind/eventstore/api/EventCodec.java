@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,6 +35,13 @@ public final class EventCodec {
 
     /** The schema version written for new events, and the one every event is read as. */
     public static final int CURRENT_SCHEMA_VERSION = 2;
+
+    /**
+     * The first and last timestamps taken, in UTC: the years 1 to 9999 that ISO-8601 writes in four digits.
+     * PostgreSQL refuses some times outside them, and a refused event used to stop ingestion.
+     */
+    public static final Instant MIN_TIMESTAMP = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final ObjectMapper mapper;
     private final Upcasters upcasters;
@@ -165,16 +173,24 @@ public final class EventCodec {
     }
 
     /**
-     * Parses an ISO-8601 date-time with {@code Z} or an offset, e.g. {@code 2024-03-01T07:15:00.123456+01:00}.
+     * Parses an ISO-8601 date-time with {@code Z} or an offset, e.g. {@code 2024-03-01T07:15:00.123456+01:00},
+     * from {@link #MIN_TIMESTAMP} to {@link #MAX_TIMESTAMP} once in UTC and cut to microseconds, as it is stored.
      * A time without an offset is refused: it would be read in whatever zone the server runs in.
      */
     public static Instant parseTimestamp(String value) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            instant = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("timestamp", value,
                     "is not an ISO-8601 date-time with Z or an offset, e.g. 2024-03-01T07:15:00.123456Z");
         }
+        Instant stored = instant.truncatedTo(ChronoUnit.MICROS);
+        if (stored.isBefore(MIN_TIMESTAMP) || stored.isAfter(MAX_TIMESTAMP)) {
+            throw new InvalidEventException("timestamp", value, "is " + stored + " in UTC, outside the range taken, "
+                    + MIN_TIMESTAMP + " to " + MAX_TIMESTAMP);
+        }
+        return instant;
     }
 
     static void writeContent(ObjectNode node, Content content) {

@@ -1,6 +1,8 @@
 package com.sevenmind.eventstore.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.UUID;
@@ -26,13 +28,29 @@ public final class JsonFields {
         try {
             node = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException(null, null,
-                    what + "not valid JSON at column " + e.getLocation().getColumnNr() + ": " + reason(e));
+            throw new InvalidEventException(null, null, what + problem(e, false));
         }
         if (node == null || !node.isObject()) {
             throw new InvalidEventException(null, null, what + "not a JSON object");
         }
         return node;
+    }
+
+    /**
+     * What is wrong with JSON Jackson could not read, in one line: {@code not valid JSON at column 7: …}, with the
+     * line too when {@code withLine} (a body over several lines), or {@code JSON nested deeper than 64 levels}.
+     */
+    public static String problem(JsonProcessingException e, boolean withLine) {
+        // A broken limit comes without a location; the depth is the one limit an event can reach.
+        if (e instanceof StreamConstraintsException && e.getOriginalMessage().contains("nesting depth")) {
+            return "JSON nested deeper than " + Json.MAX_DEPTH + " levels";
+        }
+        JsonLocation at = e.getLocation();
+        if (at == null) {
+            return "not valid JSON: " + reason(e);
+        }
+        return "not valid JSON at " + (withLine ? "line " + at.getLineNr() + ", " : "") + "column "
+                + at.getColumnNr() + ": " + reason(e);
     }
 
     /**

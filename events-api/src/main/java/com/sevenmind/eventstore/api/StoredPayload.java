@@ -45,8 +45,7 @@ final class StoredPayload {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException(null, null, "payload is not valid JSON at column "
-                    + e.getLocation().getColumnNr() + ": " + JsonFields.reason(e));
+            throw new InvalidEventException(null, null, "payload is " + JsonFields.problem(e, false));
         } catch (IOException e) {
             throw new UncheckedIOException("reading a string cannot fail", e);
         }
