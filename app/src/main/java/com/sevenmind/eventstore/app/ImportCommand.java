@@ -120,7 +120,8 @@ final class ImportCommand implements Callable<Integer> {
                 }
             }
             AppendResult result = appender.finish();
-            imported = new Imported(read, result.stored(), result.duplicates(), rejected, result.conflicts(), skipped);
+            imported = new Imported(read, result.stored(), result.duplicates(), rejected, result.conflicts(),
+                    skipped + result.forgotten());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output == Format.json) {
@@ -150,7 +151,7 @@ final class ImportCommand implements Callable<Integer> {
 
     /**
      * What import did; also its JSON shape. read counts non-blank lines; skipped, RudderStack calls that are not
-     * Content Piece events; conflicts, events already stored with other content.
+     * Content Piece events and events of forgotten users; conflicts, events already stored with other content.
      */
     record Imported(long read, long stored, long duplicates, long rejected, long conflicts, long skipped) {
     }
