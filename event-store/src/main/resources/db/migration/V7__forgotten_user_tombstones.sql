@@ -20,10 +20,15 @@ $$;
 
 -- An append's users' locks, and which of them are forgotten. The check is a statement of its own in a VOLATILE
 -- function, so its snapshot is taken after the locks are granted: it sees a forget that committed while they were
--- awaited, which a check in the locking statement itself would not. Without tombstones it reads no hash at all.
-CREATE FUNCTION lock_users_for_append(keys bigint[], users uuid[]) RETURNS uuid[] LANGUAGE sql VOLATILE AS $$
-    SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest(keys) AS k;
-    SELECT coalesce(array_agg(u), '{}') FROM unnest(users) AS u
-    WHERE EXISTS (SELECT FROM forgotten_users WHERE user_hash IS NOT NULL)
-      AND EXISTS (SELECT FROM forgotten_users WHERE user_hash = forgotten_user_hash(u));
+-- awaited, which a check in the locking statement itself would not. PL/pgSQL keeps its plans between calls, and
+-- without tombstones the users are not looked at.
+CREATE FUNCTION lock_users_for_append(keys bigint[], users uuid[]) RETURNS uuid[] LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM count(pg_advisory_xact_lock_shared(k)) FROM unnest(keys) AS k;
+    IF NOT EXISTS (SELECT FROM forgotten_users WHERE user_hash IS NOT NULL) THEN
+        RETURN '{}';
+    END IF;
+    RETURN (SELECT coalesce(array_agg(u), '{}') FROM unnest(users) AS u
+            WHERE EXISTS (SELECT FROM forgotten_users WHERE user_hash = forgotten_user_hash(u)));
+END
 $$;
