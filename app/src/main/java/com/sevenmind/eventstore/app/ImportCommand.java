@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 "or, with --format rudderstack, RudderStack track events (other calls and events are skipped).",
                 "A bad line is reported on stderr with its number and reason, kept in the quarantine (see rejected) "
                         + "and skipped; the good lines are stored. An event already stored with other content is a "
-                        + "conflict, quarantined too. Exit code 3 when some lines were rejected or conflicted."})
+                        + "conflict, quarantined too. Events of forgotten users are skipped. Exit code 3 when some "
+                        + "lines were rejected or conflicted."})
 final class ImportCommand implements Callable<Integer> {
 
     static final int EXIT_REJECTED = 3;
