@@ -16,8 +16,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Deletes a user's events, and the quarantined inputs that name them, for a privacy request.",
-                "Leaves an audit row with the time and the counts, never the user."})
+        description = {"Deletes a user's events, snapshots, and the quarantined inputs that name them, for a privacy "
+                + "request. An input names the user in any case, with or without hyphens, JSON-escaped, or inside "
+                + "base64 (a Pub/Sub push's message.data).",
+                "Leaves an audit row with the time and the counts, never the user: as a tombstone it keeps a keyed "
+                        + "hash of the id (SHA-256 over a random key kept in this database), not the id.",
+                "Events of the user delivered again later are dropped, not stored or quarantined: import and "
+                        + "generate count them as skipped, a Pub/Sub push is answered skipped, POST /events counts "
+                        + "them as forgotten."})
 final class ForgetCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -173,7 +173,8 @@ final class GenerateCommand implements Callable<Integer> {
             appender.add(it.next());
         }
         AppendResult result = appender.finish();
-        return new Generated(generated, result.stored(), result.duplicates(), result.conflicts(), null,
+        return new Generated(generated, result.stored(), result.duplicates(), result.conflicts(),
+                result.forgotten() > 0 ? result.forgotten() : null, null,
                 settings.users(), generator.mainCharacters(), progress.elapsedSeconds());
     }
 
@@ -200,18 +201,22 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         progress.finish();
-        return new Generated(generated, null, null, null, out, settings.users(), generator.mainCharacters(),
+        return new Generated(generated, null, null, null, null, out, settings.users(), generator.mainCharacters(),
                 progress.elapsedSeconds());
     }
 
-    /** What generate did; also its JSON shape (stored, duplicates and conflicts when appended, file when written). */
+    /**
+     * What generate did; also its JSON shape (stored, duplicates and conflicts when appended, skipped when events of
+     * forgotten users were dropped, file when written).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Generated(long generated, Long stored, Long duplicates, Long conflicts, String file, int users,
-                     List<UUID> mainCharacters, double seconds) {
+    record Generated(long generated, Long stored, Long duplicates, Long conflicts, Long skipped, String file,
+                     int users, List<UUID> mainCharacters, double seconds) {
 
         String summary() {
             String what = file != null ? "written to " + file
-                    : String.format("%,d stored, %,d duplicates, %,d conflicts", stored, duplicates, conflicts);
+                    : String.format("%,d stored, %,d duplicates, %,d conflicts", stored, duplicates, conflicts)
+                    + (skipped == null ? "" : String.format(", %,d skipped (forgotten users)", skipped));
             return String.format("generated %,d events for %,d users in %.1f s (%,.0f events/s): %s",
                     generated, users, seconds, generated / Math.max(seconds, 1e-9), what);
         }

@@ -93,7 +93,10 @@ final class HttpIngest {
         }
     }
 
-    /** POST /pubsub/push: {"result":"stored"|"duplicate"}, or {"result":"skipped","reason":…} for other calls. */
+    /**
+     * POST /pubsub/push: {"result":"stored"|"duplicate"}, or {"result":"skipped","reason":…} for other calls and for
+     * events of forgotten users.
+     */
     Map<String, String> push(String body) {
         Parsed parsed;
         try {
@@ -102,10 +105,7 @@ final class HttpIngest {
             throw refuse(400, Way.PUSH, body, e.getMessage());
         }
         if (parsed instanceof Skipped skipped) {
-            Map<String, String> answer = new LinkedHashMap<>();
-            answer.put("result", "skipped");
-            answer.put("reason", skipped.reason());
-            return answer;
+            return skipped(skipped.reason());
         }
         Event event = ((Accepted) parsed).event();
         String[] refused = {null};
@@ -114,11 +114,22 @@ final class HttpIngest {
         if (refused[0] != null) {
             throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
         }
+        if (result.forgotten() > 0) {
+            // Acknowledged, so that Pub/Sub stops delivering it; kept nowhere, as the user asked.
+            return skipped("user was forgotten");
+        }
         if (result.conflicts() > 0) {
             throw refuse(409, Way.PUSH, body, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
                     + " is stored with other content");
         }
         return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
+    }
+
+    private static Map<String, String> skipped(String reason) {
+        Map<String, String> answer = new LinkedHashMap<>();
+        answer.put("result", "skipped");
+        answer.put("reason", reason);
+        return answer;
     }
 
     /**

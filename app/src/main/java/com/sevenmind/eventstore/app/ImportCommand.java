@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 "A bad line (invalid JSON, field or UTF-8, or an event the database refuses) is reported on stderr "
                         + "with its number and reason, kept in the quarantine (see rejected) and skipped; the good "
                         + "lines are stored. An event already stored with other content is a conflict, quarantined "
-                        + "too. Exit code 3 when some lines were rejected or conflicted."})
+                        + "too. Events of forgotten users are skipped. Exit code 3 when some lines were rejected or conflicted."})
 final class ImportCommand implements Callable<Integer> {
 
     static final int EXIT_REJECTED = 3;
@@ -128,7 +128,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             AppendResult result = appender.finish();
             imported = new Imported(read, result.stored(), result.duplicates(), rejected + appender.refused(),
-                    result.conflicts(), skipped);
+                    result.conflicts(), skipped + result.forgotten());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output == Format.json) {
@@ -155,7 +155,7 @@ final class ImportCommand implements Callable<Integer> {
 
     /**
      * What import did; also its JSON shape. read counts non-blank lines; skipped, RudderStack calls that are not
-     * Content Piece events; conflicts, events already stored with other content.
+     * Content Piece events and events of forgotten users; conflicts, events already stored with other content.
      */
     record Imported(long read, long stored, long duplicates, long rejected, long conflicts, long skipped) {
     }

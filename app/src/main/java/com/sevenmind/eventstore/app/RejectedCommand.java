@@ -138,7 +138,7 @@ final class RejectedCommand implements Callable<Integer> {
                     quarantine.rejectAgain(r.id(), "conflict");
                     return;
                 }
-                n[result.stored() > 0 ? 1 : 2]++;
+                n[result.stored() > 0 ? 1 : result.forgotten() > 0 ? 3 : 2]++;
             } else {
                 n[3]++;
             }

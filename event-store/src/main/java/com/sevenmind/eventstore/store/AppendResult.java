@@ -1,5 +1,7 @@
 package com.sevenmind.eventstore.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * What an append did.
  *
@@ -8,12 +10,21 @@ package com.sevenmind.eventstore.store;
  *                   the batch: re-deliveries, safe to drop
  * @param conflicts  events whose (user, unique_id) was already stored with different content: not stored over the
  *                   original
+ * @param forgotten  events of users who were forgotten: dropped, not kept anywhere. In JSON only when not 0, so
+ *                   that the answers of a store without forgotten users keep their shape
  */
-public record AppendResult(long stored, long duplicates, long conflicts) {
+public record AppendResult(long stored, long duplicates, long conflicts,
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) long forgotten) {
 
     public static final AppendResult NONE = new AppendResult(0, 0, 0);
 
+    /** Nothing of a forgotten user in it. */
+    public AppendResult(long stored, long duplicates, long conflicts) {
+        this(stored, duplicates, conflicts, 0);
+    }
+
     public AppendResult plus(AppendResult other) {
-        return new AppendResult(stored + other.stored, duplicates + other.duplicates, conflicts + other.conflicts);
+        return new AppendResult(stored + other.stored, duplicates + other.duplicates, conflicts + other.conflicts,
+                forgotten + other.forgotten);
     }
 }

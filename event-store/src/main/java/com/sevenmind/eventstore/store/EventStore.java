@@ -28,6 +28,7 @@ import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.result.ResultIterable;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
@@ -53,6 +54,7 @@ public final class EventStore {
     private static final String APPEND = """
             INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
             SELECT user_uuid, unique_id, event_type, schema_version, "timestamp", payload FROM append_staging
+            WHERE user_uuid <> ALL(CAST(:forgotten AS uuid[]))
             ORDER BY user_uuid, unique_id
             ON CONFLICT (user_uuid, unique_id) DO NOTHING
             RETURNING user_uuid, unique_id
@@ -60,9 +62,10 @@ public final class EventStore {
 
     /**
      * The users' advisory locks, taken before any id is drawn: a read of the snapshot cache waits for the appends of
-     * its user in flight (see Projector).
+     * its user in flight (see Projector), and a forget of one of them waits for the append or the append sees its
+     * tombstone. Its value: the forgotten ones among {@code :users}, whose events are dropped.
      */
-    private static final String LOCK = "SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest(:keys) AS k";
+    private static final String LOCK = "lock_users_for_append(:keys, CAST(:users AS uuid[]))";
 
     /** What sends the fast path back to the staging path: a key stored already, or a lock cycle with another one. */
     private static final Set<String> TAKE_STAGING_PATH = Set.of("23505", "40P01");
@@ -149,15 +152,16 @@ public final class EventStore {
         }
         boolean batchDistinct = distinct;
         long[] userLocks = byKey.stream().mapToLong(e -> userLock(e.getValue().userId())).sorted().distinct().toArray();
+        Set<UUID> users = events.stream().map(Event::userId).collect(Collectors.toSet());
         return inDatabase(h -> h.inTransaction(tx -> {
-            if (batchDistinct && copiedWhole(tx, rows, userLocks,
-                    LiveFeed.payloads(events.stream().map(Event::userId).collect(Collectors.toSet())))) {
+            if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
                 return new AppendResult(n, 0, 0);
             }
-            tx.createQuery(LOCK).bindArray("keys", long.class, userLocks).mapTo(Long.class).one();
+            Set<UUID> forgotten = locked(tx.createQuery("SELECT " + LOCK), userLocks, users).one();
             tx.execute(STAGING);
             copy(tx, "COPY append_staging FROM STDIN", rows);
             Set<String> inserted = new HashSet<>(tx.createQuery(APPEND)
+                    .bindArray("forgotten", String.class, forgotten.stream().map(UUID::toString).toList())
                     .map((rs, ctx) -> rs.getString("user_uuid") + "/" + rs.getString("unique_id"))
                     .list());
             // Only the users of rows stored: a batch of nothing but duplicates notifies no one.
@@ -166,10 +170,13 @@ public final class EventStore {
             if (inserted.size() == n) {
                 return new AppendResult(n, 0, 0);
             }
+            long dropped = 0;
             List<Integer> notInserted = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Event e = events.get(i);
-                if (!inserted.remove(e.userId() + "/" + e.uniqueId())) {
+                if (forgotten.contains(e.userId())) {
+                    dropped++;
+                } else if (!inserted.remove(e.userId() + "/" + e.uniqueId())) {
                     notInserted.add(i);
                 }
             }
@@ -183,7 +190,8 @@ public final class EventStore {
                     onConflict.accept(i);
                 }
             }
-            return new AppendResult(n - notInserted.size(), notInserted.size() - conflicts, conflicts);
+            return new AppendResult(n - notInserted.size() - dropped, notInserted.size() - conflicts, conflicts,
+                    dropped);
         }));
     }
 
@@ -280,17 +288,22 @@ public final class EventStore {
      * The fast path, for a batch of events new to the store (the common case): copied straight into the table. If
      * any key is stored already (a re-delivery, or a concurrent appender was first), the copy stops at it on the
      * unique key, is rolled back to the savepoint, and the batch takes the staging path, which tells duplicates from
-     * conflicts. The users' locks and the notification of them go in one statement under the savepoint.
+     * conflicts; so does a batch with a forgotten user, which drops that user's events. The users' locks, the check
+     * for forgotten ones and the notification of them go in one statement under the savepoint.
      */
-    private static boolean copiedWhole(Handle h, CharSequence rows, long[] userLocks, List<String> notifications) {
+    private static boolean copiedWhole(Handle h, CharSequence rows, long[] userLocks, Set<UUID> users) {
         h.execute("SAVEPOINT append_direct");
         try {
-            // One round trip for both; rolled back with the savepoint, the notification is never sent.
-            h.createQuery("SELECT (" + LOCK + "), (SELECT count(" + LiveFeed.NOTIFY + ") FROM unnest(:payloads) AS p)")
-                    .bindArray("keys", long.class, userLocks)
-                    .bind("channel", LiveFeed.CHANNEL)
-                    .bindArray("payloads", String.class, notifications)
-                    .mapTo(Long.class).one();
+            // One round trip for all; rolled back with the savepoint, the notification is never sent.
+            boolean anyForgotten = !locked(h.createQuery("SELECT " + LOCK
+                                    + ", (SELECT count(" + LiveFeed.NOTIFY + ") FROM unnest(:payloads) AS p)")
+                            .bind("channel", LiveFeed.CHANNEL)
+                            .bindArray("payloads", String.class, LiveFeed.payloads(users)), userLocks, users)
+                    .one().isEmpty();
+            if (anyForgotten) {
+                h.execute("ROLLBACK TO SAVEPOINT append_direct");
+                return false;
+            }
             copy(h, COPY_DIRECT, rows);
             // No release: the commit ends the savepoint, and a round trip less is some of a batch's time.
             return true;
@@ -301,6 +314,13 @@ public final class EventStore {
             h.execute("ROLLBACK TO SAVEPOINT append_direct");
             return false;
         }
+    }
+
+    /** A query of {@link #LOCK} in its first column, bound for {@code users}: the forgotten ones among them. */
+    private static ResultIterable<Set<UUID>> locked(Query query, long[] userLocks, Set<UUID> users) {
+        return query.bindArray("keys", long.class, userLocks)
+                .bindArray("users", String.class, users.stream().map(UUID::toString).toList())
+                .map((rs, ctx) -> Set.of((UUID[]) rs.getArray(1).getArray()));
     }
 
     private static void copy(Handle h, String sql, CharSequence rows) {
@@ -446,8 +466,9 @@ public final class EventStore {
     }
 
     /**
-     * Deletes every event of the user, their snapshots and every quarantined input that names them, and leaves an
-     * audit row with the time and the counts, never the user: for privacy requests.
+     * Deletes every event of the user, their snapshots and every quarantined input that names them in any form (see
+     * {@link Mentions}), and leaves an audit row with the time, the counts and a keyed hash of the user, never the
+     * user: for privacy requests. The hash is the tombstone that makes later appends drop the user's events.
      */
     public Forgotten forget(UUID userId) {
         return inDatabase(h -> h.inTransaction(tx -> {
@@ -455,10 +476,11 @@ public final class EventStore {
             tx.execute("SELECT pg_advisory_xact_lock(?)", userLock(userId));
             int events = tx.createUpdate("DELETE FROM events WHERE user_uuid = :user").bind("user", userId).execute();
             tx.createUpdate("DELETE FROM snapshots WHERE user_uuid = :user").bind("user", userId).execute();
-            int rejected = tx.createUpdate("DELETE FROM rejected_events WHERE strpos(lower(input), :user) > 0")
-                    .bind("user", userId.toString()).execute();
-            tx.createUpdate("INSERT INTO forgotten_users (events_deleted, rejected_deleted) VALUES (:e, :r)")
-                    .bind("e", events).bind("r", rejected).execute();
+            long rejected = new Mentions(userId).deleteFromQuarantine(tx);
+            tx.createUpdate("""
+                            INSERT INTO forgotten_users (events_deleted, rejected_deleted, user_hash)
+                            VALUES (:e, :r, forgotten_user_hash(:user))""")
+                    .bind("e", events).bind("r", rejected).bind("user", userId).execute();
             return new Forgotten(events, rejected);
         }));
     }
