@@ -38,9 +38,10 @@ import java.util.Optional;
 /**
  * Checks the {@code Authorization: Bearer} token of an authenticated Pub/Sub push: an OIDC token that Google signs
  * with RS256 for the push subscription's service account. Google's public keys are fetched from a JWKS URL, kept for
- * {@link #KEYS_TTL}, and fetched again sooner only for a token whose key id they lack (Google rotates its keys), at
- * most twice in {@link #REFETCH_INTERVAL}. When a fetch fails or would break that limit, the keys last fetched serve
- * on, for up to {@link #OUTAGE_TTL}. Thread-safe: one instance serves every request.
+ * a while ({@link #KEYS_TTL} in serve), and fetched again sooner only for a token whose key id they lack (Google
+ * rotates its keys), at most twice in {@link #REFETCH_INTERVAL}. When a fetch fails or would break that limit, the
+ * keys last fetched serve on, for up to {@link #OUTAGE_FACTOR} times as long. Thread-safe: one instance serves every
+ * request.
  */
 final class GooglePushVerifier {
 
@@ -53,8 +54,8 @@ final class GooglePushVerifier {
      */
     static final Duration KEYS_TTL = Duration.ofMinutes(15);
 
-    /** How long the keys last fetched are still used while Google cannot be reached. */
-    static final Duration OUTAGE_TTL = Duration.ofHours(1);
+    /** While Google cannot be reached, the keys last fetched serve on for this many times their time to live. */
+    static final int OUTAGE_FACTOR = 4;
 
     /** A flood of tokens with made-up key ids must not become a flood of requests to Google. */
     static final Duration REFETCH_INTERVAL = Duration.ofSeconds(30);
@@ -110,8 +111,10 @@ final class GooglePushVerifier {
      *     for any account
      * @param jwks where the signing keys are fetched from: {@link #GOOGLE_JWKS} but for tests and private mirrors
      * @param fetchTimeout how long connecting to the JWKS URL, and reading its answer, may each take
+     * @param keysTtl how long fetched keys are used before the next token fetches them again
      */
-    GooglePushVerifier(String audience, Optional<String> serviceAccount, URI jwks, Duration fetchTimeout) {
+    GooglePushVerifier(String audience, Optional<String> serviceAccount, URI jwks, Duration fetchTimeout,
+            Duration keysTtl) {
         int timeout = Math.toIntExact(fetchTimeout.toMillis());
         URLBasedJWKSetSource<SecurityContext> fetched;
         try {
@@ -126,8 +129,8 @@ final class GooglePushVerifier {
                 new OutageTolerantJWKSetSource<>(
                         new RateLimitAsOutage(new RateLimitedJWKSetSource<>(fetched, REFETCH_INTERVAL.toMillis(),
                                 null)),
-                        OUTAGE_TTL.toMillis(), null),
-                KEYS_TTL.toMillis(), 2L * timeout + 1_000, null));
+                        keysTtl.multipliedBy(OUTAGE_FACTOR).toMillis(), null),
+                keysTtl.toMillis(), 2L * timeout + 1_000, null));
         JWSVerificationKeySelector<SecurityContext> rs256 = new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys);
         processor.setJWSKeySelector((header, context) -> known(rs256, header));
         processor.setJWTClaimsSetVerifier(new PushTokenClaims(audience, serviceAccount));

@@ -49,7 +49,7 @@ final class PushAuthOptions {
             return Optional.empty();
         }
         return Optional.of(new GooglePushVerifier(audience, Optional.ofNullable(serviceAccount), jwks(),
-                FETCH_TIMEOUT));
+                FETCH_TIMEOUT, GooglePushVerifier.KEYS_TTL));
     }
 
     private URI jwks() {

@@ -43,6 +43,9 @@ class GooglePushVerifierTest {
     private static final String AUDIENCE = "https://store.example/pubsub/push";
     private static final String ACCOUNT = "pusher@project.iam.gserviceaccount.com";
     private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private static final Duration TTL = GooglePushVerifier.KEYS_TTL;
+    /** Keys that expire within a test. */
+    private static final Duration SHORT_TTL = Duration.ofMillis(300);
 
     private static RSAKey google;
     private static RSAKey rotated;
@@ -200,17 +203,44 @@ class GooglePushVerifierTest {
     }
 
     @Test
+    void a_key_google_withdrew_is_refused_once_the_keys_expire() throws InterruptedException {
+        GooglePushVerifier verifier = new GooglePushVerifier(AUDIENCE, Optional.empty(), jwks.uri(), TIMEOUT,
+                SHORT_TTL);
+        jwks.publish(google);
+        verifier.verify(token(google, c -> c));
+        jwks.publish(rotated);
+        Thread.sleep(SHORT_TTL.toMillis() + 200);
+
+        assertRefused(verifier, token(google, c -> c), "key id 'google-1' is not one of Google's signing keys");
+        assertDoesNotThrow(() -> verifier.verify(token(rotated, c -> c)));
+        assertEquals(2, jwks.requests());
+    }
+
+    @Test
+    void the_keys_last_fetched_serve_on_while_google_is_unreachable() throws InterruptedException {
+        GooglePushVerifier verifier = new GooglePushVerifier(AUDIENCE, Optional.empty(), jwks.uri(), TIMEOUT,
+                SHORT_TTL);
+        jwks.publish(google);
+        verifier.verify(token(google, c -> c));
+        jwks.close();
+        Thread.sleep(SHORT_TTL.toMillis() + 200);
+
+        assertDoesNotThrow(() -> verifier.verify(token(google, c -> c)));
+        assertRefused(verifier, token(impostor, c -> c), "signature does not verify");
+    }
+
+    @Test
     void unreachable_keys_make_the_verifier_unavailable_not_the_token_invalid() throws IOException {
         URI closed = jwks.uri();
         jwks.close();
-        assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), closed, TIMEOUT));
+        assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), closed, TIMEOUT, TTL));
 
         JwksServer broken = new JwksServer();
         try (broken) {
             broken.answer(500, "<html>oops</html>");
-            assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), broken.uri(), TIMEOUT));
+            assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), broken.uri(), TIMEOUT, TTL));
             broken.answer(200, "<html>not keys</html>");
-            assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), broken.uri(), TIMEOUT));
+            assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), broken.uri(), TIMEOUT, TTL));
         }
 
         // Accepts the connection and never answers: the read timeout must end the wait.
@@ -226,7 +256,8 @@ class GooglePushVerifierTest {
             acceptor.start();
             URI hanging = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/certs");
             assertTimeoutPreemptively(Duration.ofSeconds(5),
-                    () -> assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), hanging, TIMEOUT)));
+                    () -> assertUnavailable(new GooglePushVerifier(AUDIENCE, Optional.empty(), hanging, TIMEOUT,
+                            TTL)));
             acceptor.interrupt();
         }
     }
@@ -246,7 +277,7 @@ class GooglePushVerifierTest {
     }
 
     private GooglePushVerifier verifier(Optional<String> account) {
-        return new GooglePushVerifier(AUDIENCE, account, jwks.uri(), TIMEOUT);
+        return new GooglePushVerifier(AUDIENCE, account, jwks.uri(), TIMEOUT, TTL);
     }
 
     /** Claims as Google puts them in a push token, changed by {@code change}. */
