@@ -46,7 +46,7 @@ import java.util.Optional;
 final class GooglePushVerifier {
 
     /** Where Google publishes the keys it signs OIDC tokens with. */
-    static final URI GOOGLE_JWKS = URI.create("https://www.googleapis.com/oauth2/v3/certs");
+    static final String GOOGLE_JWKS = "https://www.googleapis.com/oauth2/v3/certs";
 
     /**
      * How long fetched keys are used before the next token fetches them again. Google announces a key well before it
@@ -154,7 +154,8 @@ final class GooglePushVerifier {
             throw new InvalidPushToken("key id " + PushTokenClaims.quoted(jwt.getHeader().getKeyID())
                     + " is not one of Google's signing keys");
         } catch (KeySourceException e) {
-            throw new PushVerifierUnavailable("Google's signing keys are unavailable: " + e.getMessage(), e);
+            throw new PushVerifierUnavailable("Google's signing keys are unavailable: "
+                    + PushTokenClaims.oneLine(e.getMessage()), e);
         } catch (JOSEException e) {
             throw new InvalidPushToken("signature cannot be checked: " + PushTokenClaims.oneLine(e.getMessage()));
         }

@@ -34,7 +34,7 @@ final class PushAuthOptions {
     String serviceAccount;
 
     @Option(names = "--push-jwks-url", paramLabel = "URL",
-            defaultValue = "${env:EVENTSTORE_PUSH_JWKS_URL:-https://www.googleapis.com/oauth2/v3/certs}",
+            defaultValue = "${env:EVENTSTORE_PUSH_JWKS_URL:-" + GooglePushVerifier.GOOGLE_JWKS + "}",
             description = "Where Google's signing keys are fetched; for tests and private mirrors "
                     + "(env EVENTSTORE_PUSH_JWKS_URL; default: ${DEFAULT-VALUE}).")
     String jwksUrl;
