@@ -17,7 +17,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * Who may ask what. The Host and Origin headers must name an allowed host, so a page of another site, or one reached
  * through DNS rebinding, cannot use a browser as its way in. Writes must be JSON, which a page of another site cannot
  * send without the browser asking first (a preflight, never answered here). With tokens set, reads need the read or
- * the write token, and writes the write token.
+ * the write token, and writes the write token; a push may instead carry a token Google signed for it.
  */
 final class HttpAccess {
 
@@ -29,17 +29,20 @@ final class HttpAccess {
     private final Set<String> allowedHosts;
     private final byte[] writeToken;
     private final byte[] readToken;
+    private final GooglePushVerifier pushVerifier;
 
     /**
      * @param allowedHosts host names and addresses, or {@link #ANY_HOST}
      * @param writeToken   the token every write must carry; null for none
      * @param readToken    a token that reads may carry instead of the write token; null for none
+     * @param pushVerifier checks Google-signed tokens, which let pushes in; null for none
      */
-    HttpAccess(List<String> allowedHosts, String writeToken, String readToken) {
+    HttpAccess(List<String> allowedHosts, String writeToken, String readToken, GooglePushVerifier pushVerifier) {
         this.allowedHosts = new LinkedHashSet<>();
         allowedHosts.forEach(h -> this.allowedHosts.add(h.toLowerCase(Locale.ROOT)));
         this.writeToken = writeToken == null ? null : writeToken.getBytes(UTF_8);
         this.readToken = readToken == null ? null : readToken.getBytes(UTF_8);
+        this.pushVerifier = pushVerifier;
     }
 
     /** What {@code --allowed-hosts} means when not given: the names under which this machine reaches itself. */
@@ -101,15 +104,34 @@ final class HttpAccess {
         }
     }
 
-    /** With a write token set, 401 unless the request carries it as a header. */
-    void authorizeWrite(HttpExchange exchange, Way way) {
-        if (writeToken == null) {
-            return; // open: no credential is configured for writes
+    /**
+     * A write is let in by the write token, or, on the push endpoint, by a token Google signed for it; with neither
+     * configured it is open. 401 at once when nothing can let it in. Google's check may have to fetch Google's keys,
+     * so it is returned to be run on a worker, never on a thread that moves bytes: 401 for a token that is not
+     * Google's, 503 while Google's keys cannot be fetched (Pub/Sub delivers again).
+     */
+    Runnable authorizeWrite(HttpExchange exchange, Way way) {
+        boolean google = way == Way.PUSH && pushVerifier != null;
+        if (writeToken == null && !google) {
+            return () -> { };
         }
-        if (matches(writeToken, bearer(exchange))) {
-            return;
+        String bearer = bearer(exchange);
+        if (matches(writeToken, bearer)) {
+            return () -> { };
         }
-        throw unauthorized(exchange, WRONG_TOKEN);
+        if (!google || bearer == null) {
+            throw unauthorized(exchange, WRONG_TOKEN);
+        }
+        return () -> {
+            try {
+                pushVerifier.verify(bearer);
+            } catch (GooglePushVerifier.InvalidPushToken e) {
+                throw unauthorized(exchange, e.getMessage());
+            } catch (GooglePushVerifier.PushVerifierUnavailable e) {
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                throw new HttpError(503, e.getMessage());
+            }
+        };
     }
 
     /** 415 unless the body is declared JSON: {@code application/json} or {@code application/*+json}, any parameters. */

@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -68,10 +70,11 @@ final class HttpApi implements AutoCloseable {
      * @param bodyTimeout  for a request's body, from the handler asking for it
      * @param idleTimeout  for a connection where nothing moves
      * @param verbose      log the stack traces of unexpected errors
+     * @param pushVerifier checks Google-signed push tokens; null when pushes are not authenticated that way
      */
     record Settings(String bind, int port, String token, String readToken, List<String> allowedHosts, int threads,
                     int queue, int maxBody, int streams, int connections, Duration headTimeout, Duration bodyTimeout,
-                    Duration idleTimeout, boolean verbose) {
+                    Duration idleTimeout, boolean verbose, GooglePushVerifier pushVerifier) {
 
         static final int QUEUE = 256;
         static final int CONNECTIONS = 1024;
@@ -82,32 +85,38 @@ final class HttpApi implements AutoCloseable {
         /** The serve command's defaults: 8 threads, 64 streams, 1 MiB bodies, and the hosts of {@code bind}. */
         static Settings of(String bind, int port) {
             return new Settings(bind, port, null, null, HttpAccess.defaultHosts(bind), 8, QUEUE, 1 << 20, 64,
-                    CONNECTIONS, HEAD_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, false);
+                    CONNECTIONS, HEAD_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, false, null);
         }
 
         Settings withTokens(String write, String read) {
             return new Settings(bind, port, write, read, allowedHosts, threads, queue, maxBody, streams, connections,
-                    headTimeout, bodyTimeout, idleTimeout, verbose);
+                    headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
         }
 
         Settings withHosts(List<String> hosts) {
             return new Settings(bind, port, token, readToken, hosts, threads, queue, maxBody, streams, connections,
-                    headTimeout, bodyTimeout, idleTimeout, verbose);
+                    headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
         }
 
         Settings withLimits(int threads, int queue, int maxBody, int streams, int connections) {
             return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
-                    connections, headTimeout, bodyTimeout, idleTimeout, verbose);
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
         }
 
         Settings withTimeouts(Duration head, Duration body, Duration idle) {
             return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
-                    connections, head, body, idle, verbose);
+                    connections, head, body, idle, verbose, pushVerifier);
+        }
+
+        /** Google-signed pushes: a valid token lets a push in, as the write token does. */
+        Settings withPushVerifier(GooglePushVerifier verifier) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose, verifier);
         }
 
         Settings withVerbose(boolean verbose) {
             return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
-                    connections, headTimeout, bodyTimeout, idleTimeout, verbose);
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
         }
     }
 
@@ -136,12 +145,25 @@ final class HttpApi implements AutoCloseable {
         this.db = db;
         this.store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
-        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper);
+        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings),
+                System::nanoTime);
         this.registry = registry;
         this.mapper = mapper;
         this.settings = settings;
-        this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken());
+        this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
+                settings.pushVerifier());
         this.projectionRows = ProjectionsCommand.rows(registry).stream().map(HttpApi::jarName).toList();
+    }
+
+    /** The ways in that every request must prove itself on: the quarantine limits only the others. */
+    private static Set<Way> authenticated(Settings settings) {
+        Set<Way> ways = EnumSet.noneOf(Way.class);
+        if (settings.token() != null) {
+            ways.addAll(EnumSet.allOf(Way.class));
+        } else if (settings.pushVerifier() != null) {
+            ways.add(Way.PUSH);
+        }
+        return ways;
     }
 
     /** A row of {@code projections}, with the jar's file name only: where it lies on the server is not for clients. */
@@ -243,7 +265,7 @@ final class HttpApi implements AutoCloseable {
 
     /** A write: checked, its body gathered without a thread, then ingested on a worker. */
     private void write(HttpExchange exchange, Way way, Function<String, Object> ingestion) {
-        access.authorizeWrite(exchange, way);
+        Runnable authorized = access.authorizeWrite(exchange, way);
         HttpAccess.requireJson(exchange);
         HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
             if (failure != null) {
@@ -258,12 +280,16 @@ final class HttpApi implements AutoCloseable {
                 String kept = new String(body.bytes(), 0, Math.min(body.bytes().length, Inputs.KEPT_CHARS), UTF_8);
                 exchange.setHeader(HttpHeader.CONNECTION, "close");
                 work(exchange, () -> {
+                    authorized.run();
                     throw ingest.refuse(413, way, kept,
                             String.format("request body is over the limit of %,d bytes", settings.maxBody()));
                 });
                 return;
             }
-            work(exchange, () -> new HttpAnswer(200, ingestion.apply(new String(body.bytes(), UTF_8))));
+            work(exchange, () -> {
+                authorized.run();
+                return new HttpAnswer(200, ingestion.apply(new String(body.bytes(), UTF_8)));
+            });
         });
     }
 
@@ -309,6 +335,9 @@ final class HttpApi implements AutoCloseable {
         try {
             return answer.get();
         } catch (HttpError e) {
+            if (e.status() == 429) {
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            }
             return HttpAnswer.error(e.status(), e.getMessage());
         } catch (StoreException e) {
             // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
@@ -68,26 +69,21 @@ final class HttpIngest {
     private final Quarantine quarantine;
     private final Inputs inputs;
     private final ObjectMapper mapper;
-    private final boolean authenticated;
+    private final Set<Way> authenticated;
     private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
 
-    /** Ingestion as behind a token: inputs kept whole and at any rate, up to the cap. */
-    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper) {
-        this(store, quarantine, inputs, mapper, true, System::nanoTime);
-    }
-
     /**
-     * @param authenticated whether every request to the endpoints carries the server's token: then inputs are kept
-     *                      whole and at any rate, up to the cap
+     * @param authenticated the ways in whose every request proves itself (a token): their inputs are kept whole and
+     *                      at any rate, up to the cap
      * @param nanoClock     the time the rate is measured by, in nanoseconds, as {@link System#nanoTime()}
      */
-    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, boolean authenticated,
+    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
                LongSupplier nanoClock) {
         this.store = store;
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
-        this.authenticated = authenticated;
+        this.authenticated = Set.copyOf(authenticated);
         for (Way way : Way.values()) {
             rates.put(way, new TokenBucket(RATE, BURST, nanoClock));
         }
@@ -206,8 +202,9 @@ final class HttpIngest {
         if (rejections.isEmpty()) {
             return null;
         }
-        List<Rejection> kept = authenticated ? rejections : rejections.stream().map(HttpIngest::cut).toList();
-        if (!authenticated && !rates.get(way).take(kept.size())) {
+        boolean open = !authenticated.contains(way);
+        List<Rejection> kept = open ? rejections.stream().map(HttpIngest::cut).toList() : rejections;
+        if (open && !rates.get(way).take(kept.size())) {
             quarantine.dropped(way.source(), kept.size(),
                     kept.stream().mapToLong(r -> Quarantine.utf8Length(r.input())).sum());
             return new Drop(429, String.format("not kept: over %d invalid inputs a second on %s without a token; "

@@ -1,8 +1,10 @@
 package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.api.EventCodec;
-import com.sevenmind.eventstore.api.InvalidEventException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,22 +14,19 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class InstantConverter implements ITypeConverter<Instant> {
 
-    /** Four-digit years: well inside what PostgreSQL's timestamptz holds, and all an ISO-8601 date normally spells. */
-    static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
-    static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
-
     @Override
     public Instant convert(String value) {
         Instant instant;
         try {
-            instant = EventCodec.parseTimestamp(value);
-        } catch (InvalidEventException e) {
+            instant = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
             throw new TypeConversionException(ErrorMessages.quote(value) + " is not an ISO-8601 date-time with Z or "
                     + "an offset, e.g. 2024-03-01T07:15:00Z");
         }
-        if (instant.isBefore(MIN) || instant.isAfter(MAX)) {
+        // The range events are stored in: well inside PostgreSQL's timestamptz, and all a four-digit year spells.
+        if (instant.isBefore(EventCodec.MIN_TIMESTAMP) || instant.isAfter(EventCodec.MAX_TIMESTAMP)) {
             throw new TypeConversionException(ErrorMessages.quote(value) + " is out of range: use a time from "
-                    + MIN + " to 9999-12-31T23:59:59Z");
+                    + EventCodec.MIN_TIMESTAMP + " to 9999-12-31T23:59:59Z");
         }
         return instant;
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -63,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "--bind 0.0.0.0, list the names clients use.")
     String allowedHosts;
 
+    @Mixin
+    PushAuthOptions push;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
             description = "Requests handled at once; " + HttpApi.Settings.QUEUE + " more may wait (default: "
                     + "${DEFAULT-VALUE}).")
@@ -104,11 +108,13 @@ final class ServeCommand implements Callable<Integer> {
                 : Arrays.stream(allowedHosts.split(",")).map(String::strip).toList();
         check(hosts.stream().noneMatch(String::isEmpty) && !hosts.isEmpty(),
                 "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
+        GooglePushVerifier pushVerifier = push.verifier().orElse(null);
 
         Database db = root.openDatabase(Timeouts.SERVE);
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
+                .withPushVerifier(pushVerifier)
                 .withVerbose(root.verbose()));
         int bound;
         try {

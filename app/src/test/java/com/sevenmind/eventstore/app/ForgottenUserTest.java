@@ -54,7 +54,7 @@ class ForgottenUserTest {
     static void start() {
         api = new HttpApi(db.database(), CODEC, new Inputs(MAPPER, CODEC),
                 Plugins.discover(ForgottenUserTest.class.getClassLoader()).projections(), MAPPER,
-                new HttpApi.Settings("127.0.0.1", 0, null, 2, 16, 1 << 20, 2, false));
+                HttpApi.Settings.of("127.0.0.1", 0).withLimits(2, 16, 1 << 20, 2, HttpApi.Settings.CONNECTIONS));
         base = URI.create("http://127.0.0.1:" + api.start());
     }
 
@@ -74,7 +74,8 @@ class ForgottenUserTest {
 
     private static String post(String path, String body) throws Exception {
         HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return answer.statusCode() + " " + answer.body().strip();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sevenmind.eventstore.app.HttpIngest.Way;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.store.Quarantine;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +59,7 @@ class IngestHardeningTest {
     static void start() {
         api = new HttpApi(db.database(), CODEC, new Inputs(MAPPER, CODEC),
                 Plugins.discover(IngestHardeningTest.class.getClassLoader()).projections(), MAPPER,
-                new HttpApi.Settings("127.0.0.1", 0, null, 4, 64, 1 << 20, 4, false));
+                HttpApi.Settings.of("127.0.0.1", 0).withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS));
         base = URI.create("http://127.0.0.1:" + api.start());
     }
 
@@ -74,6 +76,7 @@ class IngestHardeningTest {
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -196,7 +199,8 @@ class IngestHardeningTest {
     // --- finding 9: the quarantine's bounds
 
     private static HttpIngest ingest(Quarantine quarantine, boolean authenticated, AtomicLong clock) {
-        return new HttpIngest(db.store(), quarantine, new Inputs(MAPPER, CODEC), MAPPER, authenticated, clock::get);
+        return new HttpIngest(db.store(), quarantine, new Inputs(MAPPER, CODEC), MAPPER,
+                authenticated ? EnumSet.allOf(Way.class) : EnumSet.noneOf(Way.class), clock::get);
     }
 
     private static HttpError refusal(Runnable request) {
