@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -100,7 +101,8 @@ class ForgetTest {
 
         assertEquals(new EventStore.Forgotten(0, naming(user).size()), store.forget(user));
 
-        assertEquals(others, quarantined());
+        // The quarantine keeps a batch's inputs source by source, so compare them as a set.
+        assertEquals(new HashSet<>(others), new HashSet<>(quarantined()));
     }
 
     @Test
