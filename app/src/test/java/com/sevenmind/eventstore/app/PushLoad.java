@@ -32,7 +32,8 @@ final class PushLoad implements AutoCloseable {
 
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     final List<Answer> answers = new CopyOnWriteArrayList<>();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Thread> threads = new ArrayList<>();
     private final String base;
     private final String name;
@@ -56,6 +57,7 @@ final class PushLoad implements AutoCloseable {
             String messageId = name + "-" + clientNumber + "-" + n;
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/pubsub/push"))
                     .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(push(messageId, track(user, time.plusSeconds(n), n))))
                     .build();
             long sent = System.nanoTime();
