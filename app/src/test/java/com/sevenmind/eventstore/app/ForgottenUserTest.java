@@ -11,13 +11,9 @@ import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -39,11 +35,8 @@ class ForgottenUserTest {
     private static final UUID OTHER = UUID.fromString("7a9c116f-8d0b-4a59-9d3c-0f6e2b1c4c2e");
     private static final ObjectMapper MAPPER = Json.newObjectMapper();
     private static final EventCodec CODEC = new EventCodec(MAPPER);
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static HttpApi api;
-    private static URI base;
+    private static ServeTest.Served served;
 
     private final Cli cli = new Cli(db.jdbcUrl());
 
@@ -52,15 +45,13 @@ class ForgottenUserTest {
 
     @BeforeAll
     static void start() {
-        api = new HttpApi(db.database(), CODEC, new Inputs(MAPPER, CODEC),
-                Plugins.discover(ForgottenUserTest.class.getClassLoader()).projections(), MAPPER,
-                HttpApi.Settings.of("127.0.0.1", 0).withLimits(2, 16, 1 << 20, 2, HttpApi.Settings.CONNECTIONS));
-        base = URI.create("http://127.0.0.1:" + api.start());
+        served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0)
+                .withLimits(2, 16, 1 << 20, 2, HttpApi.Settings.CONNECTIONS));
     }
 
     @AfterAll
     static void stop() {
-        api.close();
+        served.close();
     }
 
     @BeforeEach
@@ -73,10 +64,7 @@ class ForgottenUserTest {
     }
 
     private static String post(String path, String body) throws Exception {
-        HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = ServeTest.send(served.base(), "POST", path, body);
         return answer.statusCode() + " " + answer.body().strip();
     }
 

@@ -14,11 +14,7 @@ import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Dropped;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -47,37 +43,29 @@ class IngestHardeningTest {
     private static final String PUSH_SOURCE = "http POST /pubsub/push";
     private static final ObjectMapper MAPPER = Json.newObjectMapper();
     private static final EventCodec CODEC = new EventCodec(MAPPER);
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final String DEEP = "[".repeat(1_000) + "]".repeat(1_000);
     private static final String TOO_DEEP = "JSON nested deeper than 64 levels";
 
-    private static HttpApi api;
-    private static URI base;
+    private static ServeTest.Served served;
 
     @BeforeAll
     static void start() {
-        api = new HttpApi(db.database(), CODEC, new Inputs(MAPPER, CODEC),
-                Plugins.discover(IngestHardeningTest.class.getClassLoader()).projections(), MAPPER,
-                HttpApi.Settings.of("127.0.0.1", 0).withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS));
-        base = URI.create("http://127.0.0.1:" + api.start());
+        served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0)
+                .withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS));
     }
 
     @AfterAll
     static void stop() {
-        api.close();
+        served.close();
     }
 
     @BeforeEach
     void clear() {
         db.clear();
-        db.database().jdbi().useHandle(h -> h.execute("TRUNCATE quarantine_dropped"));
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return ServeTest.send(served.base(), "POST", path, body);
     }
 
     private static String error(String message) {

@@ -105,7 +105,7 @@ class ServeTest {
 
     // --- requests and answers
 
-    private static HttpResponse<String> send(URI base, String method, String path, String body, String... headers)
+    static HttpResponse<String> send(URI base, String method, String path, String body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

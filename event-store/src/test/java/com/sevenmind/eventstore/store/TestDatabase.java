@@ -78,7 +78,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     /** Empties the tables, for tests that need a clean store per case. */
     public void clear() {
-        database.jdbi().useHandle(h -> h.execute("TRUNCATE events, rejected_events, forgotten_users, snapshots RESTART IDENTITY"));
+        database.jdbi().useHandle(h -> h.execute("TRUNCATE events, rejected_events, quarantine_dropped, forgotten_users, snapshots RESTART IDENTITY"));
     }
 
     private static void admin(String sql) {
