@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What {@code bench} stores: the reference workload of DESIGN.md (199,000 events of 100 users, seed 42, no chaos:
+ * What {@code bench} stores: the reference workload (199,000 events of 100 users, seed 42, no chaos:
  * one main user with 100,000 events and 99 background users with 1,000 each, interleaved in arrival order, times
  * random within 2025), or a smaller one of the same shape, and the background users that fill the table for
  * {@code --scale}.
