@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The input formats the store takes, by the name kept with a quarantined input so that it can be read again:
  * {@code native} (the import line format), {@code rudderstack} (a RudderStack track event) and {@code pubsub} (a
- * Pub/Sub push envelope around a RudderStack event, whose message id is the unique id).
+ * Pub/Sub push envelope around a RudderStack event, whose message id is the unique id of an event without one).
  */
 final class Inputs {
 

@@ -155,7 +155,8 @@ class IngestHardeningTest {
 
     @Test
     void a_push_the_database_refuses_is_400_and_quarantined_not_503() throws Exception {
-        String body = push(tooLongId(), track("2024-05-01T10:00:00Z", "s-1"));
+        // RudderStack's messageId is the unique id: one too long for the index is what the database refuses.
+        String body = push("m-1", track("2024-05-01T10:00:00Z", "s-1").replace("\"rs-s-1\"", "\"" + tooLongId() + "\""));
 
         HttpResponse<String> answer = post("/pubsub/push", body);
 

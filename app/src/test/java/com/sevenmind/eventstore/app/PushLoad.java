@@ -58,7 +58,7 @@ final class PushLoad implements AutoCloseable {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/pubsub/push"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(push(messageId, track(user, time.plusSeconds(n), n))))
+                    .POST(HttpRequest.BodyPublishers.ofString(push("pubsub-" + messageId, track(user, messageId, time.plusSeconds(n), n))))
                     .build();
             long sent = System.nanoTime();
             int status;
@@ -93,9 +93,10 @@ final class PushLoad implements AutoCloseable {
         }
     }
 
-    private static String track(UUID user, Instant timestamp, int n) {
+    /** RudderStack's id is {@code messageId}: the event's key, by which the test finds what it acknowledged. */
+    private static String track(UUID user, String messageId, Instant timestamp, int n) {
         ObjectNode node = MAPPER.createObjectNode().put("type", "track").put("event", "Content Piece Started")
-                .put("userId", user.toString()).put("messageId", "rs-" + n).put("timestamp", timestamp.toString())
+                .put("userId", user.toString()).put("messageId", messageId).put("timestamp", timestamp.toString())
                 .put("anonymousId", "a-1");
         node.putObject("context").put("timezone", "Europe/Berlin").put("locale", "de-DE");
         node.putObject("properties").put("session_id", "s-" + n)

@@ -19,7 +19,8 @@ import java.util.Objects;
  * {@code {"message":{"data":"<base64>","messageId":"…","publishTime":"…","attributes":{…}},"subscription":"…"}}.
  * Pushes repeat the id and time in snake_case ({@code message_id}, {@code publish_time}); either spelling is read.
  *
- * @param messageId    the id Pub/Sub gave the message; a redelivery carries the same one, so it is the event's unique id
+ * @param messageId    the id Pub/Sub gave the message (a redelivery carries the same one): the unique id of an
+ *                     event without a RudderStack messageId
  * @param data         the message data, base64-decoded, as UTF-8 text (for us: one RudderStack event as JSON)
  * @param publishTime  when Pub/Sub accepted the message; null when the push did not say
  * @param attributes   the message attributes, empty when there are none

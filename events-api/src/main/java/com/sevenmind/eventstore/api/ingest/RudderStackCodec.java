@@ -24,7 +24,9 @@ import java.util.UUID;
  * all of the app's analytics. The fields read:
  * <ul>
  *   <li>{@code userId} → user id (a canonical UUID; anonymous events cannot be stored);</li>
- *   <li>{@code messageId} → unique id, unless the caller has a better one (the Pub/Sub message id);</li>
+ *   <li>{@code messageId} → unique id: RudderStack keeps it across its own retries, so one event has one id
+ *       whichever way it came (a push, an import) and however often it was published; only an event without one
+ *       takes the caller's fallback (the Pub/Sub message id);</li>
  *   <li>{@code timestamp} → timestamp: RudderStack's time corrected for the device's clock skew, not
  *       {@code originalTimestamp}, the device's own clock;</li>
  *   <li>{@code context.timezone}, {@code context.locale} → time zone and locale;</li>
@@ -71,12 +73,12 @@ public final class RudderStackCodec {
      * Parses one RudderStack event.
      *
      * @param json             the event as JSON text
-     * @param uniqueIdOverride the unique id to store instead of {@code messageId}, e.g. the Pub/Sub message id; null
-     *                         to use {@code messageId}, which must then be present
+     * @param fallbackUniqueId the unique id to store when the event has no {@code messageId}, e.g. the Pub/Sub message
+     *                         id; null when {@code messageId} must be present
      * @throws InvalidEventException if the text is not a JSON object, or a Content Piece event lacks a field or
      *                               holds an invalid one
      */
-    public Parsed parse(String json, String uniqueIdOverride) {
+    public Parsed parse(String json, String fallbackUniqueId) {
         JsonNode node = JsonFields.readObject(mapper, json);
         String type = JsonFields.text(node, "type");
         if (!type.equals("track")) {
@@ -87,12 +89,15 @@ public final class RudderStackCodec {
         if (eventType == null) {
             return new Skipped("event '" + name + "' is not a Content Piece event");
         }
-        return new Accepted(event(eventType, node, uniqueIdOverride));
+        return new Accepted(event(eventType, node, fallbackUniqueId));
     }
 
-    private static Event event(String eventType, JsonNode node, String uniqueIdOverride) {
+    private static Event event(String eventType, JsonNode node, String fallbackUniqueId) {
         UUID userId = JsonFields.uuid(JsonFields.text(node, "userId"), "userId");
-        String uniqueId = uniqueIdOverride != null ? uniqueIdOverride : JsonFields.text(node, "messageId");
+        String messageId = fallbackUniqueId == null ? JsonFields.text(node, "messageId")
+                : JsonFields.optionalText(node, "messageId");
+        boolean fallback = messageId == null;
+        String uniqueId = fallback ? fallbackUniqueId : messageId;
         // RudderStack's path and ours are both "timestamp", so EventCodec's complaint stands as it is.
         Instant timestamp = EventCodec.parseTimestamp(JsonFields.text(node, "timestamp"));
         JsonNode context = JsonFields.object(node, "context");
@@ -106,7 +111,7 @@ public final class RudderStackCodec {
         // The records check blank fields, time zones and positions under our field names; each is renamed to the
         // RudderStack path it came from, with the value the check saw.
         Map<String, Source> sources = Map.of(
-                "unique_id", new Source(uniqueIdOverride != null ? "unique_id" : "messageId", uniqueId),
+                "unique_id", new Source(fallback ? "message.messageId" : "messageId", uniqueId),
                 "session_id", new Source("properties.session_id", sessionId),
                 "timezone", new Source("context.timezone", timezone),
                 "locale", new Source("context.locale", locale),

@@ -42,10 +42,12 @@ class PubSubEnvelopeTest {
 
         assertEquals(new PubSubEnvelope("10384756291038475", event, Instant.parse("2024-03-01T07:15:05.912Z"),
                 Map.of("source", "android"), SUBSCRIPTION), envelope);
-        // The way in: the Pub/Sub message id becomes the unique id, so a redelivery is a duplicate.
+        // The way in: RudderStack's messageId is the unique id, so a redelivery and a second publish of the same
+        // event (a RudderStack retry, which Pub/Sub gives a new message id) are both duplicates.
         RudderStackCodec.Parsed parsed =
                 new RudderStackCodec(mapper).parse(envelope.data(), envelope.messageId());
-        assertEquals("10384756291038475", ((RudderStackCodec.Accepted) parsed).event().uniqueId());
+        assertEquals("1709277420123-4b1e6c2a-7f3d-4e8a-9b0c-5d6e7f8a9b0c",
+                ((RudderStackCodec.Accepted) parsed).event().uniqueId());
     }
 
     @Test
