@@ -50,8 +50,9 @@ class IngestHardeningTest {
 
     @BeforeAll
     static void start() {
+        // With --nack-rejected, so that each refusal shows in the answer's status and text.
         served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0)
-                .withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS));
+                .withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS), new IngestOptions(null, true));
     }
 
     @AfterAll
