@@ -14,9 +14,7 @@ import com.sevenmind.eventstore.app.HttpIngest.Way;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +27,12 @@ import java.util.function.Supplier;
  * one is quarantined (format {@code rudderstack}) with its reason, and the calls that are not Content Piece events
  * are skipped.
  *
- * <p>Before a call is read it is completed as RudderStack's own server completes it: {@code receivedAt} is set to the
- * time of receipt when absent, and a missing {@code timestamp} (the SDKs send only {@code originalTimestamp}, the
- * device's clock) is {@code receivedAt - (sentAt - originalTimestamp)}, the device's time corrected for its clock's
- * skew. A call is quarantined as completed, so that a retry reads the same times.
+ * <p>Before a call is read it is completed: {@code receivedAt} is set to the time of receipt when absent, as
+ * RudderStack's own server sets it, and a missing {@code timestamp} (the SDKs send only {@code originalTimestamp}, the
+ * device's clock) is taken from {@code originalTimestamp}. RudderStack's server would correct it by
+ * {@code receivedAt - sentAt}, but that differs on every attempt of a request, and the same event with another
+ * timestamp would be a conflict, not a duplicate. A call is quarantined as completed, so that a retry reads the same
+ * times.
  */
 final class RudderStackIngest {
 
@@ -55,7 +55,7 @@ final class RudderStackIngest {
     Map<String, Long> track(String body) {
         JsonNode call = object(body);
         return call == null ? unreadable(Way.TRACK, body, "request body is not a JSON object")
-                : ingest(Way.TRACK, List.of(call), null);
+                : ingest(Way.TRACK, List.of(call));
     }
 
     /** POST /v1/batch. */
@@ -67,7 +67,7 @@ final class RudderStackIngest {
         }
         List<JsonNode> calls = new ArrayList<>();
         batch.forEach(calls::add);
-        return ingest(Way.BATCH, calls, root.get("sentAt"));
+        return ingest(Way.BATCH, calls);
     }
 
     /** The body as a JSON object, or null when it is not one. */
@@ -95,7 +95,7 @@ final class RudderStackIngest {
         return answer(AppendResult.NONE, 0, 1);
     }
 
-    private Map<String, Long> ingest(Way way, List<JsonNode> calls, JsonNode batchSentAt) {
+    private Map<String, Long> ingest(Way way, List<JsonNode> calls) {
         Instant receivedAt = clock.get();
         List<String> texts = new ArrayList<>(calls.size());
         List<Event> events = new ArrayList<>();
@@ -104,7 +104,7 @@ final class RudderStackIngest {
         List<String> reasons = new ArrayList<>();
         long skipped = 0;
         for (int i = 0; i < calls.size(); i++) {
-            String text = completed(calls.get(i), batchSentAt, receivedAt);
+            String text = completed(calls.get(i), receivedAt);
             texts.add(text);
             try {
                 Parsed parsed = inputs.read(Inputs.RUDDERSTACK, text);
@@ -164,8 +164,8 @@ final class RudderStackIngest {
         return Rejection.of(way.source(), position + 1L, Inputs.RUDDERSTACK, texts.get(position), reason);
     }
 
-    /** The call as JSON text, with receivedAt and timestamp set as RudderStack's server sets them when absent. */
-    private String completed(JsonNode call, JsonNode batchSentAt, Instant receivedAt) {
+    /** The call as JSON text, with receivedAt and timestamp set when absent. */
+    private static String completed(JsonNode call, Instant receivedAt) {
         if (!(call instanceof ObjectNode object)) {
             return call.toString();
         }
@@ -173,29 +173,13 @@ final class RudderStackIngest {
         if (absent(completed.get("receivedAt"))) {
             completed.put("receivedAt", receivedAt.toString());
         }
-        Instant original = instant(completed.get("originalTimestamp"));
-        if (absent(completed.get("timestamp")) && original != null) {
-            Instant received = instant(completed.get("receivedAt"));
-            Instant sentAt = instant(absent(completed.get("sentAt")) ? batchSentAt : completed.get("sentAt"));
-            completed.put("timestamp", (received == null || sentAt == null ? original
-                    : received.minus(Duration.between(original, sentAt))).toString());
+        if (absent(completed.get("timestamp")) && !absent(completed.get("originalTimestamp"))) {
+            completed.set("timestamp", completed.get("originalTimestamp"));
         }
         return completed.toString();
     }
 
     private static boolean absent(JsonNode value) {
         return value == null || value.isNull();
-    }
-
-    /** A time RudderStack sent, or null when absent or unreadable: the call is then read without it. */
-    private static Instant instant(JsonNode value) {
-        if (value == null || !value.isTextual()) {
-            return null;
-        }
-        try {
-            return EventCodec.parseTimestamp(value.textValue());
-        } catch (InvalidEventException | DateTimeParseException e) {
-            return null;
-        }
     }
 }
