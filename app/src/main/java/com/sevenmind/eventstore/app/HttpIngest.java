@@ -29,10 +29,11 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The two ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events. An answer
- * is only given once its outcome is durable: stored events are committed, and an input that can never be stored
- * (unreadable, refused by the database, or in conflict with what is stored) is in the quarantine before it is
- * refused. A database failure escapes as {@link StoreException}, so that nothing is acknowledged.
+ * The ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events; and the
+ * quarantine's bounds for them and for {@link RudderStackIngest}. An answer is only given once its outcome is durable:
+ * stored events are committed, and an input that can never be stored (unreadable, refused by the database, or in
+ * conflict with what is stored) is in the quarantine before it is answered. A database failure escapes as
+ * {@link StoreException}, so that nothing is acknowledged.
  *
  * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
  * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
