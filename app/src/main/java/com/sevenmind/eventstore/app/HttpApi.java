@@ -296,12 +296,13 @@ final class HttpApi implements AutoCloseable {
             }
             work(exchange, () -> {
                 authorized.run();
-                HttpBody.Read whole = gzip && !body.over() ? HttpGzip.inflate(body.bytes(), settings.maxBody()) : body;
+                boolean inflated = gzip && !body.over();
+                HttpBody.Read whole = inflated ? HttpGzip.inflate(body.bytes(), settings.maxBody()) : body;
                 if (whole.over()) {
                     String kept = new String(whole.bytes(), 0, Math.min(whole.bytes().length, Inputs.KEPT_CHARS),
                             UTF_8);
                     throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
-                            settings.maxBody(), gzip ? " (decompressed)" : ""));
+                            settings.maxBody(), inflated ? " (decompressed)" : ""));
                 }
                 return new HttpAnswer(200, ingestion.apply(new String(whole.bytes(), UTF_8)));
             });
