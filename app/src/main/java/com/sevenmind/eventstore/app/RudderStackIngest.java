@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  * RudderStack's own server sets it, and a missing {@code timestamp} (the SDKs send only {@code originalTimestamp}, the
  * device's clock) is taken from {@code originalTimestamp}. RudderStack's server would correct it by
  * {@code receivedAt - sentAt}, but that differs on every attempt of a request, and the same event with another
- * timestamp would be a conflict, not a duplicate. A call is quarantined as completed, so that a retry reads the same
- * times.
+ * timestamp would be a conflict, not a duplicate. A call is quarantined with its timestamp set, so that
+ * {@code rejected --retry} reads the same time, but without the receivedAt set here, so that a request sent again
+ * has its bad calls kept once.
  */
 final class RudderStackIngest {
 
@@ -97,17 +98,18 @@ final class RudderStackIngest {
 
     private Map<String, Long> ingest(Way way, List<JsonNode> calls) {
         Instant receivedAt = clock.get();
-        List<String> texts = new ArrayList<>(calls.size());
+        // What the quarantine keeps of each call: without the receivedAt set here, which differs on every attempt of
+        // a request, so that a request sent again has its bad calls kept once.
+        List<String> kept = new ArrayList<>(calls.size());
         List<Event> events = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         long skipped = 0;
         for (int i = 0; i < calls.size(); i++) {
-            String text = completed(calls.get(i), receivedAt);
-            texts.add(text);
+            kept.add(completed(calls.get(i), null));
             try {
-                Parsed parsed = inputs.read(Inputs.RUDDERSTACK, text);
+                Parsed parsed = inputs.read(Inputs.RUDDERSTACK, completed(calls.get(i), receivedAt));
                 if (parsed instanceof Accepted accepted) {
                     events.add(accepted.event());
                     positions.add(i);
@@ -115,7 +117,7 @@ final class RudderStackIngest {
                     skipped++;
                 }
             } catch (InvalidEventException e) {
-                rejected.add(Rejection.of(way.source(), i + 1L, Inputs.RUDDERSTACK, text, e.getMessage()));
+                rejected.add(rejection(way, i, kept, e.getMessage()));
                 reasons.add("event " + (i + 1) + ": " + e.getMessage());
             }
         }
@@ -128,9 +130,9 @@ final class RudderStackIngest {
         List<String> refusals = new ArrayList<>();
         AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events,
                 EventCodec.CURRENT_SCHEMA_VERSION,
-                i -> refusedOrConflicting.add(rejection(way, positions.get(i), texts, "conflict")),
+                i -> refusedOrConflicting.add(rejection(way, positions.get(i), kept, "conflict")),
                 (reason, i) -> {
-                    refusedOrConflicting.add(rejection(way, positions.get(i), texts, Inputs.refused(reason)));
+                    refusedOrConflicting.add(rejection(way, positions.get(i), kept, Inputs.refused(reason)));
                     refusals.add("event " + (positions.get(i) + 1) + ": " + Inputs.refused(reason));
                 });
         // Stored already: an answer of 429 or 507 now would have the stored ones sent again; the drop is counted.
@@ -164,13 +166,13 @@ final class RudderStackIngest {
         return Rejection.of(way.source(), position + 1L, Inputs.RUDDERSTACK, texts.get(position), reason);
     }
 
-    /** The call as JSON text, with receivedAt and timestamp set when absent. */
+    /** The call as JSON text, with timestamp, and receivedAt unless null, set when absent. */
     private static String completed(JsonNode call, Instant receivedAt) {
         if (!(call instanceof ObjectNode object)) {
             return call.toString();
         }
         ObjectNode completed = object.deepCopy();
-        if (absent(completed.get("receivedAt"))) {
+        if (receivedAt != null && absent(completed.get("receivedAt"))) {
             completed.put("receivedAt", receivedAt.toString());
         }
         if (absent(completed.get("timestamp")) && !absent(completed.get("originalTimestamp"))) {
