@@ -167,7 +167,7 @@ final class RudderStackIngest {
     }
 
     /** The call as JSON text, with timestamp, and receivedAt unless null, set when absent. */
-    private static String completed(JsonNode call, Instant receivedAt) {
+    static String completed(JsonNode call, Instant receivedAt) {
         if (!(call instanceof ObjectNode object)) {
             return call.toString();
         }

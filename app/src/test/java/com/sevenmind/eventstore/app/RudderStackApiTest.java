@@ -227,4 +227,16 @@ class RudderStackApiTest {
         assertEquals("200 {\"stored\":0,\"duplicates\":0,\"conflicts\":0,\"skipped\":0,\"quarantined\":1}",
                 post("/v1/track", "not json", "Authorization", basic(WRITE_KEY)));
     }
+
+    @Test
+    void a_call_is_read_with_the_time_of_receipt_and_the_devices_timestamp_unless_it_has_its_own() throws Exception {
+        ObjectNode call = sdkCall("rs-1");
+        Instant receipt = Instant.parse("2026-01-01T00:00:00Z");
+
+        assertEquals(call.deepCopy().put("receivedAt", "2026-01-01T00:00:00Z").put("timestamp", "2024-05-01T10:00:00Z"),
+                MAPPER.readTree(RudderStackIngest.completed(call, receipt)));
+        ObjectNode own = call.deepCopy().put("receivedAt", "2025-01-01T00:00:00Z")
+                .put("timestamp", "2024-05-01T09:00:00Z");
+        assertEquals(own, MAPPER.readTree(RudderStackIngest.completed(own, receipt)));
+    }
 }
