@@ -55,8 +55,14 @@ final class RudderStackIngest {
     /** POST /v1/track. */
     Map<String, Long> track(String body) {
         JsonNode call = object(body);
-        return call == null ? unreadable(Way.TRACK, body, "request body is not a JSON object")
-                : ingest(Way.TRACK, List.of(call));
+        if (call == null) {
+            return unreadable(Way.TRACK, body, "request body is not a JSON object");
+        }
+        if (absent(call.get("type"))) {
+            // The HTTP API's calls leave the type to the endpoint, as RudderStack's server reads them.
+            ((ObjectNode) call).put("type", "track");
+        }
+        return ingest(Way.TRACK, List.of(call));
     }
 
     /** POST /v1/batch. */

@@ -134,6 +134,11 @@ class RudderStackApiTest {
 
         assertEquals("200 {\"stored\":1,\"duplicates\":0,\"conflicts\":0,\"skipped\":0,\"quarantined\":0}",
                 post("/v1/track", call, "Authorization", basic(WRITE_KEY)));
+        // As RudderStack's HTTP API documents a track call: the endpoint says its type.
+        ObjectNode untyped = sdkCall("rs-2");
+        untyped.remove("type");
+        assertEquals("200 {\"stored\":1,\"duplicates\":0,\"conflicts\":0,\"skipped\":0,\"quarantined\":0}",
+                post("/v1/track", untyped.toString(), "Authorization", basic(WRITE_KEY)));
     }
 
     @Test
