@@ -18,7 +18,8 @@ import org.eclipse.jetty.http.HttpHeader;
  * Who may ask what. The Host and Origin headers must name an allowed host, so a page of another site, or one reached
  * through DNS rebinding, cannot use a browser as its way in. Writes must be JSON, which a page of another site cannot
  * send without the browser asking first (a preflight, never answered here). With tokens set, reads need the read or
- * the write token, and writes the write token; a push may instead carry a token Google signed for it.
+ * the write token, and writes the write token; a push may instead carry a token Google signed for it. With a
+ * RudderStack write key set, RudderStack's API takes that key instead (HTTP Basic, as its SDKs send it).
  */
 final class HttpAccess {
 
