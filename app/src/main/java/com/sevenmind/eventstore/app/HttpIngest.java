@@ -29,10 +29,11 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The two ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events. An answer
- * is only given once its outcome is durable: stored events are committed, and an input that can never be stored
- * (unreadable, refused by the database, or in conflict with what is stored) is in the quarantine before it is
- * refused. A database failure escapes as {@link StoreException}, so that nothing is acknowledged.
+ * The ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events; and the
+ * quarantine's bounds for them and for {@link RudderStackIngest}. An answer is only given once its outcome is durable:
+ * stored events are committed, and an input that can never be stored (unreadable, refused by the database, or in
+ * conflict with what is stored) is in the quarantine before it is answered. A database failure escapes as
+ * {@link StoreException}, so that nothing is acknowledged.
  *
  * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
  * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
@@ -43,7 +44,8 @@ final class HttpIngest {
 
     /** An ingestion endpoint: its path, and the input format its bodies are quarantined as. */
     enum Way {
-        PUSH("/pubsub/push", Inputs.PUBSUB), EVENTS("/events", Inputs.NATIVE);
+        PUSH("/pubsub/push", Inputs.PUBSUB), EVENTS("/events", Inputs.NATIVE),
+        TRACK("/v1/track", Inputs.RUDDERSTACK), BATCH("/v1/batch", Inputs.RUDDERSTACK);
 
         final String path;
         final String format;
@@ -70,35 +72,40 @@ final class HttpIngest {
     private final Inputs inputs;
     private final ObjectMapper mapper;
     private final Set<Way> authenticated;
+    private final boolean nackRejected;
     private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
 
     /**
      * @param authenticated the ways in whose every request proves itself (a token): their inputs are kept whole and
      *                      at any rate, up to the cap
      * @param nanoClock     the time the rate is measured by, in nanoseconds, as {@link System#nanoTime()}
+     * @param nackRejected  refuse a push whose input was quarantined (400, 409), for a dead-letter topic; else it is
+     *                      acknowledged, since the quarantine holds it for {@code rejected --retry}
      */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
-               LongSupplier nanoClock) {
+               LongSupplier nanoClock, boolean nackRejected) {
         this.store = store;
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
         this.authenticated = Set.copyOf(authenticated);
+        this.nackRejected = nackRejected;
         for (Way way : Way.values()) {
             rates.put(way, new TokenBucket(RATE, BURST, nanoClock));
         }
     }
 
     /**
-     * POST /pubsub/push: {"result":"stored"|"duplicate"}, or {"result":"skipped","reason":…} for other calls and for
-     * events of forgotten users.
+     * POST /pubsub/push: {"result":"stored"|"duplicate"}, {"result":"skipped","reason":…} for other calls and for
+     * events of forgotten users, or {"result":"quarantined","reason":…} (refused instead with --nack-rejected).
      */
-    Map<String, String> push(String body) {
+    Map<String, String> push(PushBody.Input input) {
+        String body = input.text();
         Parsed parsed;
         try {
-            parsed = inputs.read(Way.PUSH.format, body);
+            parsed = inputs.read(input.format(), body);
         } catch (InvalidEventException e) {
-            throw refuse(400, Way.PUSH, body, e.getMessage());
+            return quarantined(400, input, e.getMessage(), e.getMessage());
         }
         if (parsed instanceof Skipped skipped) {
             return skipped(skipped.reason());
@@ -108,24 +115,46 @@ final class HttpIngest {
         AppendResult result = store.append(List.of(event), EventCodec.CURRENT_SCHEMA_VERSION, i -> { },
                 (reason, i) -> refused[0] = reason);
         if (refused[0] != null) {
-            throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
+            return quarantined(400, input, Inputs.refused(refused[0]), Inputs.refused(refused[0]));
         }
         if (result.forgotten() > 0) {
             // Acknowledged, so that Pub/Sub stops delivering it; kept nowhere, as the user asked.
             return skipped("user was forgotten");
         }
         if (result.conflicts() > 0) {
-            throw refuse(409, Way.PUSH, body, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
+            return quarantined(409, input, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
                     + " is stored with other content");
         }
         return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
     }
 
     private static Map<String, String> skipped(String reason) {
+        return result("skipped", reason);
+    }
+
+    private static Map<String, String> result(String result, String reason) {
         Map<String, String> answer = new LinkedHashMap<>();
-        answer.put("result", "skipped");
+        answer.put("result", result);
         answer.put("reason", reason);
         return answer;
+    }
+
+    /**
+     * Quarantines a push, then acknowledges it as quarantined, or refuses it with {@code status} under
+     * --nack-rejected. An input not kept (429, 507) is refused either way: nothing holds it.
+     */
+    private Map<String, String> quarantined(int status, PushBody.Input input, String reason, String answer) {
+        Drop drop = keep(Way.PUSH, List.of(Rejection.of(Way.PUSH.source(), null, input.format(), input.text(),
+                reason)));
+        if (drop != null || nackRejected) {
+            throw answer(status, answer, drop);
+        }
+        return result("quarantined", answer);
+    }
+
+    /** Whether a request whose inputs were quarantined is refused (400, 409) rather than acknowledged. */
+    boolean nackRejected() {
+        return nackRejected;
     }
 
     /**
@@ -189,16 +218,16 @@ final class HttpIngest {
     }
 
     /** The refusal to answer: as given, or, when the input was not kept, why not. */
-    private static HttpError answer(int status, String answer, Drop drop) {
+    static HttpError answer(int status, String answer, Drop drop) {
         return drop == null ? new HttpError(status, answer) : new HttpError(drop.status(), answer + "; " + drop.why());
     }
 
     /** Why inputs were not kept, and the status that says so. */
-    private record Drop(int status, String why) {
+    record Drop(int status, String why) {
     }
 
     /** Quarantines inputs that came {@code way}, within its rate and cap; null when all were kept. */
-    private Drop keep(Way way, List<Rejection> rejections) {
+    Drop keep(Way way, List<Rejection> rejections) {
         if (rejections.isEmpty()) {
             return null;
         }

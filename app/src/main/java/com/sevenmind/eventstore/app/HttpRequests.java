@@ -29,7 +29,7 @@ final class HttpRequests {
 
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
-        PUSH("POST"), EVENTS("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"), PAGE("GET"), LIVE("GET"),
+        PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"), PAGE("GET"), LIVE("GET"),
         USER_PROJECTIONS("GET");
 
         final String method;
@@ -54,6 +54,10 @@ final class HttpRequests {
                     return new Target(Route.PUSH, null, null);
                 case "/events":
                     return new Target(Route.EVENTS, null, null);
+                case "/v1/track":
+                    return new Target(Route.TRACK, null, null);
+                case "/v1/batch":
+                    return new Target(Route.BATCH, null, null);
                 case "/projections":
                     return new Target(Route.PROJECTIONS, null, null);
                 case "/users":

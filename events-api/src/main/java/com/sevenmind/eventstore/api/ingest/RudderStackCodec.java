@@ -23,7 +23,8 @@ import java.util.UUID;
  * {@code Content Piece Cancelled} become events; every other call is {@link Skipped}, since the same stream carries
  * all of the app's analytics. The fields read:
  * <ul>
- *   <li>{@code userId} → user id (a canonical UUID; anonymous events cannot be stored);</li>
+ *   <li>{@code userId} → user id (a canonical UUID; an event with only an {@code anonymousId} cannot be stored and
+ *       is refused as {@code anonymous event: no userId (anonymousId '…')});</li>
  *   <li>{@code messageId} → unique id: RudderStack keeps it across its own retries, so one event has one id
  *       whichever way it came (a push, an import) and however often it was published; only an event without one
  *       takes the caller's fallback (the Pub/Sub message id);</li>
@@ -93,7 +94,7 @@ public final class RudderStackCodec {
     }
 
     private static Event event(String eventType, JsonNode node, String fallbackUniqueId) {
-        UUID userId = JsonFields.uuid(JsonFields.text(node, "userId"), "userId");
+        UUID userId = JsonFields.uuid(userId(node), "userId");
         String messageId = fallbackUniqueId == null ? JsonFields.text(node, "messageId")
                 : JsonFields.optionalText(node, "messageId");
         boolean fallback = messageId == null;
@@ -132,6 +133,21 @@ public final class RudderStackCodec {
             Source source = e.field() == null ? null : sources.get(e.field());
             throw source == null ? e : JsonFields.renamed(e, source.path(), source.value());
         }
+    }
+
+    /**
+     * The userId. RudderStack's spec allows a call with only an {@code anonymousId}; such an event names no user to
+     * store it under, which is said apart from a missing field so that the quarantine shows what happened.
+     */
+    private static String userId(JsonNode node) {
+        String userId = JsonFields.optionalText(node, "userId");
+        JsonNode anonymousId = node.get("anonymousId");
+        if (userId == null && anonymousId != null && anonymousId.isTextual()) {
+            String id = anonymousId.textValue();
+            throw new InvalidEventException(null, null, "anonymous event: no userId (anonymousId '"
+                    + (id.length() <= 80 ? id : id.substring(0, 77) + "...") + "')");
+        }
+        return JsonFields.text(node, "userId");
     }
 
     /** Where a field handed to the records came from: its RudderStack path and the value read there. */
