@@ -103,10 +103,11 @@ final class HttpIngest {
         if (parsed instanceof Skipped skipped) {
             return skipped(skipped.reason());
         }
-        Event event = ((Accepted) parsed).event();
+        Accepted accepted = (Accepted) parsed;
+        Event event = accepted.event();
         String[] refused = {null};
-        AppendResult result = store.append(List.of(event), EventCodec.CURRENT_SCHEMA_VERSION, i -> { },
-                (reason, i) -> refused[0] = reason);
+        AppendResult result = store.append(List.of(event), List.of(accepted.metadata()),
+                EventCodec.CURRENT_SCHEMA_VERSION, i -> { }, (reason, i) -> refused[0] = reason);
         if (refused[0] != null) {
             throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
         }

@@ -115,7 +115,7 @@ final class ImportCommand implements Callable<Integer> {
                     }
                     Parsed parsed = inputs.read(inputFormat, line);
                     if (parsed instanceof Accepted accepted) {
-                        appender.add(accepted.event(),
+                        appender.add(accepted.event(), accepted.metadata(),
                                 new BatchAppender.Origin(source, lineNumber, inputFormat, line));
                     } else {
                         skipped++;
