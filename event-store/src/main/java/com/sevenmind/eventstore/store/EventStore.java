@@ -421,9 +421,15 @@ public final class EventStore {
      * @param payloads whether to fetch and decode payloads; without, events carry only their metadata
      */
     public StreamResult stream(UUID userId, Instant asOf, boolean payloads, Consumer<RecordedEvent> sink) {
+        return stream(userId, asOf, payloads, false, sink);
+    }
+
+    /** As {@link #stream(UUID, Instant, boolean, Consumer)}, with each event's receivedAt when {@code receivedAt}. */
+    public StreamResult stream(UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
+                               Consumer<RecordedEvent> sink) {
         return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
             tx.execute(STREAM_SETTINGS);
-            return streamIn(tx, userId, asOf, payloads, null, sink);
+            return streamIn(tx, userId, asOf, payloads, receivedAt, null, sink);
         }));
     }
 
@@ -431,12 +437,15 @@ public final class EventStore {
      * The read of {@link #stream(UUID, Instant, boolean, Consumer)} on a handle in a transaction that ran
      * {@link #STREAM_SETTINGS}, from just after {@code after} when not null.
      */
-    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, boolean payloads, StreamPosition after,
-                          Consumer<RecordedEvent> sink) {
+    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
+                          StreamPosition after, Consumer<RecordedEvent> sink) {
         long[] count = {0};
         Map<String, Long> unknown = new TreeMap<>();
         StreamPosition[] last = {after};
-        Query query = tx.createQuery(STREAM.formatted(payloads ? ", payload::text AS payload" : "",
+        // Each column only when asked for: a long read pays for every value it converts.
+        int receivedAtColumn = payloads ? 8 : 7;
+        Query query = tx.createQuery(STREAM.formatted((payloads ? ", payload::text AS payload" : "")
+                                + (receivedAt ? ", received_at" : ""),
                         (asOf == null ? "" : " AND recorded_at <= :asOf")
                                 + (after == null ? "" : " AND (\"timestamp\", unique_id) > (:afterTimestamp, :afterId)")))
                 .bind("user", userId);
@@ -465,9 +474,11 @@ public final class EventStore {
                         Event event = payloads
                                 ? codec.fromStored(type, version, userId, uniqueId, timestamp, rs.getBytes(7))
                                 : null;
+                        OffsetDateTime received = receivedAt
+                                ? rs.getObject(receivedAtColumn, OffsetDateTime.class) : null;
                         return new RecordedEvent(id, version,
                                 rs.getObject(6, OffsetDateTime.class).toInstant(), userId, uniqueId,
-                                type, timestamp, event);
+                                type, timestamp, event, received == null ? null : received.toInstant());
                     } catch (InvalidEventException e) {
                         throw new StoreException("stored event " + uniqueId + " of user " + userId
                                 + " cannot be read: " + e.getMessage(), e);
@@ -481,7 +492,12 @@ public final class EventStore {
         return new StreamResult(count[0], unknown, last[0]);
     }
 
-    /** The users with the most events, most first (ties by user id). */
+    /** The users' events with their pipeline metadata, for export and paged reads. */
+    public StoredEvents storedEvents() {
+        return new StoredEvents(this, codec);
+    }
+
+        /** The users with the most events, most first (ties by user id). */
     public List<UserEventCount> topUsers(int limit) {
         return inDatabase(h -> h.createQuery("""
                         SELECT user_uuid, count(*) AS n FROM events
