@@ -42,7 +42,7 @@ class PubSubEnvelopeTest {
         PubSubEnvelope envelope = PubSubEnvelope.parse(mapper, body);
 
         assertEquals(new PubSubEnvelope("10384756291038475", event, Instant.parse("2024-03-01T07:15:05.912Z"),
-                Map.of("source", "android"), SUBSCRIPTION, null, null), envelope);
+                Map.of("source", "android"), SUBSCRIPTION, 1, null), envelope);
         // The way in: RudderStack's messageId is the unique id, so a redelivery and a second publish of the same
         // event (a RudderStack retry, which Pub/Sub gives a new message id) are both duplicates.
         RudderStackCodec.Parsed parsed =
@@ -57,7 +57,7 @@ class PubSubEnvelopeTest {
                 + "\"message_id\":\"42\",\"publish_time\":\"2024-03-01T07:15:05.912345678Z\""));
 
         assertEquals(new PubSubEnvelope("42", "{}", Instant.parse("2024-03-01T07:15:05.912345678Z"), Map.of(),
-                SUBSCRIPTION, null, null), envelope);
+                SUBSCRIPTION, 1, null), envelope);
     }
 
     @Test
