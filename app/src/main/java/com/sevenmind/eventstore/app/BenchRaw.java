@@ -59,7 +59,8 @@ final class BenchRaw {
             int n = 0;
             for (; n < rowsPerCopy && events.hasNext(); n++) {
                 Event e = events.next();
-                CopyText.appendEvent(rows, e, EventCodec.CURRENT_SCHEMA_VERSION, codec.payload(e), PipelineMetadata.NONE);
+                CopyText.appendEvent(rows, e, EventCodec.CURRENT_SCHEMA_VERSION, codec.payload(e),
+                        PipelineMetadata.NONE);
             }
             try {
                 copy.copyIn(sql, new StringReader(rows.toString()));

@@ -114,6 +114,21 @@ class UserEventPagesTest {
     }
 
     @Test
+    void it_takes_the_read_token_as_the_other_gets_do() throws Exception {
+        try (ServeTest.Served guarded = ServeTest.serve(db.database(),
+                HttpApi.Settings.of("127.0.0.1", 0).withTokens(null, "r3ad"))) {
+            String path = "/users/" + USER + "/events?limit=1";
+            HttpResponse<String> without = ServeTest.send(guarded.base(), "GET", path, null);
+            HttpResponse<String> with = ServeTest.send(guarded.base(), "GET", path, null,
+                    "Authorization", "Bearer r3ad");
+
+            assertEquals("401 {\"error\":\"missing or wrong bearer token\"}\n",
+                    without.statusCode() + " " + without.body());
+            assertEquals(1, MAPPER.readTree(with.body()).get("events").size());
+        }
+    }
+
+    @Test
     void a_limit_out_of_range_or_a_cursor_not_of_this_endpoint_is_refused_with_why() throws Exception {
         String events = "/users/" + USER + "/events";
         for (String limit : List.of("0", "1001", "ten")) {

@@ -34,8 +34,8 @@ import java.util.UUID;
  *   <li>{@code properties.session_id}, {@code properties.object_uri} and, on Completed and Cancelled, the optional
  *       {@code properties.position_seconds}.</li>
  * </ul>
- * Everything else ({@code receivedAt}, {@code anonymousId}, {@code sentAt}, {@code context.app}, …) is kept beside the
- * event as its {@link PipelineMetadata}, with the Pub/Sub push's own fields when it came in one. A
+ * Everything else ({@code receivedAt}, {@code anonymousId}, {@code sentAt}, {@code context.app}, …) is kept beside
+ * the event as its {@link PipelineMetadata}, with the Pub/Sub push's own fields when it came in one. A
  * Content Piece event that breaks these rules throws {@link InvalidEventException} naming the field by its RudderStack
  * path, e.g. {@code field context.timezone is missing}.
  */
