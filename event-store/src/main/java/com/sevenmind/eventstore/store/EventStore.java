@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.RecordedEvent;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -464,25 +465,14 @@ public final class EventStore {
                     String uniqueId = rs.getString(2);
                     String type = rs.getString(3);
                     Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
-                    last[0] = new StreamPosition(timestamp, uniqueId, id, id);
+                    StreamPosition position = new StreamPosition(timestamp, uniqueId, id, id);
+                    last[0] = position;
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
                         return null;
                     }
-                    int version = rs.getInt(4);
-                    try {
-                        Event event = payloads
-                                ? codec.fromStored(type, version, userId, uniqueId, timestamp, rs.getBytes(7))
-                                : null;
-                        OffsetDateTime received = receivedAt
-                                ? rs.getObject(receivedAtColumn, OffsetDateTime.class) : null;
-                        return new RecordedEvent(id, version,
-                                rs.getObject(6, OffsetDateTime.class).toInstant(), userId, uniqueId,
-                                type, timestamp, event, received == null ? null : received.toInstant());
-                    } catch (InvalidEventException e) {
-                        throw new StoreException("stored event " + uniqueId + " of user " + userId
-                                + " cannot be read: " + e.getMessage(), e);
-                    }
+                    return recorded(rs, userId, position, type, payloads,
+                            receivedAt ? instant(rs, receivedAtColumn) : null);
                 })
                 .forEach(event -> {
                     if (event != null) {
@@ -490,6 +480,32 @@ public final class EventStore {
                     }
                 });
         return new StreamResult(count[0], unknown, last[0]);
+    }
+
+    /**
+     * The event of a row of {@link #STREAM}'s columns, read by position (a lookup by name was a few percent of a
+     * long read), at {@code position}, of {@code type}, which this version knows.
+     *
+     * @param payloads whether the row has the payload, 7th, to decode
+     */
+    RecordedEvent recorded(ResultSet rs, UUID userId, StreamPosition position, String type, boolean payloads,
+                           Instant receivedAt) throws SQLException {
+        int version = rs.getInt(4);
+        try {
+            Event event = payloads ? codec.fromStored(type, version, userId, position.uniqueId(), position.timestamp(),
+                    rs.getBytes(7)) : null;
+            return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(), type,
+                    position.timestamp(), event, receivedAt);
+        } catch (InvalidEventException e) {
+            throw new StoreException("stored event " + position.uniqueId() + " of user " + userId
+                    + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A timestamptz column; null for NULL. */
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     /** The users' events with their pipeline metadata, for export and paged reads. */

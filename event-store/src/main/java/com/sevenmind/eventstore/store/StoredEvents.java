@@ -1,8 +1,6 @@
 package com.sevenmind.eventstore.store;
 
-import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
-import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Instant;
@@ -19,6 +17,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  */
 public final class StoredEvents {
 
+    /** {@link EventStore}'s stream columns, the payload read, then the metadata. */
     private static final String READ = """
             SELECT id, unique_id, event_type, schema_version, "timestamp", recorded_at, payload::text, received_at,
                    metadata::text
@@ -72,26 +71,13 @@ public final class StoredEvents {
                 }
                 rows[0]++;
                 long id = rs.getLong(1);
-                String uniqueId = rs.getString(2);
+                last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id);
                 String type = rs.getString(3);
-                Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
-                last[0] = new StreamPosition(timestamp, uniqueId, id, id);
-                if (!codec.knows(type)) {
-                    return null;
+                if (codec.knows(type)) {
+                    Instant receivedAt = EventStore.instant(rs, 8);
+                    sink.accept(store.recorded(rs, user, last[0], type, true, receivedAt),
+                            new PipelineMetadata(receivedAt, rs.getString(9)));
                 }
-                int version = rs.getInt(4);
-                Event event;
-                try {
-                    event = codec.fromStored(type, version, user, uniqueId, timestamp, rs.getBytes(7));
-                } catch (InvalidEventException e) {
-                    throw new StoreException("stored event " + uniqueId + " of user " + user + " cannot be read: "
-                            + e.getMessage(), e);
-                }
-                OffsetDateTime receivedAt = rs.getObject(8, OffsetDateTime.class);
-                Instant received = receivedAt == null ? null : receivedAt.toInstant();
-                sink.accept(new RecordedEvent(id, version, rs.getObject(6, OffsetDateTime.class).toInstant(), user,
-                                uniqueId, type, timestamp, event, received),
-                        new PipelineMetadata(received, rs.getString(9)));
                 return null;
             }).forEach(ignored -> { });
             return more[0] ? last[0] : null;
