@@ -121,15 +121,39 @@ class PipelineMetadataTest {
                 "metadata", MAPPER.readTree(EXPECTED_METADATA))), stored());
     }
 
+    private static String nativeLine(String uniqueId, String extra) {
+        return "{\"event_type\":\"ContentPieceStarted\",\"unique_id\":\"" + uniqueId + "\",\"user_id\":\"" + USER
+                + "\",\"session_id\":\"s-1\",\"timestamp\":\"2024-05-01T09:00:00Z\",\"timezone\":\"UTC\","
+                + "\"locale\":\"de-DE\",\"object_uri\":\"sevenmind://content/single/abc12/recording/xyz34\""
+                + extra + "}";
+    }
+
+    @Test
+    void native_events_posted_keep_the_metadata_they_carry_and_bad_metadata_is_refused_by_name() throws Exception {
+        HttpResponse<String> stored = ServeTest.send(served.base(), "POST", "/events", "[" + nativeLine("n-1",
+                ",\"received_at\":\"2024-05-01T09:00:05Z\",\"metadata\":{\"pubsub\":{\"messageId\":\"7\"}}") + "]");
+        HttpResponse<String> notAnObject = ServeTest.send(served.base(), "POST", "/events",
+                "[" + nativeLine("n-2", ",\"metadata\":\"x\"") + "]");
+        HttpResponse<String> notATime = ServeTest.send(served.base(), "POST", "/events",
+                "[" + nativeLine("n-3", ",\"received_at\":\"yesterday\"") + "]");
+
+        assertEquals("200 {\"stored\":1,\"duplicates\":0,\"conflicts\":0}\n",
+                stored.statusCode() + " " + stored.body());
+        assertEquals("400 {\"error\":\"event 1: field metadata: '\\\"x\\\"' is not an object\"}\n",
+                notAnObject.statusCode() + " " + notAnObject.body());
+        assertEquals("400 {\"error\":\"event 1: field received_at: 'yesterday' is not an ISO-8601 date-time with Z "
+                + "or an offset, e.g. 2024-03-01T07:15:00.123456Z\"}\n", notATime.statusCode() + " " + notATime.body());
+        assertEquals(List.of(Map.of("received_at", "2024-05-01T09:00:05Z",
+                "metadata", MAPPER.readTree("{\"pubsub\":{\"messageId\":\"7\"}}"))), stored());
+    }
+
     @Test
     void import_of_rudderstack_keeps_its_metadata_native_lines_have_none_and_export_then_import_keeps_both()
             throws Exception {
         Path rudderStack = dir.resolve("rudderstack.jsonl");
         Files.writeString(rudderStack, rudderStack("rs-1", "2024-05-01T10:00:00Z", "2024-05-01T12:00:00Z") + "\n");
         Path nativeLines = dir.resolve("native.jsonl");
-        Files.writeString(nativeLines, "{\"event_type\":\"ContentPieceStarted\",\"unique_id\":\"n-1\",\"user_id\":\""
-                + USER + "\",\"session_id\":\"s-1\",\"timestamp\":\"2024-05-01T09:00:00Z\",\"timezone\":\"UTC\","
-                + "\"locale\":\"de-DE\",\"object_uri\":\"sevenmind://content/single/abc12/recording/xyz34\"}\n");
+        Files.writeString(nativeLines, nativeLine("n-1", "") + "\n");
         Cli cli = new Cli(db.jdbcUrl());
 
         assertEquals(0, cli.run("import", rudderStack.toString(), "--format", "rudderstack").exit());
