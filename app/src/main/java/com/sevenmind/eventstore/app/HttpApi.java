@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
- * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users}, {@code GET /projections} and {@code GET /health}
+ * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
+ * {@code GET /projections} and {@code GET /health}
  * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
@@ -130,6 +131,7 @@ final class HttpApi implements AutoCloseable {
     private final Database db;
     private final EventStore store;
     private final Projector projector;
+    private final UserEventPages pages;
     private final HttpIngest ingest;
     private final RudderStackIngest rudderStack;
     private final ProjectionRegistry registry;
@@ -152,6 +154,7 @@ final class HttpApi implements AutoCloseable {
         this.db = db;
         this.store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
+        this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
                 System::nanoTime, options.nackRejected());
         this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
@@ -322,6 +325,8 @@ final class HttpApi implements AutoCloseable {
                 yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case USER_EVENTS -> new HttpAnswer(200,
+                    pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
             case LIVE -> {
                 var request = HttpRequests.project(registry, target,
                         exchange.query(HttpRequests.PROJECTION_PARAMETERS));

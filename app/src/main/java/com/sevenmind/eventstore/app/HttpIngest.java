@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.JsonFields;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Skipped;
@@ -110,10 +111,11 @@ final class HttpIngest {
         if (parsed instanceof Skipped skipped) {
             return skipped(skipped.reason());
         }
-        Event event = ((Accepted) parsed).event();
+        Accepted accepted = (Accepted) parsed;
+        Event event = accepted.event();
         String[] refused = {null};
-        AppendResult result = store.append(List.of(event), EventCodec.CURRENT_SCHEMA_VERSION, i -> { },
-                (reason, i) -> refused[0] = reason);
+        AppendResult result = store.append(List.of(event), List.of(accepted.metadata()),
+                EventCodec.CURRENT_SCHEMA_VERSION, i -> { }, (reason, i) -> refused[0] = reason);
         if (refused[0] != null) {
             return quarantined(400, input, Inputs.refused(refused[0]), Inputs.refused(refused[0]));
         }
@@ -169,11 +171,14 @@ final class HttpIngest {
             throw refuse(400, Way.EVENTS, body, e.getMessage());
         }
         List<Event> events = new ArrayList<>(elements.size());
+        List<PipelineMetadata> metadata = new ArrayList<>(elements.size());
         SortedMap<Integer, String> invalid = new TreeMap<>();
         for (int i = 0; i < elements.size(); i++) {
             try {
                 // Native input is never skipped: it is an event or it is invalid.
-                events.add(((Accepted) inputs.read(Way.EVENTS.format, elements.get(i))).event());
+                Accepted accepted = (Accepted) inputs.read(Way.EVENTS.format, elements.get(i));
+                events.add(accepted.event());
+                metadata.add(accepted.metadata());
             } catch (InvalidEventException e) {
                 invalid.put(i, e.getMessage());
             }
@@ -182,13 +187,13 @@ final class HttpIngest {
             List<Rejection> conflicts = new ArrayList<>();
             AppendResult result;
             try {
-                result = store.append(events, i -> conflicts.add(
+                result = store.append(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION, i -> conflicts.add(
                         Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
             } catch (StoreException e) {
                 if (EventStore.refusal(e) == null) {
                     throw e;
                 }
-                store.refusals(events, EventCodec.CURRENT_SCHEMA_VERSION)
+                store.refusals(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION)
                         .forEach((i, reason) -> invalid.put(i, Inputs.refused(reason)));
                 if (invalid.isEmpty()) {
                     throw e;

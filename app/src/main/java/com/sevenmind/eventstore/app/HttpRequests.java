@@ -19,7 +19,8 @@ final class HttpRequests {
 
     private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
     private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
-    static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after");
+    private static final Pattern USER_EVENTS = Pattern.compile("/users/([^/]+)/events");
+    static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after", "late_from");
     /** How many users {@code GET /users} lists by default, and at most. */
     private static final int USERS = 10;
     private static final int MAX_USERS = 1000;
@@ -29,8 +30,8 @@ final class HttpRequests {
 
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
-        PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"), PAGE("GET"), LIVE("GET"),
-        USER_PROJECTIONS("GET");
+        PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
+        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
 
         final String method;
 
@@ -74,6 +75,10 @@ final class HttpRequests {
             if (live.matches()) {
                 return new Target(Route.LIVE, live.group(1), live.group(2));
             }
+            Matcher events = USER_EVENTS.matcher(path);
+            if (events.matches()) {
+                return new Target(Route.USER_EVENTS, events.group(1), null);
+            }
             Matcher m = USER_PROJECTIONS.matcher(path);
             if (m.matches()) {
                 return new Target(Route.USER_PROJECTIONS, m.group(1), m.group(2));
@@ -83,10 +88,11 @@ final class HttpRequests {
     }
 
     /** What to project for a user: the projections named (all for none), as of when, and lateness. */
-    record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter) {
+    record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
+                          Lateness.From lateFrom) {
 
         Projected read(Projector projector) {
-            return Projected.of(projector, user, projections, asOf, lateAfter);
+            return Projected.of(projector, user, projections, asOf, lateAfter, lateFrom);
         }
     }
 
@@ -105,6 +111,7 @@ final class HttpRequests {
         }
         Instant asOf = null;
         Duration lateAfter = Lateness.DEFAULT_THRESHOLD;
+        Lateness.From lateFrom = Lateness.From.recorded_at;
         try {
             if (query.containsKey("as_of")) {
                 asOf = new InstantConverter().convert(query.get("as_of"));
@@ -119,7 +126,14 @@ final class HttpRequests {
         } catch (TypeConversionException e) {
             throw new HttpError(400, "late_after: " + e.getMessage());
         }
-        return new ProjectRequest(userId, projections, asOf, lateAfter);
+        try {
+            if (query.containsKey("late_from")) {
+                lateFrom = Lateness.From.parse(query.get("late_from"));
+            }
+        } catch (TypeConversionException e) {
+            throw new HttpError(400, "late_from: " + e.getMessage());
+        }
+        return new ProjectRequest(userId, projections, asOf, lateAfter, lateFrom);
     }
 
     static int limit(Map<String, String> query) {

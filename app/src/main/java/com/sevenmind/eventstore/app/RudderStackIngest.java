@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.JsonFields;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.app.HttpIngest.Way;
@@ -108,6 +109,7 @@ final class RudderStackIngest {
         // a request, so that a request sent again has its bad calls kept once.
         List<String> kept = new ArrayList<>(calls.size());
         List<Event> events = new ArrayList<>();
+        List<PipelineMetadata> metadata = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
@@ -118,6 +120,7 @@ final class RudderStackIngest {
                 Parsed parsed = inputs.read(Inputs.RUDDERSTACK, completed(calls.get(i), receivedAt));
                 if (parsed instanceof Accepted accepted) {
                     events.add(accepted.event());
+                    metadata.add(accepted.metadata());
                     positions.add(i);
                 } else {
                     skipped++;
@@ -135,7 +138,7 @@ final class RudderStackIngest {
         List<Rejection> refusedOrConflicting = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events,
-                EventCodec.CURRENT_SCHEMA_VERSION,
+                metadata, EventCodec.CURRENT_SCHEMA_VERSION,
                 i -> refusedOrConflicting.add(rejection(way, positions.get(i), kept, "conflict")),
                 (reason, i) -> {
                     refusedOrConflicting.add(rejection(way, positions.get(i), kept, Inputs.refused(reason)));

@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
                 "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event, wrapped or unwrapped",
                 "  POST /v1/track, /v1/batch          RudderStack's HTTP API: one call, or {\"batch\":[...]}",
                 "  POST /events                       a JSON array of events in the import format, all or nothing",
-                "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",
+                "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION&late_from=TIME]   as project "
+                        + "--format json",
+                "  GET  /users/{id}/events[?limit=N&after=CURSOR]   the stream a page at a time (default 100, at most "
+                        + "1,000): {\"events\":[…],\"next\":CURSOR|null}",
                 "  GET  /users/{id}/projections/{name}/live   the same as Server-Sent Events: at once, then on every "
                         + "change",
                 "  GET  /users[?limit=N]              as users --top N --format json (default 10)",

@@ -496,7 +496,7 @@ class ServeTest {
                 + "e.g. 2024-03-01T07:15:00Z\"}", get("/users/" + USER + "/projections?as_of=yesterday"));
         assertAnswer(400, "{\"error\":\"late_after: '1h' is not an ISO-8601 duration, e.g. PT1H\"}",
                 get("/users/" + USER + "/projections?late_after=1h"));
-        assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after\"}",
+        assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after, late_from\"}",
                 get("/users/" + USER + "/projections?asof=2024-05-01T10:00:00Z"));
     }
 
@@ -715,7 +715,7 @@ class ServeTest {
         assertAnswer(404, "{\"error\":\"unknown projection 'nope'; known: history, stats\"}",
                 get("/users/" + USER + "/projections/nope/live"));
         assertAnswer(400, "{\"error\":\"user id 'me' is not a UUID\"}", get("/users/me/projections/stats/live"));
-        assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after\"}",
+        assertAnswer(400, "{\"error\":\"unknown query parameter 'asof'; known: as_of, late_after, late_from\"}",
                 get("/users/" + USER + "/projections/stats/live?asof=2024-05-01T10:00:00Z"));
         assertAnswer(405, "{\"error\":\"method POST is not allowed on /users/" + USER
                 + "/projections/stats/live; use GET\"}", post("/users/" + USER + "/projections/stats/live", "{}"));

@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.JsonFields;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +35,8 @@ import java.util.UUID;
  *   <li>{@code properties.session_id}, {@code properties.object_uri} and, on Completed and Cancelled, the optional
  *       {@code properties.position_seconds}.</li>
  * </ul>
- * Everything else ({@code anonymousId}, {@code sentAt}, {@code receivedAt}, {@code context.app}, …) is ignored. A
+ * Everything else ({@code receivedAt}, {@code anonymousId}, {@code sentAt}, {@code context.app}, …) is kept beside
+ * the event as its {@link PipelineMetadata}, with the Pub/Sub push's own fields when it came in one. A
  * Content Piece event that breaks these rules throws {@link InvalidEventException} naming the field by its RudderStack
  * path, e.g. {@code field context.timezone is missing}.
  */
@@ -56,10 +58,11 @@ public final class RudderStackCodec {
     public sealed interface Parsed permits Accepted, Skipped {
     }
 
-    /** A Content Piece event, to be stored. */
-    public record Accepted(Event event) implements Parsed {
+    /** A Content Piece event, to be stored, with what the pipeline said about it. */
+    public record Accepted(Event event, PipelineMetadata metadata) implements Parsed {
         public Accepted {
             Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(metadata, "metadata");
         }
     }
 
@@ -80,6 +83,18 @@ public final class RudderStackCodec {
      *                               holds an invalid one
      */
     public Parsed parse(String json, String fallbackUniqueId) {
+        return parse(json, fallbackUniqueId, null);
+    }
+
+    /**
+     * Parses the RudderStack event in a Pub/Sub push: its message id is the unique id of an event without a
+     * {@code messageId}, and the push's fields are kept in the metadata.
+     */
+    public Parsed parse(PubSubEnvelope envelope) {
+        return parse(envelope.data(), envelope.messageId(), envelope);
+    }
+
+    private Parsed parse(String json, String fallbackUniqueId, PubSubEnvelope envelope) {
         JsonNode node = JsonFields.readObject(mapper, json);
         String type = JsonFields.text(node, "type");
         if (!type.equals("track")) {
@@ -90,7 +105,7 @@ public final class RudderStackCodec {
         if (eventType == null) {
             return new Skipped("event '" + name + "' is not a Content Piece event");
         }
-        return new Accepted(event(eventType, node, fallbackUniqueId));
+        return new Accepted(event(eventType, node, fallbackUniqueId), MetadataKept.of(mapper, node, envelope));
     }
 
     private static Event event(String eventType, JsonNode node, String fallbackUniqueId) {
