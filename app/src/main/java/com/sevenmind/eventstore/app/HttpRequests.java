@@ -136,17 +136,21 @@ final class HttpRequests {
         return new ProjectRequest(userId, projections, asOf, lateAfter, lateFrom);
     }
 
+    /** The {@code limit} of {@code GET /users}: the number of users, {@link #USERS} when not given. */
     static int limit(Map<String, String> query) {
-        String limit = query.getOrDefault("limit", String.valueOf(USERS));
+        return limit(query.getOrDefault("limit", String.valueOf(USERS)), MAX_USERS);
+    }
+
+    /** A {@code limit} parameter's value: a whole number from 1 to {@code max}, else 400 saying so. */
+    static int limit(String value, int max) {
         try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_USERS) {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // answered below, as any other number out of range
         }
-        throw new HttpError(400, "limit: " + ErrorMessages.quote(limit) + " is not a whole number from 1 to "
-                + MAX_USERS);
+        throw new HttpError(400, "limit: " + ErrorMessages.quote(value) + " is not a whole number from 1 to " + max);
     }
 }

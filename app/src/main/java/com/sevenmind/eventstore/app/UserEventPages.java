@@ -49,7 +49,7 @@ final class UserEventPages {
         } catch (InvalidEventException e) {
             throw new HttpError(400, "user id " + ErrorMessages.quote(userId) + " is not a UUID");
         }
-        int limit = limit(query.getOrDefault("limit", String.valueOf(LIMIT)));
+        int limit = HttpRequests.limit(query.getOrDefault("limit", String.valueOf(LIMIT)), MAX_LIMIT);
         StreamPosition after = query.containsKey("after") ? decode(query.get("after")) : null;
         List<ObjectNode> page = new ArrayList<>(limit);
         StreamPosition next = events.read(user, after, limit, (e, metadata) -> {
@@ -63,19 +63,6 @@ final class UserEventPages {
         answer.put("events", page);
         answer.put("next", next == null ? null : encode(next));
         return answer;
-    }
-
-    private static int limit(String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, as any other number out of range
-        }
-        throw new HttpError(400, "limit: " + ErrorMessages.quote(value) + " is not a whole number from 1 to "
-                + MAX_LIMIT);
     }
 
     /** The cursor after {@code position}: its (timestamp, unique_id), which clients need not read. */
