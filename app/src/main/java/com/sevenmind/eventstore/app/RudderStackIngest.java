@@ -105,9 +105,6 @@ final class RudderStackIngest {
 
     private Map<String, Long> ingest(Way way, List<JsonNode> calls) {
         Instant receivedAt = clock.get();
-        // What the quarantine keeps of each call: without the receivedAt set here, which differs on every attempt of
-        // a request, so that a request sent again has its bad calls kept once.
-        List<String> kept = new ArrayList<>(calls.size());
         List<Event> events = new ArrayList<>();
         List<PipelineMetadata> metadata = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
@@ -115,7 +112,6 @@ final class RudderStackIngest {
         List<String> reasons = new ArrayList<>();
         long skipped = 0;
         for (int i = 0; i < calls.size(); i++) {
-            kept.add(completed(calls.get(i), null));
             try {
                 Parsed parsed = inputs.read(Inputs.RUDDERSTACK, completed(calls.get(i), receivedAt));
                 if (parsed instanceof Accepted accepted) {
@@ -126,7 +122,7 @@ final class RudderStackIngest {
                     skipped++;
                 }
             } catch (InvalidEventException e) {
-                rejected.add(rejection(way, i, kept, e.getMessage()));
+                rejected.add(rejection(way, i, calls, e.getMessage()));
                 reasons.add("event " + (i + 1) + ": " + e.getMessage());
             }
         }
@@ -139,9 +135,9 @@ final class RudderStackIngest {
         List<String> refusals = new ArrayList<>();
         AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events,
                 metadata, EventCodec.CURRENT_SCHEMA_VERSION,
-                i -> refusedOrConflicting.add(rejection(way, positions.get(i), kept, "conflict")),
+                i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls, "conflict")),
                 (reason, i) -> {
-                    refusedOrConflicting.add(rejection(way, positions.get(i), kept, Inputs.refused(reason)));
+                    refusedOrConflicting.add(rejection(way, positions.get(i), calls, Inputs.refused(reason)));
                     refusals.add("event " + (positions.get(i) + 1) + ": " + Inputs.refused(reason));
                 });
         // Stored already: an answer of 429 or 507 now would have the stored ones sent again; the drop is counted.
@@ -171,8 +167,13 @@ final class RudderStackIngest {
         return answer;
     }
 
-    private static Rejection rejection(Way way, int position, List<String> texts, String reason) {
-        return Rejection.of(way.source(), position + 1L, Inputs.RUDDERSTACK, texts.get(position), reason);
+    /**
+     * The quarantine's record of the call at {@code position}: without the receivedAt set on its way in, which differs
+     * on every attempt of a request, so that a request sent again has its bad calls kept once.
+     */
+    private static Rejection rejection(Way way, int position, List<JsonNode> calls, String reason) {
+        return Rejection.of(way.source(), position + 1L, Inputs.RUDDERSTACK, completed(calls.get(position), null),
+                reason);
     }
 
     /** The call as JSON text, with timestamp, and receivedAt unless null, set when absent. */
