@@ -32,6 +32,13 @@ BEGIN
         RETURN;
     END IF;
     IF NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass) THEN
+        -- A coordinator registered as one (citus_set_coordinator_host, as before adding workers) holds no shards:
+        -- without a worker either, there would be nowhere to put them. It then holds them, as Citus's single node
+        -- does; workers added later take them over when the shards are rebalanced.
+        IF NOT EXISTS (SELECT FROM pg_dist_node WHERE shouldhaveshards AND isactive AND noderole = 'primary') THEN
+            PERFORM citus_set_node_property(nodename, nodeport, 'shouldhaveshards', true)
+            FROM pg_dist_node WHERE groupid = 0;
+        END IF;
         PERFORM create_distributed_table('events', 'user_uuid');
         -- The rows were copied to the shards; their local copies are unreachable and only take room.
         PERFORM truncate_local_data_after_distributing_table('events');

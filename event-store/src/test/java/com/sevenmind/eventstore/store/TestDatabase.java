@@ -17,14 +17,38 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A fresh, migrated database per test class on one real PostgreSQL per test JVM (embedded, started on first use).
  * In JUnit Jupiter register it as {@code @RegisterExtension static final TestDatabase db = new TestDatabase();};
  * where extensions do not run (jqwik), call {@link #open(String)} and {@link #close()} yourself.
+ *
+ * <p>With the system property {@code eventstore.test.server=citus} (the build's second run of the store's contract
+ * tests) every database is made on a {@link CitusCluster} instead, through its coordinator: the same tests, on a
+ * distributed store.
  */
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
 
+    private final boolean citus;
     private String name;
     private Database database;
+
+    /** On the server the system property {@code eventstore.test.server} names: the embedded one unless citus. */
+    public TestDatabase() {
+        this("citus".equals(System.getProperty("eventstore.test.server")));
+    }
+
+    private TestDatabase(boolean citus) {
+        this.citus = citus;
+    }
+
+    /** On the Citus cluster, whatever the property says. */
+    public static TestDatabase onCitus() {
+        return new TestDatabase(true);
+    }
+
+    /** Whether this database is on the Citus cluster. */
+    public boolean citus() {
+        return citus;
+    }
 
     /** The server shared by every test class of this JVM; zonky stops it in a shutdown hook. */
     public static synchronized EmbeddedPostgres server() {
@@ -52,20 +76,31 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     /** Creates and migrates a database named after {@code label}. */
     public TestDatabase open(String label) {
         name = "test_" + COUNTER.incrementAndGet() + "_" + label.toLowerCase().replaceAll("[^a-z0-9_]", "_");
-        admin("CREATE DATABASE " + name);
+        if (citus) {
+            CitusCluster.get().createDatabase(name);
+        } else {
+            admin("CREATE DATABASE " + name);
+        }
         database = Database.connect(jdbcUrl(), null, null);
         return this;
     }
 
     /** Closes the pool and drops the database. */
     public void close() {
+        if (database == null) {
+            return; // never opened: the class was skipped
+        }
         database.close();
-        admin("DROP DATABASE " + name + " WITH (FORCE)");
+        if (citus) {
+            CitusCluster.get().dropDatabase(name);
+        } else {
+            admin("DROP DATABASE " + name + " WITH (FORCE)");
+        }
     }
 
     /** The URL of this class's database, for code under test that connects by itself. */
     public String jdbcUrl() {
-        return server().getJdbcUrl("postgres", name);
+        return citus ? CitusCluster.get().jdbcUrl(0, name) : server().getJdbcUrl("postgres", name);
     }
 
     public Database database() {
