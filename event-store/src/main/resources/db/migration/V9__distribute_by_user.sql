@@ -31,6 +31,8 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RETURN;
     END IF;
+    -- Two processes starting at once on a store not yet distributed: the second waits, then finds it done.
+    PERFORM pg_advisory_xact_lock(hashtext('distribute_by_user'));
     IF NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass) THEN
         -- A coordinator registered as one (citus_set_coordinator_host, as before adding workers) holds no shards:
         -- without a worker either, there would be nowhere to put them. It then holds them, as Citus's single node
