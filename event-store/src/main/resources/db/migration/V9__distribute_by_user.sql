@@ -33,6 +33,17 @@ BEGIN
     END IF;
     -- Two processes starting at once on a store not yet distributed: the second waits, then finds it done.
     PERFORM pg_advisory_xact_lock(hashtext('distribute_by_user'));
+    -- A SET LOCAL on the coordinator reaches the workers only with this: a stream read's work_mem must apply where
+    -- the user's rows are sorted, on the worker. Sessions opened after this get it.
+    IF NOT EXISTS (SELECT FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+                   WHERE d.datname = current_database() AND s.setrole = 0
+                     AND 'citus.propagate_set_commands=local' = ANY(s.setconfig)) THEN
+        BEGIN
+            EXECUTE format('ALTER DATABASE %I SET citus.propagate_set_commands = local', current_database());
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE WARNING 'stream reads will sort with the workers'' default work_mem: only the database''s owner can run ALTER DATABASE % SET citus.propagate_set_commands = local', current_database();
+        END;
+    END IF;
     IF NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass) THEN
         -- A coordinator registered as one (citus_set_coordinator_host, as before adding workers) holds no shards:
         -- without a worker either, there would be nowhere to put them. It then holds them, as Citus's single node

@@ -162,6 +162,8 @@ public final class Database implements AutoCloseable {
             // Through a connection of its own, without the statement and socket limits: a migration of a large
             // table legitimately runs long, also when serve starts.
             Flyway.configure().dataSource(url, user, password).load().migrate();
+            // Connections opened before the migration lack the database settings it may have made.
+            dataSource.getHikariPoolMXBean().softEvictConnections();
         } catch (FlywayException e) {
             dataSource.close();
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "

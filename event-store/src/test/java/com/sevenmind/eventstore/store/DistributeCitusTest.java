@@ -103,6 +103,21 @@ class DistributeCitusTest {
         assertEquals(expectedPlacement(port + 1, port + 2), placement());
     }
 
+    @Test
+    void a_stream_reads_settings_reach_the_worker_that_sorts_the_users_rows() {
+        cluster.createDatabase(name);
+        try (Database database = Database.connect(url(), null, null)) {
+            database.eventStore(new EventCodec(Json.newObjectMapper())).append(TestEvents.started(USER, "a", AT));
+            String workMem = database.jdbi().inTransaction(tx -> {
+                tx.execute(EventStore.STREAM_SETTINGS);
+                // Evaluated where the row is: on the worker.
+                return tx.createQuery("SELECT current_setting('work_mem') FROM events WHERE user_uuid = :user")
+                        .bind("user", USER).mapTo(String.class).one();
+            });
+            assertEquals("64MB", workMem);
+        }
+    }
+
     /**
      * Citus's single node: the extension alone, or with the coordinator registered (as before adding workers), where
      * it holds no shards until the migration has it hold them, there being no other node.
