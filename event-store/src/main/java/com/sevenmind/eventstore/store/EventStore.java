@@ -112,12 +112,12 @@ public final class EventStore {
         return append(events, EventCodec.CURRENT_SCHEMA_VERSION, i -> { });
     }
 
-    /** As {@link #append(List, int, IntConsumer)}, in the current schema version. */
+    /** As {@link #append(List, int, AppendListener)}, in the current schema version. */
     public AppendResult append(List<? extends Event> events, IntConsumer onConflict) {
-        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict);
+        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict::accept);
     }
 
-    /** As {@link #append(List, int, IntConsumer)}, ignoring which events conflicted. */
+    /** As {@link #append(List, int, AppendListener)}, ignoring which events conflicted. */
     public AppendResult append(List<? extends Event> events, int schemaVersion) {
         return append(events, schemaVersion, i -> { });
     }
@@ -125,12 +125,15 @@ public final class EventStore {
     /**
      * Appends a batch in one transaction. An event whose (user, unique_id) is already stored, or repeats within the
      * batch, is not stored again: with the same content it is a duplicate (a re-delivery); with different content it
-     * is a conflict, reported to {@code onConflict} by its index in {@code events}. Safe to call from several threads
-     * or processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
+     * is a conflict; {@code listener} is told of each by its index in {@code events}, and of events of forgotten
+     * users. Of two events with one key in a batch, the first is told nothing, though which one's content is stored
+     * is not defined: append them in separate batches when that matters. Safe to call from several threads or
+     * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored
+     * events of.
      *
      * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
      */
-    public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict) {
+    public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
@@ -176,6 +179,7 @@ public final class EventStore {
                 Event e = events.get(i);
                 if (forgotten.contains(e.userId())) {
                     dropped++;
+                    listener.forgotten(i);
                 } else if (!inserted.remove(e.userId() + "/" + e.uniqueId())) {
                     notInserted.add(i);
                 }
@@ -187,7 +191,9 @@ public final class EventStore {
                 RecordedEvent original = stored.get(e.userId() + "/" + e.uniqueId());
                 if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
                     conflicts++;
-                    onConflict.accept(i);
+                    listener.conflict(i);
+                } else {
+                    listener.duplicate(i);
                 }
             }
             return new AppendResult(n - notInserted.size() - dropped, notInserted.size() - conflicts, conflicts,
@@ -196,16 +202,16 @@ public final class EventStore {
     }
 
     /**
-     * As {@link #append(List, int, IntConsumer)}, but an event PostgreSQL refuses for what it holds (see
+     * As {@link #append(List, int, AppendListener)}, but an event PostgreSQL refuses for what it holds (see
      * {@link #refusal(Throwable)}) does not fail its batch: each one is reported to {@code onRefused} with the
      * database's reason and its index in {@code events}, and the others are appended. A failure of the database
      * itself (connection, serialization) still throws {@link StoreException}. Not for use inside a transaction of
      * the caller's on this thread: Jdbi would run the append in it, and the refusal would abort it.
      */
-    public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict,
+    public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener,
                                ObjIntConsumer<String> onRefused) {
         try {
-            return append(events, schemaVersion, onConflict);
+            return append(events, schemaVersion, listener);
         } catch (StoreException e) {
             if (refusal(e) == null) {
                 throw e;
@@ -214,7 +220,7 @@ public final class EventStore {
         Map<Integer, String> refused = refusals(events, schemaVersion);
         refused.forEach((i, reason) -> onRefused.accept(reason, i));
         List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
-        return append(kept.stream().map(events::get).toList(), schemaVersion, i -> onConflict.accept(kept.get(i)));
+        return append(kept.stream().map(events::get).toList(), schemaVersion, listener.at(kept::get));
     }
 
     /**
