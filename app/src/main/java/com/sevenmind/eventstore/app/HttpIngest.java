@@ -11,6 +11,7 @@ import com.sevenmind.eventstore.api.JsonFields;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Skipped;
+import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
@@ -66,6 +67,8 @@ final class HttpIngest {
     private static final String CONFLICT = "conflict";
 
     private final EventStore store;
+    /** Pushes come one event a request: concurrent ones share a commit. */
+    private final AppendBatcher batcher;
     private final Quarantine quarantine;
     private final Inputs inputs;
     private final ObjectMapper mapper;
@@ -80,6 +83,7 @@ final class HttpIngest {
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
                LongSupplier nanoClock) {
         this.store = store;
+        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH);
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
@@ -105,8 +109,7 @@ final class HttpIngest {
         }
         Event event = ((Accepted) parsed).event();
         String[] refused = {null};
-        AppendResult result = store.append(List.of(event), EventCodec.CURRENT_SCHEMA_VERSION, i -> { },
-                (reason, i) -> refused[0] = reason);
+        AppendResult result = batcher.append(event, reason -> refused[0] = reason);
         if (refused[0] != null) {
             throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
         }
@@ -119,6 +122,11 @@ final class HttpIngest {
                     + " is stored with other content");
         }
         return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
+    }
+
+    /** The commits pushes have shared so far. */
+    AppendBatcher.Counts pushCommits() {
+        return batcher.counts();
     }
 
     private static Map<String, String> skipped(String reason) {
