@@ -46,6 +46,7 @@ public final class AppendBatcher {
     private final ReentrantLock lock = new ReentrantLock();
     /** Events handed and not yet taken into a batch, oldest first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Whether a caller is committing a batch: then the others queue for the next. */
     private boolean committing;
     private long batches;
     private long events;
@@ -73,16 +74,24 @@ public final class AppendBatcher {
             queue.addLast(mine);
             if (!committing) {
                 committing = true;
-                mine.leads = true;
+                mine.batch = take();
             }
-            while (!mine.done && !mine.leads) {
+            while (!mine.done && mine.batch == null) {
                 mine.turn.awaitUninterruptibly();
+            }
+            // A batch given to a caller starts with its own event: once committed, the caller's outcome is known.
+            List<Pending> batch = mine.batch;
+            if (batch != null) {
+                lock.unlock();
+                try {
+                    commit(batch);
+                } finally {
+                    lock.lock();
+                    handOver(batch);
+                }
             }
         } finally {
             lock.unlock();
-        }
-        if (!mine.done) {
-            lead();
         }
         if (mine.failure instanceof RuntimeException e) {
             throw e;
@@ -118,38 +127,22 @@ public final class AppendBatcher {
     }
 
     /**
-     * Commits the next batch, whose first event is the caller's, then answers its callers and hands the turn to the
-     * first caller still queued.
+     * Answers the callers of a committed batch, and gives the next batch to the first caller still queued; under
+     * the lock.
      */
-    private void lead() {
-        List<Pending> batch;
-        lock.lock();
-        try {
-            batch = take();
-        } finally {
-            lock.unlock();
+    private void handOver(List<Pending> batch) {
+        batches++;
+        events += batch.size();
+        for (Pending p : batch) {
+            p.done = true;
+            p.turn.signal();
         }
-        try {
-            commit(batch);
-        } finally {
-            lock.lock();
-            try {
-                batches++;
-                events += batch.size();
-                for (Pending p : batch) {
-                    p.done = true;
-                    p.turn.signal();
-                }
-                Pending next = queue.peekFirst();
-                if (next == null) {
-                    committing = false;
-                } else {
-                    next.leads = true;
-                    next.turn.signal();
-                }
-            } finally {
-                lock.unlock();
-            }
+        Pending next = queue.peekFirst();
+        if (next == null) {
+            committing = false;
+        } else {
+            next.batch = take();
+            next.turn.signal();
         }
     }
 
@@ -206,7 +199,8 @@ public final class AppendBatcher {
 
         final Event event;
         final Condition turn;
-        boolean leads;
+        /** The batch this caller is to commit, its own event first. */
+        List<Pending> batch;
         boolean done;
         AppendResult result;
         String refusal;
