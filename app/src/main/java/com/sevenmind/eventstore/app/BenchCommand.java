@@ -506,9 +506,9 @@ final class BenchCommand implements Callable<Integer> {
                 pu.pushes(), pu.clients(), pu.serveThreads(),
                 pu.pushes() < PUSHES ? String.format(" (fewer than a full run's %,d)", PUSHES) : "");
         out.printf("  pushes answered                                         %10s /s%n",
-                String.format("%,.0f", pu.pushesPerS()));
+                String.format("%,d", pu.pushesPerS()));
         out.printf("  raw: single-row INSERT transactions, %d connections      %10s /s%n", pu.clients(),
-                String.format("%,.0f", pu.rawTxPerS()));
+                String.format("%,d", pu.rawTxPerS()));
         out.printf("  pushes / raw                                            %10.3f%n", pu.ratio());
         out.printf("  latency: median %.2f ms, 99th percentile %.2f ms, max %.2f ms%n", pu.p50Ms(), pu.p99Ms(),
                 pu.maxMs());

@@ -57,7 +57,7 @@ final class BenchPush {
      * @param ratio        pushesPerS over rawTxPerS
      * @param meanBatch    events per shared commit of the pushes
      */
-    record Result(int clients, int pushes, int serveThreads, double pushesPerS, double rawTxPerS, double ratio,
+    record Result(int clients, int pushes, int serveThreads, long pushesPerS, long rawTxPerS, double ratio,
                   double p50Ms, double p99Ms, double maxMs, long commits, double meanBatch) {
     }
 
