@@ -128,8 +128,7 @@ public final class EventStore {
      * is a conflict; {@code listener} is told of each by its index in {@code events}, and of events of forgotten
      * users. Of two events with one key in a batch, the first is told nothing, though which one's content is stored
      * is not defined: append them in separate batches when that matters. Safe to call from several threads or
-     * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored
-     * events of.
+     * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
      *
      * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
      */
