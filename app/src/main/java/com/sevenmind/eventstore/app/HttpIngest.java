@@ -83,7 +83,7 @@ final class HttpIngest {
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
                LongSupplier nanoClock) {
         this.store = store;
-        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH);
+        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT);
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;

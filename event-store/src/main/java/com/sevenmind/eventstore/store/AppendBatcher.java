@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -32,6 +34,13 @@ public final class AppendBatcher {
     /** A batch's size and its COPY text stay small; past some hundreds of events a commit costs no less per event. */
     public static final int MAX_BATCH = 500;
 
+    /**
+     * How long a caller waits for the commits before its own: they take milliseconds, so a longer wait means a hung
+     * or overwhelmed database, and a caller held longer would hold a server's worker that reads and health checks
+     * need too. Past it the caller fails, its event not appended.
+     */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(1);
+
     private static final AppendResult STORED = new AppendResult(1, 0, 0);
     private static final AppendResult DUPLICATE = new AppendResult(0, 1, 0);
     private static final AppendResult CONFLICT = new AppendResult(0, 0, 1);
@@ -43,6 +52,7 @@ public final class AppendBatcher {
 
     private final EventStore store;
     private final int maxBatch;
+    private final long maxWaitNanos;
     private final ReentrantLock lock = new ReentrantLock();
     /** Events handed and not yet taken into a batch, oldest first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -51,12 +61,14 @@ public final class AppendBatcher {
     private long batches;
     private long events;
 
-    public AppendBatcher(EventStore store, int maxBatch) {
+    /** @param maxWait how long a caller may wait for the commits before its own, see {@link #MAX_WAIT} */
+    public AppendBatcher(EventStore store, int maxBatch, Duration maxWait) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one event, was " + maxBatch);
         }
         this.store = store;
         this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
     }
 
     /**
@@ -65,10 +77,12 @@ public final class AppendBatcher {
      * java.util.function.ObjIntConsumer)} would for the event alone: one stored, duplicate, conflict or forgotten;
      * or nothing, when the database refused the event, after telling {@code onRefused} its reason.
      *
-     * @throws StoreException when the database failed: the event may or may not be stored
+     * @throws StoreException when the database failed: the event may or may not be stored; or when the commits
+     *                        before its own took longer than the wait allowed: then it was not appended
      */
     public AppendResult append(Event event, Consumer<String> onRefused) {
         Pending mine = new Pending(event, lock.newCondition());
+        boolean interrupted = false;
         lock.lock();
         try {
             queue.addLast(mine);
@@ -76,8 +90,24 @@ public final class AppendBatcher {
                 committing = true;
                 mine.batch = take();
             }
+            long deadline = System.nanoTime() + maxWaitNanos;
             while (!mine.done && mine.batch == null) {
-                mine.turn.awaitUninterruptibly();
+                if (mine.taken) {
+                    // In a batch that commits: only its outcome tells whether the event is stored.
+                    mine.turn.awaitUninterruptibly();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    queue.remove(mine);
+                    throw new StoreException(String.format("database error: the commits before this event's took "
+                            + "over %d ms; it was not appended", TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)));
+                }
+                try {
+                    mine.turn.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
             // A batch given to a caller starts with its own event: once committed, the caller's outcome is known.
             List<Pending> batch = mine.batch;
@@ -92,6 +122,9 @@ public final class AppendBatcher {
             }
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (mine.failure instanceof RuntimeException e) {
             throw e;
@@ -154,6 +187,7 @@ public final class AppendBatcher {
             Pending p = it.next();
             if (keys.add(p.event.userId() + "/" + p.event.uniqueId())) {
                 it.remove();
+                p.taken = true;
                 batch.add(p);
             }
         }
@@ -201,6 +235,8 @@ public final class AppendBatcher {
         final Condition turn;
         /** The batch this caller is to commit, its own event first. */
         List<Pending> batch;
+        /** In a batch: the caller must wait for its outcome. */
+        boolean taken;
         boolean done;
         AppendResult result;
         String refusal;

@@ -51,7 +51,8 @@ class AppendBatcherTest {
     void setUp() {
         db.clear();
         store = db.store();
-        batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH);
+        // Long enough for callers queued while a test holds a commit in the database.
+        batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, Duration.ofSeconds(30));
         callers = Executors.newCachedThreadPool();
     }
 
@@ -226,6 +227,29 @@ class AppendBatcherTest {
         Event after = TestEvents.started(user, "after", AT);
         assertEquals(new AppendResult(1, 0, 0), append(after).result());
         assertEquals(Set.of(key(after) + " ContentPieceStarted"), storedRows());
+    }
+
+    @Test
+    void a_caller_queued_behind_a_hung_commit_fails_after_the_wait_allowed_and_is_not_appended() throws Exception {
+        batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, Duration.ofMillis(300));
+        UUID user = UUID.randomUUID();
+        Event queued = TestEvents.started(UUID.randomUUID(), "queued", AT);
+        try (Blocker blocker = new Blocker(user)) {
+            Future<Answer> plug = callers.submit(() -> append(TestEvents.started(user, "plug", AT)));
+            blocker.awaitWaiting();
+            long start = System.nanoTime();
+            Throwable failure = failure(callers.submit(() -> append(queued)));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(failure instanceof StoreException, String.valueOf(failure));
+            assertEquals("database error: the commits before this event's took over 300 ms; it was not appended",
+                    failure.getMessage());
+            assertTrue(millis >= 300 && millis < 5_000, millis + " ms");
+            assertEquals(0, batcher.queued());
+            blocker.release();
+            assertEquals(new AppendResult(1, 0, 0), plug.get(10, TimeUnit.SECONDS).result());
+        }
+        assertEquals(new AppendBatcher.Counts(1, 1), batcher.counts());
+        assertEquals(Set.of(user + "/plug ContentPieceStarted"), storedRows());
     }
 
     private static Throwable failure(Future<Answer> f) throws Exception {
