@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
@@ -41,6 +42,7 @@ final class BatchAppender {
     private final int schemaVersion;
     private final PrintWriter err;
     private final List<Event> batch;
+    private final List<PipelineMetadata> metadata;
     private final List<Origin> origins;
     private final List<Rejection> rejections = new ArrayList<>();
     private AppendResult result = AppendResult.NONE;
@@ -56,6 +58,7 @@ final class BatchAppender {
         this.schemaVersion = schemaVersion;
         this.err = err;
         this.batch = new ArrayList<>(batchSize);
+        this.metadata = new ArrayList<>(batchSize);
         this.origins = new ArrayList<>(batchSize);
     }
 
@@ -69,11 +72,12 @@ final class BatchAppender {
 
     /** A generated event. */
     void add(Event event) {
-        add(event, null);
+        add(event, PipelineMetadata.NONE, null);
     }
 
-    void add(Event event, Origin origin) {
+    void add(Event event, PipelineMetadata pipeline, Origin origin) {
         batch.add(event);
+        metadata.add(pipeline);
         origins.add(origin);
         if (batch.size() >= batchSize) {
             flush();
@@ -99,7 +103,8 @@ final class BatchAppender {
 
     private void flush() {
         if (!batch.isEmpty()) {
-            result = result.plus(store.append(batch, schemaVersion, i -> rejections.add(rejection(i, "conflict")),
+            result = result.plus(store.append(batch, metadata, schemaVersion,
+                    i -> rejections.add(rejection(i, "conflict")),
                     (reason, i) -> {
                         refused++;
                         Rejection r = rejection(i, Inputs.refused(reason));
@@ -113,6 +118,7 @@ final class BatchAppender {
                     + String.format("%,d", quarantine.capBytes()) + " bytes); not kept");
         }
         batch.clear();
+        metadata.clear();
         origins.clear();
         rejections.clear();
     }

@@ -264,7 +264,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Cached cached(UUID main, List<Projection<?>> projections, long mainEvents, int runs) {
         Projector projector = db.projector(codec, mapper);
-        List<Projection<?>> withLateness = new Lateness(LATE_AFTER).after(projections);
+        List<Projection<?>> withLateness = new Lateness(LATE_AFTER, Lateness.From.recorded_at).after(projections);
         err.printf("bench: the snapshot cache, %d runs after %d warm-up each (%d in memory)%n", runs, WARMUPS,
                 runs * IN_MEMORY_RUNS_PER_RUN);
         projector.project(main, withLateness, null); // saves the first snapshot

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.store.CopyText;
 import com.sevenmind.eventstore.store.EventStore;
 import java.io.IOException;
@@ -58,7 +59,8 @@ final class BenchRaw {
             int n = 0;
             for (; n < rowsPerCopy && events.hasNext(); n++) {
                 Event e = events.next();
-                CopyText.appendEvent(rows, e, EventCodec.CURRENT_SCHEMA_VERSION, codec.payload(e));
+                CopyText.appendEvent(rows, e, EventCodec.CURRENT_SCHEMA_VERSION, codec.payload(e),
+                        PipelineMetadata.NONE);
             }
             try {
                 copy.copyIn(sql, new StringReader(rows.toString()));

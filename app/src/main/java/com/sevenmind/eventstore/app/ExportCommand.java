@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import jakarta.inject.Inject;
@@ -14,8 +15,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Writes a user's stream to stdout in event-time order, in the import format (JSON Lines), so "
-                + "that export then import into an empty store gives the same stream."})
+        description = {"Writes a user's stream to stdout in event-time order, in the import format (JSON Lines), "
+                + "with received_at and metadata when the store has them, so that export then import into an empty "
+                + "store gives the same stream, metadata included."})
 final class ExportCommand implements Callable<Integer> {
 
     /** The one format there is; named so that scripts can say what they expect. */
@@ -36,17 +38,20 @@ final class ExportCommand implements Callable<Integer> {
     ExportFormat format;
 
     private final EventCodec codec;
+    private final ObjectMapper mapper;
 
     @Inject
-    ExportCommand(EventCodec codec) {
+    ExportCommand(EventCodec codec, ObjectMapper mapper) {
         this.codec = codec;
+        this.mapper = mapper;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase()) {
-            db.eventStore(codec).stream(user, e -> out.println(codec.toLine(e.event(), false)));
+            db.eventStore(codec).storedEvents().read(user, null, 0,
+                    (e, metadata) -> Output.json(out, mapper, codec.line(e.event(), metadata)));
         }
         out.flush();
         return 0;

@@ -6,6 +6,7 @@ import com.sevenmind.eventstore.app.HttpIngest.Way;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,8 @@ import org.eclipse.jetty.http.HttpHeader;
  * Who may ask what. The Host and Origin headers must name an allowed host, so a page of another site, or one reached
  * through DNS rebinding, cannot use a browser as its way in. Writes must be JSON, which a page of another site cannot
  * send without the browser asking first (a preflight, never answered here). With tokens set, reads need the read or
- * the write token, and writes the write token; a push may instead carry a token Google signed for it.
+ * the write token, and writes the write token; a push may instead carry a token Google signed for it. With a
+ * RudderStack write key set, RudderStack's API takes that key instead (HTTP Basic, as its SDKs send it).
  */
 final class HttpAccess {
 
@@ -30,19 +32,24 @@ final class HttpAccess {
     private final byte[] writeToken;
     private final byte[] readToken;
     private final GooglePushVerifier pushVerifier;
+    private final byte[] writeKey;
 
     /**
      * @param allowedHosts host names and addresses, or {@link #ANY_HOST}
      * @param writeToken   the token every write must carry; null for none
      * @param readToken    a token that reads may carry instead of the write token; null for none
      * @param pushVerifier checks Google-signed tokens, which let pushes in; null for none
+     * @param writeKey     the RudderStack write key {@code /v1/*} must carry (HTTP Basic); null: they take the write
+     *                     token as {@code POST /events} does
      */
-    HttpAccess(List<String> allowedHosts, String writeToken, String readToken, GooglePushVerifier pushVerifier) {
+    HttpAccess(List<String> allowedHosts, String writeToken, String readToken, GooglePushVerifier pushVerifier,
+               String writeKey) {
         this.allowedHosts = new LinkedHashSet<>();
         allowedHosts.forEach(h -> this.allowedHosts.add(h.toLowerCase(Locale.ROOT)));
         this.writeToken = writeToken == null ? null : writeToken.getBytes(UTF_8);
         this.readToken = readToken == null ? null : readToken.getBytes(UTF_8);
         this.pushVerifier = pushVerifier;
+        this.writeKey = writeKey == null ? null : writeKey.getBytes(UTF_8);
     }
 
     /** What {@code --allowed-hosts} means when not given: the names under which this machine reaches itself. */
@@ -111,6 +118,10 @@ final class HttpAccess {
      * Google's, 503 while Google's keys cannot be fetched (Pub/Sub delivers again).
      */
     Runnable authorizeWrite(HttpExchange exchange, Way way) {
+        if ((way == Way.TRACK || way == Way.BATCH) && writeKey != null) {
+            authorizeWriteKey(exchange);
+            return () -> { };
+        }
         boolean google = way == Way.PUSH && pushVerifier != null;
         if (writeToken == null && !google) {
             return () -> { };
@@ -132,6 +143,42 @@ final class HttpAccess {
                 throw new HttpError(503, e.getMessage());
             }
         };
+    }
+
+    /**
+     * RudderStack's SDKs send the write key as the user name of HTTP Basic, with an empty password. Constant time, as
+     * the tokens.
+     */
+    private void authorizeWriteKey(HttpExchange exchange) {
+        String header = exchange.header(HttpHeader.AUTHORIZATION);
+        byte[] presented = null;
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                presented = Base64.getDecoder().decode(header.substring(6).strip());
+            } catch (IllegalArgumentException e) {
+                // not base64: no key was presented, and the check below refuses it
+            }
+        }
+        byte[] expected = new byte[writeKey.length + 1];
+        System.arraycopy(writeKey, 0, expected, 0, writeKey.length);
+        expected[writeKey.length] = ':';
+        if (presented == null || !MessageDigest.isEqual(expected, presented)) {
+            exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"eventstore\"");
+            throw new HttpError(401, "missing or wrong write key: send it as the user name of HTTP Basic, with an "
+                    + "empty password");
+        }
+    }
+
+    /**
+     * RudderStack's SDKs send a gzip body declared as a form ({@code application/x-www-form-urlencoded}). A page of
+     * another site cannot set {@code Content-Encoding} without the browser asking first, so a gzip body on
+     * {@code /v1/*} is let in whatever its type; any other body must be declared JSON.
+     */
+    static void requireJson(HttpExchange exchange, Way way) {
+        boolean rudderStack = way == Way.TRACK || way == Way.BATCH;
+        if (!(rudderStack && HttpGzip.gzip(exchange))) {
+            requireJson(exchange);
+        }
     }
 
     /** 415 unless the body is declared JSON: {@code application/json} or {@code application/*+json}, any parameters. */

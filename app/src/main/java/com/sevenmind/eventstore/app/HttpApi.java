@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
- * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users}, {@code GET /projections} and {@code GET /health}
+ * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
+ * {@code GET /projections} and {@code GET /health}
  * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
@@ -130,7 +132,9 @@ final class HttpApi implements AutoCloseable {
     private final Database db;
     private final EventStore store;
     private final Projector projector;
+    private final UserEventPages pages;
     private final HttpIngest ingest;
+    private final RudderStackIngest rudderStack;
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
     private final Settings settings;
@@ -143,22 +147,32 @@ final class HttpApi implements AutoCloseable {
 
     HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings) {
+        this(db, codec, inputs, registry, mapper, settings, IngestOptions.DEFAULT);
+    }
+
+    HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+            Settings settings, IngestOptions options) {
         this.db = db;
         this.store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
-        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings),
-                System::nanoTime);
+        this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
+        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
+                System::nanoTime, options.nackRejected());
+        this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
         this.registry = registry;
         this.mapper = mapper;
         this.settings = settings;
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
-                settings.pushVerifier());
+                settings.pushVerifier(), options.rudderStackWriteKey());
         this.projectionRows = ProjectionsCommand.rows(registry).stream().map(HttpApi::jarName).toList();
     }
 
     /** The ways in that every request must prove itself on: the quarantine limits only the others. */
-    private static Set<Way> authenticated(Settings settings) {
+    private static Set<Way> authenticated(Settings settings, IngestOptions options) {
         Set<Way> ways = EnumSet.noneOf(Way.class);
+        if (options.rudderStackWriteKey() != null) {
+            ways.addAll(EnumSet.of(Way.TRACK, Way.BATCH));
+        }
         if (settings.token() != null) {
             ways.addAll(EnumSet.allOf(Way.class));
         } else if (settings.pushVerifier() != null) {
@@ -253,8 +267,11 @@ final class HttpApi implements AutoCloseable {
                             + exchange.path + "; use " + target.route().method);
                 }
                 switch (target.route()) {
-                    case PUSH -> write(exchange, Way.PUSH, ingest::push);
+                    case PUSH -> write(exchange, Way.PUSH,
+                            body -> ingest.push(PushBody.of(mapper, exchange.request.getHeaders(), body)));
                     case EVENTS -> write(exchange, Way.EVENTS, ingest::events);
+                    case TRACK -> write(exchange, Way.TRACK, rudderStack::track);
+                    case BATCH -> write(exchange, Way.BATCH, rudderStack::batch);
                     default -> {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);
@@ -272,7 +289,8 @@ final class HttpApi implements AutoCloseable {
     /** A write: checked, its body gathered without a thread, then ingested on a worker. */
     private void write(HttpExchange exchange, Way way, Function<String, Object> ingestion) {
         Runnable authorized = access.authorizeWrite(exchange, way);
-        HttpAccess.requireJson(exchange);
+        HttpAccess.requireJson(exchange, way);
+        boolean gzip = HttpGzip.gzip(exchange);
         HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
             if (failure != null) {
                 // Too slow, or gone: either way the connection is not worth keeping.
@@ -283,18 +301,19 @@ final class HttpApi implements AutoCloseable {
                 return;
             }
             if (body.over()) {
-                String kept = new String(body.bytes(), 0, Math.min(body.bytes().length, Inputs.KEPT_CHARS), UTF_8);
                 exchange.setHeader(HttpHeader.CONNECTION, "close");
-                work(exchange, () -> {
-                    authorized.run();
-                    throw ingest.refuse(413, way, kept,
-                            String.format("request body is over the limit of %,d bytes", settings.maxBody()));
-                });
-                return;
             }
             work(exchange, () -> {
                 authorized.run();
-                return new HttpAnswer(200, ingestion.apply(new String(body.bytes(), UTF_8)));
+                boolean inflated = gzip && !body.over();
+                HttpBody.Read whole = inflated ? HttpGzip.inflate(body.bytes(), settings.maxBody()) : body;
+                if (whole.over()) {
+                    String kept = new String(whole.bytes(), 0, Math.min(whole.bytes().length, Inputs.KEPT_CHARS),
+                            UTF_8);
+                    throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
+                            settings.maxBody(), inflated ? " (decompressed)" : ""));
+                }
+                return new HttpAnswer(200, ingestion.apply(new String(whole.bytes(), UTF_8)));
             });
         });
     }
@@ -312,6 +331,8 @@ final class HttpApi implements AutoCloseable {
                 yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case USER_EVENTS -> new HttpAnswer(200,
+                    pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
             case LIVE -> {
                 var request = HttpRequests.project(registry, target,
                         exchange.query(HttpRequests.PROJECTION_PARAMETERS));

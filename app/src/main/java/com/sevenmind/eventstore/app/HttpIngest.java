@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.JsonFields;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Skipped;
@@ -30,10 +31,11 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The two ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events. An answer
- * is only given once its outcome is durable: stored events are committed, and an input that can never be stored
- * (unreadable, refused by the database, or in conflict with what is stored) is in the quarantine before it is
- * refused. A database failure escapes as {@link StoreException}, so that nothing is acknowledged.
+ * The ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events; and the
+ * quarantine's bounds for them and for {@link RudderStackIngest}. An answer is only given once its outcome is durable:
+ * stored events are committed, and an input that can never be stored (unreadable, refused by the database, or in
+ * conflict with what is stored) is in the quarantine before it is answered. A database failure escapes as
+ * {@link StoreException}, so that nothing is acknowledged.
  *
  * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
  * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
@@ -44,7 +46,8 @@ final class HttpIngest {
 
     /** An ingestion endpoint: its path, and the input format its bodies are quarantined as. */
     enum Way {
-        PUSH("/pubsub/push", Inputs.PUBSUB), EVENTS("/events", Inputs.NATIVE);
+        PUSH("/pubsub/push", Inputs.PUBSUB), EVENTS("/events", Inputs.NATIVE),
+        TRACK("/v1/track", Inputs.RUDDERSTACK), BATCH("/v1/batch", Inputs.RUDDERSTACK);
 
         final String path;
         final String format;
@@ -73,52 +76,58 @@ final class HttpIngest {
     private final Inputs inputs;
     private final ObjectMapper mapper;
     private final Set<Way> authenticated;
+    private final boolean nackRejected;
     private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
 
     /**
      * @param authenticated the ways in whose every request proves itself (a token): their inputs are kept whole and
      *                      at any rate, up to the cap
      * @param nanoClock     the time the rate is measured by, in nanoseconds, as {@link System#nanoTime()}
+     * @param nackRejected  refuse a push whose input was quarantined (400, 409), for a dead-letter topic; else it is
+     *                      acknowledged, since the quarantine holds it for {@code rejected --retry}
      */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
-               LongSupplier nanoClock) {
+               LongSupplier nanoClock, boolean nackRejected) {
         this.store = store;
         this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT);
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
         this.authenticated = Set.copyOf(authenticated);
+        this.nackRejected = nackRejected;
         for (Way way : Way.values()) {
             rates.put(way, new TokenBucket(RATE, BURST, nanoClock));
         }
     }
 
     /**
-     * POST /pubsub/push: {"result":"stored"|"duplicate"}, or {"result":"skipped","reason":…} for other calls and for
-     * events of forgotten users.
+     * POST /pubsub/push: {"result":"stored"|"duplicate"}, {"result":"skipped","reason":…} for other calls and for
+     * events of forgotten users, or {"result":"quarantined","reason":…} (refused instead with --nack-rejected).
      */
-    Map<String, String> push(String body) {
+    Map<String, String> push(PushBody.Input input) {
+        String body = input.text();
         Parsed parsed;
         try {
-            parsed = inputs.read(Way.PUSH.format, body);
+            parsed = inputs.read(input.format(), body);
         } catch (InvalidEventException e) {
-            throw refuse(400, Way.PUSH, body, e.getMessage());
+            return quarantined(400, input, e.getMessage(), e.getMessage());
         }
         if (parsed instanceof Skipped skipped) {
             return skipped(skipped.reason());
         }
-        Event event = ((Accepted) parsed).event();
+        Accepted accepted = (Accepted) parsed;
+        Event event = accepted.event();
         String[] refused = {null};
-        AppendResult result = batcher.append(event, reason -> refused[0] = reason);
+        AppendResult result = batcher.append(event, accepted.metadata(), reason -> refused[0] = reason);
         if (refused[0] != null) {
-            throw refuse(400, Way.PUSH, body, Inputs.refused(refused[0]));
+            return quarantined(400, input, Inputs.refused(refused[0]), Inputs.refused(refused[0]));
         }
         if (result.forgotten() > 0) {
             // Acknowledged, so that Pub/Sub stops delivering it; kept nowhere, as the user asked.
             return skipped("user was forgotten");
         }
         if (result.conflicts() > 0) {
-            throw refuse(409, Way.PUSH, body, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
+            return quarantined(409, input, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
                     + " is stored with other content");
         }
         return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
@@ -130,10 +139,32 @@ final class HttpIngest {
     }
 
     private static Map<String, String> skipped(String reason) {
+        return result("skipped", reason);
+    }
+
+    private static Map<String, String> result(String result, String reason) {
         Map<String, String> answer = new LinkedHashMap<>();
-        answer.put("result", "skipped");
+        answer.put("result", result);
         answer.put("reason", reason);
         return answer;
+    }
+
+    /**
+     * Quarantines a push, then acknowledges it as quarantined, or refuses it with {@code status} under
+     * --nack-rejected. An input not kept (429, 507) is refused either way: nothing holds it.
+     */
+    private Map<String, String> quarantined(int status, PushBody.Input input, String reason, String answer) {
+        Drop drop = keep(Way.PUSH, List.of(Rejection.of(Way.PUSH.source(), null, input.format(), input.text(),
+                reason)));
+        if (drop != null || nackRejected) {
+            throw answer(status, answer, drop);
+        }
+        return result("quarantined", answer);
+    }
+
+    /** Whether a request whose inputs were quarantined is refused (400, 409) rather than acknowledged. */
+    boolean nackRejected() {
+        return nackRejected;
     }
 
     /**
@@ -148,11 +179,14 @@ final class HttpIngest {
             throw refuse(400, Way.EVENTS, body, e.getMessage());
         }
         List<Event> events = new ArrayList<>(elements.size());
+        List<PipelineMetadata> metadata = new ArrayList<>(elements.size());
         SortedMap<Integer, String> invalid = new TreeMap<>();
         for (int i = 0; i < elements.size(); i++) {
             try {
                 // Native input is never skipped: it is an event or it is invalid.
-                events.add(((Accepted) inputs.read(Way.EVENTS.format, elements.get(i))).event());
+                Accepted accepted = (Accepted) inputs.read(Way.EVENTS.format, elements.get(i));
+                events.add(accepted.event());
+                metadata.add(accepted.metadata());
             } catch (InvalidEventException e) {
                 invalid.put(i, e.getMessage());
             }
@@ -161,13 +195,13 @@ final class HttpIngest {
             List<Rejection> conflicts = new ArrayList<>();
             AppendResult result;
             try {
-                result = store.append(events, i -> conflicts.add(
+                result = store.append(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION, i -> conflicts.add(
                         Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
             } catch (StoreException e) {
                 if (EventStore.refusal(e) == null) {
                     throw e;
                 }
-                store.refusals(events, EventCodec.CURRENT_SCHEMA_VERSION)
+                store.refusals(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION)
                         .forEach((i, reason) -> invalid.put(i, Inputs.refused(reason)));
                 if (invalid.isEmpty()) {
                     throw e;
@@ -197,16 +231,16 @@ final class HttpIngest {
     }
 
     /** The refusal to answer: as given, or, when the input was not kept, why not. */
-    private static HttpError answer(int status, String answer, Drop drop) {
+    static HttpError answer(int status, String answer, Drop drop) {
         return drop == null ? new HttpError(status, answer) : new HttpError(drop.status(), answer + "; " + drop.why());
     }
 
     /** Why inputs were not kept, and the status that says so. */
-    private record Drop(int status, String why) {
+    record Drop(int status, String why) {
     }
 
     /** Quarantines inputs that came {@code way}, within its rate and cap; null when all were kept. */
-    private Drop keep(Way way, List<Rejection> rejections) {
+    Drop keep(Way way, List<Rejection> rejections) {
         if (rejections.isEmpty()) {
             return null;
         }

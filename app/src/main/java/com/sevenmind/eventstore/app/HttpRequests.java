@@ -19,7 +19,8 @@ final class HttpRequests {
 
     private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
     private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
-    static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after");
+    private static final Pattern USER_EVENTS = Pattern.compile("/users/([^/]+)/events");
+    static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after", "late_from");
     /** How many users {@code GET /users} lists by default, and at most. */
     private static final int USERS = 10;
     private static final int MAX_USERS = 1000;
@@ -29,8 +30,8 @@ final class HttpRequests {
 
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
-        PUSH("POST"), EVENTS("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"), PAGE("GET"), LIVE("GET"),
-        USER_PROJECTIONS("GET");
+        PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
+        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
 
         final String method;
 
@@ -54,6 +55,10 @@ final class HttpRequests {
                     return new Target(Route.PUSH, null, null);
                 case "/events":
                     return new Target(Route.EVENTS, null, null);
+                case "/v1/track":
+                    return new Target(Route.TRACK, null, null);
+                case "/v1/batch":
+                    return new Target(Route.BATCH, null, null);
                 case "/projections":
                     return new Target(Route.PROJECTIONS, null, null);
                 case "/users":
@@ -70,6 +75,10 @@ final class HttpRequests {
             if (live.matches()) {
                 return new Target(Route.LIVE, live.group(1), live.group(2));
             }
+            Matcher events = USER_EVENTS.matcher(path);
+            if (events.matches()) {
+                return new Target(Route.USER_EVENTS, events.group(1), null);
+            }
             Matcher m = USER_PROJECTIONS.matcher(path);
             if (m.matches()) {
                 return new Target(Route.USER_PROJECTIONS, m.group(1), m.group(2));
@@ -79,10 +88,11 @@ final class HttpRequests {
     }
 
     /** What to project for a user: the projections named (all for none), as of when, and lateness. */
-    record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter) {
+    record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
+                          Lateness.From lateFrom) {
 
         Projected read(Projector projector) {
-            return Projected.of(projector, user, projections, asOf, lateAfter);
+            return Projected.of(projector, user, projections, asOf, lateAfter, lateFrom);
         }
     }
 
@@ -101,6 +111,7 @@ final class HttpRequests {
         }
         Instant asOf = null;
         Duration lateAfter = Lateness.DEFAULT_THRESHOLD;
+        Lateness.From lateFrom = Lateness.From.recorded_at;
         try {
             if (query.containsKey("as_of")) {
                 asOf = new InstantConverter().convert(query.get("as_of"));
@@ -115,20 +126,31 @@ final class HttpRequests {
         } catch (TypeConversionException e) {
             throw new HttpError(400, "late_after: " + e.getMessage());
         }
-        return new ProjectRequest(userId, projections, asOf, lateAfter);
+        try {
+            if (query.containsKey("late_from")) {
+                lateFrom = Lateness.From.parse(query.get("late_from"));
+            }
+        } catch (TypeConversionException e) {
+            throw new HttpError(400, "late_from: " + e.getMessage());
+        }
+        return new ProjectRequest(userId, projections, asOf, lateAfter, lateFrom);
     }
 
+    /** The {@code limit} of {@code GET /users}: the number of users, {@link #USERS} when not given. */
     static int limit(Map<String, String> query) {
-        String limit = query.getOrDefault("limit", String.valueOf(USERS));
+        return limit(query.getOrDefault("limit", String.valueOf(USERS)), MAX_USERS);
+    }
+
+    /** A {@code limit} parameter's value: a whole number from 1 to {@code max}, else 400 saying so. */
+    static int limit(String value, int max) {
         try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_USERS) {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // answered below, as any other number out of range
         }
-        throw new HttpError(400, "limit: " + ErrorMessages.quote(limit) + " is not a whole number from 1 to "
-                + MAX_USERS);
+        throw new HttpError(400, "limit: " + ErrorMessages.quote(value) + " is not a whole number from 1 to " + max);
     }
 }

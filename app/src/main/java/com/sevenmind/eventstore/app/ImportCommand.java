@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
                 "{\"event_type\":\"ContentPieceStarted\",\"unique_id\":\"…\",\"user_id\":\"<uuid>\",\"session_id\":\"…\","
                         + "\"timestamp\":\"2024-03-01T07:15:00.123456Z\",\"timezone\":\"Europe/Berlin\","
                         + "\"locale\":\"de-DE\",\"object_uri\":\"sevenmind://…\"}",
-                "or, with --format rudderstack, RudderStack track events (other calls and events are skipped).",
+                "with, optionally, \"received_at\" and \"metadata\" (a JSON object) as export writes them; or, with "
+                        + "--format rudderstack, RudderStack track events (other calls and events are skipped), whose "
+                        + "receivedAt and other fields are kept beside the event.",
                 "A bad line (invalid JSON, field or UTF-8, or an event the database refuses) is reported on stderr "
                         + "with its number and reason, kept in the quarantine (see rejected) and skipped; the good "
                         + "lines are stored. An event already stored with other content is a conflict, quarantined "
@@ -115,7 +117,7 @@ final class ImportCommand implements Callable<Integer> {
                     }
                     Parsed parsed = inputs.read(inputFormat, line);
                     if (parsed instanceof Accepted accepted) {
-                        appender.add(accepted.event(),
+                        appender.add(accepted.event(), accepted.metadata(),
                                 new BatchAppender.Origin(source, lineNumber, inputFormat, line));
                     } else {
                         skipped++;

@@ -1,8 +1,10 @@
 package com.sevenmind.eventstore.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.JsonFields;
 import com.sevenmind.eventstore.api.ingest.PubSubEnvelope;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
@@ -41,12 +43,12 @@ final class Inputs {
     /** The event in {@code input}, or why it is skipped; throws {@link InvalidEventException} when it is bad. */
     Parsed read(String format, String input) {
         return switch (format) {
-            case NATIVE -> new Accepted(codec.parseLine(input));
-            case RUDDERSTACK -> rudderStack.parse(input, null);
-            case PUBSUB -> {
-                PubSubEnvelope envelope = PubSubEnvelope.parse(mapper, input);
-                yield rudderStack.parse(envelope.data(), envelope.messageId());
+            case NATIVE -> {
+                JsonNode line = JsonFields.readObject(mapper, input);
+                yield new Accepted(codec.parse(line), codec.metadata(line));
             }
+            case RUDDERSTACK -> rudderStack.parse(input, null);
+            case PUBSUB -> rudderStack.parse(PubSubEnvelope.parse(mapper, input));
             default -> throw new IllegalArgumentException("unknown input format " + format + "; known: " + FORMATS);
         };
     }

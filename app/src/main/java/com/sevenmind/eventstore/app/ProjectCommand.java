@@ -60,6 +60,12 @@ final class ProjectCommand implements Callable<Integer> {
                     + "at most 100 years; default: ${DEFAULT-VALUE}).")
     Duration lateAfter;
 
+    @Option(names = "--late-from", paramLabel = "TIME", defaultValue = "recorded_at",
+            description = "What an event's delay is measured to: recorded_at (when the store received it; the "
+                    + "default) or received_at (when RudderStack received it; events without one are counted as "
+                    + "unmeasured).")
+    Lateness.From lateFrom;
+
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
     private final EventCodec codec;
@@ -78,7 +84,8 @@ final class ProjectCommand implements Callable<Integer> {
         try (Database db = root.openDatabase()) {
             Projector projector = db.projector(codec, mapper);
             for (UUID user : users) {
-                print(out, mapper, format, Projected.of(projector, user, projections, asOf, lateAfter), lateAfter);
+                print(out, mapper, format, Projected.of(projector, user, projections, asOf, lateAfter, lateFrom),
+                        lateAfter);
             }
         }
         return 0;
@@ -101,9 +108,12 @@ final class ProjectCommand implements Callable<Integer> {
             Lateness.View late = projected.lateness();
             out.printf("user %s: %,d events%s%n", projected.userId(), projected.eventCount(),
                     projected.asOf() == null ? "" : " recorded by " + projected.asOf());
-            out.printf("  lateness: %,d arrived more than %s after they happened%s%n", late.lateEvents(), lateAfter,
+            out.printf("  lateness%s: %,d arrived more than %s after they happened%s%s%n",
+                    late.lateFrom() == null ? "" : " by " + late.lateFrom(), late.lateEvents(), lateAfter,
                     late.maxDelaySeconds() == null ? ""
-                            : String.format("; largest delay %,.0f s", late.maxDelaySeconds()));
+                            : String.format("; largest delay %,.0f s", late.maxDelaySeconds()),
+                    late.unmeasured() == null ? ""
+                            : String.format("; %,d not measured, without %s", late.unmeasured(), late.lateFrom()));
             projected.unknownEventTypes().forEach((type, n) ->
                     out.printf("  passed over %,d events of type %s, unknown to this version%n", n, type));
             Output.text(out, mapper, projected.projections(), "  ");
@@ -125,7 +135,13 @@ final class ProjectCommand implements Callable<Integer> {
          */
         static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
                             Duration lateAfter) {
-            Lateness lateness = new Lateness(lateAfter);
+            return of(projector, user, projections, asOf, lateAfter, Lateness.From.recorded_at);
+        }
+
+        /** As {@link #of(Projector, UUID, List, Instant, Duration)}, lateness measured to {@code lateFrom}. */
+        static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
+                            Duration lateAfter, Lateness.From lateFrom) {
+            Lateness lateness = new Lateness(lateAfter, lateFrom);
             long start = System.nanoTime();
             Projector.Result result = projector.project(user, lateness.after(projections), asOf);
             LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),

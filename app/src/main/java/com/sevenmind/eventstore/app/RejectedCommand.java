@@ -126,8 +126,8 @@ final class RejectedCommand implements Callable<Integer> {
             Parsed parsed = inputs.read(r.inputFormat(), r.input());
             if (parsed instanceof Accepted accepted) {
                 String[] refused = {null};
-                AppendResult result = store.append(List.of(accepted.event()), EventCodec.CURRENT_SCHEMA_VERSION,
-                        i -> { }, (reason, i) -> refused[0] = reason);
+                AppendResult result = store.append(List.of(accepted.event()), List.of(accepted.metadata()),
+                        EventCodec.CURRENT_SCHEMA_VERSION, i -> { }, (reason, i) -> refused[0] = reason);
                 if (refused[0] != null) {
                     n[5]++;
                     quarantine.rejectAgain(r.id(), Inputs.refused(refused[0]));

@@ -21,16 +21,21 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers but the page are JSON:",
                 "  GET  /                             the inspector page: open it in a browser",
-                "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event",
+                "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event, wrapped or unwrapped",
+                "  POST /v1/track, /v1/batch          RudderStack's HTTP API: one call, or {\"batch\":[...]}",
                 "  POST /events                       a JSON array of events in the import format, all or nothing",
-                "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION]   as project --format json",
+                "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION&late_from=TIME]   as project "
+                        + "--format json",
+                "  GET  /users/{id}/events[?limit=N&after=CURSOR]   the stream a page at a time (default 100, at most "
+                        + "1,000): {\"events\":[…],\"next\":CURSOR|null}",
                 "  GET  /users/{id}/projections/{name}/live   the same as Server-Sent Events: at once, then on every "
                         + "change",
                 "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
                 "  GET  /projections                  as projections --format json",
                 "  GET  /health",
-                "An input that can never be stored is quarantined (see rejected) and refused with 4xx; while the "
-                        + "database is unreachable the answer is 503 and nothing is acknowledged.",
+                "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
+                        + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
+                        + "503 and nothing is acknowledged.",
                 "Writes must be Content-Type: application/json; Host and Origin must name an allowed host."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -66,6 +71,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     PushAuthOptions push;
+
+    @Mixin
+    IngestCommandOptions ways;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
             description = "Requests handled at once; " + HttpApi.Settings.QUEUE + " more may wait (default: "
@@ -109,13 +117,14 @@ final class ServeCommand implements Callable<Integer> {
         check(hosts.stream().noneMatch(String::isEmpty) && !hosts.isEmpty(),
                 "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
         GooglePushVerifier pushVerifier = push.verifier().orElse(null);
+        IngestOptions ingestOptions = ways.options();
 
         Database db = root.openDatabase(Timeouts.SERVE);
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
-                .withVerbose(root.verbose()));
+                .withVerbose(root.verbose()), ingestOptions);
         int bound;
         try {
             bound = api.start();

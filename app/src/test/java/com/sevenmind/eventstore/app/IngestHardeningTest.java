@@ -50,8 +50,9 @@ class IngestHardeningTest {
 
     @BeforeAll
     static void start() {
+        // With --nack-rejected, so that each refusal shows in the answer's status and text.
         served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0)
-                .withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS));
+                .withLimits(4, 64, 1 << 20, 4, HttpApi.Settings.CONNECTIONS), new IngestOptions(null, true));
     }
 
     @AfterAll
@@ -189,7 +190,12 @@ class IngestHardeningTest {
 
     private static HttpIngest ingest(Quarantine quarantine, boolean authenticated, AtomicLong clock) {
         return new HttpIngest(db.store(), quarantine, new Inputs(MAPPER, CODEC), MAPPER,
-                authenticated ? EnumSet.allOf(Way.class) : EnumSet.noneOf(Way.class), clock::get);
+                authenticated ? EnumSet.allOf(Way.class) : EnumSet.noneOf(Way.class), clock::get, true);
+    }
+
+    /** A body sent to the push endpoint as a wrapped push. */
+    private static PushBody.Input wrapped(String body) {
+        return new PushBody.Input(Inputs.PUBSUB, body);
     }
 
     private static HttpError refusal(Runnable request) {
@@ -202,10 +208,10 @@ class IngestHardeningTest {
         HttpIngest ingest = ingest(db.database().quarantine(), false, clock);
         for (int i = 0; i < HttpIngest.BURST; i++) {
             String body = "not json " + i;
-            assertEquals(400, refusal(() -> ingest.push(body)).status());
+            assertEquals(400, refusal(() -> ingest.push(wrapped(body))).status());
         }
 
-        HttpError over = refusal(() -> ingest.push("not json, one too many"));
+        HttpError over = refusal(() -> ingest.push(wrapped("not json, one too many")));
 
         assertEquals(429, over.status());
         assertEquals("not valid JSON at column 1: Unrecognized token 'not': was expecting (JSON String, Number, "
@@ -217,8 +223,8 @@ class IngestHardeningTest {
                 drops.get(0).bytes()));
         // A tenth of a second later there is room for one more; the other endpoint has a rate of its own.
         clock.addAndGet(100_000_000);
-        assertEquals(400, refusal(() -> ingest.push("not json either")).status());
-        assertEquals(429, refusal(() -> ingest.push("not json again")).status());
+        assertEquals(400, refusal(() -> ingest.push(wrapped("not json either"))).status());
+        assertEquals(429, refusal(() -> ingest.push(wrapped("not json again"))).status());
         assertEquals(400, refusal(() -> ingest.events("[1]")).status());
     }
 
@@ -228,7 +234,7 @@ class IngestHardeningTest {
         String big = "x".repeat(100_000);
         for (int i = 0; i <= HttpIngest.BURST; i++) {
             String body = big + i;
-            assertEquals(400, refusal(() -> ingest.push(body)).status());
+            assertEquals(400, refusal(() -> ingest.push(wrapped(body))).status());
         }
         assertEquals(HttpIngest.BURST + 1, quarantined().size());
         assertEquals(100_001, quarantined().get(0).input().length());
@@ -238,7 +244,7 @@ class IngestHardeningTest {
     void without_a_token_a_body_is_kept_cut_to_its_first_64_kib_as_its_reason_says() {
         HttpIngest ingest = ingest(db.database().quarantine(), false, new AtomicLong());
 
-        refusal(() -> ingest.push("x".repeat(100_000)));
+        refusal(() -> ingest.push(wrapped("x".repeat(100_000))));
 
         Rejection kept = quarantined().get(0);
         assertEquals("x".repeat(65_536), kept.input());
@@ -249,9 +255,9 @@ class IngestHardeningTest {
     @Test
     void past_its_cap_an_input_is_answered_507_not_kept_and_counted() {
         HttpIngest ingest = ingest(db.database().quarantine().capped(2_000), true, new AtomicLong());
-        assertEquals(400, refusal(() -> ingest.push("a".repeat(1_500))).status());
+        assertEquals(400, refusal(() -> ingest.push(wrapped("a".repeat(1_500)))).status());
 
-        HttpError full = refusal(() -> ingest.push("b".repeat(1_000)));
+        HttpError full = refusal(() -> ingest.push(wrapped("b".repeat(1_000))));
 
         assertEquals(507, full.status());
         assertTrue(full.getMessage().endsWith("; quarantine full for source http POST /pubsub/push; not kept"),
@@ -260,7 +266,7 @@ class IngestHardeningTest {
         assertEquals(List.of(1L, 1_000L), db.database().quarantine().drops().stream()
                 .flatMap(d -> java.util.stream.Stream.of(d.inputs(), d.bytes())).toList());
         // Still room for a small one.
-        assertEquals(400, refusal(() -> ingest.push("c".repeat(400))).status());
+        assertEquals(400, refusal(() -> ingest.push(wrapped("c".repeat(400)))).status());
     }
 
     @Test
@@ -277,6 +283,6 @@ class IngestHardeningTest {
     @Test
     void a_push_answer_says_so_when_stored() {
         HttpIngest ingest = ingest(db.database().quarantine(), false, new AtomicLong());
-        assertEquals(Map.of("result", "stored"), ingest.push(push("m-1", track("2024-05-01T10:00:00Z", "s-1"))));
+        assertEquals(Map.of("result", "stored"), ingest.push(wrapped(push("m-1", track("2024-05-01T10:00:00Z", "s-1")))));
     }
 }

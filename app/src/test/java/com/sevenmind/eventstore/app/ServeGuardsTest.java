@@ -249,7 +249,8 @@ class ServeGuardsTest {
         String longId = "x".repeat(5_000);
         assertEquals("400 {\"error\":\"user id '" + "x".repeat(64) + "…' is not a UUID\"}",
                 statusAndBody(get(served.base(), "/users/" + longId + "/projections")));
-        assertEquals("400 {\"error\":\"unknown query parameter '" + "y".repeat(64) + "…'; known: as_of, late_after\"}",
+        assertEquals("400 {\"error\":\"unknown query parameter '" + "y".repeat(64)
+                        + "…'; known: as_of, late_after, late_from\"}",
                 statusAndBody(get(served.base(), projections + "?" + "y".repeat(3_000) + "=1")));
         assertEquals("400 {\"error\":\"limit: '" + "9".repeat(64) + "…' is not a whole number from 1 to 1000\"}",
                 statusAndBody(get(served.base(), "/users?limit=" + "9".repeat(1_000))));

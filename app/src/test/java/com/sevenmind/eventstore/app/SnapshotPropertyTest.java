@@ -87,7 +87,7 @@ class SnapshotPropertyTest {
     }
 
     private static List<Projection<?>> withLateness() {
-        return new Lateness(LATE_AFTER).after(PROJECTIONS);
+        return new Lateness(LATE_AFTER, Lateness.From.recorded_at).after(PROJECTIONS);
     }
 
     @Provide

@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,16 +73,16 @@ public final class AppendBatcher {
     }
 
     /**
-     * Appends one event, in the current schema version, in a transaction it may share with other callers', and
-     * returns once that has committed. Returns what {@link EventStore#append(List, int, AppendListener,
-     * java.util.function.ObjIntConsumer)} would for the event alone: one stored, duplicate, conflict or forgotten;
-     * or nothing, when the database refused the event, after telling {@code onRefused} its reason.
+     * Appends one event with its metadata, in the current schema version, in a transaction it may share with other
+     * callers', and returns once that has committed. Returns what {@link EventStore#append(List, List, int,
+     * AppendListener, java.util.function.ObjIntConsumer)} would for the event alone: one stored, duplicate, conflict
+     * or forgotten; or nothing, when the database refused the event, after telling {@code onRefused} its reason.
      *
      * @throws StoreException when the database failed: the event may or may not be stored; or when the commits
      *                        before its own took longer than the wait allowed: then it was not appended
      */
-    public AppendResult append(Event event, Consumer<String> onRefused) {
-        Pending mine = new Pending(event, lock.newCondition());
+    public AppendResult append(Event event, PipelineMetadata metadata, Consumer<String> onRefused) {
+        Pending mine = new Pending(event, metadata, lock.newCondition());
         boolean interrupted = false;
         lock.lock();
         try {
@@ -200,7 +201,8 @@ public final class AppendBatcher {
         Arrays.fill(results, STORED);
         String[] refusals = new String[n];
         try {
-            store.append(batch.stream().map(p -> p.event).toList(), EventCodec.CURRENT_SCHEMA_VERSION,
+            store.append(batch.stream().map(p -> p.event).toList(), batch.stream().map(p -> p.metadata).toList(),
+                    EventCodec.CURRENT_SCHEMA_VERSION,
                     new AppendListener() {
                         @Override
                         public void conflict(int index) {
@@ -232,6 +234,7 @@ public final class AppendBatcher {
     private static final class Pending {
 
         final Event event;
+        final PipelineMetadata metadata;
         final Condition turn;
         /** The batch this caller is to commit, its own event first. */
         List<Pending> batch;
@@ -242,8 +245,9 @@ public final class AppendBatcher {
         String refusal;
         Throwable failure;
 
-        Pending(Event event, Condition turn) {
+        Pending(Event event, PipelineMetadata metadata, Condition turn) {
             this.event = event;
+            this.metadata = metadata;
             this.turn = turn;
         }
     }

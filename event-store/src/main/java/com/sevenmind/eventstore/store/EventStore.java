@@ -3,10 +3,12 @@ package com.sevenmind.eventstore.store;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,15 +47,17 @@ public final class EventStore {
     private static final String STAGING = """
             CREATE TEMP TABLE IF NOT EXISTS append_staging (
                 user_uuid uuid, unique_id text COLLATE "C", event_type text, schema_version smallint,
-                "timestamp" timestamptz, payload jsonb
+                "timestamp" timestamptz, payload jsonb, received_at timestamptz, metadata jsonb
             ) ON COMMIT DELETE ROWS
             """;
 
     private static final String COPY_DIRECT = "COPY events " + CopyText.EVENT_COLUMNS + " FROM STDIN";
 
     private static final String APPEND = """
-            INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
-            SELECT user_uuid, unique_id, event_type, schema_version, "timestamp", payload FROM append_staging
+            INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload, received_at,
+                                metadata)
+            SELECT user_uuid, unique_id, event_type, schema_version, "timestamp", payload, received_at, metadata
+            FROM append_staging
             WHERE user_uuid <> ALL(CAST(:forgotten AS uuid[]))
             ORDER BY user_uuid, unique_id
             ON CONFLICT (user_uuid, unique_id) DO NOTHING
@@ -133,6 +137,18 @@ public final class EventStore {
      * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
      */
     public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener) {
+        return append(events, null, schemaVersion, listener);
+    }
+
+    /**
+     * As {@link #append(List, int, AppendListener)}, each event stored with what the pipeline said about it. The
+     * metadata is not part of an event's content: a re-delivery with other metadata is a duplicate, and the stored
+     * copy keeps its own.
+     *
+     * @param metadata the metadata of each event of {@code events}, in their order; null for none at all
+     */
+    public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
+                               AppendListener listener) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
@@ -140,20 +156,20 @@ public final class EventStore {
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
         // order and wait for each other instead of deadlocking. User ids have one length, so "user/unique_id"
         // strings sort as the (user, unique_id) pairs do.
-        List<Map.Entry<String, Event>> byKey = new ArrayList<>(n);
-        for (Event e : events) {
-            byKey.add(Map.entry(e.userId() + "/" + e.uniqueId(), e));
+        List<Map.Entry<String, Integer>> byKey = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            byKey.add(Map.entry(e.userId() + "/" + e.uniqueId(), i));
         }
         byKey.sort(Map.Entry.comparingByKey());
         boolean distinct = true;
         StringBuilder rows = new StringBuilder(n * 320);
         for (int i = 0; i < n; i++) {
             distinct &= i == 0 || !byKey.get(i).getKey().equals(byKey.get(i - 1).getKey());
-            Event e = byKey.get(i).getValue();
-            CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion));
+            appendRow(rows, events, metadata, byKey.get(i).getValue(), schemaVersion);
         }
         boolean batchDistinct = distinct;
-        long[] userLocks = byKey.stream().mapToLong(e -> userLock(e.getValue().userId())).sorted().distinct().toArray();
+        long[] userLocks = events.stream().mapToLong(e -> userLock(e.userId())).sorted().distinct().toArray();
         Set<UUID> users = events.stream().map(Event::userId).collect(Collectors.toSet());
         return inDatabase(h -> h.inTransaction(tx -> {
             if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
@@ -209,17 +225,36 @@ public final class EventStore {
      */
     public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener,
                                ObjIntConsumer<String> onRefused) {
+        return append(events, null, schemaVersion, listener, onRefused);
+    }
+
+    /**
+     * As {@link #append(List, int, AppendListener, ObjIntConsumer)}, with metadata as
+     * {@link #append(List, List, int, AppendListener)}.
+     */
+    public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
+                               AppendListener listener, ObjIntConsumer<String> onRefused) {
         try {
-            return append(events, schemaVersion, listener);
+            return append(events, metadata, schemaVersion, listener);
         } catch (StoreException e) {
             if (refusal(e) == null) {
                 throw e;
             }
         }
-        Map<Integer, String> refused = refusals(events, schemaVersion);
+        Map<Integer, String> refused = refusals(events, metadata, schemaVersion);
         refused.forEach((i, reason) -> onRefused.accept(reason, i));
         List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
-        return append(kept.stream().map(events::get).toList(), schemaVersion, listener.at(kept::get));
+        return append(kept.stream().map(events::get).toList(),
+                metadata == null ? null : kept.stream().map(metadata::get).toList(), schemaVersion,
+                listener.at(kept::get));
+    }
+
+    /** Appends the COPY row of {@code events.get(i)}, with its metadata if there is any. */
+    private void appendRow(StringBuilder rows, List<? extends Event> events, List<PipelineMetadata> metadata, int i,
+                           int schemaVersion) {
+        Event e = events.get(i);
+        CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion),
+                metadata == null ? PipelineMetadata.NONE : metadata.get(i));
     }
 
     /**
@@ -228,23 +263,29 @@ public final class EventStore {
      * few culprits in a batch of n cost some log n tries each.
      */
     public SortedMap<Integer, String> refusals(List<? extends Event> events, int schemaVersion) {
+        return refusals(events, null, schemaVersion);
+    }
+
+    /** As {@link #refusals(List, int)}, with metadata as {@link #append(List, List, int, AppendListener)}. */
+    public SortedMap<Integer, String> refusals(List<? extends Event> events, List<PipelineMetadata> metadata,
+                                               int schemaVersion) {
         return inDatabase(h -> h.inTransaction(tx -> {
             tx.execute(STAGING);
             SortedMap<Integer, String> refused = new TreeMap<>();
-            probe(tx, events, schemaVersion, 0, events.size(), refused);
+            probe(tx, events, metadata, schemaVersion, 0, events.size(), refused);
             tx.rollback();
             return refused;
         }));
     }
 
-    private void probe(Handle tx, List<? extends Event> events, int schemaVersion, int from, int to,
-                       Map<Integer, String> refused) {
+    private void probe(Handle tx, List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
+                       int from, int to, Map<Integer, String> refused) {
         if (from == to) {
             return;
         }
         StringBuilder rows = new StringBuilder();
-        for (Event e : events.subList(from, to)) {
-            CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion));
+        for (int i = from; i < to; i++) {
+            appendRow(rows, events, metadata, i, schemaVersion);
         }
         tx.execute("SAVEPOINT append_probe");
         String reason = null;
@@ -263,8 +304,8 @@ public final class EventStore {
             refused.put(from, reason);
         } else if (reason != null) {
             int middle = (from + to) >>> 1;
-            probe(tx, events, schemaVersion, from, middle, refused);
-            probe(tx, events, schemaVersion, middle, to, refused);
+            probe(tx, events, metadata, schemaVersion, from, middle, refused);
+            probe(tx, events, metadata, schemaVersion, middle, to, refused);
         }
     }
 
@@ -386,9 +427,15 @@ public final class EventStore {
      * @param payloads whether to fetch and decode payloads; without, events carry only their metadata
      */
     public StreamResult stream(UUID userId, Instant asOf, boolean payloads, Consumer<RecordedEvent> sink) {
+        return stream(userId, asOf, payloads, false, sink);
+    }
+
+    /** As {@link #stream(UUID, Instant, boolean, Consumer)}, with each event's receivedAt when {@code receivedAt}. */
+    public StreamResult stream(UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
+                               Consumer<RecordedEvent> sink) {
         return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
             tx.execute(STREAM_SETTINGS);
-            return streamIn(tx, userId, asOf, payloads, null, sink);
+            return streamIn(tx, userId, asOf, payloads, receivedAt, null, sink);
         }));
     }
 
@@ -396,12 +443,15 @@ public final class EventStore {
      * The read of {@link #stream(UUID, Instant, boolean, Consumer)} on a handle in a transaction that ran
      * {@link #STREAM_SETTINGS}, from just after {@code after} when not null.
      */
-    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, boolean payloads, StreamPosition after,
-                          Consumer<RecordedEvent> sink) {
+    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
+                          StreamPosition after, Consumer<RecordedEvent> sink) {
         long[] count = {0};
         Map<String, Long> unknown = new TreeMap<>();
         StreamPosition[] last = {after};
-        Query query = tx.createQuery(STREAM.formatted(payloads ? ", payload::text AS payload" : "",
+        // Each column only when asked for: a long read pays for every value it converts.
+        int receivedAtColumn = payloads ? 8 : 7;
+        Query query = tx.createQuery(STREAM.formatted((payloads ? ", payload::text AS payload" : "")
+                                + (receivedAt ? ", received_at" : ""),
                         (asOf == null ? "" : " AND recorded_at <= :asOf")
                                 + (after == null ? "" : " AND (\"timestamp\", unique_id) > (:afterTimestamp, :afterId)")))
                 .bind("user", userId);
@@ -420,23 +470,14 @@ public final class EventStore {
                     String uniqueId = rs.getString(2);
                     String type = rs.getString(3);
                     Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
-                    last[0] = new StreamPosition(timestamp, uniqueId, id, id);
+                    StreamPosition position = new StreamPosition(timestamp, uniqueId, id, id);
+                    last[0] = position;
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
                         return null;
                     }
-                    int version = rs.getInt(4);
-                    try {
-                        Event event = payloads
-                                ? codec.fromStored(type, version, userId, uniqueId, timestamp, rs.getBytes(7))
-                                : null;
-                        return new RecordedEvent(id, version,
-                                rs.getObject(6, OffsetDateTime.class).toInstant(), userId, uniqueId,
-                                type, timestamp, event);
-                    } catch (InvalidEventException e) {
-                        throw new StoreException("stored event " + uniqueId + " of user " + userId
-                                + " cannot be read: " + e.getMessage(), e);
-                    }
+                    return recorded(rs, userId, position, type, payloads,
+                            receivedAt ? instant(rs, receivedAtColumn) : null);
                 })
                 .forEach(event -> {
                     if (event != null) {
@@ -446,7 +487,38 @@ public final class EventStore {
         return new StreamResult(count[0], unknown, last[0]);
     }
 
-    /** The users with the most events, most first (ties by user id). */
+    /**
+     * The event of a row of {@link #STREAM}'s columns, read by position (a lookup by name was a few percent of a
+     * long read), at {@code position}, of {@code type}, which this version knows.
+     *
+     * @param payloads whether the row has the payload, 7th, to decode
+     */
+    RecordedEvent recorded(ResultSet rs, UUID userId, StreamPosition position, String type, boolean payloads,
+                           Instant receivedAt) throws SQLException {
+        int version = rs.getInt(4);
+        try {
+            Event event = payloads ? codec.fromStored(type, version, userId, position.uniqueId(), position.timestamp(),
+                    rs.getBytes(7)) : null;
+            return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(), type,
+                    position.timestamp(), event, receivedAt);
+        } catch (InvalidEventException e) {
+            throw new StoreException("stored event " + position.uniqueId() + " of user " + userId
+                    + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A timestamptz column; null for NULL. */
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** The users' events with their pipeline metadata, for export and paged reads. */
+    public StoredEvents storedEvents() {
+        return new StoredEvents(this, codec);
+    }
+
+        /** The users with the most events, most first (ties by user id). */
     public List<UserEventCount> topUsers(int limit) {
         return inDatabase(h -> h.createQuery("""
                         SELECT user_uuid, count(*) AS n FROM events

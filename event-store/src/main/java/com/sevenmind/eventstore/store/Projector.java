@@ -171,7 +171,7 @@ public final class Projector implements AutoCloseable {
         List<? extends Projection<?>> saving = projections.stream().filter(p -> p.snapshotType().isPresent()).toList();
         if (asOf != null || saving.isEmpty() || snapshots == null) {
             ProjectionPass pass = new ProjectionPass(projections);
-            StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass);
+            StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass.needsReceivedAt(), pass);
             return new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events());
         }
         // Only when every projection saves are states held and snapshots continued: null otherwise.
@@ -332,7 +332,7 @@ public final class Projector implements AutoCloseable {
             source = Source.RESUMED;
         }
         ProjectionPass pass = new ProjectionPass(projections, start == null ? Map.of() : start.states());
-        StreamResult read = store.streamIn(tx, userId, null, pass.needsPayload(),
+        StreamResult read = store.streamIn(tx, userId, null, pass.needsPayload(), pass.needsReceivedAt(),
                 start == null ? null : start.covers(), pass);
         long events = read.events();
         Map<String, Long> unknown = new TreeMap<>(read.unknownTypes());

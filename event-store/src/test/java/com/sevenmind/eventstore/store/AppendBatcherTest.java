@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -63,8 +64,13 @@ class AppendBatcherTest {
 
     private Answer append(Event event) {
         String[] refusal = {null};
-        AppendResult result = batcher.append(event, reason -> refusal[0] = reason);
+        AppendResult result = batcher.append(event, metadata(event), reason -> refusal[0] = reason);
         return new Answer(event, result, refusal[0]);
+    }
+
+    /** What a caller hands with its event: its unique id as the Pub/Sub message id, so each row can be checked. */
+    private static PipelineMetadata metadata(Event event) {
+        return new PipelineMetadata(AT, "{\"pubsub\":{\"messageId\":\"" + event.uniqueId() + "\"}}");
     }
 
     /**
@@ -143,6 +149,10 @@ class AppendBatcherTest {
             }
         }
         assertEquals(expected, storedRows(), "the table holds exactly the content each stored answer was about");
+        assertEquals(expected.size() - 1, (long) db.database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT count(*) FROM events WHERE metadata->'pubsub'->>'messageId' = unique_id "
+                                + "AND received_at = :at").bind("at", AT).mapTo(Long.class).one()),
+                "every event appended through the batcher is stored with its own metadata");
         AppendBatcher.Counts counts = batcher.counts();
         assertEquals(threads * perThread, counts.events());
         assertTrue(counts.batches() < threads * perThread / 2,

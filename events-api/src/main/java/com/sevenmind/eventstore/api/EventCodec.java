@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -64,7 +65,11 @@ public final class EventCodec {
 
     /** Parses one line of the import format; throws {@link InvalidEventException} naming the field at fault. */
     public Event parseLine(String line) {
-        JsonNode node = JsonFields.readObject(mapper, line);
+        return parse(JsonFields.readObject(mapper, line));
+    }
+
+    /** As {@link #parseLine(String)}, the line read already. */
+    public Event parse(JsonNode node) {
         String type = text(node, "event_type");
         if (!knows(type)) {
             throw new InvalidEventException("event_type", type, "is not one of " + EVENT_TYPES);
@@ -81,6 +86,49 @@ public final class EventCodec {
      * with the offset of the event's own time zone ({@code …+02:00}), as some senders write it.
      */
     public String toLine(Event event, boolean localOffset) {
+        return write(line(event, localOffset));
+    }
+
+    /**
+     * The event as a line of the import format with what the pipeline said about it: {@code "received_at"} and
+     * {@code "metadata"} after the event's fields, each when known, so that an import of the line keeps them.
+     */
+    public ObjectNode line(Event event, PipelineMetadata metadata) {
+        ObjectNode node = line(event, false);
+        if (metadata.receivedAt() != null) {
+            node.put("received_at", DateTimeFormatter.ISO_INSTANT.format(metadata.receivedAt()));
+        }
+        if (metadata.json() != null) {
+            // Written as stored: jsonb already holds it as valid JSON, and a tree of it would cost a parse.
+            node.putRawValue("metadata", new RawValue(metadata.json()));
+        }
+        return node;
+    }
+
+    /**
+     * The {@code "received_at"} and {@code "metadata"} of an import line, as {@link #line(Event, PipelineMetadata)}
+     * writes them; {@link PipelineMetadata#NONE} when it has neither.
+     */
+    public PipelineMetadata metadata(JsonNode line) {
+        String receivedAt = JsonFields.optionalText(line, "received_at");
+        Instant received = null;
+        if (receivedAt != null) {
+            try {
+                received = parseTimestamp(receivedAt);
+            } catch (InvalidEventException e) {
+                throw JsonFields.renamed(e, "received_at", receivedAt);
+            }
+        }
+        JsonNode metadata = line.get("metadata");
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw new InvalidEventException("metadata", metadata.toString(), "is not an object");
+        }
+        boolean none = metadata == null || metadata.isNull() || metadata.isEmpty();
+        return received == null && none ? PipelineMetadata.NONE
+                : new PipelineMetadata(received, none ? null : write((ObjectNode) metadata));
+    }
+
+    private ObjectNode line(Event event, boolean localOffset) {
         String timestamp = localOffset
                 ? DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.timestamp().atZone(ZoneId.of(event.timezone())))
                 : DateTimeFormatter.ISO_INSTANT.format(event.timestamp());
@@ -97,7 +145,7 @@ public final class EventCodec {
         if (position != null) {
             node.put("position_seconds", position);
         }
-        return write(node);
+        return node;
     }
 
     /** The jsonb payload of the current version, stored beside the metadata columns. */

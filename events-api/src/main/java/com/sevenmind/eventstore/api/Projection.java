@@ -40,6 +40,14 @@ public interface Projection<S> {
     }
 
     /**
+     * Whether {@link #apply} looks at {@link RecordedEvent#receivedAt()}. Only a read for a projection that says
+     * true fetches it; for the others it is null.
+     */
+    default boolean needsReceivedAt() {
+        return false;
+    }
+
+    /**
      * The version of the rules of {@link #apply} and of the state's shape. Raise it with any change to either: a
      * saved state of another version is never used.
      */

@@ -37,6 +37,11 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
         return running.stream().anyMatch(r -> r.projection.needsPayload());
     }
 
+    /** Whether any of the projections looks at {@link RecordedEvent#receivedAt()}, so the read must fetch it. */
+    public boolean needsReceivedAt() {
+        return running.stream().anyMatch(r -> r.projection.needsReceivedAt());
+    }
+
     /** The events accepted by this pass (not those folded into the states it continued from). */
     public long eventCount() {
         return eventCount;

@@ -13,9 +13,11 @@ import java.util.UUID;
  * @param schemaVersion the version of the stored payload's shape
  * @param recordedAt    when the store received the event, as opposed to {@link #timestamp()}, when it happened
  * @param event         the event; not read when no projection of this read needs the payload
+ * @param receivedAt    when RudderStack received the event (its {@code receivedAt}); null when unknown, or not read
+ *                      because no projection of this read needs it ({@link Projection#needsReceivedAt()})
  */
 public record RecordedEvent(long position, int schemaVersion, Instant recordedAt, UUID userId, String uniqueId,
-                            String eventType, Instant timestamp, Event event) {
+                            String eventType, Instant timestamp, Event event, Instant receivedAt) {
 
     public RecordedEvent {
         Objects.requireNonNull(recordedAt, "recordedAt cannot be null");
@@ -23,6 +25,12 @@ public record RecordedEvent(long position, int schemaVersion, Instant recordedAt
         Objects.requireNonNull(uniqueId, "uniqueId cannot be null");
         Objects.requireNonNull(eventType, "eventType cannot be null");
         Objects.requireNonNull(timestamp, "timestamp cannot be null");
+    }
+
+    /** A read event without a known {@link #receivedAt()}. */
+    public RecordedEvent(long position, int schemaVersion, Instant recordedAt, UUID userId, String uniqueId,
+                         String eventType, Instant timestamp, Event event) {
+        this(position, schemaVersion, recordedAt, userId, uniqueId, eventType, timestamp, event, null);
     }
 
     /** A read event with its payload, the metadata taken from it. */

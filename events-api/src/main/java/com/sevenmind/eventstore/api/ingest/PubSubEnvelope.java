@@ -16,8 +16,9 @@ import java.util.Objects;
 
 /**
  * The body of a Google Cloud Pub/Sub push request, unwrapped:
- * {@code {"message":{"data":"<base64>","messageId":"…","publishTime":"…","attributes":{…}},"subscription":"…"}}.
- * Pushes repeat the id and time in snake_case ({@code message_id}, {@code publish_time}); either spelling is read.
+ * {@code {"message":{"data":"<base64>","messageId":"…","publishTime":"…","attributes":{…},"orderingKey":"…"},
+ * "subscription":"…","deliveryAttempt":N}}. Pushes repeat the names in snake_case ({@code message_id},
+ * {@code publish_time}, …); either spelling is read.
  *
  * @param messageId    the id Pub/Sub gave the message (a redelivery carries the same one): the unique id of an
  *                     event without a RudderStack messageId
@@ -25,9 +26,12 @@ import java.util.Objects;
  * @param publishTime  when Pub/Sub accepted the message; null when the push did not say
  * @param attributes   the message attributes, empty when there are none
  * @param subscription the subscription that pushed, {@code projects/…/subscriptions/…}; null when not given
+ * @param deliveryAttempt how often Pub/Sub has tried to deliver the message, counting this push; only given by a
+ *                     subscription with a dead-letter policy, else null
+ * @param orderingKey  the message's ordering key; null when it has none
  */
 public record PubSubEnvelope(String messageId, String data, Instant publishTime, Map<String, String> attributes,
-                             String subscription) {
+                             String subscription, Integer deliveryAttempt, String orderingKey) {
 
     public PubSubEnvelope {
         Objects.requireNonNull(messageId, "messageId");
@@ -51,8 +55,25 @@ public record PubSubEnvelope(String messageId, String data, Instant publishTime,
         if (messageId == null) {
             throw new InvalidEventException("message.messageId", null, "is missing");
         }
+        String orderingKey = JsonFields.optionalText(message, "message.orderingKey");
+        if (orderingKey == null) {
+            orderingKey = JsonFields.optionalText(message, "message.ordering_key");
+        }
         return new PubSubEnvelope(messageId, data(JsonFields.text(message, "message.data")), publishTime(message),
-                attributes(message), JsonFields.optionalText(root, "subscription"));
+                attributes(message), JsonFields.optionalText(root, "subscription"), deliveryAttempt(root),
+                orderingKey == null || orderingKey.isEmpty() ? null : orderingKey);
+    }
+
+    private static Integer deliveryAttempt(JsonNode root) {
+        String path = root.has("deliveryAttempt") ? "deliveryAttempt" : "delivery_attempt";
+        JsonNode value = root.get(path);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
+            throw new InvalidEventException(path, value.toString(), "is not a whole number from 1");
+        }
+        return value.intValue();
     }
 
     private static String data(String base64) {

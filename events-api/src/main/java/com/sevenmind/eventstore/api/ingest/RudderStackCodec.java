@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.JsonFields;
+import com.sevenmind.eventstore.api.PipelineMetadata;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +24,8 @@ import java.util.UUID;
  * {@code Content Piece Cancelled} become events; every other call is {@link Skipped}, since the same stream carries
  * all of the app's analytics. The fields read:
  * <ul>
- *   <li>{@code userId} → user id (a canonical UUID; anonymous events cannot be stored);</li>
+ *   <li>{@code userId} → user id (a canonical UUID; an event with only an {@code anonymousId} cannot be stored and
+ *       is refused as {@code anonymous event: no userId (anonymousId '…')});</li>
  *   <li>{@code messageId} → unique id: RudderStack keeps it across its own retries, so one event has one id
  *       whichever way it came (a push, an import) and however often it was published; only an event without one
  *       takes the caller's fallback (the Pub/Sub message id);</li>
@@ -33,7 +35,8 @@ import java.util.UUID;
  *   <li>{@code properties.session_id}, {@code properties.object_uri} and, on Completed and Cancelled, the optional
  *       {@code properties.position_seconds}.</li>
  * </ul>
- * Everything else ({@code anonymousId}, {@code sentAt}, {@code receivedAt}, {@code context.app}, …) is ignored. A
+ * Everything else ({@code receivedAt}, {@code anonymousId}, {@code sentAt}, {@code context.app}, …) is kept beside
+ * the event as its {@link PipelineMetadata}, with the Pub/Sub push's own fields when it came in one. A
  * Content Piece event that breaks these rules throws {@link InvalidEventException} naming the field by its RudderStack
  * path, e.g. {@code field context.timezone is missing}.
  */
@@ -55,10 +58,11 @@ public final class RudderStackCodec {
     public sealed interface Parsed permits Accepted, Skipped {
     }
 
-    /** A Content Piece event, to be stored. */
-    public record Accepted(Event event) implements Parsed {
+    /** A Content Piece event, to be stored, with what the pipeline said about it. */
+    public record Accepted(Event event, PipelineMetadata metadata) implements Parsed {
         public Accepted {
             Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(metadata, "metadata");
         }
     }
 
@@ -79,6 +83,18 @@ public final class RudderStackCodec {
      *                               holds an invalid one
      */
     public Parsed parse(String json, String fallbackUniqueId) {
+        return parse(json, fallbackUniqueId, null);
+    }
+
+    /**
+     * Parses the RudderStack event in a Pub/Sub push: its message id is the unique id of an event without a
+     * {@code messageId}, and the push's fields are kept in the metadata.
+     */
+    public Parsed parse(PubSubEnvelope envelope) {
+        return parse(envelope.data(), envelope.messageId(), envelope);
+    }
+
+    private Parsed parse(String json, String fallbackUniqueId, PubSubEnvelope envelope) {
         JsonNode node = JsonFields.readObject(mapper, json);
         String type = JsonFields.text(node, "type");
         if (!type.equals("track")) {
@@ -89,11 +105,11 @@ public final class RudderStackCodec {
         if (eventType == null) {
             return new Skipped("event '" + name + "' is not a Content Piece event");
         }
-        return new Accepted(event(eventType, node, fallbackUniqueId));
+        return new Accepted(event(eventType, node, fallbackUniqueId), MetadataKept.of(mapper, node, envelope));
     }
 
     private static Event event(String eventType, JsonNode node, String fallbackUniqueId) {
-        UUID userId = JsonFields.uuid(JsonFields.text(node, "userId"), "userId");
+        UUID userId = JsonFields.uuid(userId(node), "userId");
         String messageId = fallbackUniqueId == null ? JsonFields.text(node, "messageId")
                 : JsonFields.optionalText(node, "messageId");
         boolean fallback = messageId == null;
@@ -132,6 +148,21 @@ public final class RudderStackCodec {
             Source source = e.field() == null ? null : sources.get(e.field());
             throw source == null ? e : JsonFields.renamed(e, source.path(), source.value());
         }
+    }
+
+    /**
+     * The userId. RudderStack's spec allows a call with only an {@code anonymousId}; such an event names no user to
+     * store it under, which is said apart from a missing field so that the quarantine shows what happened.
+     */
+    private static String userId(JsonNode node) {
+        String userId = JsonFields.optionalText(node, "userId");
+        JsonNode anonymousId = node.get("anonymousId");
+        if (userId == null && anonymousId != null && anonymousId.isTextual()) {
+            String id = anonymousId.textValue();
+            throw new InvalidEventException(null, null, "anonymous event: no userId (anonymousId '"
+                    + (id.length() <= 80 ? id : id.substring(0, 77) + "...") + "')");
+        }
+        return JsonFields.text(node, "userId");
     }
 
     /** Where a field handed to the records came from: its RudderStack path and the value read there. */

@@ -9,6 +9,7 @@ import com.sevenmind.eventstore.api.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class PubSubEnvelopeTest {
         PubSubEnvelope envelope = PubSubEnvelope.parse(mapper, body);
 
         assertEquals(new PubSubEnvelope("10384756291038475", event, Instant.parse("2024-03-01T07:15:05.912Z"),
-                Map.of("source", "android"), SUBSCRIPTION), envelope);
+                Map.of("source", "android"), SUBSCRIPTION, 1, null), envelope);
         // The way in: RudderStack's messageId is the unique id, so a redelivery and a second publish of the same
         // event (a RudderStack retry, which Pub/Sub gives a new message id) are both duplicates.
         RudderStackCodec.Parsed parsed =
@@ -56,7 +57,22 @@ class PubSubEnvelopeTest {
                 + "\"message_id\":\"42\",\"publish_time\":\"2024-03-01T07:15:05.912345678Z\""));
 
         assertEquals(new PubSubEnvelope("42", "{}", Instant.parse("2024-03-01T07:15:05.912345678Z"), Map.of(),
-                SUBSCRIPTION), envelope);
+                SUBSCRIPTION, 1, null), envelope);
+    }
+
+    @Test
+    void the_delivery_attempt_and_ordering_key_are_read_in_either_spelling() {
+        String data = "\"data\":\"" + base64("{}") + "\",\"messageId\":\"42\"";
+        String camel = "{\"message\":{" + data + ",\"orderingKey\":\"user-7\"},\"deliveryAttempt\":3}";
+        String snake = "{\"message\":{" + data + ",\"ordering_key\":\"user-7\"},\"delivery_attempt\":3}";
+
+        for (String body : List.of(camel, snake)) {
+            PubSubEnvelope envelope = PubSubEnvelope.parse(mapper, body);
+            assertEquals(3, envelope.deliveryAttempt());
+            assertEquals("user-7", envelope.orderingKey());
+        }
+        assertEquals("field deliveryAttempt: '\"3\"' is not a whole number from 1",
+                failure("{\"message\":{" + data + "},\"deliveryAttempt\":\"3\"}"));
     }
 
     @Test
