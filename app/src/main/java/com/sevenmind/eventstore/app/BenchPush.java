@@ -7,15 +7,19 @@ import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,7 +39,9 @@ import org.jdbi.v3.core.Handle;
  * single-row {@code INSERT … ON CONFLICT DO NOTHING} transactions into a scratch copy of {@code events}, as fast as
  * they can; (b) as many HTTP clients in this process, each sending distinct one-event Pub/Sub pushes (RudderStack
  * track calls in base64 envelopes, as Pub/Sub sends them) to an in-process {@code serve}, one after the other. Each
- * after a warm-up of a tenth as many.
+ * after a warm-up of as many: with fewer, the JIT was still compiling the request path while the pushes were timed.
+ * The clients are plain HTTP/1.1 keep-alive connections writing each request and reading its answer: a full HTTP
+ * client library spent a third of the process's CPU on itself, which measured the library, not serve.
  */
 final class BenchPush {
 
@@ -74,7 +80,7 @@ final class BenchPush {
     }
 
     Result measure(int pushes) throws Exception {
-        int warmup = Math.max(CLIENTS, pushes / 10);
+        int warmup = pushes;
         try (Handle h = db.jdbi().open()) {
             h.execute("CREATE TABLE " + RAW_TABLE + " (LIKE events INCLUDING ALL)");
         }
@@ -91,11 +97,11 @@ final class BenchPush {
                 HttpApi.Settings.of("127.0.0.1", 0).withLimits(THREADS, HttpApi.Settings.QUEUE, 1 << 20, 1,
                         HttpApi.Settings.CONNECTIONS));
         try {
-            String base = "http://127.0.0.1:" + api.start() + "/pubsub/push";
-            send(base, 0, warmup);
+            int port = api.start();
+            send(port, 0, warmup);
             AppendBatcher.Counts before = api.pushCommits();
             long start = System.nanoTime();
-            long[] nanos = send(base, warmup, pushes);
+            long[] nanos = send(port, warmup, pushes);
             double seconds = (System.nanoTime() - start) / 1e9;
             AppendBatcher.Counts after = api.pushCommits();
             long commits = after.batches() - before.batches();
@@ -150,7 +156,7 @@ final class BenchPush {
     }
 
     /** Pushes {@code from} to {@code from + n}, each client one after the other; returns each one's time. */
-    private long[] send(String base, int from, int n) throws Exception {
+    private long[] send(int port, int from, int n) throws Exception {
         List<List<String>> bodies = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             List<String> mine = new ArrayList<>();
@@ -166,21 +172,26 @@ final class BenchPush {
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
                 done.add(clients.submit(() -> {
-                    // Completions run on the client's selector thread: a hand-off to a pool thread per answer
-                    // would take CPU from the server on the same cores.
-                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .executor(Runnable::run).build();
-                    List<String> mine = bodies.get(client);
-                    for (int k = 0; k < mine.size(); k++) {
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(base))
-                                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(mine.get(k))).build();
-                        long sent = System.nanoTime();
-                        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
-                        nanos[client + k * CLIENTS] = System.nanoTime() - sent;
-                        if (answer.statusCode() != 200 || !answer.body().strip().equals("{\"result\":\"stored\"}")) {
-                            throw new IllegalStateException("push " + (from + client + k * CLIENTS) + " answered "
-                                    + answer.statusCode() + " " + answer.body());
+                    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        socket.setTcpNoDelay(true);
+                        socket.setSoTimeout(30_000);
+                        OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+                        InputStream in = new BufferedInputStream(socket.getInputStream());
+                        List<String> mine = bodies.get(client);
+                        for (int k = 0; k < mine.size(); k++) {
+                            byte[] body = mine.get(k).getBytes(UTF_8);
+                            long sent = System.nanoTime();
+                            out.write(("POST /pubsub/push HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: " + body.length
+                                    + "\r\n\r\n").getBytes(UTF_8));
+                            out.write(body);
+                            out.flush();
+                            Answer answer = Answer.read(in);
+                            nanos[client + k * CLIENTS] = System.nanoTime() - sent;
+                            if (answer.status() != 200 || !answer.body().strip().equals("{\"result\":\"stored\"}")) {
+                                throw new IllegalStateException("push " + (from + client + k * CLIENTS)
+                                        + " answered " + answer.status() + " " + answer.body());
+                            }
                         }
                     }
                     return null;
@@ -192,6 +203,52 @@ final class BenchPush {
             return nanos;
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /** An HTTP/1.1 answer, its body sized by Content-Length or chunked. */
+    private record Answer(int status, String body) {
+
+        static Answer read(InputStream in) throws IOException {
+            String status = line(in);
+            int length = -1;
+            boolean chunked = false;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    length = Integer.parseInt(header.substring(15).strip());
+                } else if (header.regionMatches(true, 0, "Transfer-Encoding:", 0, 18)) {
+                    chunked = header.substring(18).strip().equalsIgnoreCase("chunked");
+                }
+            }
+            byte[] body;
+            if (chunked) {
+                ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+                for (int size = Integer.parseInt(line(in).strip(), 16); size > 0;
+                     size = Integer.parseInt(line(in).strip(), 16)) {
+                    chunks.write(in.readNBytes(size));
+                    line(in);
+                }
+                line(in);
+                body = chunks.toByteArray();
+            } else if (length >= 0) {
+                body = in.readNBytes(length);
+            } else {
+                throw new IOException("an answer with no length: " + status);
+            }
+            return new Answer(Integer.parseInt(status.split(" ", 3)[1]), new String(body, UTF_8));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new EOFException("the connection closed inside an answer");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
         }
     }
 
