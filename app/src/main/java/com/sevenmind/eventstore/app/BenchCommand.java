@@ -52,6 +52,11 @@ import picocli.CommandLine.Spec;
                         + "live endpoint do), over 1,000 appends: median, 99th percentile and maximum.",
                 "snapshot cache: the main user through stats+history after one new event in time order (continued "
                         + "from the snapshot) and after one late event (folded again from the first event).",
+                "push: " + BenchPush.CLIENTS + " HTTP clients in this process send 20,000 distinct one-event Pub/Sub "
+                        + "pushes (4,000 with --quick), each one after the other, to serve on this database; and "
+                        + BenchPush.CLIENTS + " connections commit as many single-row INSERT ... ON CONFLICT DO "
+                        + "NOTHING transactions into a copy of the events table: pushes/s against transactions/s, "
+                        + "the pushes' median and 99th percentile latency, and the events per shared commit.",
                 "heap: used after a GC, and the maximum.",
                 "--scale: then fills the table with users of 1,000 events until it holds 200,000, 1,000,000 and "
                         + "5,000,000 events, and at each size times a 1,000-event user and the main user through "
@@ -67,6 +72,9 @@ final class BenchCommand implements Callable<Integer> {
     private static final Duration LATE_AFTER = Lateness.DEFAULT_THRESHOLD;
     /** Appends timed from commit to a follower's update (fewer with a smaller workload). */
     private static final int LIVE_APPENDS = 1_000;
+    /** Pushes sent over HTTP, and single-row transactions of the raw limit (fewer with --quick or a smaller workload). */
+    private static final int PUSHES = 20_000;
+    private static final int QUICK_PUSHES = 4_000;
     /** Re-projects from memory take milliseconds: more of them make a steadier median. */
     private static final int IN_MEMORY_RUNS_PER_RUN = 4;
 
@@ -141,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Report run(BenchWorkload workload, int runs, long start) throws SQLException, InterruptedException {
+    private Report run(BenchWorkload workload, int runs, long start) throws Exception {
         String version = withConnection(c -> {
             try (var rs = c.createStatement().executeQuery("SHOW server_version")) {
                 rs.next();
@@ -191,9 +199,13 @@ final class BenchCommand implements Callable<Integer> {
         int liveAppends = (int) Math.min(LIVE_APPENDS, mainEvents);
         err.printf("bench: the live feed, %,d appends%n", liveAppends);
         BenchLive.Result live = BenchLive.measure(db, codec, mapper, stats, liveAppends);
+        int pushes = (int) Math.min(quick ? QUICK_PUSHES : PUSHES, workload.events());
+        err.printf("bench: pushes, %,d over HTTP from %d clients, and as many single-row transactions%n", pushes,
+                BenchPush.CLIENTS);
+        BenchPush.Result push = new BenchPush(db, codec, mapper, registry).measure(pushes);
         Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
-        return new Report(described, append, project, cached, live, heap, scales, Machine.current(), version,
+        return new Report(described, append, project, cached, live, push, heap, scales, Machine.current(), version,
                 round(seconds(start), 1));
     }
 
@@ -489,6 +501,18 @@ final class BenchCommand implements Callable<Integer> {
         BenchLive.Result l = r.live();
         out.printf("%nlive feed: commit to a follower's re-read of stats, %,d appends, ms%n", l.appends());
         out.printf("  median %.2f, 99th percentile %.2f, max %.2f%n", l.medianMillis(), l.p99Millis(), l.maxMillis());
+        BenchPush.Result pu = r.push();
+        out.printf("%npush: %,d one-event Pub/Sub pushes from %d HTTP clients at once to serve (%d workers)%s%n",
+                pu.pushes(), pu.clients(), pu.serveThreads(),
+                pu.pushes() < PUSHES ? String.format(" (fewer than a full run's %,d)", PUSHES) : "");
+        out.printf("  pushes answered                                         %10s /s%n",
+                String.format("%,d", pu.pushesPerS()));
+        out.printf("  raw: single-row INSERT transactions, %d connections      %10s /s%n", pu.clients(),
+                String.format("%,d", pu.rawTxPerS()));
+        out.printf("  pushes / raw                                            %10.3f%n", pu.ratio());
+        out.printf("  latency: median %.2f ms, 99th percentile %.2f ms, max %.2f ms%n", pu.p50Ms(), pu.p99Ms(),
+                pu.maxMs());
+        out.printf("  %,d shared commits, %.2f events each on average%n", pu.commits(), pu.meanBatch());
         out.printf("%nheap      %,.1f MB used after a GC, of %,.1f MB max%n", r.heap().usedMb(), r.heap().maxMb());
         if (!r.scale().isEmpty()) {
             out.printf("%nscale: stats+history, median of %d runs after %d warm-up, ms%n", w.runs(), w.warmups());
@@ -514,8 +538,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** What bench prints with --format json, as one object; field names in snake_case. */
-    record Report(Workload workload, Append append, Project project, Cached cached, BenchLive.Result live, Heap heap,
-                  List<Scale> scale, Machine machine, String postgresqlVersion, double seconds) {
+    record Report(Workload workload, Append append, Project project, Cached cached, BenchLive.Result live,
+                  BenchPush.Result push, Heap heap, List<Scale> scale, Machine machine, String postgresqlVersion,
+                  double seconds) {
     }
 
     record Workload(long events, int users, long mainUserEvents, int backgroundUsers, long backgroundUserEvents,

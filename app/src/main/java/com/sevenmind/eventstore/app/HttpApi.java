@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.app.HttpIngest.Way;
 import com.sevenmind.eventstore.app.HttpRequests.Target;
+import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
@@ -186,6 +187,11 @@ final class HttpApi implements AutoCloseable {
         Path jar = Path.of(row.get("jar")).getFileName();
         shown.put("jar", jar == null ? row.get("jar") : jar.toString());
         return shown;
+    }
+
+    /** The commits pushes have shared so far: how many, and the events in them. */
+    AppendBatcher.Counts pushCommits() {
+        return ingest.pushCommits();
     }
 
     /** Starts listening and returns the port. */

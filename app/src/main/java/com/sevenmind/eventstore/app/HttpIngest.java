@@ -12,6 +12,7 @@ import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Skipped;
+import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
@@ -69,6 +70,8 @@ final class HttpIngest {
     private static final String CONFLICT = "conflict";
 
     private final EventStore store;
+    /** Pushes come one event a request: concurrent ones share a commit. */
+    private final AppendBatcher batcher;
     private final Quarantine quarantine;
     private final Inputs inputs;
     private final ObjectMapper mapper;
@@ -86,6 +89,7 @@ final class HttpIngest {
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
                LongSupplier nanoClock, boolean nackRejected) {
         this.store = store;
+        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT);
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
@@ -114,8 +118,7 @@ final class HttpIngest {
         Accepted accepted = (Accepted) parsed;
         Event event = accepted.event();
         String[] refused = {null};
-        AppendResult result = store.append(List.of(event), List.of(accepted.metadata()),
-                EventCodec.CURRENT_SCHEMA_VERSION, i -> { }, (reason, i) -> refused[0] = reason);
+        AppendResult result = batcher.append(event, accepted.metadata(), reason -> refused[0] = reason);
         if (refused[0] != null) {
             return quarantined(400, input, Inputs.refused(refused[0]), Inputs.refused(refused[0]));
         }
@@ -128,6 +131,11 @@ final class HttpIngest {
                     + " is stored with other content");
         }
         return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
+    }
+
+    /** The commits pushes have shared so far. */
+    AppendBatcher.Counts pushCommits() {
+        return batcher.counts();
     }
 
     private static Map<String, String> skipped(String reason) {

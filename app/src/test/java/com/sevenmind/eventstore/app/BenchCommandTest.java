@@ -20,7 +20,7 @@ class BenchCommandTest {
 
         assertEquals(0, result.exit(), result.toString());
         JsonNode report = Json.newObjectMapper().readTree(result.out());
-        assertKeys(report, "workload", "append", "project", "cached", "live", "heap", "scale", "machine",
+        assertKeys(report, "workload", "append", "project", "cached", "live", "push", "heap", "scale", "machine",
                 "postgresql_version", "seconds");
 
         JsonNode workload = report.get("workload");
@@ -61,6 +61,13 @@ class BenchCommandTest {
         assertTrue(live.get("median_millis").asDouble() <= live.get("p99_millis").asDouble()
                 && live.get("p99_millis").asDouble() <= live.get("max_millis").asDouble(), live.toString());
 
+        JsonNode push = report.get("push");
+        assertEquals(1990, push.get("pushes").asInt(), "as many pushes as the workload has events, at most 20,000");
+        assertEquals(8, push.get("clients").asInt());
+        assertPositive(push, "pushes_per_s", "raw_tx_per_s", "ratio", "p50_ms", "p99_ms", "commits", "mean_batch");
+        assertTrue(push.get("p50_ms").asDouble() <= push.get("p99_ms").asDouble(), push.toString());
+        assertTrue(push.get("commits").asLong() <= 1990 && push.get("mean_batch").asDouble() >= 1, push.toString());
+
         assertPositive(report.get("heap"), "used_mb", "max_mb");
         assertKeys(report.get("machine"), "cores", "java", "os");
         assertFalse(report.get("postgresql_version").asText().isBlank());
@@ -85,6 +92,8 @@ class BenchCommandTest {
         assertEquals(0, result.exit(), result.toString());
         assertTrue(result.out().contains("ours / raw"), result.out());
         assertTrue(result.out().contains("stats+history / history"), result.out());
+        assertTrue(result.out().contains("pushes / raw"), result.out());
+        assertTrue(result.out().contains("(fewer than a full run's 20,000)"), result.out());
         assertTrue(result.out().contains("EXPLAIN (ANALYZE, BUFFERS) of the stream query at 5,000 events"),
                 result.out());
     }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,8 @@ final class PushLoad implements AutoCloseable {
     }
 
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** Every push sent, answered or not: its body by its message id. */
+    final Map<String, String> sent = new ConcurrentHashMap<>();
     final List<Answer> answers = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,10 +58,12 @@ final class PushLoad implements AutoCloseable {
         Instant time = Instant.parse("2024-05-01T10:00:00Z");
         for (int n = 0; !stopped; n++) {
             String messageId = name + "-" + clientNumber + "-" + n;
+            String body = push("pubsub-" + messageId, track(user, messageId, time.plusSeconds(n), n));
+            sent.put(messageId, body);
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/pubsub/push"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(push("pubsub-" + messageId, track(user, messageId, time.plusSeconds(n), n))))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             long sent = System.nanoTime();
             int status;

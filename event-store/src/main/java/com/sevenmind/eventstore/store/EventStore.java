@@ -120,12 +120,12 @@ public final class EventStore {
         return append(events, EventCodec.CURRENT_SCHEMA_VERSION, i -> { });
     }
 
-    /** As {@link #append(List, int, IntConsumer)}, in the current schema version. */
+    /** As {@link #append(List, int, AppendListener)}, in the current schema version. */
     public AppendResult append(List<? extends Event> events, IntConsumer onConflict) {
-        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict);
+        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict::accept);
     }
 
-    /** As {@link #append(List, int, IntConsumer)}, ignoring which events conflicted. */
+    /** As {@link #append(List, int, AppendListener)}, ignoring which events conflicted. */
     public AppendResult append(List<? extends Event> events, int schemaVersion) {
         return append(events, schemaVersion, i -> { });
     }
@@ -133,24 +133,26 @@ public final class EventStore {
     /**
      * Appends a batch in one transaction. An event whose (user, unique_id) is already stored, or repeats within the
      * batch, is not stored again: with the same content it is a duplicate (a re-delivery); with different content it
-     * is a conflict, reported to {@code onConflict} by its index in {@code events}. Safe to call from several threads
-     * or processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
+     * is a conflict; {@code listener} is told of each by its index in {@code events}, and of events of forgotten
+     * users. Of two events with one key in a batch, the first is told nothing, though which one's content is stored
+     * is not defined: append them in separate batches when that matters. Safe to call from several threads or
+     * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
      *
      * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
      */
-    public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict) {
-        return append(events, null, schemaVersion, onConflict);
+    public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener) {
+        return append(events, null, schemaVersion, listener);
     }
 
     /**
-     * As {@link #append(List, int, IntConsumer)}, each event stored with what the pipeline said about it. The
+     * As {@link #append(List, int, AppendListener)}, each event stored with what the pipeline said about it. The
      * metadata is not part of an event's content: a re-delivery with other metadata is a duplicate, and the stored
      * copy keeps its own.
      *
      * @param metadata the metadata of each event of {@code events}, in their order; null for none at all
      */
     public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
-                               IntConsumer onConflict) {
+                               AppendListener listener) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
@@ -196,6 +198,7 @@ public final class EventStore {
                 Event e = events.get(i);
                 if (forgotten.contains(e.userId())) {
                     dropped++;
+                    listener.forgotten(i);
                 } else if (!inserted.remove(e.userId() + "/" + e.uniqueId())) {
                     notInserted.add(i);
                 }
@@ -207,7 +210,9 @@ public final class EventStore {
                 RecordedEvent original = stored.get(e.userId() + "/" + e.uniqueId());
                 if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
                     conflicts++;
-                    onConflict.accept(i);
+                    listener.conflict(i);
+                } else {
+                    listener.duplicate(i);
                 }
             }
             return new AppendResult(n - notInserted.size() - dropped, notInserted.size() - conflicts, conflicts,
@@ -216,25 +221,25 @@ public final class EventStore {
     }
 
     /**
-     * As {@link #append(List, int, IntConsumer)}, but an event PostgreSQL refuses for what it holds (see
+     * As {@link #append(List, int, AppendListener)}, but an event PostgreSQL refuses for what it holds (see
      * {@link #refusal(Throwable)}) does not fail its batch: each one is reported to {@code onRefused} with the
      * database's reason and its index in {@code events}, and the others are appended. A failure of the database
      * itself (connection, serialization) still throws {@link StoreException}. Not for use inside a transaction of
      * the caller's on this thread: Jdbi would run the append in it, and the refusal would abort it.
      */
-    public AppendResult append(List<? extends Event> events, int schemaVersion, IntConsumer onConflict,
+    public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener,
                                ObjIntConsumer<String> onRefused) {
-        return append(events, null, schemaVersion, onConflict, onRefused);
+        return append(events, null, schemaVersion, listener, onRefused);
     }
 
     /**
-     * As {@link #append(List, int, IntConsumer, ObjIntConsumer)}, with metadata as
-     * {@link #append(List, List, int, IntConsumer)}.
+     * As {@link #append(List, int, AppendListener, ObjIntConsumer)}, with metadata as
+     * {@link #append(List, List, int, AppendListener)}.
      */
     public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
-                               IntConsumer onConflict, ObjIntConsumer<String> onRefused) {
+                               AppendListener listener, ObjIntConsumer<String> onRefused) {
         try {
-            return append(events, metadata, schemaVersion, onConflict);
+            return append(events, metadata, schemaVersion, listener);
         } catch (StoreException e) {
             if (refusal(e) == null) {
                 throw e;
@@ -245,7 +250,7 @@ public final class EventStore {
         List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
         return append(kept.stream().map(events::get).toList(),
                 metadata == null ? null : kept.stream().map(metadata::get).toList(), schemaVersion,
-                i -> onConflict.accept(kept.get(i)));
+                listener.at(kept::get));
     }
 
     /** Appends the COPY row of {@code events.get(i)}, with its metadata if there is any. */
@@ -265,7 +270,7 @@ public final class EventStore {
         return refusals(events, null, schemaVersion);
     }
 
-    /** As {@link #refusals(List, int)}, with metadata as {@link #append(List, List, int, IntConsumer)}. */
+    /** As {@link #refusals(List, int)}, with metadata as {@link #append(List, List, int, AppendListener)}. */
     public SortedMap<Integer, String> refusals(List<? extends Event> events, List<PipelineMetadata> metadata,
                                                int schemaVersion) {
         return inDatabase(h -> h.inTransaction(tx -> {

@@ -1,0 +1,254 @@
+package com.sevenmind.eventstore.store;
+
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.api.PipelineMetadata;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Group commit: single events appended by concurrent callers share transactions. A caller hands one event and waits
+ * for the commit that holds it. A caller that finds no batch committing commits at once, on its own thread, whatever
+ * is queued, so a lone caller waits for nothing. Callers that come while a batch commits queue; when it has
+ * committed, the first of them commits the next batch for all of them (up to {@code maxBatch}). So there is no
+ * thread of its own to stop: every waiting caller is answered by a commit in progress or by its own.
+ *
+ * <p>One batch commits at a time: PostgreSQL commits notifying transactions (every append notifies the
+ * {@link LiveFeed}) one after the other anyway, so a second one in parallel would only wait. Each caller gets the
+ * outcome of its own event; an event the database refuses is reported to its caller alone, and the others of its
+ * batch are stored. A failure of the database fails every caller of the batch: none of them is told it was stored.
+ * Two events with one key are never in one batch, so that each caller is told what became of its own content: the
+ * later one waits for the next batch, where the first one is stored.
+ */
+public final class AppendBatcher {
+
+    /** A batch's size and its COPY text stay small; past some hundreds of events a commit costs no less per event. */
+    public static final int MAX_BATCH = 500;
+
+    /**
+     * How long a caller waits for the commits before its own: they take milliseconds, so a longer wait means a hung
+     * or overwhelmed database, and a caller held longer would hold a server's worker that reads and health checks
+     * need too. Past it the caller fails, its event not appended.
+     */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(1);
+
+    private static final AppendResult STORED = new AppendResult(1, 0, 0);
+    private static final AppendResult DUPLICATE = new AppendResult(0, 1, 0);
+    private static final AppendResult CONFLICT = new AppendResult(0, 0, 1);
+    private static final AppendResult FORGOTTEN = new AppendResult(0, 0, 0, 1);
+
+    /** Batches committed (or failed), and the events they held. */
+    public record Counts(long batches, long events) {
+    }
+
+    private final EventStore store;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Events handed and not yet taken into a batch, oldest first. */
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Whether a caller is committing a batch: then the others queue for the next. */
+    private boolean committing;
+    private long batches;
+    private long events;
+
+    /** @param maxWait how long a caller may wait for the commits before its own, see {@link #MAX_WAIT} */
+    public AppendBatcher(EventStore store, int maxBatch, Duration maxWait) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("a batch holds at least one event, was " + maxBatch);
+        }
+        this.store = store;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
+    }
+
+    /**
+     * Appends one event with its metadata, in the current schema version, in a transaction it may share with other
+     * callers', and returns once that has committed. Returns what {@link EventStore#append(List, List, int,
+     * AppendListener, java.util.function.ObjIntConsumer)} would for the event alone: one stored, duplicate, conflict
+     * or forgotten; or nothing, when the database refused the event, after telling {@code onRefused} its reason.
+     *
+     * @throws StoreException when the database failed: the event may or may not be stored; or when the commits
+     *                        before its own took longer than the wait allowed: then it was not appended
+     */
+    public AppendResult append(Event event, PipelineMetadata metadata, Consumer<String> onRefused) {
+        Pending mine = new Pending(event, metadata, lock.newCondition());
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            queue.addLast(mine);
+            if (!committing) {
+                committing = true;
+                mine.batch = take();
+            }
+            long deadline = System.nanoTime() + maxWaitNanos;
+            while (!mine.done && mine.batch == null) {
+                if (mine.taken) {
+                    // In a batch that commits: only its outcome tells whether the event is stored.
+                    mine.turn.awaitUninterruptibly();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    queue.remove(mine);
+                    throw new StoreException(String.format("database error: the commits before this event's took "
+                            + "over %d ms; it was not appended", TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)));
+                }
+                try {
+                    mine.turn.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            // A batch given to a caller starts with its own event: once committed, the caller's outcome is known.
+            List<Pending> batch = mine.batch;
+            if (batch != null) {
+                lock.unlock();
+                try {
+                    commit(batch);
+                } finally {
+                    lock.lock();
+                    handOver(batch);
+                }
+            }
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (mine.failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (mine.failure instanceof Error e) {
+            throw e;
+        }
+        if (mine.refusal != null) {
+            onRefused.accept(mine.refusal);
+            return AppendResult.NONE;
+        }
+        return mine.result;
+    }
+
+    /** How many batches have been committed so far, with how many events. */
+    public Counts counts() {
+        lock.lock();
+        try {
+            return new Counts(batches, events);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events handed and not yet in a batch: the callers waiting for a commit after the one in progress. */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Answers the callers of a committed batch, and gives the next batch to the first caller still queued; under
+     * the lock.
+     */
+    private void handOver(List<Pending> batch) {
+        batches++;
+        events += batch.size();
+        for (Pending p : batch) {
+            p.done = true;
+            p.turn.signal();
+        }
+        Pending next = queue.peekFirst();
+        if (next == null) {
+            committing = false;
+        } else {
+            next.batch = take();
+            next.turn.signal();
+        }
+    }
+
+    /** Takes the oldest queued events, up to the cap, leaving any with a key the batch already holds. */
+    private List<Pending> take() {
+        List<Pending> batch = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+            Pending p = it.next();
+            if (keys.add(p.event.userId() + "/" + p.event.uniqueId())) {
+                it.remove();
+                p.taken = true;
+                batch.add(p);
+            }
+        }
+        return batch;
+    }
+
+    private void commit(List<Pending> batch) {
+        int n = batch.size();
+        AppendResult[] results = new AppendResult[n];
+        Arrays.fill(results, STORED);
+        String[] refusals = new String[n];
+        try {
+            store.append(batch.stream().map(p -> p.event).toList(), batch.stream().map(p -> p.metadata).toList(),
+                    EventCodec.CURRENT_SCHEMA_VERSION,
+                    new AppendListener() {
+                        @Override
+                        public void conflict(int index) {
+                            results[index] = CONFLICT;
+                        }
+
+                        @Override
+                        public void duplicate(int index) {
+                            results[index] = DUPLICATE;
+                        }
+
+                        @Override
+                        public void forgotten(int index) {
+                            results[index] = FORGOTTEN;
+                        }
+                    }, (reason, index) -> refusals[index] = reason);
+        } catch (RuntimeException | Error e) {
+            // Every caller of the batch is answered, whatever went wrong: none may wait for ever.
+            batch.forEach(p -> p.failure = e);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            batch.get(i).result = results[i];
+            batch.get(i).refusal = refusals[i];
+        }
+    }
+
+    /** A caller's event, and what became of it; its fields are read after {@code done} is seen under the lock. */
+    private static final class Pending {
+
+        final Event event;
+        final PipelineMetadata metadata;
+        final Condition turn;
+        /** The batch this caller is to commit, its own event first. */
+        List<Pending> batch;
+        /** In a batch: the caller must wait for its outcome. */
+        boolean taken;
+        boolean done;
+        AppendResult result;
+        String refusal;
+        Throwable failure;
+
+        Pending(Event event, PipelineMetadata metadata, Condition turn) {
+            this.event = event;
+            this.metadata = metadata;
+            this.turn = turn;
+        }
+    }
+}
