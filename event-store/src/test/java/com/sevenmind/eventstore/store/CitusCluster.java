@@ -186,6 +186,61 @@ final class CitusCluster {
         return basePort;
     }
 
+    /** The port of node {@code node}: 0 the coordinator, then the workers. */
+    int port(int node) {
+        return basePort + node;
+    }
+
+    /** Stops node {@code node}'s server at once, as a crash would; {@link #startNode} brings it back. */
+    void stopNode(int node) {
+        pgCtl(node, "stop", "-m", "immediate");
+    }
+
+    void startNode(int node) {
+        pgCtl(node, "start", "-l", directory.resolve("node" + port(node) + ".log").toString());
+    }
+
+    /**
+     * Starts the server of one more worker, node {@link #WORKERS} + 1, if it is not running, and creates database
+     * {@code name} on it with Citus in it; it is not registered in that database: a test adds it as an operator
+     * would. Returns its port.
+     */
+    int extraWorker(String name) {
+        script("start", directory.toString(), String.valueOf(WORKERS + 1), String.valueOf(basePort));
+        int node = WORKERS + 1;
+        execute(jdbcUrl(node, "postgres"), "CREATE DATABASE " + name);
+        execute(jdbcUrl(node, name), "CREATE EXTENSION citus");
+        return port(node);
+    }
+
+    /** Drops database {@code name} on the extra worker of {@link #extraWorker}. */
+    void dropOnExtraWorker(String name) {
+        execute(jdbcUrl(WORKERS + 1, "postgres"), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    private void pgCtl(int node, String... arguments) {
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.addAll(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "-D",
+                directory.resolve("node" + port(node)).toString(), "-w"));
+        command.addAll(List.of(arguments));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(START_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: "
+                        + new String(output, StandardCharsets.UTF_8).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(String.join(" ", command) + " could not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(String.join(" ", command) + " was interrupted", e);
+        }
+    }
+
     /** Drops database {@code name} on every node, the coordinator first: it holds connections to the workers. */
     void dropDatabase(String name) {
         for (int node = 0; node <= WORKERS; node++) {

@@ -28,6 +28,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private static EmbeddedPostgres server;
 
     private final boolean citus;
+    private boolean extraWorker;
     private String name;
     private Database database;
 
@@ -43,6 +44,30 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     /** On the Citus cluster, whatever the property says. */
     public static TestDatabase onCitus() {
         return new TestDatabase(true);
+    }
+
+    /** On the Citus cluster: the port of node {@code node}, 0 the coordinator, then the workers. */
+    public int nodePort(int node) {
+        return CitusCluster.get().port(node);
+    }
+
+    /** On the Citus cluster: stops node {@code node}'s server at once, as a crash would. */
+    public void stopNode(int node) {
+        CitusCluster.get().stopNode(node);
+    }
+
+    /** On the Citus cluster: starts node {@code node}'s server again. */
+    public void startNode(int node) {
+        CitusCluster.get().startNode(node);
+    }
+
+    /**
+     * On the Citus cluster: starts the server of one more worker with this database on it, not yet registered, and
+     * returns its port; {@link #close()} drops the database there too.
+     */
+    public int extraWorker() {
+        extraWorker = true;
+        return CitusCluster.get().extraWorker(name);
     }
 
     /** Whether this database is on the Citus cluster. */
@@ -93,6 +118,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         database.close();
         if (citus) {
             CitusCluster.get().dropDatabase(name);
+            if (extraWorker) {
+                CitusCluster.get().dropOnExtraWorker(name);
+            }
         } else {
             admin("DROP DATABASE " + name + " WITH (FORCE)");
         }
