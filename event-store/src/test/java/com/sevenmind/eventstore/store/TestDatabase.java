@@ -70,6 +70,14 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return CitusCluster.get().extraWorker(name);
     }
 
+    /**
+     * Why this database's server is missing, for a test to skip with (the Citus cluster on a machine without Citus),
+     * or null when it is there; where extensions run, {@link #open} skips by itself.
+     */
+    public String unavailable() {
+        return citus ? CitusCluster.unavailable() : null;
+    }
+
     /** Whether this database is on the Citus cluster. */
     public boolean citus() {
         return citus;
