@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class CitusClusterIT {
 
+    /** 8 shards, not 32: the rebalance moves a third of them while pushes come, in seconds rather than a minute. */
     @RegisterExtension
-    static final TestDatabase cluster = TestDatabase.onCitus();
+    static final TestDatabase cluster = TestDatabase.onCitus(8);
 
     @RegisterExtension
     static final TestDatabase single = new TestDatabase();

@@ -22,11 +22,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /**
  * For any interleaving of appends (late events included, as a shuffled arrival order makes them), re-deliveries of
@@ -34,19 +31,9 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
  * the snapshot cache answers equals what a full read answers: from states held in memory, from the snapshot table
  * alone, and for Stats, History, the event count and the lateness figures.
  */
-@AddLifecycleHook(SnapshotPropertyTest.ServerAvailable.class)
 class SnapshotPropertyTest {
 
-    /** Skips the property with the reason where its server is missing: jqwik has no JUnit extensions to do it. */
-    static final class ServerAvailable implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            String reason = new TestDatabase().unavailable();
-            return reason == null ? SkipResult.doNotSkip() : SkipResult.skip(reason);
-        }
-    }
-
-    private static final List<UUID> USERS = List.of(
+    static final List<UUID> USERS = List.of(
             UUID.fromString("00000000-0000-4000-8000-000000000001"),
             UUID.fromString("00000000-0000-4000-8000-000000000002"));
     private static final List<Projection<?>> PROJECTIONS = List.of(new StatsProjection(), new HistoryProjection());
@@ -66,12 +53,17 @@ class SnapshotPropertyTest {
     @Property(tries = 150)
     void cached_answers_equal_full_reads(@ForAll("events") List<Event> events, @ForAll long shuffleSeed,
                                          @ForAll @IntRange(min = 1, max = 8) int batchSize) {
+        check(db, events, shuffleSeed, batchSize);
+    }
+
+    /** The property on {@code db}: shared with its run on the Citus cluster. */
+    static void check(TestDatabase db, List<Event> events, long shuffleSeed, int batchSize) {
         db.clear();
         var snapshots = db.database().snapshots(Json.newObjectMapper());
         // Saving after every new event, so that every project both starts from and leaves a snapshot.
         try (Projector inMemory = new Projector(db.store(), snapshots, 1, Projector.HELD_USERS);
              Projector fromTable = new Projector(db.store(), snapshots, 1, 0)) {
-            interleave(events, shuffleSeed, batchSize, inMemory, fromTable);
+            interleave(db, events, shuffleSeed, batchSize, inMemory, fromTable);
         }
         Statistics.label("source").coverage(c -> {
             c.check(Projector.Source.RESUMED).percentage(p -> p > 20);
@@ -80,8 +72,8 @@ class SnapshotPropertyTest {
     }
 
     /** Appends in shuffled batches; after each, one user through every projector, with the answers compared. */
-    private static void interleave(List<Event> events, long shuffleSeed, int batchSize, Projector inMemory,
-                                   Projector fromTable) {
+    private static void interleave(TestDatabase db, List<Event> events, long shuffleSeed, int batchSize,
+                                   Projector inMemory, Projector fromTable) {
         Projector uncached = Projector.uncached(db.store());
 
         Random random = new Random(shuffleSeed);

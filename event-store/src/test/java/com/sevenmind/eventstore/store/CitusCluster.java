@@ -166,6 +166,11 @@ final class CitusCluster {
         addCitus(name, WORKERS);
     }
 
+    /** Sets the shard count of the tables database {@code name} distributes from now on. */
+    void setShardCount(String name, int shards) {
+        execute(jdbcUrl(0, "postgres"), "ALTER DATABASE " + name + " SET citus.shard_count = " + shards);
+    }
+
     /** Creates database {@code name} on every node, without Citus in it. */
     void createPlainDatabase(String name) {
         for (int node = 0; node <= WORKERS; node++) {

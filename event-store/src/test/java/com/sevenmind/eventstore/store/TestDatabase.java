@@ -29,6 +29,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     private final boolean citus;
     private boolean extraWorker;
+    private int shards;
     private String name;
     private Database database;
 
@@ -44,6 +45,16 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     /** On the Citus cluster, whatever the property says. */
     public static TestDatabase onCitus() {
         return new TestDatabase(true);
+    }
+
+    /**
+     * On the Citus cluster, its tables in {@code shards} shards each instead of Citus's default 32: fewer to move for
+     * a test that rebalances.
+     */
+    public static TestDatabase onCitus(int shards) {
+        TestDatabase db = new TestDatabase(true);
+        db.shards = shards;
+        return db;
     }
 
     /** On the Citus cluster: the port of node {@code node}, 0 the coordinator, then the workers. */
@@ -111,6 +122,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         name = "test_" + COUNTER.incrementAndGet() + "_" + label.toLowerCase().replaceAll("[^a-z0-9_]", "_");
         if (citus) {
             CitusCluster.get().createDatabase(name);
+            if (shards > 0) {
+                CitusCluster.get().setShardCount(name, shards);
+            }
         } else {
             admin("CREATE DATABASE " + name);
         }
