@@ -21,7 +21,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -30,7 +29,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the snapshot cache answers equals what a full read answers: from states held in memory, from the snapshot table
  * alone, and for Stats, History, the event count and the lateness figures.
  */
-@AddLifecycleHook(TestDatabase.SkipWithoutServer.class)
 class SnapshotPropertyTest {
 
     private static final List<UUID> USERS = List.of(

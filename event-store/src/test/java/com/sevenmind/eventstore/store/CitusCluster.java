@@ -66,16 +66,6 @@ final class CitusCluster {
         return cluster;
     }
 
-    /** Why tests on the cluster are to be skipped here; null when they run (or, under CI, must run and fail). */
-    static String skipReason() {
-        try {
-            get();
-            return null;
-        } catch (org.opentest4j.TestAbortedException e) {
-            return e.getMessage();
-        }
-    }
-
     private static Path scriptsDirectory() {
         String configured = System.getProperty("eventstore.citus.scripts", System.getenv("EVENTSTORE_CITUS_SCRIPTS"));
         if (configured != null && !configured.isBlank()) {

@@ -9,8 +9,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -45,19 +43,6 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     /** On the Citus cluster, whatever the property says. */
     public static TestDatabase onCitus() {
         return new TestDatabase(true);
-    }
-
-    /**
-     * For jqwik, which fails a container whose {@code @BeforeContainer} is aborted by an assumption: add it with
-     * {@code @AddLifecycleHook(TestDatabase.SkipWithoutServer.class)} to skip the container, with the reason, where
-     * its database cannot be made.
-     */
-    public static final class SkipWithoutServer implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            String reason = new TestDatabase().citus ? CitusCluster.skipReason() : null;
-            return reason == null ? SkipResult.doNotSkip() : SkipResult.skip(reason);
-        }
     }
 
     /** Whether this database is on the Citus cluster. */
