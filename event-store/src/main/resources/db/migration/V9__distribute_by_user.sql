@@ -21,9 +21,10 @@ ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (id, user_uuid);
 --   the quarantine (rejected_events, quarantine_kept, quarantine_dropped), forgotten_users, forget_key and
 --   Flyway's history stay plain tables on the coordinator: no query joins them with events, they are small (the
 --   quarantine is capped per source), they carry no user_uuid (an input was quarantined because it could not be
---   read; a tombstone never holds the user's id), and they rely on triggers with transition tables and on
---   functions reading them in the append's locking statement, which Citus does not support on distributed or
---   reference tables.
+--   read; a tombstone never holds the user's id), and the quarantine's byte counts are kept by statement triggers
+--   with transition tables, which Citus does not run on distributed or reference tables. As reference tables
+--   they would also make every write to them a two-phase commit over all nodes, for nothing: only the
+--   coordinator reads them.
 -- On a coordinator without workers (Citus "single node") the shards live on the coordinator until workers are
 -- added and the shards rebalanced.
 CREATE FUNCTION distribute_by_user() RETURNS void LANGUAGE plpgsql AS $$
@@ -41,14 +42,16 @@ BEGIN
         BEGIN
             EXECUTE format('ALTER DATABASE %I SET citus.propagate_set_commands = local', current_database());
         EXCEPTION WHEN insufficient_privilege THEN
-            RAISE WARNING 'stream reads will sort with the workers'' default work_mem: only the database''s owner can run ALTER DATABASE % SET citus.propagate_set_commands = local', current_database();
+            RAISE WARNING 'stream reads will sort with the workers'' default work_mem: only the database''s '
+                'owner can run ALTER DATABASE % SET citus.propagate_set_commands = local', current_database();
         END;
     END IF;
     IF NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass) THEN
         -- A coordinator registered as one (citus_set_coordinator_host, as before adding workers) holds no shards:
         -- without a worker either, there would be nowhere to put them. It then holds them, as Citus's single node
         -- does; workers added later take them over when the shards are rebalanced.
-        IF NOT EXISTS (SELECT FROM pg_dist_node WHERE shouldhaveshards AND isactive AND noderole = 'primary') THEN
+        IF NOT EXISTS (SELECT FROM pg_dist_node WHERE shouldhaveshards AND isactive AND noderole = 'primary')
+           AND EXISTS (SELECT FROM pg_dist_node WHERE groupid = 0) THEN
             PERFORM citus_set_node_property(nodename, nodeport, 'shouldhaveshards', true)
             FROM pg_dist_node WHERE groupid = 0;
         END IF;
