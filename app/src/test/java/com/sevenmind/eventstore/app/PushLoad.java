@@ -99,7 +99,7 @@ final class PushLoad implements AutoCloseable {
     }
 
     /** RudderStack's id is {@code messageId}: the event's key, by which the test finds what it acknowledged. */
-    private static String track(UUID user, String messageId, Instant timestamp, int n) {
+    static String track(UUID user, String messageId, Instant timestamp, int n) {
         ObjectNode node = MAPPER.createObjectNode().put("type", "track").put("event", "Content Piece Started")
                 .put("userId", user.toString()).put("messageId", messageId).put("timestamp", timestamp.toString())
                 .put("anonymousId", "a-1");
@@ -109,7 +109,7 @@ final class PushLoad implements AutoCloseable {
         return node.toString();
     }
 
-    private static String push(String messageId, String data) {
+    static String push(String messageId, String data) {
         return "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(data.getBytes(UTF_8))
                 + "\",\"messageId\":\"" + messageId + "\",\"publishTime\":\"2024-05-01T10:00:01Z\"},"
                 + "\"subscription\":\"projects/p/subscriptions/eventstore\"}";

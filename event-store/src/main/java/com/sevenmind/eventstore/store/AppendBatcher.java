@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * outcome of its own event; an event the database refuses is reported to its caller alone, and the others of its
  * batch are stored. A failure of the database fails every caller of the batch: none of them is told it was stored.
  * Two events with one key are never in one batch, so that each caller is told what became of its own content: the
- * later one waits for the next batch, where the first one is stored.
+ * later one waits for the next batch, where the first one is stored. On Citus, a batch that fails because a worker is
+ * unreachable is tried again one event at a time: only the callers whose users live on that worker fail.
  */
 public final class AppendBatcher {
 
@@ -220,6 +221,13 @@ public final class AppendBatcher {
                         }
                     }, (reason, index) -> refusals[index] = reason);
         } catch (RuntimeException | Error e) {
+            if (n > 1 && Database.unreachableWorker(e) != null) {
+                // On Citus, one worker down fails a batch that touches it: each event is tried alone, so that the
+                // users on the other workers are still served. Appends are idempotent: an event the failed batch
+                // may have stored after all comes back a duplicate.
+                batch.forEach(p -> commit(List.of(p)));
+                return;
+            }
             // Every caller of the batch is answered, whatever went wrong: none may wait for ever.
             batch.forEach(p -> p.failure = e);
             return;

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
@@ -30,6 +32,9 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final long VALIDATION_MILLIS = 1_000;
+    /** How Citus reports a worker it cannot connect to: the node, then the reason. */
+    private static final Pattern WORKER_FAILURE = Pattern.compile(
+            "(?s).*connection to the remote node (?:[^@\\s]+@)?(\\S+:\\d+) failed with the following error: (.*)");
     private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
     private final HikariDataSource dataSource;
@@ -162,6 +167,8 @@ public final class Database implements AutoCloseable {
             // Through a connection of its own, without the statement and socket limits: a migration of a large
             // table legitimately runs long, also when serve starts.
             Flyway.configure().dataSource(url, user, password).load().migrate();
+            // Connections opened before the migration lack the database settings it may have made.
+            dataSource.getHikariPoolMXBean().softEvictConnections();
         } catch (FlywayException e) {
             dataSource.close();
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
@@ -184,8 +191,11 @@ public final class Database implements AutoCloseable {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
             // One prefix for every failure, which clients of serve match on; the cause says what happened.
-            throw new StoreException("database error at " + description + ": "
-                    + (connectionLost(e) ? "the database went away: " : "") + rootMessage(e), e);
+            String worker = unreachableWorker(e);
+            throw new StoreException("database error at " + description + ": " + (worker != null
+                    ? "the worker node " + worker + " is unreachable: " + WORKER_FAILURE.matcher(rootMessage(e))
+                            .replaceFirst("$2").lines().findFirst().orElse("")
+                    : (connectionLost(e) ? "the database went away: " : "") + rootMessage(e)), e);
         }
     }
 
@@ -201,6 +211,23 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The worker node ("host:port") a Citus coordinator could not reach for this failure, or null when it is another
+     * one. The coordinator answers, so the database did not go away: only the users whose shards live on that node
+     * are out of reach.
+     */
+    static String unreachableWorker(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && "08006".equals(sql.getSQLState()) && sql.getMessage() != null) {
+                Matcher m = WORKER_FAILURE.matcher(sql.getMessage());
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+        }
+        return null;
     }
 
     /** The message of the deepest cause that has one: a broken socket's EOF says nothing. */

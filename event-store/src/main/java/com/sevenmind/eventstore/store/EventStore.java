@@ -71,8 +71,12 @@ public final class EventStore {
      */
     private static final String LOCK = "lock_users_for_append(:keys, CAST(:users AS uuid[]))";
 
-    /** What sends the fast path back to the staging path: a key stored already, or a lock cycle with another one. */
-    private static final Set<String> TAKE_STAGING_PATH = Set.of("23505", "40P01");
+    /**
+     * What sends the fast path back to the staging path: a key stored already, or a lock cycle with another one. A
+     * Citus coordinator reports a worker's failure of a COPY, the duplicate key among them, as an internal error
+     * (XX000): the staging path's INSERT names the real one, if there is one.
+     */
+    private static final Set<String> TAKE_STAGING_PATH = Set.of("23505", "40P01", "XX000");
 
     private static final String STORED = """
             SELECT e.user_uuid, e.unique_id, e.event_type, e.schema_version, e."timestamp", e.payload::text AS payload

@@ -138,7 +138,9 @@ public final class Snapshots {
                               last_timestamp = EXCLUDED.last_timestamp, last_unique_id = EXCLUDED.last_unique_id,
                               last_id = EXCLUDED.last_id,
                               max_id = EXCLUDED.max_id, event_count = EXCLUDED.event_count,
-                              unknown_types = EXCLUDED.unknown_types, saved_at = now()
+                              unknown_types = EXCLUDED.unknown_types,
+                              -- The new row's default, now(): Citus takes no function but an IMMUTABLE one here.
+                              saved_at = EXCLUDED.saved_at
                             """)
                     .bind("user", userId).bind("projection", projection).bind("version", version)
                     .bind("schema", eventSchema).bindBinaryStream("state", json.read(), (int) json.size())

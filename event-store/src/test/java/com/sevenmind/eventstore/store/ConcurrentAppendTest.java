@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,11 +30,12 @@ class ConcurrentAppendTest {
     void four_threads_appending_overlapping_batches_store_each_unique_id_once_and_count_the_rest_as_duplicates()
             throws Exception {
         EventStore store = db.store();
-        List<UUID> users = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        // Enough users that on a Citus cluster the batches span shards on both workers, not just one.
+        List<UUID> users = Stream.generate(UUID::randomUUID).limit(12).toList();
         Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
         List<Event> distinct = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
-            distinct.add(TestEvents.started(users.get(i % 3), "m" + i, t0.plusSeconds(i)));
+            distinct.add(TestEvents.started(users.get(i % users.size()), "m" + i, t0.plusSeconds(i)));
         }
         int threads = 4;
         int rounds = 20;
