@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** The root command: global options, given before the command, and the list of commands. */
 @Command(name = "eventstore", mixinStandardHelpOptions = true, version = "eventstore 0.1.0",
         description = "An event store for user activity on plain PostgreSQL.",
-        subcommands = {BenchCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
+        subcommands = {BenchCommand.class, ClusterCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
                 ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
                 RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
                 SnapshotsCommand.class, UsersCommand.class},
