@@ -45,6 +45,11 @@ final class EventStoreCommand implements Runnable {
         return verbose;
     }
 
+    /** The --db-url given (or from the environment), else null: the embedded server. */
+    String dbUrl() {
+        return dbUrl == null || dbUrl.isBlank() ? null : dbUrl;
+    }
+
     /** The configured database, with the limits of a command that may legitimately run long. */
     Database openDatabase() {
         return openDatabase(Timeouts.COMMAND);
@@ -52,7 +57,7 @@ final class EventStoreCommand implements Runnable {
 
     /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
     Database openDatabase(Timeouts timeouts) {
-        if (dbUrl != null && !dbUrl.isBlank()) {
+        if (dbUrl() != null) {
             return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
                     timeouts);
         }
