@@ -15,10 +15,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"The store on a Citus cluster (give --db-url the coordinator).",
-                "Workers are added and shards moved with Citus's own functions on the coordinator: "
-                        + "SELECT citus_add_node('host', port); SELECT citus_rebalance_start(); "
-                        + "SELECT citus_rebalance_wait();"},
-        subcommands = ClusterCommand.Status.class)
+                "Workers are added with Citus's own function on the coordinator: SELECT citus_add_node('host', port);"
+                        + " then rebalance moves shards to them."},
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Rebalance.class})
 final class ClusterCommand implements Runnable {
 
     @ParentCommand
@@ -120,6 +119,78 @@ final class ClusterCommand implements Runnable {
 
         private static String bytes(Long bytes) {
             return bytes == null ? "unknown" : String.format("%,d", bytes);
+        }
+    }
+
+    @Command(name = "rebalance", mixinStandardHelpOptions = true,
+            description = {"Moves shards until every active worker holds its share, with Citus's own "
+                    + "citus_rebalance_start, and waits for the moves (citus_rebalance_wait). Run it after adding "
+                    + "workers with citus_add_node. Each move takes a shard group: a range of users' events with "
+                    + "their snapshots. With wal_level = logical on the nodes the store keeps writing meanwhile.",
+                    "Prints the shard groups moved, or that none needed to move. Exit 1 on a database without "
+                            + "Citus, or when a move fails."})
+    static final class Rebalance implements Callable<Integer> {
+
+        @ParentCommand
+        ClusterCommand cluster;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
+        Format format;
+
+        private final ObjectMapper mapper;
+
+        @Inject
+        Rebalance(ObjectMapper mapper) {
+            this.mapper = mapper;
+        }
+
+        /** @param jobId Citus's background job, null when nothing had to move */
+        record Moved(Long jobId, long moves, double seconds) {
+        }
+
+        @Override
+        public Integer call() {
+            long start = System.nanoTime();
+            Moved moved;
+            try (Database db = cluster.root.openDatabase()) {
+                moved = db.jdbi().withHandle(h -> {
+                    if (h.createQuery("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").mapTo(Long.class)
+                            .one() == 0) {
+                        throw new IllegalStateException("not a Citus cluster: the database has no citus extension; "
+                                + "there are no shards to move");
+                    }
+                    Long job = h.createQuery("SELECT citus_rebalance_start()").mapTo(Long.class).one();
+                    if (job == null) {
+                        return new Moved(null, 0, 0);
+                    }
+                    h.execute("SELECT citus_rebalance_wait()");
+                    String state = h.createQuery("SELECT state::text FROM pg_dist_background_job WHERE job_id = :job")
+                            .bind("job", job).mapTo(String.class).one();
+                    if (!state.equals("finished")) {
+                        throw new IllegalStateException("the rebalance, Citus job " + job + ", ended " + state
+                                + "; SELECT * FROM citus_rebalance_status() on the coordinator says why");
+                    }
+                    long moves = h.createQuery("""
+                            SELECT count(*) FROM pg_dist_background_task
+                            WHERE job_id = :job AND status = 'done' AND command LIKE '%citus_move_shard_placement%'""")
+                            .bind("job", job).mapTo(Long.class).one();
+                    return new Moved(job, moves, Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+                });
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == Format.json) {
+                Output.json(out, mapper, moved);
+            } else if (moved.jobId() == null) {
+                out.println("nothing to move: the shards are balanced over the active workers");
+            } else {
+                out.printf("moved %,d shard groups in %.1f s (Citus job %d); see cluster status%n", moved.moves(),
+                        moved.seconds(), moved.jobId());
+            }
+            out.flush();
+            return 0;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class CitusTestCluster implements BeforeAllCallback, AfterAllCallback {
     private Path scripts;
     private Path directory;
     private int basePort;
+    private int workers = WORKERS;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -45,12 +47,24 @@ final class CitusTestCluster implements BeforeAllCallback, AfterAllCallback {
             if (System.getenv("CI") != null) {
                 throw new IllegalStateException(reason + " (CI is set: the Citus tests must run)");
             }
+            // Where a build shows it: a class skipped in its setup is easy to miss in a report.
+            System.err.println("skipping " + context.getDisplayName() + ": " + reason);
             Assumptions.abort(reason);
         }
         directory = Files.createTempDirectory(Path.of("/tmp"), "eventstore-citus-");
-        basePort = freePorts(WORKERS + 1);
+        basePort = freePorts(WORKERS + 2); // room for a worker added by a test
+        start();
+    }
+
+    /** Starts one more worker and registers it with the coordinator, as an operator adds one. */
+    void addWorker() throws IOException, InterruptedException {
+        workers++;
+        start();
+    }
+
+    private void start() throws IOException, InterruptedException {
         run(SCRIPT_SECONDS, "bash", scripts.resolve("cluster.sh").toString(), "start", directory.toString(),
-                String.valueOf(WORKERS), String.valueOf(basePort));
+                String.valueOf(workers), String.valueOf(basePort));
     }
 
     @Override
@@ -66,7 +80,7 @@ final class CitusTestCluster implements BeforeAllCallback, AfterAllCallback {
         return "jdbc:postgresql://localhost:" + basePort + "/postgres?user=postgres";
     }
 
-    /** The port of the coordinator (0) or of worker 1..{@link #WORKERS}. */
+    /** The port of the coordinator (0) or of a worker (1, 2, ...). */
     int port(int node) {
         return basePort + node;
     }
@@ -87,6 +101,16 @@ final class CitusTestCluster implements BeforeAllCallback, AfterAllCallback {
             for (String sql : statements) {
                 s.execute(sql);
             }
+        }
+    }
+
+    /** The first column of the first row of {@code sql} on a node (0 the coordinator), as a number. */
+    long query(int node, String sql) throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + port(node) + "/postgres?user=postgres";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

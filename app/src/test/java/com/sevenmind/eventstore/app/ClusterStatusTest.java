@@ -10,7 +10,10 @@ import com.sevenmind.eventstore.store.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** cluster status on plain PostgreSQL (the embedded server): it says there is no cluster, and succeeds. */
+/**
+ * cluster on plain PostgreSQL (the embedded server): status says there is no cluster and succeeds; rebalance fails
+ * saying why.
+ */
 class ClusterStatusTest {
 
     @RegisterExtension
@@ -35,10 +38,20 @@ class ClusterStatusTest {
     }
 
     @Test
+    void rebalance_without_citus_fails_with_one_line() {
+        Cli.Result result = cli.run("cluster", "rebalance");
+
+        assertEquals(1, result.exit(), result.toString());
+        assertEquals("eventstore: not a Citus cluster: the database has no citus extension; there are no shards to "
+                + "move\n", result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
     void cluster_needs_a_subcommand_and_status_a_known_format() {
         Cli.Result bare = cli.run("cluster");
         assertEquals(2, bare.exit(), bare.toString());
-        assertTrue(bare.err().contains("Missing command: one of [status]"), bare.err());
+        assertTrue(bare.err().contains("Missing command: one of [status, rebalance]"), bare.err());
 
         Cli.Result format = cli.run("cluster", "status", "--format", "xml");
         assertEquals(2, format.exit(), format.toString());

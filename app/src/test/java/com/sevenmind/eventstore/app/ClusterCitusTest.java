@@ -7,11 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** cluster status on a real Citus cluster (coordinator and two workers), then with a worker's server stopped. */
-class ClusterStatusCitusTest {
+/**
+ * On a real Citus cluster (coordinator and two workers), in order: bench --db-url; cluster status; a third worker
+ * added and cluster rebalance; cluster status with a worker's server stopped (last: it is not started again).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterCitusTest {
 
     @RegisterExtension
     static final CitusTestCluster cluster = new CitusTestCluster();
@@ -19,7 +26,30 @@ class ClusterStatusCitusTest {
     private final ObjectMapper mapper = Json.newObjectMapper();
 
     @Test
-    void shows_nodes_shards_and_distribution_and_fails_naming_a_worker_that_is_down() throws Exception {
+    @Order(1)
+    void bench_runs_through_the_coordinator_and_leaves_no_trace_on_any_node() throws Exception {
+        Cli.Result result = new Cli(cluster.jdbcUrl()).run("bench", "--events", "199", "--quick", "--format", "json");
+
+        assertEquals(0, result.exit(), result.toString());
+        JsonNode report = mapper.readTree(result.out());
+        assertEquals(199, report.get("append").get("stored_total").asLong(), result.out());
+        assertEquals(199, report.get("append").get("raw_copied").asLong(), result.out());
+        assertEquals(100, report.get("project").get("main_user_events").asLong(), result.out());
+        JsonNode status = report.get("cluster");
+        assertTrue(status.get("citus").asBoolean(), status.toString());
+        assertEquals(CitusTestCluster.WORKERS + 1, status.get("nodes").size(), status.toString());
+        assertEquals("PostgreSQL at --db-url, in schema eventstore_bench:", report.get("server").asText());
+        for (int node = 0; node <= CitusTestCluster.WORKERS; node++) {
+            assertEquals(0, cluster.query(node, "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'"),
+                    "the schema is gone from node " + node);
+            assertEquals(0, cluster.query(node, "SELECT count(*) FROM pg_class WHERE relname LIKE 'events%'"),
+                    "no table or shard of bench is left on node " + node);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shows_nodes_shards_and_distribution() throws Exception {
         // Few shards, so that each worker surely holds some of each table; read when the tables are distributed.
         cluster.execute("ALTER DATABASE postgres SET citus.shard_count = 4");
         Cli cli = new Cli(cluster.jdbcUrl());
@@ -68,7 +98,41 @@ class ClusterStatusCitusTest {
                 .matcher(text).find(), text);
         assertTrue(Pattern.compile("(?m)^rejected_events +local \\(on the coordinator\\) +0 +[0-9,]+$")
                 .matcher(text).find(), text);
+    }
 
+    @Test
+    @Order(3)
+    void rebalance_moves_shards_to_an_added_worker_and_every_event_stays_stored_once() throws Exception {
+        Cli cli = new Cli(cluster.jdbcUrl());
+        String users = cli.run("users", "--top", "100", "--format", "json").out();
+        cluster.addWorker();
+        JsonNode added = mapper.readTree(cli.run("cluster", "status", "--format", "json").out()).get("nodes").get(3);
+        assertEquals(cluster.port(3), added.get("port").asInt(), added.toString());
+        assertEquals(0, added.get("shards").asLong(), "a worker added holds nothing yet: " + added);
+
+        Cli.Result rebalanced = cli.run("cluster", "rebalance");
+
+        assertEquals(0, rebalanced.exit(), rebalanced.toString());
+        assertTrue(rebalanced.out().matches("moved [1-9][0-9]* shard groups in [0-9.]+ s \\(Citus job [0-9]+\\); "
+                + "see cluster status\\R"), rebalanced.out());
+        JsonNode nodes = mapper.readTree(cli.run("cluster", "status", "--format", "json").out()).get("nodes");
+        long shards = 0;
+        for (JsonNode n : nodes) {
+            shards += n.get("shards").asLong();
+        }
+        assertEquals(8, shards, "every shard placed once: " + nodes);
+        assertTrue(nodes.get(3).get("shards").asLong() > 0, "the new worker holds shards: " + nodes);
+        assertEquals(users, cli.run("users", "--top", "100", "--format", "json").out(), "every event, once");
+        Cli.Result again = cli.run("cluster", "rebalance", "--format", "json");
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals("{\"job_id\":null,\"moves\":0,\"seconds\":0.0}", again.out().strip());
+    }
+
+    @Test
+    @Order(4)
+    void status_fails_naming_a_worker_that_is_down() throws Exception {
+        Cli cli = new Cli(cluster.jdbcUrl());
+        JsonNode nodes = mapper.readTree(cli.run("cluster", "status", "--format", "json").out()).get("nodes");
         cluster.stop(2);
         Cli.Result down = cli.run("cluster", "status", "--format", "json");
         assertEquals(1, down.exit(), down.toString());
