@@ -52,10 +52,13 @@ record ClusterStatus(boolean citus, String citusVersion, String postgresqlVersio
                     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
                       AND NOT c.relispartition AND c.relname <> 'flyway_schema_history'""");
             // One row per shard placement; shard_size is null for a node the coordinator could not reach.
+            // citus_shards repeats a placement for each node of its group: only the primary's counts.
             t.execute("""
                     CREATE TEMPORARY TABLE store_shards ON COMMIT DROP AS
                     SELECT s.table_name::oid AS relid, s.nodename, s.nodeport, s.shard_size
-                    FROM citus_shards s JOIN store_tables t ON t.relid = s.table_name::oid""");
+                    FROM citus_shards s JOIN store_tables t ON t.relid = s.table_name::oid
+                    JOIN pg_dist_node n ON n.nodename = s.nodename AND n.nodeport = s.nodeport
+                                       AND n.noderole = 'primary'""");
             List<Node> nodes = t.createQuery("""
                     SELECT n.nodename, n.nodeport, n.groupid = 0 AS coordinator, n.isactive,
                            citus_check_connection_to_node(n.nodename, n.nodeport) AS reachable,
