@@ -22,7 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -61,8 +62,11 @@ import picocli.CommandLine.Spec;
                 "--scale: then fills the table with users of 1,000 events until it holds 200,000, 1,000,000 and "
                         + "5,000,000 events, and at each size times a 1,000-event user and the main user through "
                         + "both projections, with EXPLAIN (ANALYZE, BUFFERS) of the stream query for each.",
-                "It always starts its own fresh embedded PostgreSQL in a new temporary directory and deletes it "
-                        + "afterwards: --data-dir and --db-url are ignored. Progress goes to stderr."})
+                "Without --db-url it starts its own fresh embedded PostgreSQL in a new temporary directory and "
+                        + "deletes it afterwards (--data-dir is ignored). With --db-url it runs on that server (a "
+                        + "Citus coordinator included) in a schema of its own, " + BenchServer.SCHEMA + ", made as "
+                        + "a store's and dropped afterwards; it never touches the database's other tables, and is "
+                        + "refused while that schema exists. Progress goes to stderr."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int BATCH = 1_000;
@@ -77,6 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     private static final int QUICK_PUSHES = 4_000;
     /** Re-projects from memory take milliseconds: more of them make a steadier median. */
     private static final int IN_MEMORY_RUNS_PER_RUN = 4;
+
+    @ParentCommand
+    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -101,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
     private final EventCodec codec;
 
     private PrintWriter err;
+    private BenchServer server;
+    private boolean checkpoints;
     private Database db;
     private EventStore store;
     /** Projects as the project command does, but never saves or keeps states: every run reads the whole stream. */
@@ -126,18 +135,20 @@ final class BenchCommand implements Callable<Integer> {
         int runs = quick ? 3 : 5;
         err = spec.commandLine().getErr();
         long start = System.nanoTime();
-        Path dir = Files.createTempDirectory("eventstore-bench-");
         Report report;
-        try {
-            err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
-            try (Database opened = Database.embedded(dir)) {
-                db = opened;
-                store = db.eventStore(codec);
-                uncached = Projector.uncached(store);
-                report = run(workload, runs, start);
+        String url = root.dbUrl();
+        try (BenchServer opened = url == null ? BenchServer.embedded(err)
+                : BenchServer.at(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
+                err)) {
+            server = opened;
+            db = server.database();
+            checkpoints = server.mayCheckpoint();
+            if (!checkpoints) {
+                err.println("bench: this role may not CHECKPOINT: measuring without the checkpoints between runs");
             }
-        } finally {
-            deleteRecursively(dir);
+            store = db.eventStore(codec);
+            uncached = Projector.uncached(store);
+            report = run(workload, runs, start);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
@@ -205,13 +216,18 @@ final class BenchCommand implements Callable<Integer> {
         BenchPush.Result push = new BenchPush(db, codec, mapper, registry).measure(pushes);
         Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
+        // At the end: the shards' bytes then show where the workload's events went.
+        ClusterStatus cluster = db.jdbi().withHandle(ClusterStatus::read);
         return new Report(described, append, project, cached, live, push, heap, scales, Machine.current(), version,
-                round(seconds(start), 1));
+                server.description(), cluster, round(seconds(start), 1));
     }
 
     /** Our append into {@code events}, then plain COPY of the same rows into an identical table. */
     private Append append(List<Event> events, int runs) throws SQLException {
-        sql("CREATE TABLE events_raw (LIKE events INCLUDING ALL)");
+        withConnection(c -> {
+            BenchRaw.createLikeEvents(c, "events_raw");
+            return null;
+        });
         // Rounds after a warm-up, each into emptied tables: measured first in a cold JVM, our append paid for the
         // compilation of the code both paths share (0.73 of raw COPY in a first round, 0.90-1.01 after).
         List<Double> oursRates = new ArrayList<>();
@@ -414,9 +430,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void sql(String... statements) throws SQLException {
-        err.println("bench: " + String.join("; ", statements));
+        String[] run = checkpoints ? statements
+                : Arrays.stream(statements).filter(s -> !s.equals("CHECKPOINT")).toArray(String[]::new);
+        err.println("bench: " + String.join("; ", run));
         withConnection(c -> {
-            BenchRaw.execute(c, statements);
+            BenchRaw.execute(c, run);
             return null;
         });
     }
@@ -449,25 +467,25 @@ final class BenchCommand implements Callable<Integer> {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the benchmark's directory " + dir + ": " + e.getMessage(),
-                    e);
-        }
-    }
-
     private static void printText(PrintWriter out, Report r) {
         Workload w = r.workload();
         Machine m = r.machine();
         out.printf("workload  %,d events of %d users: a main user with %,d, %d users with %,d each; seed %d; "
                         + "arrival order is not time order%n", w.events(), w.users(), w.mainUserEvents(),
                 w.backgroundUsers(), w.backgroundUserEvents(), w.seed());
-        out.printf("server    a fresh embedded PostgreSQL %s; %d cores (%s), Java %s, %s%n", r.postgresqlVersion(),
-                m.cores(), m.cpu(), m.java(), m.os());
+        out.printf("server    %s %s; %d cores (%s), Java %s, %s%n", r.server(), r.postgresqlVersion(), m.cores(),
+                m.cpu(), m.java(), m.os());
+        ClusterStatus cluster = r.cluster();
+        if (cluster.citus()) {
+            long workers = cluster.nodes().stream().filter(n -> n.role().equals("worker") && n.active()).count();
+            ClusterStatus.Table events = cluster.tables().stream().filter(t -> t.name().equals("events"))
+                    .findFirst().orElseThrow();
+            out.printf("cluster   Citus %s, %d active workers; events %s%n", cluster.citusVersion(), workers,
+                    events.distribution().equals("distributed")
+                            ? String.format("distributed by %s in %,d shards", events.distributionColumn(),
+                            events.shards())
+                            : events.distribution() + " on the coordinator");
+        }
         Append a = r.append();
         out.printf("%nappend, one thread, batches of %,d: median of %d runs after %d warm-up      events/s%n",
                 w.batchSize(), w.runs(), w.warmups());
@@ -540,7 +558,7 @@ final class BenchCommand implements Callable<Integer> {
     /** What bench prints with --format json, as one object; field names in snake_case. */
     record Report(Workload workload, Append append, Project project, Cached cached, BenchLive.Result live,
                   BenchPush.Result push, Heap heap, List<Scale> scale, Machine machine, String postgresqlVersion,
-                  double seconds) {
+                  String server, ClusterStatus cluster, double seconds) {
     }
 
     record Workload(long events, int users, long mainUserEvents, int backgroundUsers, long backgroundUserEvents,

@@ -82,7 +82,7 @@ final class BenchPush {
     Result measure(int pushes) throws Exception {
         int warmup = pushes;
         try (Handle h = db.jdbi().open()) {
-            h.execute("CREATE TABLE " + RAW_TABLE + " (LIKE events INCLUDING ALL)");
+            BenchRaw.createLikeEvents(h.getConnection(), RAW_TABLE);
         }
         double rawTxPerS;
         try {

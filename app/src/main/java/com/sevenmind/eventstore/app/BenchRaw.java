@@ -144,6 +144,30 @@ final class BenchRaw {
         return plan;
     }
 
+    /**
+     * Creates {@code table} like {@code events}, with its keys and indexes; on Citus, where events is distributed,
+     * distributed the same way and co-located with it, so that its rows live beside the same users' events.
+     */
+    static void createLikeEvents(Connection c, String table) throws SQLException {
+        execute(c, "CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
+        boolean distributed;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL")) {
+            rs.next();
+            distributed = rs.getBoolean(1);
+        }
+        if (distributed) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass)")) {
+                rs.next();
+                distributed = rs.getBoolean(1);
+            }
+        }
+        if (distributed) {
+            execute(c, "SELECT create_distributed_table('" + table + "', 'user_uuid', colocate_with => 'events')");
+        }
+    }
+
     /** Runs statements outside a transaction block (VACUUM cannot run in one). */
     static void execute(Connection c, String... sql) throws SQLException {
         boolean autoCommit = c.getAutoCommit();

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** The root command: global options, given before the command, and the list of commands. */
 @Command(name = "eventstore", mixinStandardHelpOptions = true, version = "eventstore 0.1.0",
         description = "An event store for user activity on plain PostgreSQL.",
-        subcommands = {BenchCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
+        subcommands = {BenchCommand.class, ClusterCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
                 ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
                 RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
                 SnapshotsCommand.class, UsersCommand.class},
@@ -45,6 +45,11 @@ final class EventStoreCommand implements Runnable {
         return verbose;
     }
 
+    /** The --db-url given (or from the environment), else null: the embedded server. */
+    String dbUrl() {
+        return dbUrl == null || dbUrl.isBlank() ? null : dbUrl;
+    }
+
     /** The configured database, with the limits of a command that may legitimately run long. */
     Database openDatabase() {
         return openDatabase(Timeouts.COMMAND);
@@ -52,7 +57,7 @@ final class EventStoreCommand implements Runnable {
 
     /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
     Database openDatabase(Timeouts timeouts) {
-        if (dbUrl != null && !dbUrl.isBlank()) {
+        if (dbUrl() != null) {
             return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
                     timeouts);
         }

@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** bench on tiny workloads (hidden --events): its shape and counts, never its speed. */
 class BenchCommandTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
 
     @Test
     void json_has_every_figure_and_the_counts_of_the_workload() throws Exception {
@@ -21,7 +26,9 @@ class BenchCommandTest {
         assertEquals(0, result.exit(), result.toString());
         JsonNode report = Json.newObjectMapper().readTree(result.out());
         assertKeys(report, "workload", "append", "project", "cached", "live", "push", "heap", "scale", "machine",
-                "postgresql_version", "seconds");
+                "postgresql_version", "server", "cluster", "seconds");
+        assertEquals("a fresh embedded PostgreSQL", report.get("server").asText());
+        assertFalse(report.get("cluster").get("citus").asBoolean(), report.get("cluster").toString());
 
         JsonNode workload = report.get("workload");
         assertEquals(1990, workload.get("events").asLong());
@@ -104,6 +111,63 @@ class BenchCommandTest {
 
         assertEquals(2, result.exit(), result.toString());
         assertTrue(result.err().contains("multiple of 199"), result.err());
+    }
+
+    @Test
+    void with_db_url_it_runs_in_a_schema_of_its_own_and_leaves_the_stores_data_as_it_was() throws Exception {
+        Cli cli = new Cli(db.jdbcUrl());
+        assertEquals(0, cli.run("generate", "--users", "3", "--events", "300", "--seed", "9").exit());
+        String before = storeContents();
+
+        Cli.Result result = cli.run("bench", "--events", "199", "--quick", "--format", "json");
+
+        assertEquals(0, result.exit(), result.toString());
+        JsonNode report = Json.newObjectMapper().readTree(result.out());
+        assertEquals("PostgreSQL at --db-url, in schema eventstore_bench:", report.get("server").asText());
+        assertEquals(199, report.get("append").get("stored_total").asLong(), "its own empty events table");
+        assertEquals(199, report.get("append").get("raw_copied").asLong());
+        assertTrue(result.err().contains("bench: running in schema eventstore_bench of " + db.jdbcUrl()),
+                result.err());
+        assertEquals(before, storeContents(), "the store's own tables are untouched");
+        assertEquals(0L, (long) db.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'").mapTo(Long.class).one()),
+                "its schema is dropped afterwards");
+    }
+
+    @Test
+    void with_db_url_a_schema_of_that_name_already_there_is_refused_and_kept() {
+        db.database().jdbi().useHandle(h -> h.execute("CREATE SCHEMA eventstore_bench"));
+        try {
+            Cli.Result result = new Cli(db.jdbcUrl()).run("bench", "--events", "199", "--quick");
+
+            assertEquals(1, result.exit(), result.toString());
+            assertEquals("eventstore: the database at --db-url has a schema eventstore_bench already: another bench "
+                    + "is running on it, or one was killed before it cleaned up; when none runs, DROP SCHEMA "
+                    + "eventstore_bench CASCADE\n", result.err());
+            assertEquals(1L, (long) db.database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'").mapTo(Long.class).one()));
+        } finally {
+            db.database().jdbi().useHandle(h -> h.execute("DROP SCHEMA eventstore_bench"));
+        }
+    }
+
+    @Test
+    void the_schema_replaces_one_the_url_names() {
+        assertEquals("jdbc:postgresql://h/d?currentSchema=eventstore_bench",
+                BenchServer.inSchema("jdbc:postgresql://h/d"));
+        assertEquals("jdbc:postgresql://h/d?user=u&currentSchema=eventstore_bench",
+                BenchServer.inSchema("jdbc:postgresql://h/d?currentSchema=mine&user=u"));
+        assertEquals("jdbc:postgresql://h/d?user=u&currentSchema=eventstore_bench",
+                BenchServer.inSchema("jdbc:postgresql://h/d?user=u&currentschema=mine"));
+    }
+
+    /** Every event of the store's own events table, and the counts of its other tables. */
+    private static String storeContents() {
+        return db.database().jdbi().withHandle(h -> h.createQuery("""
+                SELECT (SELECT string_agg(id || ' ' || user_uuid || ' ' || unique_id || ' ' || payload::text, E'\n'
+                                          ORDER BY id) FROM public.events)
+                       || (SELECT count(*) FROM public.snapshots) || ' ' || (SELECT count(*) FROM public.rejected_events)
+                """).mapTo(String.class).one());
     }
 
     /** Without --db-url: bench starts its own server. */
