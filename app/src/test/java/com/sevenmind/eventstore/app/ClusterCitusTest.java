@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sevenmind.eventstore.store.TestDatabase;
+import java.sql.Statement;
+import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.sql.DriverManager;
+import java.sql.Connection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import java.util.regex.Pattern;
@@ -20,15 +26,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCitusTest {
 
+    /** 4 shards per table, so that each worker surely holds some of each. */
     @RegisterExtension
-    static final CitusTestCluster cluster = new CitusTestCluster();
+    static final TestDatabase db = TestDatabase.onCitus(4);
 
     private final ObjectMapper mapper = Json.newObjectMapper();
 
     @Test
     @Order(1)
     void bench_runs_through_the_coordinator_and_leaves_no_trace_on_any_node() throws Exception {
-        Cli.Result result = new Cli(cluster.jdbcUrl()).run("bench", "--events", "199", "--quick", "--format", "json");
+        Cli.Result result = new Cli(db.jdbcUrl()).run("bench", "--events", "199", "--quick", "--format", "json");
 
         assertEquals(0, result.exit(), result.toString());
         JsonNode report = mapper.readTree(result.out());
@@ -37,25 +44,22 @@ class ClusterCitusTest {
         assertEquals(100, report.get("project").get("main_user_events").asLong(), result.out());
         JsonNode status = report.get("cluster");
         assertTrue(status.get("citus").asBoolean(), status.toString());
-        assertEquals(CitusTestCluster.WORKERS + 1, status.get("nodes").size(), status.toString());
+        assertEquals(TestDatabase.CITUS_WORKERS + 1, status.get("nodes").size(), status.toString());
         assertEquals("PostgreSQL at --db-url, in schema eventstore_bench:", report.get("server").asText());
-        for (int node = 0; node <= CitusTestCluster.WORKERS; node++) {
-            assertEquals(0, cluster.query(node, "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'"),
+        for (int node = 0; node <= TestDatabase.CITUS_WORKERS; node++) {
+            assertEquals(0, query(node, "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'"),
                     "the schema is gone from node " + node);
-            assertEquals(0, cluster.query(node, "SELECT count(*) FROM pg_class WHERE relname LIKE 'events%'"),
-                    "no table or shard of bench is left on node " + node);
+            assertEquals(0, query(node, "SELECT count(*) FROM pg_class WHERE relname LIKE 'events%raw%'"),
+                    "no raw table or shard of bench is left on node " + node);
         }
     }
 
     @Test
     @Order(2)
     void shows_nodes_shards_and_distribution() throws Exception {
-        // Few shards, so that each worker surely holds some of each table; read when the tables are distributed.
-        cluster.execute("ALTER DATABASE postgres SET citus.shard_count = 4");
-        Cli cli = new Cli(cluster.jdbcUrl());
+        Cli cli = new Cli(db.jdbcUrl());
         Cli.Result generated = cli.run("generate", "--users", "20", "--events", "2000", "--seed", "3");
         assertEquals(0, generated.exit(), generated.toString());
-        distributeByUser();
 
         Cli.Result json = cli.run("cluster", "status", "--format", "json");
         assertEquals(0, json.exit(), json.toString());
@@ -66,10 +70,10 @@ class ClusterCitusTest {
         JsonNode nodes = status.get("nodes");
         assertEquals(3, nodes.size(), json.out());
         long shards = 0;
-        for (int node = 0; node <= CitusTestCluster.WORKERS; node++) {
+        for (int node = 0; node <= TestDatabase.CITUS_WORKERS; node++) {
             JsonNode n = nodes.get(node);
             assertEquals("localhost", n.get("host").asText());
-            assertEquals(cluster.port(node), n.get("port").asInt());
+            assertEquals(db.nodePort(node), n.get("port").asInt());
             assertEquals(node == 0 ? "coordinator" : "worker", n.get("role").asText());
             assertTrue(n.get("active").asBoolean() && n.get("reachable").asBoolean(), n.toString());
             assertEquals(node == 0, n.get("shards").asLong() == 0, "the workers hold the shards: " + n);
@@ -92,7 +96,7 @@ class ClusterCitusTest {
         String text = cli.run("cluster", "status").out();
         assertTrue(text.startsWith("Citus 13."), text);
         assertTrue(text.contains("events in 4 shards"), text);
-        assertTrue(Pattern.compile("(?m)^localhost +" + cluster.port(0) + " +coordinator +yes +yes +0 +0$")
+        assertTrue(Pattern.compile("(?m)^localhost +" + db.nodePort(0) + " +coordinator +yes +yes +0 +0$")
                 .matcher(text).find(), text);
         assertTrue(Pattern.compile("(?m)^events +distributed by user_uuid, co-located with snapshots +4 +[0-9,]+$")
                 .matcher(text).find(), text);
@@ -103,11 +107,12 @@ class ClusterCitusTest {
     @Test
     @Order(3)
     void rebalance_moves_shards_to_an_added_worker_and_every_event_stays_stored_once() throws Exception {
-        Cli cli = new Cli(cluster.jdbcUrl());
+        Cli cli = new Cli(db.jdbcUrl());
         String users = cli.run("users", "--top", "100", "--format", "json").out();
-        cluster.addWorker();
+        int port = db.extraWorker();
+        db.database().jdbi().useHandle(h -> h.execute("SELECT citus_add_node('localhost', " + port + ")"));
         JsonNode added = mapper.readTree(cli.run("cluster", "status", "--format", "json").out()).get("nodes").get(3);
-        assertEquals(cluster.port(3), added.get("port").asInt(), added.toString());
+        assertEquals(port, added.get("port").asInt(), added.toString());
         assertEquals(0, added.get("shards").asLong(), "a worker added holds nothing yet: " + added);
 
         Cli.Result rebalanced = cli.run("cluster", "rebalance");
@@ -131,39 +136,33 @@ class ClusterCitusTest {
     @Test
     @Order(4)
     void status_fails_naming_a_worker_that_is_down() throws Exception {
-        Cli cli = new Cli(cluster.jdbcUrl());
+        Cli cli = new Cli(db.jdbcUrl());
         JsonNode nodes = mapper.readTree(cli.run("cluster", "status", "--format", "json").out()).get("nodes");
-        cluster.stop(2);
-        Cli.Result down = cli.run("cluster", "status", "--format", "json");
-        assertEquals(1, down.exit(), down.toString());
-        assertEquals("eventstore: worker localhost:" + cluster.port(2) + " does not answer the coordinator (within "
-                + ClusterStatus.CONNECT_TIMEOUT + "); its shards' users cannot be served\n", down.err());
-        JsonNode after = mapper.readTree(down.out());
-        JsonNode dead = after.get("nodes").get(2);
-        assertTrue(!dead.get("reachable").asBoolean() && dead.get("bytes").isNull(), dead.toString());
-        assertEquals(nodes.get(2).get("shards"), dead.get("shards"), "its shards are still placed there");
-        JsonNode alive = after.get("nodes").get(1);
-        assertTrue(alive.get("reachable").asBoolean() && alive.get("bytes").asLong() > 0, alive.toString());
-        assertTrue(table(after, "events").get("bytes").isNull(), "some of its shards did not answer");
+        db.stopNode(2);
+        try {
+            Cli.Result down = cli.run("cluster", "status", "--format", "json");
+            assertEquals(1, down.exit(), down.toString());
+            assertEquals("eventstore: worker localhost:" + db.nodePort(2) + " does not answer the coordinator (within "
+                    + ClusterStatus.CONNECT_TIMEOUT + "); its shards' users cannot be served\n", down.err());
+            JsonNode after = mapper.readTree(down.out());
+            JsonNode dead = after.get("nodes").get(2);
+            assertTrue(!dead.get("reachable").asBoolean() && dead.get("bytes").isNull(), dead.toString());
+            assertEquals(nodes.get(2).get("shards"), dead.get("shards"), "its shards are still placed there");
+            JsonNode alive = after.get("nodes").get(1);
+            assertTrue(alive.get("reachable").asBoolean() && alive.get("bytes").asLong() > 0, alive.toString());
+            assertTrue(table(after, "events").get("bytes").isNull(), "some of its shards did not answer");
+        } finally {
+            db.startNode(2);
+        }
     }
 
-    /**
-     * Distributes events and snapshots by user as the store's Citus migration does, where this build's migrations
-     * have not done it yet; a no-op where they have.
-     */
-    private static void distributeByUser() throws Exception {
-        cluster.execute("""
-                DO $$
-                BEGIN
-                    IF NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass) THEN
-                        ALTER TABLE events DROP CONSTRAINT events_pkey;
-                        ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (id, user_uuid);
-                        PERFORM create_distributed_table('events', 'user_uuid');
-                        PERFORM truncate_local_data_after_distributing_table('events');
-                        PERFORM create_distributed_table('snapshots', 'user_uuid', colocate_with => 'events');
-                    END IF;
-                END
-                $$""");
+    /** The first column of the first row of {@code sql} on node {@code node} (0 the coordinator), as a number. */
+    private static long query(int node, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.nodeJdbcUrl(node)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static JsonNode table(JsonNode status, String name) {

@@ -57,6 +57,14 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return db;
     }
 
+    /** The workers of the Citus cluster, beside its coordinator. */
+    public static final int CITUS_WORKERS = CitusCluster.WORKERS;
+
+    /** On the Citus cluster: the URL of this database on node {@code node}, 0 the coordinator, then the workers. */
+    public String nodeJdbcUrl(int node) {
+        return CitusCluster.get().jdbcUrl(node, name);
+    }
+
     /** On the Citus cluster: the port of node {@code node}, 0 the coordinator, then the workers. */
     public int nodePort(int node) {
         return CitusCluster.get().port(node);
