@@ -31,14 +31,8 @@ final class ClusterCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing command: one of " + spec.subcommands().keySet());
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Shows the nodes of the Citus cluster (host, port, coordinator or worker, active, reachable "
-                    + "from the coordinator), the shards of the store's tables on each node and their bytes, the shard "
-                    + "count of events, and how each of the store's tables is distributed (by which column, reference, "
-                    + "or local to the coordinator).",
-                    "On a database without Citus it says so (exit 0). Exit 1 when an active node cannot be reached "
-                            + "(the status is still shown; bytes on that node are unknown)."})
-    static final class Status implements Callable<Integer> {
+    /** What both subcommands take: the parent's database, and text or JSON out. */
+    private abstract static class Subcommand implements Callable<Integer> {
 
         @ParentCommand
         ClusterCommand cluster;
@@ -49,11 +43,25 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
         Format format;
 
-        private final ObjectMapper mapper;
+        final ObjectMapper mapper;
+
+        Subcommand(ObjectMapper mapper) {
+            this.mapper = mapper;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Shows the nodes of the Citus cluster (host, port, coordinator or worker, active, reachable "
+                    + "from the coordinator), the shards of the store's tables on each node and their bytes, the shard "
+                    + "count of events, and how each of the store's tables is distributed (by which column, reference, "
+                    + "or local to the coordinator).",
+                    "On a database without Citus it says so (exit 0). Exit 1 when an active node cannot be reached "
+                            + "(the status is still shown; bytes on that node are unknown)."})
+    static final class Status extends Subcommand {
 
         @Inject
         Status(ObjectMapper mapper) {
-            this.mapper = mapper;
+            super(mapper);
         }
 
         @Override
@@ -129,22 +137,11 @@ final class ClusterCommand implements Runnable {
                     + "their snapshots. With wal_level = logical on the nodes the store keeps writing meanwhile.",
                     "Prints the shard groups moved, or that none needed to move. Exit 1 on a database without "
                             + "Citus, or when a move fails."})
-    static final class Rebalance implements Callable<Integer> {
-
-        @ParentCommand
-        ClusterCommand cluster;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
-        Format format;
-
-        private final ObjectMapper mapper;
+    static final class Rebalance extends Subcommand {
 
         @Inject
         Rebalance(ObjectMapper mapper) {
-            this.mapper = mapper;
+            super(mapper);
         }
 
         /** @param jobId Citus's background job, null when nothing had to move */

@@ -136,6 +136,11 @@ final class CitusCluster {
     private String script(String... arguments) {
         List<String> command = new ArrayList<>(List.of("bash", scripts.resolve("cluster.sh").toString()));
         command.addAll(List.of(arguments));
+        return run(command);
+    }
+
+    /** Runs {@code command} to its end; its output, or a failure with it. */
+    private static String run(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] output = process.getInputStream().readAllBytes();
@@ -240,19 +245,7 @@ final class CitusCluster {
         command.addAll(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "-D",
                 directory.resolve("node" + port(node)).toString(), "-w"));
         command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(START_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: "
-                        + new String(output, StandardCharsets.UTF_8).strip());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(String.join(" ", command) + " could not run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(String.join(" ", command) + " was interrupted", e);
-        }
+        run(command);
     }
 
     /** Drops database {@code name} on every node, the coordinator first: it holds connections to the workers. */
