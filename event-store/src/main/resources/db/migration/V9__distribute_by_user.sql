@@ -28,24 +28,32 @@ ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (id, user_uuid);
 -- On a coordinator without workers (Citus "single node") the shards live on the coordinator until workers are
 -- added and the shards rebalanced.
 CREATE FUNCTION distribute_by_user() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    setting text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RETURN;
     END IF;
     -- Two processes starting at once on a store not yet distributed: the second waits, then finds it done.
     PERFORM pg_advisory_xact_lock(hashtext('distribute_by_user'));
-    -- A SET LOCAL on the coordinator reaches the workers only with this: a stream read's work_mem must apply where
-    -- the user's rows are sorted, on the worker. Sessions opened after this get it.
-    IF NOT EXISTS (SELECT FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
-                   WHERE d.datname = current_database() AND s.setrole = 0
-                     AND 'citus.propagate_set_commands=local' = ANY(s.setconfig)) THEN
-        BEGIN
-            EXECUTE format('ALTER DATABASE %I SET citus.propagate_set_commands = local', current_database());
-        EXCEPTION WHEN insufficient_privilege THEN
-            RAISE WARNING 'stream reads will sort with the workers'' default work_mem: only the database''s '
-                'owner can run ALTER DATABASE % SET citus.propagate_set_commands = local', current_database();
-        END;
-    END IF;
+    -- Defaults for the store's sessions in this database, each set once; sessions opened after this get them.
+    --   citus.propagate_set_commands = local: a SET LOCAL on the coordinator reaches the workers only with it, and
+    --     a stream read's work_mem must apply where the user's rows are sorted, on the worker.
+    --   citus.max_cached_conns_per_worker = 8: a session keeps that many connections to each worker between
+    --     transactions instead of one. An append's COPY writes to several shards of a worker at once, and opening
+    --     those connections again for every batch cost a third of the append rate.
+    FOREACH setting IN ARRAY ARRAY['citus.propagate_set_commands=local', 'citus.max_cached_conns_per_worker=8'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+                       WHERE d.datname = current_database() AND s.setrole = 0 AND setting = ANY(s.setconfig)) THEN
+            BEGIN
+                EXECUTE format('ALTER DATABASE %I SET %s = %s', current_database(), split_part(setting, '=', 1),
+                               split_part(setting, '=', 2));
+            EXCEPTION WHEN insufficient_privilege THEN
+                RAISE WARNING 'the store runs without its setting %: only the database''s owner can run '
+                    'ALTER DATABASE % SET %', setting, current_database(), replace(setting, '=', ' = ');
+            END;
+        END IF;
+    END LOOP;
     IF NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass) THEN
         -- A coordinator registered as one (citus_set_coordinator_host, as before adding workers) holds no shards:
         -- without a worker either, there would be nowhere to put them. It then holds them, as Citus's single node

@@ -118,6 +118,15 @@ class DistributeCitusTest {
         }
     }
 
+    @Test
+    void a_session_keeps_its_connections_to_the_workers_between_transactions() {
+        cluster.createDatabase(name);
+        try (Database database = Database.connect(url(), null, null)) {
+            assertEquals("8", database.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT current_setting('citus.max_cached_conns_per_worker')").mapTo(String.class).one()));
+        }
+    }
+
     /**
      * Citus's single node: the extension alone, or with the coordinator registered (as before adding workers), where
      * it holds no shards until the migration has it hold them, there being no other node.
