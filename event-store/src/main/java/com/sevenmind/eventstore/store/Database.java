@@ -12,10 +12,10 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.HandleCallback;
@@ -191,10 +191,10 @@ public final class Database implements AutoCloseable {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
             // One prefix for every failure, which clients of serve match on; the cause says what happened.
-            String worker = unreachableWorker(e);
+            Matcher worker = workerFailure(e);
             throw new StoreException("database error at " + description + ": " + (worker != null
-                    ? "the worker node " + worker + " is unreachable: " + WORKER_FAILURE.matcher(rootMessage(e))
-                            .replaceFirst("$2").lines().findFirst().orElse("")
+                    ? "the worker node " + worker.group(1) + " is unreachable: "
+                            + worker.group(2).lines().findFirst().orElse("")
                     : (connectionLost(e) ? "the database went away: " : "") + rootMessage(e)), e);
         }
     }
@@ -219,11 +219,17 @@ public final class Database implements AutoCloseable {
      * are out of reach.
      */
     static String unreachableWorker(Throwable e) {
+        Matcher m = workerFailure(e);
+        return m == null ? null : m.group(1);
+    }
+
+    /** Citus's report of a worker it could not reach, matched: the node, then the reason; null for other failures. */
+    private static Matcher workerFailure(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof SQLException sql && "08006".equals(sql.getSQLState()) && sql.getMessage() != null) {
                 Matcher m = WORKER_FAILURE.matcher(sql.getMessage());
                 if (m.find()) {
-                    return m.group(1);
+                    return m;
                 }
             }
         }
