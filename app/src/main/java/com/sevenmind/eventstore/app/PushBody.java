@@ -2,7 +2,6 @@ package com.sevenmind.eventstore.app;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +44,7 @@ final class PushBody {
     }
 
     static Input of(ObjectMapper mapper, HttpFields headers, String body) {
-        JsonNode root = object(mapper, body);
+        JsonNode root = HttpRequests.jsonObject(mapper, body);
         boolean wrapped = root != null && root.path("message").isObject();
         String messageId = headers.get(MESSAGE_ID);
         if (wrapped || messageId == null && (root == null || !root.has("type"))) {
@@ -82,16 +81,6 @@ final class PushBody {
     private static void putIfPresent(ObjectNode node, String field, String value) {
         if (value != null) {
             node.put(field, value);
-        }
-    }
-
-    /** The body as a JSON object, or null when it is not one. */
-    private static JsonNode object(ObjectMapper mapper, String body) {
-        try {
-            JsonNode root = mapper.readTree(body);
-            return root != null && root.isObject() ? root : null;
-        } catch (JsonProcessingException e) {
-            return null;
         }
     }
 }

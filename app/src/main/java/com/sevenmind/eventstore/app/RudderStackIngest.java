@@ -55,7 +55,7 @@ final class RudderStackIngest {
 
     /** POST /v1/track. */
     Map<String, Long> track(String body) {
-        JsonNode call = object(body);
+        JsonNode call = HttpRequests.jsonObject(mapper, body);
         if (call == null) {
             return unreadable(Way.TRACK, body, "request body is not a JSON object");
         }
@@ -68,7 +68,7 @@ final class RudderStackIngest {
 
     /** POST /v1/batch. */
     Map<String, Long> batch(String body) {
-        JsonNode root = object(body);
+        JsonNode root = HttpRequests.jsonObject(mapper, body);
         JsonNode batch = root == null ? null : root.get("batch");
         if (batch == null || !batch.isArray()) {
             return unreadable(Way.BATCH, body, "request body is not a JSON object with a \"batch\" array");
@@ -76,16 +76,6 @@ final class RudderStackIngest {
         List<JsonNode> calls = new ArrayList<>();
         batch.forEach(calls::add);
         return ingest(Way.BATCH, calls);
-    }
-
-    /** The body as a JSON object, or null when it is not one. */
-    private JsonNode object(String body) {
-        try {
-            JsonNode root = mapper.readTree(body);
-            return root != null && root.isObject() ? root : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 
     /** A body that holds no call it can read: quarantined whole, as one input. */
