@@ -116,7 +116,8 @@ class CitusClusterIT {
             assertEquals(1, dead.err().strip().lines().count(), dead.toString());
             assertTrue(dead.err().contains("the worker node localhost:" + deadPort + " is unreachable"),
                     dead.toString());
-            assertEquals(0, cli.run("project", liveUser, "--format", "json").exit());
+            Cli.Result live = cli.run("project", liveUser, "--format", "json");
+            assertEquals(0, live.exit(), live.toString());
 
             try (ServeTest.Served served = ServeTest.serve(cluster.database(),
                     HttpApi.Settings.of("127.0.0.1", 0))) {
