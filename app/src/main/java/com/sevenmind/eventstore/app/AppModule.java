@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.codec.EventCodec;
 
 /** Binds what the commands share. No I/O here: plugins are discovered in {@link Main} and handed in. */
 final class AppModule extends AbstractModule {

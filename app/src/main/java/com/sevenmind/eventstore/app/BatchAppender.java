@@ -1,8 +1,8 @@
 package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
-import com.sevenmind.eventstore.api.PipelineMetadata;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;

@@ -2,9 +2,9 @@ package com.sevenmind.eventstore.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ProjectCommand.Projected;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.LiveFeed;

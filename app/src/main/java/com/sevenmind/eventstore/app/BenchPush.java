@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
-import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import java.io.BufferedInputStream;

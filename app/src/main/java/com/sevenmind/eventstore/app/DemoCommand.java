@@ -1,12 +1,12 @@
 package com.sevenmind.eventstore.app;
 
-import com.sevenmind.eventstore.api.EventCodec;
-import com.sevenmind.eventstore.api.ProjectionPass;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.GeneratorSettings;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.store.ProjectionPass;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,7 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;

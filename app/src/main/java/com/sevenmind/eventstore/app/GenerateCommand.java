@@ -3,7 +3,7 @@ package com.sevenmind.eventstore.app;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.generator.GeneratorSettings;

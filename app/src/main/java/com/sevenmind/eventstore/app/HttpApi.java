@@ -3,9 +3,9 @@ package com.sevenmind.eventstore.app;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.app.HttpIngest.Way;
 import com.sevenmind.eventstore.app.HttpRequests.Target;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;

@@ -1,10 +1,10 @@
 package com.sevenmind.eventstore.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
-import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;

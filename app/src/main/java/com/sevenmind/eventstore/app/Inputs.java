@@ -2,13 +2,13 @@ package com.sevenmind.eventstore.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.JsonFields;
-import com.sevenmind.eventstore.api.ingest.PubSubEnvelope;
-import com.sevenmind.eventstore.api.ingest.RudderStackCodec;
-import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Accepted;
-import com.sevenmind.eventstore.api.ingest.RudderStackCodec.Parsed;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.codec.ingest.PubSubEnvelope;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
 import jakarta.inject.Inject;
 import java.util.List;
 

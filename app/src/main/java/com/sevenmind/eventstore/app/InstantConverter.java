@@ -1,6 +1,6 @@
 package com.sevenmind.eventstore.app;
 
-import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.codec.EventCodec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

@@ -1,8 +1,8 @@
 package com.sevenmind.eventstore.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Projector;
 import jakarta.inject.Inject;

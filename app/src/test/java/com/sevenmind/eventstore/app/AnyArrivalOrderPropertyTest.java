@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Projection;
-import com.sevenmind.eventstore.api.ProjectionPass;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.history.HistoryProjection;
 import com.sevenmind.eventstore.stats.StatsProjection;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.ProjectionPass;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.time.Instant;
 import java.util.ArrayList;

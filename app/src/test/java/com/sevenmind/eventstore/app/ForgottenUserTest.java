@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;

@@ -3,13 +3,13 @@ package com.sevenmind.eventstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
-import com.sevenmind.eventstore.api.ProjectionPass;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.history.HistoryProjection;
 import com.sevenmind.eventstore.stats.StatsProjection;
 import com.sevenmind.eventstore.store.PayloadMigration;
+import com.sevenmind.eventstore.store.ProjectionPass;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -97,7 +97,7 @@ class ServeGuardsTest {
     }
 
     private static String events() {
-        return "[" + new com.sevenmind.eventstore.api.EventCodec(com.sevenmind.eventstore.api.Json.newObjectMapper())
+        return "[" + new com.sevenmind.eventstore.codec.EventCodec(com.sevenmind.eventstore.api.Json.newObjectMapper())
                 .toLine(TestEvents.started(USER, "1", Instant.parse("2024-05-01T10:00:00Z")), false) + "]";
     }
 

@@ -1,7 +1,7 @@
 package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.PipelineMetadata;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.format.DateTimeFormatter;
 
 /** Values in the text format of PostgreSQL's COPY: a tab between columns, a newline after each row. */

@@ -1,7 +1,7 @@
 package com.sevenmind.eventstore.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;

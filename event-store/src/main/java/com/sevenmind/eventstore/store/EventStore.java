@@ -1,10 +1,10 @@
 package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

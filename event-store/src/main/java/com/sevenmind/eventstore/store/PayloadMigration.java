@@ -1,7 +1,7 @@
 package com.sevenmind.eventstore.store;
 
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;

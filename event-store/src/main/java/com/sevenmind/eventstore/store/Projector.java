@@ -1,8 +1,7 @@
 package com.sevenmind.eventstore.store;
 
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
-import com.sevenmind.eventstore.api.ProjectionPass;
+import com.sevenmind.eventstore.codec.EventCodec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

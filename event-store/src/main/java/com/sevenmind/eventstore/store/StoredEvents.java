@@ -1,8 +1,8 @@
 package com.sevenmind.eventstore.store;
 
-import com.sevenmind.eventstore.api.EventCodec;
-import com.sevenmind.eventstore.api.PipelineMetadata;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.PipelineMetadata;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.codec.EventCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package com.sevenmind.eventstore.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.codec.EventCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

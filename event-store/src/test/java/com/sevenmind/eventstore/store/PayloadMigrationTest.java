@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.PayloadMigration.Result;
 import com.sevenmind.eventstore.store.PayloadMigration.TypeVersionCount;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package com.sevenmind.eventstore.store;
 
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.codec.EventCodec;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

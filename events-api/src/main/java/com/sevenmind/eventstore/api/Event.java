@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * A user activity event as it arrives: the Content Piece events tracked by RudderStack, in their current shape
- * (schema version {@link EventCodec#CURRENT_SCHEMA_VERSION}).
+ * (the schema version event-codec's {@code EventCodec.CURRENT_SCHEMA_VERSION}, which every stored event is read as).
  *
  * <p>The stored type name is the record's simple name ({@code ContentPieceStarted}, …), see {@link #eventType()}.
  */

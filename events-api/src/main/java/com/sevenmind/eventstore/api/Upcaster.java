@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>Upcasters are found like projections: a public class with a public no-argument constructor, listed in
  * {@code META-INF/services/com.sevenmind.eventstore.api.Upcaster} (or annotated
- * {@code @AutoService(Upcaster.class)}), in a jar on the class path. The ones this version of events-api needs
- * for its own history (version 1 to 2) are built in.
+ * {@code @AutoService(Upcaster.class)}), in a jar on the class path. The ones the store needs for its own
+ * history (version 1 to 2) are built into event-codec.
  */
 public interface Upcaster {
 

@@ -1,6 +1,8 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Upcaster;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.api.ingest;
+package com.sevenmind.eventstore.codec.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.api.ingest;
+package com.sevenmind.eventstore.codec.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.PipelineMetadata;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

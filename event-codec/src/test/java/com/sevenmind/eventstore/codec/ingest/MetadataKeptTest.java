@@ -1,11 +1,11 @@
-package com.sevenmind.eventstore.api.ingest;
+package com.sevenmind.eventstore.codec.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
-import com.sevenmind.eventstore.api.PipelineMetadata;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,16 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.sevenmind.eventstore.api.Content;
+import com.sevenmind.eventstore.api.ContentPieceCancelled;
+import com.sevenmind.eventstore.api.ContentPieceCompleted;
+import com.sevenmind.eventstore.api.ContentPieceStarted;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Json;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

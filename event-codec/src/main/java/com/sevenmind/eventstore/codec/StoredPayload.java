@@ -1,9 +1,11 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Content;
+import com.sevenmind.eventstore.api.InvalidEventException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

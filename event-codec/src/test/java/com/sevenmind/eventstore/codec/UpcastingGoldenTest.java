@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sevenmind.eventstore.api.Content;
+import com.sevenmind.eventstore.api.ContentPieceCompleted;
+import com.sevenmind.eventstore.api.ContentPieceStarted;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;

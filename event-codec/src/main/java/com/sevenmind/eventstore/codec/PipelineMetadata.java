@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import java.time.Instant;
 

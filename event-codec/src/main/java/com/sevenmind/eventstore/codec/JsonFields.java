@@ -1,10 +1,12 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Json;
 import java.util.UUID;
 
 /**

@@ -1,10 +1,10 @@
-package com.sevenmind.eventstore.api.ingest;
+package com.sevenmind.eventstore.codec.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.JsonFields;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.JsonFields;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.api.ingest;
+package com.sevenmind.eventstore.codec.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,10 +7,10 @@ import com.sevenmind.eventstore.api.ContentPieceCancelled;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.api.JsonFields;
-import com.sevenmind.eventstore.api.PipelineMetadata;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

@@ -1,6 +1,6 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
-import static com.sevenmind.eventstore.api.JsonFields.text;
+import static com.sevenmind.eventstore.codec.JsonFields.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import com.sevenmind.eventstore.api.Content;
+import com.sevenmind.eventstore.api.ContentPieceCancelled;
+import com.sevenmind.eventstore.api.ContentPieceCompleted;
+import com.sevenmind.eventstore.api.ContentPieceStarted;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Upcaster;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;

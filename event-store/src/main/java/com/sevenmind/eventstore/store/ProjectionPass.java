@@ -1,5 +1,7 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.store;
 
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.api.RecordedEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,10 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sevenmind.eventstore.api.Content;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Upcaster;
 
 /**
  * Version 1 to 2, for each Content Piece event: {@code object_uri} becomes a structured {@code content} object
