@@ -44,7 +44,8 @@ final class JsonDifference {
                     return at(path + "[" + i + "]", ei, ai);
                 }
             }
-            return "at " + path + ": expected " + expected.size() + " elements, was " + actual.size();
+            return "at " + path + ": expected " + expected.size() + " elements, " + shown(expected) + ", was "
+                    + actual.size() + ", " + shown(actual);
         }
         return "at " + path + ": expected " + shown(expected) + ", was " + shown(actual);
     }
