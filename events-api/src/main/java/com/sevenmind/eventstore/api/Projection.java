@@ -24,8 +24,9 @@ import java.util.Optional;
  *       change another;</li>
  *   <li>keep no reference to a state, or to a mutable part of it, outside the state itself: no fields of the
  *       projection, no static caches, no mutable object shared by two states;</li>
- *   <li>not change the state in {@code view}: the engine may keep folding a state after taking its view (it keeps
- *       recent states in memory and continues from them), and may save it in the snapshot cache.</li>
+ *   <li>not change the state in {@code view}: the engine may keep folding a state after taking its view (a running
+ *       process keeps recent states in memory and continues from them, on another thread, maybe while the view is
+ *       still being written), and may save it in the snapshot cache.</li>
  * </ul>
  * {@code projection-testkit}'s {@code ProjectionContract.verify} checks these rules on generated streams.
  *
