@@ -9,13 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Checks a projection against the {@link Projection} contract, for the projection's own tests:
- * <pre>{@code
- * @Test
- * void keeps_the_projection_contract() {
- *     ProjectionContract.verify(new MyProjection());
- * }
- * }</pre>
+ * Checks a projection against the {@link Projection} contract, in one call from the projection's own tests:
+ * {@code ProjectionContract.verify(new MyProjection())}.
  * The events are made into user streams as the store would (a re-delivered event kept once, each stream in
  * (timestamp, unique_id) order, no payload when the projection says {@code needsPayload()} is false), and then:
  * <ol>
