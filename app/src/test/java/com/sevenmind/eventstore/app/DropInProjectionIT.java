@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.store.TestDatabase;
+import com.sevenmind.eventstore.testkit.ProjectionContract;
 import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A projection written against events-api alone, compiled and jarred here as a team would in its own repository,
- * is found and run by the unchanged application jar once it is on the class path.
+ * is found and run by the unchanged application jar once it is on the class path, and passes the projection test
+ * kit as the team's own test would run it.
  */
 class DropInProjectionIT {
 
@@ -78,6 +82,18 @@ class DropInProjectionIT {
         JsonNode result = mapper.readTree(projected.out());
         assertEquals(2, result.get("projections").get("sessions").get("session_count").asInt());
         assertEquals(3, result.get("projections").get("stats").get("total").asInt());
+    }
+
+    @Test
+    void the_projection_jar_keeps_the_projection_contract() throws Exception {
+        Path jar = PluginJar.build(dir, "team.example.SessionCountProjection", SOURCE, Projection.class);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                Projection.class.getClassLoader())) {
+            Projection<?> projection = (Projection<?>) loader.loadClass("team.example.SessionCountProjection")
+                    .getConstructor().newInstance();
+
+            ProjectionContract.verify(projection);
+        }
     }
 
     private static String line(String user, String uniqueId, String session) {

@@ -20,7 +20,8 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
 
     /**
      * Continues folds from saved states, by projection name; a projection without one starts from its initial
-     * state. A saved state must be of the projection's state type: one it gave before, or read from a snapshot.
+     * state. A saved state must be of the projection's state type: one it gave before, or read from a snapshot. The
+     * pass takes the states over, as {@link Projection}'s ownership rule says: no other pass may fold them.
      */
     public ProjectionPass(List<? extends Projection<?>> projections, Map<String, Object> states) {
         projections.forEach(p -> running.add(new Running<>(p, states.get(p.name()))));

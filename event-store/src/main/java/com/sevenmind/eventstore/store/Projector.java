@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * bound: every append of the user that drew ids before is committed and seen, and any later one draws higher ids.
  * The bound, not the user's own highest id, keeps the check to the events stored since the read, however long ago
  * the user's last one was.
+ *
+ * <p>The states are the engine's ({@link Projection}'s ownership rule): {@code apply} may change one in place, so a
+ * state held in memory is taken out while a read folds it, and put back (or saved first) only once that read is done
+ * with it. No two reads fold one state object.
  */
 public final class Projector implements AutoCloseable {
 
@@ -191,7 +195,8 @@ public final class Projector implements AutoCloseable {
         }
         // Only when every projection saves are states held and snapshots continued: null otherwise.
         HeldKey key = saving.size() == projections.size() ? new HeldKey(userId, versions(projections)) : null;
-        // Taken out while folded: a state is changed in place, so two reads of one user never share one.
+        // Taken out while folded: Projection lets apply change a state in place, on the promise that a state belongs
+        // to one fold at a time, so two reads of one user never share one.
         Start inMemory = key == null ? null : take(key);
         long lock = EventStore.userLock(userId);
         return store.inDatabase(h -> {

@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.SnapshotFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class Snapshots {
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
+    private final SnapshotFormat format;
     private final String description;
     private final int maxStateBytes;
 
@@ -44,6 +46,7 @@ public final class Snapshots {
     Snapshots(Jdbi jdbi, ObjectMapper mapper, String description, int maxStateBytes) {
         this.jdbi = jdbi;
         this.mapper = mapper;
+        this.format = new SnapshotFormat(mapper);
         this.description = description;
         this.maxStateBytes = maxStateBytes;
     }
@@ -99,7 +102,7 @@ public final class Snapshots {
                 .bind("user", userId).bind("projection", projection).bind("version", version)
                 .mapTo(byte[].class).one();
         try {
-            return mapper.readValue(state, type);
+            return format.read(state, type);
         } catch (IOException e) {
             throw new IllegalStateException("snapshot of " + projection + " version " + version
                     + " cannot be read as " + type.getName() + ": " + e.getMessage(), e);
@@ -114,14 +117,14 @@ public final class Snapshots {
         Counted json;
         try {
             Counted measured = new Counted(0);
-            mapper.writeValue(measured, state);
+            format.write(state, measured);
             if (measured.size() > maxStateBytes) {
                 LOG.info("not saving the {} snapshot of user {}: its state is {} bytes, over {}", projection, userId,
                         measured.size(), maxStateBytes);
                 return false;
             }
             json = new Counted((int) measured.size());
-            mapper.writeValue(json, state);
+            format.write(state, json);
         } catch (IOException e) {
             throw new IllegalStateException("the state of " + projection + " cannot be saved: " + e.getMessage(), e);
         }

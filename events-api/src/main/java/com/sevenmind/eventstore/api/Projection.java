@@ -12,8 +12,23 @@ import java.util.Optional;
  * {@code @AutoService(Projection.class)} (or list it in {@code META-INF/services/com.sevenmind.eventstore.api.Projection}),
  * and put its jar on the application's classpath. Depend on {@code events-api} only.
  *
- * <p>A projection is pure: no I/O, no static state. {@code apply} may return a new state or the given one changed;
- * {@code initialState} must return a fresh state on every call.
+ * <p>A projection is pure: no I/O, no static state, and {@code apply} depends on its two arguments only.
+ *
+ * <p><b>Who owns a state: the engine.</b> A state belongs to exactly one fold at a time, and the engine never hands
+ * one state object to two folds. So a state may be mutable, and {@code apply} may change the given state in place and
+ * return it (as History does: copying its sessions on every event would cost the length of the stream each time), or
+ * return a new one (as Stats does). Once {@code apply} returns, the engine uses only the state it returned. In return,
+ * an author must:
+ * <ul>
+ *   <li>return a fresh state from every call of {@code initialState} (or an immutable one): folding into one must not
+ *       change another;</li>
+ *   <li>keep no reference to a state, or to a mutable part of it, outside the state itself: no fields of the
+ *       projection, no static caches, no mutable object shared by two states;</li>
+ *   <li>not change the state in {@code view}: the engine may keep folding a state after taking its view (a running
+ *       process keeps recent states in memory and continues from them, on another thread, maybe while the view is
+ *       still being written), and may save it in the snapshot cache.</li>
+ * </ul>
+ * {@code projection-testkit}'s {@code ProjectionContract.verify} checks these rules on generated streams.
  *
  * @param <S> the state carried from one event to the next
  */
@@ -56,9 +71,10 @@ public interface Projection<S> {
     }
 
     /**
-     * The state's class, when the state may be saved in the snapshot cache: written and read with the project's
-     * mapper ({@link Json#newObjectMapper()}), so that {@code apply} continued on the read state gives what it gives
-     * on the written one. Empty (the default): never saved, always folded from the first event.
+     * The state's class, when the state may be saved in the snapshot cache: written and read as {@link SnapshotFormat}
+     * says (JSON with the project's mapper, {@link Json#newObjectMapper()}), so that {@code apply} continued on the
+     * read state gives what it gives on the written one. Empty (the default): never saved, always folded from the
+     * first event.
      */
     default Optional<Class<S>> snapshotType() {
         return Optional.empty();

@@ -12,6 +12,7 @@ import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.history.History.ContentRow;
 import com.sevenmind.eventstore.history.History.SessionRow;
+import com.sevenmind.eventstore.testkit.ProjectionContract;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -58,6 +59,11 @@ class HistoryProjectionTest {
         List<SessionRow> sessions = history().sessions();
         assertEquals(1, sessions.size());
         return sessions.get(0);
+    }
+
+    @Test
+    void keeps_the_projection_contract() {
+        ProjectionContract.verify(new HistoryProjection());
     }
 
     @Test

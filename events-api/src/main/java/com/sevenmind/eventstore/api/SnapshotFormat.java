@@ -1,0 +1,29 @@
+package com.sevenmind.eventstore.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * How the snapshot cache saves a projection's state and reads it back: JSON with one mapper (the project's,
+ * {@link Json#newObjectMapper()}), read as the projection's {@link Projection#snapshotType()}. The store saves through
+ * it, and {@code projection-testkit} checks through it that a state survives the round trip.
+ */
+public final class SnapshotFormat {
+
+    private final ObjectMapper mapper;
+
+    public SnapshotFormat(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Writes a state as JSON. */
+    public void write(Object state, OutputStream out) throws IOException {
+        mapper.writeValue(out, state);
+    }
+
+    /** Reads a state written by {@link #write} as {@code type}. */
+    public <S> S read(byte[] json, Class<S> type) throws IOException {
+        return mapper.readValue(json, type);
+    }
+}
