@@ -3,7 +3,7 @@ package com.sevenmind.eventstore.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.SnapshotFormat;
+import com.sevenmind.eventstore.codec.SnapshotFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

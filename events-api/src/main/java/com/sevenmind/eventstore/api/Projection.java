@@ -71,7 +71,7 @@ public interface Projection<S> {
     }
 
     /**
-     * The state's class, when the state may be saved in the snapshot cache: written and read as {@link SnapshotFormat}
+     * The state's class, when the state may be saved in the snapshot cache: written and read as event-codec's {@code SnapshotFormat}
      * says (JSON with the project's mapper, {@link Json#newObjectMapper()}), so that {@code apply} continued on the
      * read state gives what it gives on the written one. Empty (the default): never saved, always folded from the
      * first event.

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
-import com.sevenmind.eventstore.api.SnapshotFormat;
+import com.sevenmind.eventstore.codec.SnapshotFormat;
 import com.sevenmind.eventstore.testkit.UserStreams.UserStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,8 @@
-package com.sevenmind.eventstore.api;
+package com.sevenmind.eventstore.codec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.api.Projection;
 import java.io.IOException;
 import java.io.OutputStream;
 
