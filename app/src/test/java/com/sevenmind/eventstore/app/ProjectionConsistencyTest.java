@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.ProjectionPass;
+import com.sevenmind.eventstore.app.cli.GenerateCommand;
 import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.generator.GeneratorSettings;
