@@ -1,7 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 /** Turns an exception into the one line a user sees. */
-final class ErrorMessages {
+public final class ErrorMessages {
 
     /** How much of a value a message repeats: enough to recognise it, never a whole 100,000-character input. */
     static final int ECHOED = 64;
@@ -9,7 +9,7 @@ final class ErrorMessages {
     private ErrorMessages() {
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName() + " (run with --verbose for details)";
@@ -18,11 +18,11 @@ final class ErrorMessages {
     }
 
     /** {@code value} in single quotes, cut to {@link #ECHOED} characters with "…". */
-    static String quote(String value) {
+    public static String quote(String value) {
         return "'" + cut(value) + "'";
     }
 
-    static String cut(String value) {
+    public static String cut(String value) {
         if (value.length() <= ECHOED) {
             return value;
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
  * Reads an instant the way event timestamps are read: ISO-8601 with Z or an offset, in the years 1 to 9999. The same
  * check serves the command line ({@code --as-of}, {@code --since}) and HTTP ({@code as_of}).
  */
-final class InstantConverter implements ITypeConverter<Instant> {
+public final class InstantConverter implements ITypeConverter<Instant> {
 
     @Override
     public Instant convert(String value) {

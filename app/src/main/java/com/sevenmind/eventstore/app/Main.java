@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 import com.google.inject.Guice;
+import com.sevenmind.eventstore.app.cli.EventStoreCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

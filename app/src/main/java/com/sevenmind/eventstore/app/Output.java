@@ -10,13 +10,13 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** Printing results: one JSON document per line for programs, indented key/value text for people. */
-final class Output {
+public final class Output {
 
     private Output() {
     }
 
     /** Writes {@code value} as one line of JSON, streaming: a huge view is never held as one string. */
-    static void json(PrintWriter out, ObjectMapper mapper, Object value) {
+    public static void json(PrintWriter out, ObjectMapper mapper, Object value) {
         try {
             mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
         } catch (IOException e) {
@@ -30,7 +30,7 @@ final class Output {
      * Projection views by name for people: a {@link TextView} prints itself; any other view as indented text of its
      * JSON structure, objects as "key  value" lines, arrays as "- " items.
      */
-    static void text(PrintWriter out, ObjectMapper mapper, Map<String, ?> views, String indent) {
+    public static void text(PrintWriter out, ObjectMapper mapper, Map<String, ?> views, String indent) {
         views.forEach((name, view) -> {
             out.println(indent + name);
             if (view instanceof TextView textView) {

@@ -38,7 +38,7 @@ public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters) 
     }
 
     /** Where a plugin's class was loaded from: its jar, or a classes directory. */
-    static String source(Object plugin) {
+    public static String source(Object plugin) {
         var codeSource = plugin.getClass().getProtectionDomain().getCodeSource();
         return codeSource == null || codeSource.getLocation() == null ? "unknown" : codeSource.getLocation().getPath();
     }

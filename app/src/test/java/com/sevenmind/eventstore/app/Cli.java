@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the eventstore command in this JVM against one database, as a user would type it. */
-final class Cli {
+public final class Cli {
 
     private final String dbUrl;
 
-    Cli(String dbUrl) {
+    public Cli(String dbUrl) {
         this.dbUrl = dbUrl;
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         List<String> all = new ArrayList<>(List.of("--db-url", dbUrl));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
@@ -23,7 +23,7 @@ final class Cli {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;

@@ -10,15 +10,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the shaded jar in a child JVM, as a user would from a shell. Integration tests only: needs `package`. */
-final class JarRunner {
+public final class JarRunner {
 
-    static final Path JAR = Path.of("target", "eventstore.jar").toAbsolutePath();
+    public static final Path JAR = Path.of("target", "eventstore.jar").toAbsolutePath();
 
     private JarRunner() {
     }
 
     /** {@code java -cp <classpath> Main args…}. */
-    static List<String> command(String classpath, String... args) {
+    public static List<String> command(String classpath, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath, "com.sevenmind.eventstore.app.Main"));
@@ -27,7 +27,7 @@ final class JarRunner {
     }
 
     /** Runs {@link #command} and waits up to two minutes. */
-    static Cli.Result run(String classpath, String... args) throws IOException, InterruptedException {
+    public static Cli.Result run(String classpath, String... args) throws IOException, InterruptedException {
         List<String> command = command(classpath, args);
         Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         process.getOutputStream().close();

@@ -3,7 +3,7 @@ package com.sevenmind.eventstore.app;
 import java.util.Random;
 
 /** Random damage to text inputs, for fuzz tests: the kinds of breakage real senders and networks produce. */
-final class Mutations {
+public final class Mutations {
 
     private static final String[] JUNK = {"", "\"", "{", "}", "[", "null", "-1", "1e999", "\\u0000", "\u00e9",
             "\ud83d\ude00", ",", ":", "\"timestamp\":\"2024-13-45T99:00:00Z\"", "\"user_id\":42", "true", "\\"};
@@ -12,7 +12,7 @@ final class Mutations {
     }
 
     /** One to three deletions, insertions of JSON-ish junk, replaced characters, truncations or case changes. */
-    static String mutate(String line, Random random) {
+    public static String mutate(String line, Random random) {
         StringBuilder s = new StringBuilder(line);
         for (int n = 1 + random.nextInt(3); n > 0 && s.length() > 0; n--) {
             int at = random.nextInt(s.length());

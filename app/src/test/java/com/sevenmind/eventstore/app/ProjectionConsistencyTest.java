@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.app.cli.GenerateCommand;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.ProjectionPass;
 import com.sevenmind.eventstore.generator.Chaos;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.generator.GeneratorSettings;
@@ -14,7 +16,6 @@ import com.sevenmind.eventstore.history.HistoryProjection;
 import com.sevenmind.eventstore.stats.Stats;
 import com.sevenmind.eventstore.stats.StatsProjection;
 import com.sevenmind.eventstore.store.EventStore;
-import com.sevenmind.eventstore.store.ProjectionPass;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -14,12 +14,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code serve --port 0} of the shaded jar on an embedded data directory, in a child process. Needs `package`. */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
-    final Process process;
-    final String base;
+    public final Process process;
+    public final String base;
     private final Path stderr;
 
     private ServeProcess(Process process, String base, Path stderr) {
@@ -29,7 +29,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** Starts serve on {@code dataDir} and waits (up to a minute) for the line that names its port. */
-    static ServeProcess start(Path dataDir, Path stderr) throws IOException {
+    public static ServeProcess start(Path dataDir, Path stderr) throws IOException {
         List<String> command = new ArrayList<>(JarRunner.command(JarRunner.JAR.toString(), "--data-dir",
                 dataDir.toString(), "serve", "--port", "0"));
         Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
@@ -50,12 +50,12 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** What serve wrote to stderr so far. */
-    String stderr() throws IOException {
+    public String stderr() throws IOException {
         return Files.readString(stderr);
     }
 
     /** SIGTERM, and the exit code once it stopped (SIGKILL after 30 s). */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -71,7 +71,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** The postmaster of {@code dataDir} and every process it started: the whole embedded server. */
-    static List<ProcessHandle> postgres(Path dataDir) throws IOException {
+    public static List<ProcessHandle> postgres(Path dataDir) throws IOException {
         long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).trim());
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
         List<ProcessHandle> all = new ArrayList<>(List.of(postmaster));
@@ -80,7 +80,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** Sends {@code signal} (STOP, CONT, KILL) to {@code processes}. */
-    static void signal(String signal, List<ProcessHandle> processes) throws IOException, InterruptedException {
+    public static void signal(String signal, List<ProcessHandle> processes) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
         processes.forEach(p -> command.add(Long.toString(p.pid())));
         if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.history.HistoryProjection;
 import com.sevenmind.eventstore.stats.StatsProjection;
 import com.sevenmind.eventstore.store.AppendResult;

@@ -1,0 +1,122 @@
+package com.sevenmind.eventstore.app.bench;
+
+import com.sevenmind.eventstore.store.Database;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Where {@code bench} runs, and what it leaves behind: nothing. Without {@code --db-url}, a fresh embedded server in
+ * a new temporary directory, deleted afterwards. With it, a schema of bench's own on that server ({@link #SCHEMA}),
+ * migrated as a store's, and dropped afterwards: the database's own tables, a store's included, are never read or
+ * written. On a Citus coordinator the store's migrations distribute the schema's tables as they would a store's.
+ */
+final class BenchServer implements AutoCloseable {
+
+    static final String SCHEMA = "eventstore_bench";
+    private static final String DUPLICATE_SCHEMA = "42P06";
+
+    private final Database db;
+    private final String description;
+    private final Cleanup cleanup;
+
+    @FunctionalInterface
+    private interface Cleanup {
+        void run() throws SQLException;
+    }
+
+    private BenchServer(Database db, String description, Cleanup cleanup) {
+        this.db = db;
+        this.description = description;
+        this.cleanup = cleanup;
+    }
+
+    static BenchServer embedded(PrintWriter err) throws IOException {
+        Path dir = Files.createTempDirectory("eventstore-bench-");
+        err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
+        try {
+            return new BenchServer(Database.embedded(dir), "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
+        } catch (RuntimeException e) {
+            deleteRecursively(dir);
+            throw e;
+        }
+    }
+
+    /** Creates {@link #SCHEMA} on the server at {@code url}; refused when it exists (another bench, or a killed one). */
+    static BenchServer at(String url, String user, String password, PrintWriter err) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + SCHEMA);
+        } catch (SQLException e) {
+            if (DUPLICATE_SCHEMA.equals(e.getSQLState())) {
+                throw new IllegalStateException("the database at --db-url has a schema " + SCHEMA + " already: "
+                        + "another bench is running on it, or one was killed before it cleaned up; when none runs, "
+                        + "DROP SCHEMA " + SCHEMA + " CASCADE");
+            }
+            throw e;
+        }
+        Cleanup drop = () -> {
+            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + SCHEMA + " CASCADE");
+            }
+        };
+        try {
+            Database db = Database.connect(inSchema(url), user, password);
+            err.println("bench: running in schema " + SCHEMA + " of " + db.description() + "; dropped afterwards");
+            return new BenchServer(db, "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
+        } catch (RuntimeException e) {
+            drop.run();
+            throw e;
+        }
+    }
+
+    Database database() {
+        return db;
+    }
+
+    /** Where it runs, for the report: followed by the server's version. */
+    String description() {
+        return description;
+    }
+
+    /** Whether the role may run CHECKPOINT (a superuser or pg_checkpoint); bench skips its checkpoints if not. */
+    boolean mayCheckpoint() {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT rolsuper OR EXISTS (SELECT FROM pg_roles c WHERE c.rolname = 'pg_checkpoint'
+                                           AND pg_has_role(c.oid, 'member'))
+                FROM pg_roles WHERE rolname = current_user""").mapTo(Boolean.class).one());
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            db.close();
+        } finally {
+            cleanup.run();
+        }
+    }
+
+    /** The URL with bench's schema as the only one on the search path: the store's tables are made and used there. */
+    static String inSchema(String url) {
+        String without = url.replaceAll("(?i)([?&])currentSchema=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        return without + (without.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the benchmark's directory " + dir + ": " + e.getMessage(),
+                    e);
+        }
+    }
+}

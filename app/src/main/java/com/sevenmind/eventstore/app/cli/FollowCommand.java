@@ -1,0 +1,119 @@
+package com.sevenmind.eventstore.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.projecting.Changes;
+import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.LiveFeed;
+import com.sevenmind.eventstore.store.Projector;
+import com.sevenmind.eventstore.store.StoreException;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+@Command(name = "follow", mixinStandardHelpOptions = true,
+        description = {"Prints a user's projections as project does, then again each time new events of the user are "
+                + "committed, by this or any other process, until interrupted (Ctrl-C, exit code 0).",
+                "Bursts are coalesced: at most one update every " + Changes.MIN_INTERVAL_MILLIS + " ms, and the last change is always shown. "
+                        + "After a lost database connection it reconnects and prints the current state."})
+final class FollowCommand implements Callable<Integer> {
+
+    @ParentCommand
+    EventStoreCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "USER_ID", description = "The user (UUID) to follow.")
+    UUID user;
+
+    @Option(names = "--projection", paramLabel = "NAME",
+            description = "A projection to run (repeatable; default: all, see the projections command).")
+    List<String> projectionNames = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (one object per update and line).")
+    Format format;
+
+    private final ProjectionRegistry registry;
+    private final ObjectMapper mapper;
+    private final EventCodec codec;
+
+    @Inject
+    FollowCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+        this.registry = registry;
+        this.mapper = mapper;
+        this.codec = codec;
+    }
+
+    @Override
+    public Integer call() {
+        List<Projection<?>> projections = ProjectCommand.selected(registry, projectionNames, spec);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database db = root.openDatabase(); LiveFeed feed = db.liveFeed(); Changes changes = Changes.of(feed, user);
+             SignalsInterrupt ignored = SignalsInterrupt.install()) {
+            Projector projector = db.projector(codec, mapper);
+            // The first read's failure ends the command, as project's would; a later one (the database went away)
+            // is reported, and the feed's re-read once it is back prints the current state.
+            print(out, Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD));
+            while (!out.checkError()) {
+                changes.await();
+                try {
+                    print(out, Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD));
+                } catch (StoreException e) {
+                    spec.commandLine().getErr().println("eventstore: " + ErrorMessages.describe(e)
+                            + "; following on once the database is back");
+                }
+            }
+            // stdout is gone (the reader of a pipe stopped): there is no one to print for.
+            return 0;
+        } catch (InterruptedException e) {
+            return 0;
+        }
+    }
+
+    private void print(PrintWriter out, Projected projected) {
+        ProjectCommand.print(out, mapper, format, projected, Lateness.DEFAULT_THRESHOLD);
+    }
+
+    /**
+     * While installed, Ctrl-C (SIGINT) and SIGTERM interrupt this thread instead of exiting the JVM where it stands:
+     * follow then closes what it opened and exits 0. The JDK offers no other way to handle a signal than this
+     * unsupported, long-stable API (module jdk.unsupported); shutdown hooks run too late to choose the exit code.
+     */
+    private record SignalsInterrupt(Map<Signal, SignalHandler> previous) implements AutoCloseable {
+
+        static SignalsInterrupt install() {
+            Thread thread = Thread.currentThread();
+            Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+            for (String name : List.of("INT", "TERM")) {
+                Signal signal = new Signal(name);
+                previous.put(signal, Signal.handle(signal, s -> thread.interrupt()));
+            }
+            return new SignalsInterrupt(previous);
+        }
+
+        @Override
+        public void close() {
+            previous.forEach(Signal::handle);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package com.sevenmind.eventstore.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.app.InstantConverter;
+import com.sevenmind.eventstore.app.Output;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Projector;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "project", mixinStandardHelpOptions = true,
+        description = "Runs projections over each user's stream, in event-time order, in one pass.")
+public final class ProjectCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectCommand.class);
+
+    @ParentCommand
+    EventStoreCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "USER_ID", arity = "1..*", description = "The users (UUIDs) to project.")
+    List<UUID> users;
+
+    @Option(names = "--projection", paramLabel = "NAME",
+            description = "A projection to run (repeatable; default: all, see the projections command).")
+    List<String> projectionNames = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (one object per user and line).")
+    Format format;
+
+    @Option(names = "--as-of", paramLabel = "T", converter = InstantConverter.class,
+            description = "Only events the store had received at T (ISO-8601 with Z or an offset): what did we know "
+                    + "then? Still in event-time order.")
+    Instant asOf;
+
+    @Option(names = "--late-after", paramLabel = "DURATION", defaultValue = "PT1H",
+            converter = Lateness.Threshold.class,
+            description = "Events recorded more than this after they happened count as late (ISO-8601, positive, "
+                    + "at most 100 years; default: ${DEFAULT-VALUE}).")
+    Duration lateAfter;
+
+    @Option(names = "--late-from", paramLabel = "TIME", defaultValue = "recorded_at",
+            description = "What an event's delay is measured to: recorded_at (when the store received it; the "
+                    + "default) or received_at (when RudderStack received it; events without one are counted as "
+                    + "unmeasured).")
+    Lateness.From lateFrom;
+
+    private final ProjectionRegistry registry;
+    private final ObjectMapper mapper;
+    private final EventCodec codec;
+
+    @Inject
+    ProjectCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+        this.registry = registry;
+        this.mapper = mapper;
+        this.codec = codec;
+    }
+
+    @Override
+    public Integer call() {
+        List<Projection<?>> projections = selected(registry, projectionNames, spec);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database db = root.openDatabase()) {
+            Projector projector = db.projector(codec, mapper);
+            for (UUID user : users) {
+                print(out, mapper, format, Projected.of(projector, user, projections, asOf, lateAfter, lateFrom),
+                        lateAfter);
+            }
+        }
+        return 0;
+    }
+
+    /** One user's result as {@code project} prints it, in {@code format}; {@code follow} prints each update so. */
+    /** The projections named by {@code --projection} (all when none is), or a usage error naming the unknown one. */
+    static List<Projection<?>> selected(ProjectionRegistry registry, List<String> names, CommandSpec spec) {
+        try {
+            return registry.select(names);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    static void print(PrintWriter out, ObjectMapper mapper, Format format, Projected projected, Duration lateAfter) {
+        if (format == Format.json) {
+            Output.json(out, mapper, projected);
+        } else {
+            Lateness.View late = projected.lateness();
+            out.printf("user %s: %,d events%s%n", projected.userId(), projected.eventCount(),
+                    projected.asOf() == null ? "" : " recorded by " + projected.asOf());
+            out.printf("  lateness%s: %,d arrived more than %s after they happened%s%s%n",
+                    late.lateFrom() == null ? "" : " by " + late.lateFrom(), late.lateEvents(), lateAfter,
+                    late.maxDelaySeconds() == null ? ""
+                            : String.format("; largest delay %,.0f s", late.maxDelaySeconds()),
+                    late.unmeasured() == null ? ""
+                            : String.format("; %,d not measured, without %s", late.unmeasured(), late.lateFrom()));
+            projected.unknownEventTypes().forEach((type, n) ->
+                    out.printf("  passed over %,d events of type %s, unknown to this version%n", n, type));
+            Output.text(out, mapper, projected.projections(), "  ");
+        }
+        out.flush();
+    }
+
+    /**
+     * The JSON shape of one user's result, here and over HTTP: {"user_id","as_of","event_count","lateness",
+     * "unknown_event_types","projections":{name: view}}; event_count includes events of unknown types, which no
+     * projection sees.
+     */
+    public record Projected(UUID userId, Instant asOf, long eventCount, Lateness.View lateness,
+                     Map<String, Long> unknownEventTypes, Map<String, Object> projections) {
+
+        /**
+         * Runs {@code projections} over one read of the user's stream (as of {@code asOf}, when not null), through
+         * the snapshot cache.
+         */
+        public static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
+                            Duration lateAfter) {
+            return of(projector, user, projections, asOf, lateAfter, Lateness.From.recorded_at);
+        }
+
+        /** As {@link #of(Projector, UUID, List, Instant, Duration)}, lateness measured to {@code lateFrom}. */
+        public static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
+                            Duration lateAfter, Lateness.From lateFrom) {
+            Lateness lateness = new Lateness(lateAfter, lateFrom);
+            long start = System.nanoTime();
+            Projector.Result result = projector.project(user, lateness.after(projections), asOf);
+            LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
+                    result.source().name().toLowerCase(Locale.ROOT), result.read(),
+                    (System.nanoTime() - start) / 1_000_000);
+            Map<String, Object> views = new LinkedHashMap<>(result.views());
+            Lateness.View late = (Lateness.View) views.remove(lateness.name());
+            return new Projected(user, asOf, result.events(), late, result.unknownTypes(), views);
+        }
+    }
+}

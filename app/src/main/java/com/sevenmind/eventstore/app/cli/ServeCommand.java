@@ -1,0 +1,159 @@
+package com.sevenmind.eventstore.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.http.GooglePushVerifier;
+import com.sevenmind.eventstore.app.http.HttpAccess;
+import com.sevenmind.eventstore.app.http.HttpApi;
+import com.sevenmind.eventstore.app.http.IngestOptions;
+import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Timeouts;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves the store over HTTP until stopped (SIGTERM or Ctrl-C). All answers but the page are JSON:",
+                "  GET  /                             the inspector page: open it in a browser",
+                "  POST /pubsub/push                  a Pub/Sub push of one RudderStack event, wrapped or unwrapped",
+                "  POST /v1/track, /v1/batch          RudderStack's HTTP API: one call, or {\"batch\":[...]}",
+                "  POST /events                       a JSON array of events in the import format, all or nothing",
+                "  GET  /users/{id}/projections[/{name}][?as_of=T&late_after=DURATION&late_from=TIME]   as project "
+                        + "--format json",
+                "  GET  /users/{id}/events[?limit=N&after=CURSOR]   the stream a page at a time (default 100, at most "
+                        + "1,000): {\"events\":[…],\"next\":CURSOR|null}",
+                "  GET  /users/{id}/projections/{name}/live   the same as Server-Sent Events: at once, then on every "
+                        + "change",
+                "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
+                "  GET  /projections                  as projections --format json",
+                "  GET  /health",
+                "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
+                        + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
+                        + "503 and nothing is acknowledged.",
+                "Writes must be Content-Type: application/json; Host and Origin must name an allowed host."})
+final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    EventStoreCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "Port to listen on; 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--token", paramLabel = "T", defaultValue = "${env:EVENTSTORE_TOKEN}",
+            description = "Bearer token every POST must carry, and every GET but /health and the page may "
+                    + "(env EVENTSTORE_TOKEN; default: none).")
+    String token;
+
+    @Option(names = "--read-token", paramLabel = "T", defaultValue = "${env:EVENTSTORE_READ_TOKEN}",
+            description = "Bearer token (or access_token parameter) every GET but /health and the page must carry, "
+                    + "unless it carries the --token (env EVENTSTORE_READ_TOKEN; default: none).")
+    String readToken;
+
+    @Option(names = "--allowed-hosts", paramLabel = "H,H...", defaultValue = "${env:EVENTSTORE_ALLOWED_HOSTS}",
+            description = "Host names the Host and Origin headers may name, or * for any (env "
+                    + "EVENTSTORE_ALLOWED_HOSTS; default: the --bind address, localhost, 127.0.0.1, [::1]). With "
+                    + "--bind 0.0.0.0, list the names clients use.")
+    String allowedHosts;
+
+    @Mixin
+    PushAuthOptions push;
+
+    @Mixin
+    IngestCommandOptions ways;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
+            description = "Requests handled at once; " + HttpApi.Settings.QUEUE + " more may wait (default: "
+                    + "${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "64",
+            description = "Live streams open at once, each on a thread of its own outside the --threads; beyond "
+                    + "that a new one is answered 503 (default: ${DEFAULT-VALUE}).")
+    int maxStreams;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Longest request body taken (default: ${DEFAULT-VALUE}).")
+    int maxBody;
+
+    private final EventCodec codec;
+    private final Inputs inputs;
+    private final ProjectionRegistry registry;
+    private final ObjectMapper mapper;
+
+    @Inject
+    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper) {
+        this.codec = codec;
+        this.inputs = inputs;
+        this.registry = registry;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        check(port >= 0 && port <= 65_535, "--port must be 0 to 65535, was " + port);
+        check(threads >= 1, "--threads must be at least 1, was " + threads);
+        check(maxStreams >= 1, "--max-streams must be at least 1, was " + maxStreams);
+        // One below the int limit: the server reads one byte past it to know that a body is too long.
+        check(maxBody >= 1 && maxBody < Integer.MAX_VALUE, "--max-body must be 1 to 2147483646, was " + maxBody);
+        // A blank token (an empty EVENTSTORE_TOKEN) would look like protection and be none.
+        check(token == null || !token.isBlank(), "--token must not be blank");
+        check(readToken == null || !readToken.isBlank(), "--read-token must not be blank");
+        List<String> hosts = allowedHosts == null ? HttpAccess.defaultHosts(bind)
+                : Arrays.stream(allowedHosts.split(",")).map(String::strip).toList();
+        check(hosts.stream().noneMatch(String::isEmpty) && !hosts.isEmpty(),
+                "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
+        GooglePushVerifier pushVerifier = push.verifier().orElse(null);
+        IngestOptions ingestOptions = ways.options();
+
+        Database db = root.openDatabase(Timeouts.SERVE);
+        HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
+                .withTokens(token, readToken).withHosts(hosts)
+                .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
+                .withPushVerifier(pushVerifier)
+                .withVerbose(root.verbose()), ingestOptions);
+        int bound;
+        try {
+            bound = api.start();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            db.close();
+            stopped.countDown();
+        }, "eventstore-serve-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + bound);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void check(boolean valid, String message) {
+        if (!valid) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+}

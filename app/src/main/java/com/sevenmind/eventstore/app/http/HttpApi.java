@@ -1,0 +1,398 @@
+package com.sevenmind.eventstore.app.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.app.http.HttpRequests.Target;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.cli.ProjectionsCommand;
+import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.AppendBatcher;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.Projector;
+import com.sevenmind.eventstore.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
+ * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
+ * {@code GET /projections} and {@code GET /health}
+ * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
+ * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
+ * is {@code {"error":"<one line>"}}.
+ *
+ * <p>Jetty's few threads only move bytes, check requests ({@link HttpAccess}) and gather bodies ({@link HttpBody});
+ * they never wait. A request whose head and body have arrived runs on a fixed pool of workers behind a bounded queue:
+ * when both are full, it is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the
+ * connections and gives each request's head and body a deadline, so that slow clients hold neither workers nor the
+ * server.
+ */
+public final class HttpApi implements AutoCloseable {
+
+    /**
+     * How to serve.
+     *
+     * @param port         0 for any free port
+     * @param token        the bearer token every write must carry, and every read may; null for none
+     * @param readToken    a bearer token every read may carry instead; null for none
+     * @param allowedHosts the hosts that Host and Origin may name, or {@code *}
+     * @param threads      workers, each handling one request at a time
+     * @param queue        requests that may wait for a worker; beyond that they are answered 503
+     * @param maxBody      the longest request body taken, in bytes; a longer one is answered 413
+     * @param streams      live streams open at once; beyond that a new one is answered 503
+     * @param connections  connections open at once; beyond that a new one is answered 503 and closed
+     * @param headTimeout  for a request's line and headers, from the connection's opening or the previous answer
+     * @param bodyTimeout  for a request's body, from the handler asking for it
+     * @param idleTimeout  for a connection where nothing moves
+     * @param verbose      log the stack traces of unexpected errors
+     * @param pushVerifier checks Google-signed push tokens; null when pushes are not authenticated that way
+     */
+    public record Settings(String bind, int port, String token, String readToken, List<String> allowedHosts, int threads,
+                    int queue, int maxBody, int streams, int connections, Duration headTimeout, Duration bodyTimeout,
+                    Duration idleTimeout, boolean verbose, GooglePushVerifier pushVerifier) {
+
+        public static final int QUEUE = 256;
+        public static final int CONNECTIONS = 1024;
+        static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+        static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
+        static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+        /** The serve command's defaults: 8 threads, 64 streams, 1 MiB bodies, and the hosts of {@code bind}. */
+        public static Settings of(String bind, int port) {
+            return new Settings(bind, port, null, null, HttpAccess.defaultHosts(bind), 8, QUEUE, 1 << 20, 64,
+                    CONNECTIONS, HEAD_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, false, null);
+        }
+
+        public Settings withTokens(String write, String read) {
+            return new Settings(bind, port, write, read, allowedHosts, threads, queue, maxBody, streams, connections,
+                    headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
+        }
+
+        public Settings withHosts(List<String> hosts) {
+            return new Settings(bind, port, token, readToken, hosts, threads, queue, maxBody, streams, connections,
+                    headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
+        }
+
+        public Settings withLimits(int threads, int queue, int maxBody, int streams, int connections) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
+        }
+
+        Settings withTimeouts(Duration head, Duration body, Duration idle) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, head, body, idle, verbose, pushVerifier);
+        }
+
+        /** Google-signed pushes: a valid token lets a push in, as the write token does. */
+        public Settings withPushVerifier(GooglePushVerifier verifier) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose, verifier);
+        }
+
+        public Settings withVerbose(boolean verbose) {
+            return new Settings(bind, port, token, readToken, allowedHosts, threads, queue, maxBody, streams,
+                    connections, headTimeout, bodyTimeout, idleTimeout, verbose, pushVerifier);
+        }
+    }
+
+    /** What a refusal says when the database fails; the detail, with the database's address, goes to the log only. */
+    static final String DATABASE_UNAVAILABLE = "database unavailable";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** How long a stop waits for the requests already taken to be answered. */
+    private static final long STOP_SECONDS = 10;
+
+    private final Database db;
+    private final EventStore store;
+    private final Projector projector;
+    private final UserEventPages pages;
+    private final HttpIngest ingest;
+    private final RudderStackIngest rudderStack;
+    private final ProjectionRegistry registry;
+    private final ObjectMapper mapper;
+    private final Settings settings;
+    private final HttpAccess access;
+    private final List<Map<String, String>> projectionRows;
+    private Server server;
+    private HttpConnections connections;
+    private ThreadPoolExecutor workers;
+    private LiveStreams streams;
+
+    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+            Settings settings) {
+        this(db, codec, inputs, registry, mapper, settings, IngestOptions.DEFAULT);
+    }
+
+    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+            Settings settings, IngestOptions options) {
+        this.db = db;
+        this.store = db.eventStore(codec);
+        this.projector = db.projector(codec, mapper);
+        this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
+        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
+                System::nanoTime, options.nackRejected());
+        this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
+        this.registry = registry;
+        this.mapper = mapper;
+        this.settings = settings;
+        this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
+                settings.pushVerifier(), options.rudderStackWriteKey());
+        this.projectionRows = ProjectionsCommand.rows(registry).stream().map(HttpApi::jarName).toList();
+    }
+
+    /** The ways in that every request must prove itself on: the quarantine limits only the others. */
+    private static Set<Way> authenticated(Settings settings, IngestOptions options) {
+        Set<Way> ways = EnumSet.noneOf(Way.class);
+        if (options.rudderStackWriteKey() != null) {
+            ways.addAll(EnumSet.of(Way.TRACK, Way.BATCH));
+        }
+        if (settings.token() != null) {
+            ways.addAll(EnumSet.allOf(Way.class));
+        } else if (settings.pushVerifier() != null) {
+            ways.add(Way.PUSH);
+        }
+        return ways;
+    }
+
+    /** A row of {@code projections}, with the jar's file name only: where it lies on the server is not for clients. */
+    private static Map<String, String> jarName(Map<String, String> row) {
+        Map<String, String> shown = new LinkedHashMap<>(row);
+        Path jar = Path.of(row.get("jar")).getFileName();
+        shown.put("jar", jar == null ? row.get("jar") : jar.toString());
+        return shown;
+    }
+
+    /** The commits pushes have shared so far: how many, and the events in them. */
+    public AppendBatcher.Counts pushCommits() {
+        return ingest.pushCommits();
+    }
+
+    /** Starts listening and returns the port. */
+    public int start() {
+        streams = new LiveStreams(db.liveFeed(), projector, mapper, settings.streams());
+        workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.queue()), Worker::new, new ThreadPoolExecutor.AbortPolicy());
+        QueuedThreadPool io = new QueuedThreadPool(32, 4);
+        io.setName("http-io");
+        io.setDaemon(true); // the serve command's main thread keeps the process alive
+        server = new Server(io);
+        HttpConfiguration configuration = new HttpConfiguration();
+        configuration.setSendServerVersion(false);
+        connections = new HttpConnections(configuration, settings.connections(), settings.headTimeout());
+        ServerConnector connector = new ServerConnector(server, 1, 1, connections);
+        connector.setHost(settings.bind());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.setHandler(new Dispatch());
+        server.setErrorHandler(new HttpErrors(mapper));
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new UncheckedIOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
+                    + ErrorMessages.describe(e), e instanceof IOException io2 ? io2 : new IOException(e));
+        }
+        return connector.getLocalPort();
+    }
+
+    /**
+     * Ends the live streams, answers the requests already taken (so an acknowledged push is one that was committed),
+     * then stops.
+     */
+    @Override
+    public void close() {
+        if (server == null) {
+            return;
+        }
+        streams.close();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        projector.close(); // the snapshots of answered requests are saved before the database may go
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", ErrorMessages.describe(e));
+        }
+        server = null;
+    }
+
+    /** Every request: checked and routed on Jetty's thread, answered on a worker's. */
+    private final class Dispatch extends Handler.Abstract {
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            connections.handling(request);
+            HttpExchange exchange = new HttpExchange(request, response, callback);
+            try {
+                access.checkHost(exchange);
+                Target target = Target.of(exchange.path);
+                boolean get = exchange.method.equals("GET") || exchange.head();
+                if (!(target.route().method.equals("GET") ? get : exchange.method.equals(target.route().method))) {
+                    exchange.setHeader(HttpHeader.ALLOW, target.route().method.equals("GET") ? "GET, HEAD" : "POST");
+                    throw new HttpError(405, "method " + exchange.method + " is not allowed on "
+                            + exchange.path + "; use " + target.route().method);
+                }
+                switch (target.route()) {
+                    case PUSH -> write(exchange, Way.PUSH,
+                            body -> ingest.push(PushBody.of(mapper, exchange.request.getHeaders(), body)));
+                    case EVENTS -> write(exchange, Way.EVENTS, ingest::events);
+                    case TRACK -> write(exchange, Way.TRACK, rudderStack::track);
+                    case BATCH -> write(exchange, Way.BATCH, rudderStack::batch);
+                    default -> {
+                        if (!target.route().open()) {
+                            access.authorizeRead(exchange);
+                        }
+                        work(exchange, () -> read(exchange, target));
+                    }
+                }
+            } catch (HttpError e) {
+                HttpAnswer.error(e.status(), e.getMessage()).reply(exchange, mapper);
+            }
+            return true;
+        }
+    }
+
+    /** A write: checked, its body gathered without a thread, then ingested on a worker. */
+    private void write(HttpExchange exchange, Way way, Function<String, Object> ingestion) {
+        Runnable authorized = access.authorizeWrite(exchange, way);
+        HttpAccess.requireJson(exchange, way);
+        boolean gzip = HttpGzip.gzip(exchange);
+        HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
+            if (failure != null) {
+                // Too slow, or gone: either way the connection is not worth keeping.
+                LOG.info("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+                HttpAnswer.error(failure instanceof TimeoutException ? 408 : 400, ErrorMessages.describe(failure))
+                        .reply(exchange, mapper);
+                return;
+            }
+            if (body.over()) {
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+            }
+            work(exchange, () -> {
+                authorized.run();
+                boolean inflated = gzip && !body.over();
+                HttpBody.Read whole = inflated ? HttpGzip.inflate(body.bytes(), settings.maxBody()) : body;
+                if (whole.over()) {
+                    String kept = new String(whole.bytes(), 0, Math.min(whole.bytes().length, Inputs.KEPT_CHARS),
+                            UTF_8);
+                    throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
+                            settings.maxBody(), inflated ? " (decompressed)" : ""));
+                }
+                return new HttpAnswer(200, ingestion.apply(new String(whole.bytes(), UTF_8)));
+            });
+        });
+    }
+
+    /** The answer to a read: any endpoint but the two writes. */
+    private HttpAnswer read(HttpExchange exchange, Target target) {
+        return switch (target.route()) {
+            case PROJECTIONS -> new HttpAnswer(200, projectionRows);
+            case USERS -> new HttpAnswer(200, store.topUsers(HttpRequests.limit(exchange.query(List.of("limit")))));
+            case HEALTH -> {
+                if (store.healthy()) {
+                    yield new HttpAnswer(200, Map.of("status", "ok"));
+                }
+                LOG.warn("GET /health: the database at {} does not answer", db.description());
+                yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
+            }
+            case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case USER_EVENTS -> new HttpAnswer(200,
+                    pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
+            case LIVE -> {
+                var request = HttpRequests.project(registry, target,
+                        exchange.query(HttpRequests.PROJECTION_PARAMETERS));
+                if (exchange.head()) {
+                    LiveStreams.headers(exchange);
+                    yield HttpAnswer.STREAMING_HEAD;
+                }
+                streams.open(exchange, request);
+                yield HttpAnswer.STREAMING;
+            }
+            default -> new HttpAnswer(200, HttpRequests.project(registry, target,
+                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(projector));
+        };
+    }
+
+    /** Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy. */
+    private void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+        try {
+            workers.execute(() -> answer(exchange, answer).send(exchange, mapper));
+        } catch (RejectedExecutionException e) {
+            exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
+        }
+    }
+
+    private HttpAnswer answer(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+        try {
+            return answer.get();
+        } catch (HttpError e) {
+            if (e.status() == 429) {
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            }
+            return HttpAnswer.error(e.status(), e.getMessage());
+        } catch (StoreException e) {
+            // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.
+            LOG.warn("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            return HttpAnswer.error(503, DATABASE_UNAVAILABLE);
+        } catch (RuntimeException e) {
+            if (settings.verbose()) {
+                LOG.warn("{} {} failed", exchange.method, exchange.path, e);
+            } else {
+                LOG.warn("{} {} failed: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            }
+            return HttpAnswer.error(500, "internal error: " + ErrorMessages.describe(e));
+        }
+    }
+
+    /** A thread of the worker pool. */
+    private static final class Worker extends Thread {
+
+        private static final AtomicInteger COUNT = new AtomicInteger();
+
+        Worker(Runnable task) {
+            super(task, "http-worker-" + COUNT.incrementAndGet());
+            // The serve command's main thread keeps the process alive; workers must not hold up its exit.
+            setDaemon(true);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package com.sevenmind.eventstore.app.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.app.InstantConverter;
+import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.store.Projector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.TypeConversionException;
+
+/** What the HTTP API's paths and query parameters ask for, checked as the command line checks the same values. */
+final class HttpRequests {
+
+    private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
+    private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
+    private static final Pattern USER_EVENTS = Pattern.compile("/users/([^/]+)/events");
+    static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after", "late_from");
+    /** How many users {@code GET /users} lists by default, and at most. */
+    private static final int USERS = 10;
+    private static final int MAX_USERS = 1000;
+
+    private HttpRequests() {
+    }
+
+    /** The endpoints, each with its one method (HEAD goes with GET). */
+    enum Route {
+        PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
+        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
+
+        final String method;
+
+        Route(String method) {
+            this.method = method;
+        }
+
+        /** Whether it is open to all, token or not: the health check, and the page's files, which hold no data. */
+        boolean open() {
+            return this == HEALTH || this == PAGE;
+        }
+    }
+
+    /** A path's endpoint and the user and projection it names, if any. */
+    record Target(Route route, String user, String projection) {
+
+        /** 404 for a path no endpoint serves. */
+        static Target of(String path) {
+            switch (path) {
+                case "/pubsub/push":
+                    return new Target(Route.PUSH, null, null);
+                case "/events":
+                    return new Target(Route.EVENTS, null, null);
+                case "/v1/track":
+                    return new Target(Route.TRACK, null, null);
+                case "/v1/batch":
+                    return new Target(Route.BATCH, null, null);
+                case "/projections":
+                    return new Target(Route.PROJECTIONS, null, null);
+                case "/users":
+                    return new Target(Route.USERS, null, null);
+                case "/health":
+                    return new Target(Route.HEALTH, null, null);
+                default:
+                    break;
+            }
+            if (Inspector.serves(path)) {
+                return new Target(Route.PAGE, null, null);
+            }
+            Matcher live = LIVE.matcher(path);
+            if (live.matches()) {
+                return new Target(Route.LIVE, live.group(1), live.group(2));
+            }
+            Matcher events = USER_EVENTS.matcher(path);
+            if (events.matches()) {
+                return new Target(Route.USER_EVENTS, events.group(1), null);
+            }
+            Matcher m = USER_PROJECTIONS.matcher(path);
+            if (m.matches()) {
+                return new Target(Route.USER_PROJECTIONS, m.group(1), m.group(2));
+            }
+            throw new HttpError(404, "no such endpoint: " + ErrorMessages.cut(path));
+        }
+    }
+
+    /** What to project for a user: the projections named (all for none), as of when, and lateness. */
+    record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
+                          Lateness.From lateFrom) {
+
+        Projected read(Projector projector) {
+            return Projected.of(projector, user, projections, asOf, lateAfter, lateFrom);
+        }
+    }
+
+    static ProjectRequest project(ProjectionRegistry registry, Target target, Map<String, String> query) {
+        UUID userId;
+        try {
+            userId = JsonFields.uuid(target.user(), "user id");
+        } catch (InvalidEventException e) {
+            throw new HttpError(400, "user id " + ErrorMessages.quote(target.user()) + " is not a UUID");
+        }
+        List<Projection<?>> projections;
+        try {
+            projections = registry.select(target.projection() == null ? List.of() : List.of(target.projection()));
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(404, e.getMessage());
+        }
+        Instant asOf = null;
+        Duration lateAfter = Lateness.DEFAULT_THRESHOLD;
+        Lateness.From lateFrom = Lateness.From.recorded_at;
+        try {
+            if (query.containsKey("as_of")) {
+                asOf = new InstantConverter().convert(query.get("as_of"));
+            }
+        } catch (TypeConversionException e) {
+            throw new HttpError(400, "as_of: " + e.getMessage());
+        }
+        try {
+            if (query.containsKey("late_after")) {
+                lateAfter = new Lateness.Threshold().convert(query.get("late_after"));
+            }
+        } catch (TypeConversionException e) {
+            throw new HttpError(400, "late_after: " + e.getMessage());
+        }
+        try {
+            if (query.containsKey("late_from")) {
+                lateFrom = Lateness.From.parse(query.get("late_from"));
+            }
+        } catch (TypeConversionException e) {
+            throw new HttpError(400, "late_from: " + e.getMessage());
+        }
+        return new ProjectRequest(userId, projections, asOf, lateAfter, lateFrom);
+    }
+
+    /** The {@code limit} of {@code GET /users}: the number of users, {@link #USERS} when not given. */
+    static int limit(Map<String, String> query) {
+        return limit(query.getOrDefault("limit", String.valueOf(USERS)), MAX_USERS);
+    }
+
+    /** A {@code limit} parameter's value: a whole number from 1 to {@code max}, else 400 saying so. */
+    static int limit(String value, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, as any other number out of range
+        }
+        throw new HttpError(400, "limit: " + ErrorMessages.quote(value) + " is not a whole number from 1 to " + max);
+    }
+
+    /** The body as a JSON object, or null when it is not one (not JSON, or JSON of another kind). */
+    static JsonNode jsonObject(ObjectMapper mapper, String body) {
+        try {
+            JsonNode root = mapper.readTree(body);
+            return root != null && root.isObject() ? root : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

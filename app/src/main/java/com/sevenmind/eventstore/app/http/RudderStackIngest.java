@@ -1,0 +1,188 @@
+package com.sevenmind.eventstore.app.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
+import com.sevenmind.eventstore.store.AppendResult;
+import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.Quarantine.Rejection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * RudderStack's HTTP API, as its SDKs call it: {@code POST /v1/track} with one call, {@code POST /v1/batch} with
+ * {@code {"batch":[…],"sentAt":…}}. Each call stands alone: the valid ones are stored in one transaction, each bad
+ * one is quarantined (format {@code rudderstack}) with its reason, and the calls that are not Content Piece events
+ * are skipped.
+ *
+ * <p>Before a call is read it is completed: {@code receivedAt} is set to the time of receipt when absent, as
+ * RudderStack's own server sets it, and a missing {@code timestamp} (the SDKs send only {@code originalTimestamp}, the
+ * device's clock) is taken from {@code originalTimestamp}. RudderStack's server would correct it by
+ * {@code receivedAt - sentAt}, but that differs on every attempt of a request, and the same event with another
+ * timestamp would be a conflict, not a duplicate. A call is quarantined with its timestamp set, so that
+ * {@code rejected --retry} reads the same time, but without the receivedAt set here, so that a request sent again
+ * has its bad calls kept once.
+ */
+final class RudderStackIngest {
+
+    private final EventStore store;
+    private final Inputs inputs;
+    private final ObjectMapper mapper;
+    private final HttpIngest ingest;
+    private final Supplier<Instant> clock;
+
+    RudderStackIngest(EventStore store, Inputs inputs, ObjectMapper mapper, HttpIngest ingest,
+                      Supplier<Instant> clock) {
+        this.store = store;
+        this.inputs = inputs;
+        this.mapper = mapper;
+        this.ingest = ingest;
+        this.clock = clock;
+    }
+
+    /** POST /v1/track. */
+    Map<String, Long> track(String body) {
+        JsonNode call = HttpRequests.jsonObject(mapper, body);
+        if (call == null) {
+            return unreadable(Way.TRACK, body, "request body is not a JSON object");
+        }
+        if (absent(call.get("type"))) {
+            // The HTTP API's calls leave the type to the endpoint, as RudderStack's server reads them.
+            ((ObjectNode) call).put("type", "track");
+        }
+        return ingest(Way.TRACK, List.of(call));
+    }
+
+    /** POST /v1/batch. */
+    Map<String, Long> batch(String body) {
+        JsonNode root = HttpRequests.jsonObject(mapper, body);
+        JsonNode batch = root == null ? null : root.get("batch");
+        if (batch == null || !batch.isArray()) {
+            return unreadable(Way.BATCH, body, "request body is not a JSON object with a \"batch\" array");
+        }
+        List<JsonNode> calls = new ArrayList<>();
+        batch.forEach(calls::add);
+        return ingest(Way.BATCH, calls);
+    }
+
+    /** A body that holds no call it can read: quarantined whole, as one input. */
+    private Map<String, Long> unreadable(Way way, String body, String reason) {
+        try {
+            mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            reason = "request body is " + JsonFields.problem(e, true);
+        }
+        HttpIngest.Drop drop = ingest.keep(way, List.of(Rejection.of(way.source(), null, Inputs.RUDDERSTACK, body,
+                reason)));
+        if (drop != null || ingest.nackRejected()) {
+            throw HttpIngest.answer(400, reason, drop);
+        }
+        return answer(AppendResult.NONE, 0, 1);
+    }
+
+    private Map<String, Long> ingest(Way way, List<JsonNode> calls) {
+        Instant receivedAt = clock.get();
+        List<Event> events = new ArrayList<>();
+        List<PipelineMetadata> metadata = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        long skipped = 0;
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                Parsed parsed = inputs.read(Inputs.RUDDERSTACK, completed(calls.get(i), receivedAt));
+                if (parsed instanceof Accepted accepted) {
+                    events.add(accepted.event());
+                    metadata.add(accepted.metadata());
+                    positions.add(i);
+                } else {
+                    skipped++;
+                }
+            } catch (InvalidEventException e) {
+                rejected.add(rejection(way, i, calls, e.getMessage()));
+                reasons.add("event " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        // Kept before anything is stored: when they cannot be kept (429, 507), the sender retries the whole request.
+        HttpIngest.Drop drop = ingest.keep(way, rejected);
+        if (drop != null) {
+            throw HttpIngest.answer(400, reasons.get(0), drop);
+        }
+        List<Rejection> refusedOrConflicting = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events,
+                metadata, EventCodec.CURRENT_SCHEMA_VERSION,
+                i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls, "conflict")),
+                (reason, i) -> {
+                    refusedOrConflicting.add(rejection(way, positions.get(i), calls, Inputs.refused(reason)));
+                    refusals.add("event " + (positions.get(i) + 1) + ": " + Inputs.refused(reason));
+                });
+        // Stored already: an answer of 429 or 507 now would have the stored ones sent again; the drop is counted.
+        ingest.keep(way, refusedOrConflicting);
+        long quarantined = rejected.size() + refusals.size();
+        if (ingest.nackRejected() && (quarantined > 0 || result.conflicts() > 0)) {
+            reasons.addAll(refusals);
+            throw new HttpError(quarantined > 0 ? 400 : 409, (quarantined > 0 ? reasons.get(0)
+                    : result.conflicts() + " event(s) in conflict with what is stored")
+                    + String.format(" (stored %d, quarantined %d, conflicts %d)", result.stored(), quarantined,
+                    result.conflicts()));
+        }
+        return answer(result, skipped, quarantined);
+    }
+
+    /** The answer's counts: every call of a request is in one of them. */
+    private static Map<String, Long> answer(AppendResult result, long skipped, long quarantined) {
+        Map<String, Long> answer = new LinkedHashMap<>();
+        answer.put("stored", result.stored());
+        answer.put("duplicates", result.duplicates());
+        answer.put("conflicts", result.conflicts());
+        answer.put("skipped", skipped);
+        answer.put("quarantined", quarantined);
+        if (result.forgotten() > 0) {
+            answer.put("forgotten", result.forgotten());
+        }
+        return answer;
+    }
+
+    /**
+     * The quarantine's record of the call at {@code position}: without the receivedAt set on its way in, which differs
+     * on every attempt of a request, so that a request sent again has its bad calls kept once.
+     */
+    private static Rejection rejection(Way way, int position, List<JsonNode> calls, String reason) {
+        return Rejection.of(way.source(), position + 1L, Inputs.RUDDERSTACK, completed(calls.get(position), null),
+                reason);
+    }
+
+    /** The call as JSON text, with timestamp, and receivedAt unless null, set when absent. */
+    static String completed(JsonNode call, Instant receivedAt) {
+        if (!(call instanceof ObjectNode object)) {
+            return call.toString();
+        }
+        ObjectNode completed = object.deepCopy();
+        if (receivedAt != null && absent(completed.get("receivedAt"))) {
+            completed.put("receivedAt", receivedAt.toString());
+        }
+        if (absent(completed.get("timestamp")) && !absent(completed.get("originalTimestamp"))) {
+            completed.set("timestamp", completed.get("originalTimestamp"));
+        }
+        return completed.toString();
+    }
+
+    private static boolean absent(JsonNode value) {
+        return value == null || value.isNull();
+    }
+}

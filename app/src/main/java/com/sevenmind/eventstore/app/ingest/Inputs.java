@@ -1,0 +1,64 @@
+package com.sevenmind.eventstore.app.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.InvalidEventException;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.codec.ingest.PubSubEnvelope;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
+import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * The input formats the store takes, by the name kept with a quarantined input so that it can be read again:
+ * {@code native} (the import line format), {@code rudderstack} (a RudderStack track event) and {@code pubsub} (a
+ * Pub/Sub push envelope around a RudderStack event, whose message id is the unique id of an event without one).
+ */
+public final class Inputs {
+
+    public static final String NATIVE = "native";
+    public static final String RUDDERSTACK = "rudderstack";
+    public static final String PUBSUB = "pubsub";
+    static final List<String> FORMATS = List.of(NATIVE, RUDDERSTACK, PUBSUB);
+
+    /** Longer lines, in bytes, are refused: one line must not take the heap (a request has its own limit). */
+    public static final int MAX_BYTES = 1 << 20;
+    /** What is kept of an oversize input, in bytes; and of a body sent without a token, in characters. */
+    public static final int KEPT_CHARS = 64 << 10;
+
+    private final ObjectMapper mapper;
+    private final EventCodec codec;
+    private final RudderStackCodec rudderStack;
+
+    @Inject
+    public Inputs(ObjectMapper mapper, EventCodec codec) {
+        this.mapper = mapper;
+        this.codec = codec;
+        this.rudderStack = new RudderStackCodec(mapper);
+    }
+
+    /** The event in {@code input}, or why it is skipped; throws {@link InvalidEventException} when it is bad. */
+    public Parsed read(String format, String input) {
+        return switch (format) {
+            case NATIVE -> {
+                JsonNode line = JsonFields.readObject(mapper, input);
+                yield new Accepted(codec.parse(line), codec.metadata(line));
+            }
+            case RUDDERSTACK -> rudderStack.parse(input, null);
+            case PUBSUB -> rudderStack.parse(PubSubEnvelope.parse(mapper, input));
+            default -> throw new IllegalArgumentException("unknown input format " + format + "; known: " + FORMATS);
+        };
+    }
+
+    /** The reason kept with an event PostgreSQL refused. */
+    public static String refused(String databaseReason) {
+        return "refused by the database: " + databaseReason;
+    }
+
+    public static String oversize(long length) {
+        return String.format("input of %,d bytes is over the limit of %,d bytes", length, MAX_BYTES);
+    }
+}

@@ -1,0 +1,90 @@
+package com.sevenmind.eventstore.app.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.store.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * RudderStack's official Node SDK ({@code @rudderstack/rudder-sdk-node}) sends to {@code /v1/batch} as it would to
+ * RudderStack: gzip bodies, HTTP Basic with the write key. The Maven build installs node into {@code target/node} and
+ * the SDK into {@code src/test/node/rudderstack-sdk} (by {@code npm ci}) before the tests; without them the test fails,
+ * it never skips.
+ */
+class RudderStackSdkTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final Path NODE = Path.of("target/node/node");
+    private static final Path SDK = Path.of("src/test/node/rudderstack-sdk");
+    private static final UUID USER = UUID.fromString("0b7d3f1e-4c2a-4e8b-9f6d-2a1c3e5b7d90");
+    private static final ObjectMapper MAPPER = Json.newObjectMapper();
+
+    /** The node the build installed, with the SDK beside it; a failure naming what is missing otherwise. */
+    private static Path requireSdk() {
+        String rebuild = ": the build installs it in generate-test-resources (mvn -B verify, without -DskipTests)";
+        if (!Files.isExecutable(NODE)) {
+            fail("node is not installed at app/" + NODE + rebuild);
+        }
+        if (!Files.isRegularFile(SDK.resolve("node_modules/@rudderstack/rudder-sdk-node/package.json"))) {
+            fail("the SDK is not installed in app/" + SDK + "/node_modules" + rebuild);
+        }
+        return NODE.toAbsolutePath();
+    }
+
+    /** Runs the SDK's script against {@code base}; its output, and exit code 0 asserted. */
+    private static String send(Path node, String base) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(node.toString(), "send.js", base, RudderStackApiTest.WRITE_KEY,
+                USER.toString()).directory(SDK.toFile()).redirectErrorStream(true).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("the SDK's script did not end within 60 s");
+        }
+        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+        assertEquals(0, process.exitValue(), output);
+        return output;
+    }
+
+    @Test
+    void the_node_sdk_stores_each_content_piece_call_once_and_skips_the_other() throws Exception {
+        Path node = requireSdk();
+        try (ServeTest.Served served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0),
+                new IngestOptions(RudderStackApiTest.WRITE_KEY, false))) {
+            String base = served.base().toString();
+
+            assertTrue(send(node, base).contains("flushed"));
+            // The same calls again, as after a lost answer: RudderStack's messageId makes them duplicates.
+            send(node, base);
+
+            List<Event> stored = new ArrayList<>();
+            db.store().stream(USER, r -> stored.add(r.event()));
+            assertEquals(List.of(
+                    "sdk-1 ContentPieceStarted s-1 2024-05-01T10:00:00Z Europe/Berlin de-DE",
+                    "sdk-2 ContentPieceCompleted s-1 2024-05-01T10:10:00Z Europe/Berlin de-DE",
+                    "sdk-4 ContentPieceStarted s-2 2024-05-01T11:00:00Z Europe/Berlin de-DE",
+                    "sdk-5 ContentPieceCancelled s-2 2024-05-01T11:02:00Z Europe/Berlin de-DE"),
+                    stored.stream().map(e -> String.join(" ", e.uniqueId(), e.getClass().getSimpleName(),
+                            e.sessionId(), e.timestamp().toString(), e.timezone(), e.locale())).toList());
+            JsonNode stats = MAPPER.readTree(ServeTest.send(served.base(), "GET",
+                    "/users/" + USER + "/projections/stats", null).body()).at("/projections/stats");
+            assertEquals("{\"completed_count\":1,\"started_count\":2,\"cancelled_count\":1,\"total\":4}",
+                    stats.toString());
+        }
+    }
+}
