@@ -11,16 +11,17 @@ const DAY_MS = 86400000;
 const MIN_CHART_WIDTH = 260;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const number = new Intl.NumberFormat('en-US');
-const PROJECTIONS = ['stats', 'history'];
 const RETRY_MS = 5000;
 const TOKEN = 'eventstore-token'; // sessionStorage key: the token lasts as long as the tab
 const live = {sources: [], retry: null}; // the shown user's streams
 const NARROW = window.matchMedia('(max-width: 900px)'); // as the one-column layout of inspector.css
 
 const state = {
+  projections: null, // the names the server has, from GET /projections, asked once
   user: null,        // the id shown, or being loaded
-  stats: null,       // the latest of each projection, as its live stream sent it
-  history: null,
+  latest: new Map(), // name -> the latest of that projection, as its live stream sent it
+  timeline: null,    // the name of the projection drawn as a timeline (a view of sessions and content), if any
+  shown: new Map(),  // a generic table's key -> the rows it shows
   sessions: [],      // newest first
   content: [],
   days: null,        // the chart's data: {first, last, counts: Map(day number -> [completed, cancelled, in progress])}
@@ -141,8 +142,13 @@ function choose(text) {
 
 function show(id) {
   state.user = id;
-  state.stats = null;
-  state.history = null;
+  state.latest = new Map();
+  state.timeline = null;
+  state.shown = new Map();
+  for (const section of document.querySelectorAll('#views section')) {
+    section.hidden = true;
+    section.replaceChildren(section.firstChild);
+  }
   state.onlyAnomalies = false;
   state.shownSessions = PAGE;
   state.shownContent = PAGE;
@@ -155,15 +161,38 @@ function show(id) {
 
 // --- live: one Server-Sent Events stream per projection, each sending it whole at once and after every change
 
-function follow(id) {
+/** The projections the server has: whatever jars are on its class path. */
+async function projections() {
+  if (state.projections === null) {
+    const names = (await getJson('/projections')).map((p) => p.name);
+    $('views').replaceChildren(...names.map((name) => element('section',
+        {'data-projection': name, 'aria-labelledby': `projection-${name}`, hidden: ''},
+        element('h3', {id: `projection-${name}`}, title(name)))));
+    state.projections = names;
+  }
+  return state.projections;
+}
+
+async function follow(id) {
   unfollow();
+  let names;
+  try {
+    names = await projections();
+  } catch (e) {
+    say(`cannot list the projections: ${e.message}`);
+    return;
+  }
+  if (state.user !== id) {
+    return; // another user was chosen meanwhile
+  }
+  unfollow(); // a follow of this user that started while this one waited
   const open = new Set();
-  for (const name of PROJECTIONS) {
+  for (const name of names) {
     const source = new EventSource(withToken(`/users/${id}/projections/${name}/live`));
     // Data after 'unavailable' means the database is back: the indicator says live again then too.
     const connected = () => {
       open.add(name);
-      indicate(open.size === PROJECTIONS.length ? 'live' : 'connecting');
+      indicate(open.size === names.length ? 'live' : 'connecting');
     };
     source.onopen = connected;
     source.onmessage = (event) => {
@@ -222,26 +251,25 @@ function receive(id, name, projected) {
     say(`No events are stored for user ${id}.`);
     return;
   }
-  const first = state.stats === null || state.history === null;
-  state[name] = projected;
-  if (state.stats === null || state.history === null) {
+  const first = state.latest.size < state.projections.length;
+  state.latest.set(name, projected);
+  if (state.latest.size < state.projections.length) {
     return; // the page shows a user whole or not at all
   }
-  if (first || name === 'stats') {
-    renderFigures(state.stats.projections.stats);
-    const listed = document.querySelector(`#top-users button[data-user="${id}"] .count`);
-    if (listed) {
-      listed.textContent = number.format(state.stats.event_count); // the list is read once; this user's count lives
-    }
+  for (const shown of first ? state.projections : [name]) {
+    render(shown, state.latest.get(shown).projections[shown]);
   }
-  if (first || name === 'history') {
-    renderHistory(state.history.projections.history);
+  const listed = document.querySelector(`#top-users button[data-user="${id}"] .count`);
+  if (listed) {
+    listed.textContent = number.format(projected.event_count); // the list is read once; this user's count lives
   }
-  renderSummary();
+  renderSummary(projected);
   if (first) {
     say('');
     $('user').hidden = false;
-    drawChart();
+    if (state.timeline !== null) {
+      drawChart();
+    }
     if (NARROW.matches) {
       $('user').scrollIntoView(); // one column: the finder above would otherwise fill the screen
     }
@@ -250,23 +278,52 @@ function receive(id, name, projected) {
 
 // --- one user's projections
 
-/** From the history stream alone, so that its counts agree with each other while the stats stream leads or lags. */
-function renderSummary() {
-  const history = state.history.projections.history;
+/**
+ * A view of sessions and content pieces (History's shape) is drawn as a timeline with its tables; the first such
+ * projection in the server's order gets them, and every other view the generic one.
+ */
+function render(name, view) {
+  if (state.timeline === null && isTimeline(view)) {
+    state.timeline = name;
+  }
+  const section = document.querySelector(`#views section[data-projection="${CSS.escape(name)}"]`);
+  section.hidden = name === state.timeline;
+  $('timeline-view').hidden = state.timeline === null;
+  if (name === state.timeline) {
+    renderTimeline(view);
+  } else {
+    section.replaceChildren(section.firstChild, ...generic(view, name, name));
+  }
+}
+
+function isTimeline(view) {
+  return isObject(view) && Array.isArray(view.sessions) && Array.isArray(view.content)
+      && view.sessions.every((s) => isObject(s) && typeof s.local_date === 'string' && typeof s.outcome === 'string'
+          && Array.isArray(s.anomalies))
+      && view.content.every((c) => isObject(c) && typeof c.object_uri === 'string');
+}
+
+/**
+ * From one stream alone, the timeline's when there is one, so that its counts agree with each other while the other
+ * streams lead or lag.
+ */
+function renderSummary(projected) {
+  const from = state.timeline === null ? projected : state.latest.get(state.timeline);
+  const timeline = state.timeline === null ? null : from.projections[state.timeline];
   $('user-title').textContent = state.user;
   $('user-summary').textContent = [
-    `${number.format(state.history.event_count)} events`,
-    `${number.format(history.sessions.length)} sessions`,
-    `${number.format(history.content.length)} content pieces`,
+    `${number.format(from.event_count)} events`,
+    ...(timeline === null ? [] : [`${number.format(timeline.sessions.length)} sessions`,
+      `${number.format(timeline.content.length)} content pieces`]),
     `updated ${new Date().toLocaleTimeString('en-GB')}`,
   ].join(' · ');
 }
 
-function renderHistory(history) {
-  state.sessions = history.sessions.slice().reverse();
-  state.content = history.content;
-  state.days = days(history.sessions);
-  $('anomaly-count').textContent = number.format(history.sessions.filter((s) => s.anomalies.length > 0).length);
+function renderTimeline(view) {
+  state.sessions = view.sessions.slice().reverse();
+  state.content = view.content;
+  state.days = days(view.sessions);
+  $('anomaly-count').textContent = number.format(view.sessions.filter((s) => s.anomalies.length > 0).length);
   if (!$('user').hidden) {
     drawChart();
   }
@@ -274,15 +331,71 @@ function renderHistory(history) {
   renderContent();
 }
 
-function renderFigures(stats) {
-  $('figures').replaceChildren(...Object.entries(stats).map(([key, value]) => {
-    const name = key.replace(/_count$/, '');
-    const share = key === 'total' || stats.total === 0 ? '' : `${Math.round(100 * value / stats.total)}% of events`;
-    return element('div', {class: `figure ${name}`, 'data-figure': key},
-        element('dt', {}, name.replace(/_/g, ' ')),
-        element('dd', {}, number.format(value)),
-        element('dd', {class: 'share'}, share));
-  }));
+// --- the generic view of a projection's JSON: numbers as figures, lists of objects as tables, objects within
+// objects under their own heading, anything else as text
+
+function isObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function title(key) {
+  const words = key.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function text(value) {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) {
+    return '—';
+  }
+  if (typeof value === 'number') {
+    return number.format(value);
+  }
+  if (Array.isArray(value) && !value.some((v) => typeof v === 'object' && v !== null)) {
+    return value.map(text).join(', ');
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The nodes that show {@code value}, a part of projection {@code name}'s view; {@code key} names the part, so that a
+ * table keeps the rows it shows across updates.
+ */
+function generic(value, name, key) {
+  if (isObject(value)) {
+    const entries = Object.entries(value);
+    const figures = entries.filter(([, v]) => typeof v === 'number');
+    const nodes = figures.length === 0 ? [] : [element('dl', {class: 'figures'}, ...figures.map(([k, v]) =>
+        element('div', {class: 'figure', 'data-figure': k}, element('dt', {}, k.replace(/_/g, ' ')),
+            element('dd', {}, number.format(v)))))];
+    for (const [k, v] of entries.filter(([, v]) => typeof v !== 'number')) {
+      nodes.push(element('div', {class: 'part', 'data-field': k}, element('h4', {}, title(k)),
+          ...generic(v, name, `${key}.${k}`)));
+    }
+    return nodes;
+  }
+  if (Array.isArray(value) && value.length > 0 && value.every(isObject)) {
+    return table(value, name, key);
+  }
+  return [element('p', {class: 'value'}, text(value))];
+}
+
+/** Rows of objects as a table, its columns every key of the rows, PAGE rows at a time. */
+function table(rows, name, key) {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const shown = Math.min(state.shown.get(key) || PAGE, rows.length);
+  const more = element('button', {type: 'button'}, `Show ${number.format(Math.min(PAGE, rows.length - shown))} more`);
+  more.hidden = shown === rows.length;
+  more.addEventListener('click', () => {
+    state.shown.set(key, shown + PAGE);
+    render(name, state.latest.get(name).projections[name]);
+  });
+  return [element('div', {class: 'table'}, element('table', {class: 'rows generic'},
+      element('thead', {}, element('tr', {}, ...columns.map((c) => element('th', {scope: 'col'}, title(c))))),
+      element('tbody', {}, ...rows.slice(0, shown).map((row) => element('tr', {}, ...columns.map((c) =>
+          element('td', typeof row[c] === 'number' ? {'data-label': title(c), class: 'num'} : {'data-label': title(c)},
+              text(row[c])))))))),
+  element('p', {class: 'more'}, element('span', {class: 'muted shown'},
+      `showing ${number.format(shown)} of ${number.format(rows.length)}`), more)];
 }
 
 // --- the timeline: sessions per local date, stacked by outcome

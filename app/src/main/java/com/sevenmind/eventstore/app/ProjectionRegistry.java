@@ -27,6 +27,20 @@ public final class ProjectionRegistry {
         return List.copyOf(byName.values());
     }
 
+    /**
+     * What {@code demo} shows and {@code bench}'s live feed re-reads: the projections that read no payloads (the
+     * quickest to run, and their views short), or all of them when every one reads payloads.
+     */
+    public List<Projection<?>> quickest() {
+        List<Projection<?>> quickest = byName.values().stream().filter(p -> !p.needsPayload()).toList();
+        return quickest.isEmpty() ? all() : quickest;
+    }
+
+    /** The names of {@code projections} joined with {@code separator}, as output names a set of them. */
+    public static String names(List<Projection<?>> projections, String separator) {
+        return String.join(separator, projections.stream().map(Projection::name).toList());
+    }
+
     /** The projections named, in the order given; all of them when none is named. */
     public List<Projection<?>> select(List<String> names) {
         if (names.isEmpty()) {

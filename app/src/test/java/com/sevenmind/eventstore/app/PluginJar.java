@@ -15,7 +15,7 @@ import java.util.jar.JarOutputStream;
 import javax.tools.ToolProvider;
 
 /** Builds a plugin jar as a team would in its own repository: one class compiled against events-api alone. */
-final class PluginJar {
+public final class PluginJar {
 
     private PluginJar() {
     }
@@ -24,7 +24,7 @@ final class PluginJar {
      * Compiles {@code source} (the class {@code className}) against events-api and what it brings (Jackson), and
      * packs it with a {@code META-INF/services} entry for {@code service}, into {@code dir/<simple name>.jar}.
      */
-    static Path build(Path dir, String className, String source, Class<?> service) throws Exception {
+    public static Path build(Path dir, String className, String source, Class<?> service) throws Exception {
         Path src = dir.resolve("src/" + className.replace('.', '/') + ".java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, source);

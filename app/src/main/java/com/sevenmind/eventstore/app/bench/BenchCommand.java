@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app.bench;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Event;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +54,17 @@ import picocli.CommandLine.Spec;
                         + "plain COPY of the same rows, 1,000 per COPY and commit, into a copy of the events table "
                         + "with the same indexes, each into emptied tables; medians of 5 runs after a warm-up, and the "
                         + "ratio.",
-                "project: the main user through stats, history and both (as the project command runs them), and one "
+                "project: the main user through each projection alone (those that read no payloads first) and "
+                        + "through all of them in one pass (as the project command runs them), and one "
                         + "plain SELECT of the same rows with fetch size 10,000, (a) reading every column, (b) also "
-                        + "parsing each payload with Jackson; medians of 5 runs after a warm-up, and the ratios. "
-                        + "These never use the snapshot cache.",
-                "live feed: the delay from an append's commit to a follower's re-read of stats (as follow and the "
-                        + "live endpoint do), over 1,000 appends: median, 99th percentile and maximum.",
-                "snapshot cache: the main user through stats+history after one new event in time order (continued "
-                        + "from the snapshot) and after one late event (folded again from the first event).",
+                        + "parsing each payload with Jackson; medians of 5 runs after a warm-up, and the ratios: each "
+                        + "projection against (a), or (b) when it reads payloads, and the pass of all against each "
+                        + "projection that reads payloads. These never use the snapshot cache.",
+                "live feed: the delay from an append's commit to a follower's re-read of the projections that read "
+                        + "no payloads (as follow and the live endpoint do), over 1,000 appends: median, 99th "
+                        + "percentile and maximum.",
+                "snapshot cache: the main user through all projections after one new event in time order "
+                        + "(continued from the snapshot) and after one late event (folded again from the first event).",
                 "push: " + BenchPush.CLIENTS + " HTTP clients in this process send 20,000 distinct one-event Pub/Sub "
                         + "pushes (4,000 with --quick), each one after the other, to serve on this database; and "
                         + BenchPush.CLIENTS + " connections commit as many single-row INSERT ... ON CONFLICT DO "
@@ -68,7 +73,7 @@ import picocli.CommandLine.Spec;
                 "heap: used after a GC, and the maximum.",
                 "--scale: then fills the table with users of 1,000 events until it holds 200,000, 1,000,000 and "
                         + "5,000,000 events, and at each size times a 1,000-event user and the main user through "
-                        + "both projections, with EXPLAIN (ANALYZE, BUFFERS) of the stream query for each.",
+                        + "all projections, with EXPLAIN (ANALYZE, BUFFERS) of the stream query for each.",
                 "Without --db-url it starts its own fresh embedded PostgreSQL in a new temporary directory and "
                         + "deletes it afterwards (--data-dir is ignored). With --db-url it runs on that server (a "
                         + "Citus coordinator included) in a schema of its own, " + BenchServer.SCHEMA + ", made as "
@@ -183,24 +188,17 @@ public final class BenchCommand implements Callable<Integer> {
 
         sql("VACUUM ANALYZE events", "CHECKPOINT");
         err.printf("bench: projecting the main user, %d runs after %d warm-up%n", runs, WARMUPS);
-        List<Projection<?>> stats = registry.select(List.of("stats"));
-        List<Projection<?>> history = registry.select(List.of("history"));
-        List<Projection<?>> both = registry.select(List.of("stats", "history"));
+        List<Projection<?>> all = alone();
         long mainEvents = workload.mainUserEvents();
-        Map<String, List<Double>> samples = measure(runs, List.of(
-                new Timed("stats", mainEvents, () -> projected(main, stats)),
-                new Timed("history", mainEvents, () -> projected(main, history)),
-                new Timed("both", mainEvents, () -> projected(main, both)),
-                new Timed("raw_read", mainEvents, () -> withConnection(c -> BenchRaw.read(c, main, null))),
-                new Timed("raw_read_decode", mainEvents, () -> withConnection(c -> BenchRaw.read(c, main, mapper)))));
-        double statsMs = median(samples.get("stats"));
-        double historyMs = median(samples.get("history"));
-        double bothMs = median(samples.get("both"));
-        double rawMs = median(samples.get("raw_read"));
-        double rawDecodeMs = median(samples.get("raw_read_decode"));
-        Project project = new Project(mainEvents, round(statsMs, 1), round(historyMs, 1), round(bothMs, 1),
-                round(rawMs, 1), round(rawDecodeMs, 1), round(statsMs / rawMs, 3),
-                round(historyMs / rawDecodeMs, 3), round(bothMs / historyMs, 3), samples);
+        List<Timed> timed = new ArrayList<>();
+        for (Projection<?> p : all) {
+            timed.add(new Timed(p.name(), mainEvents, () -> projected(main, List.of(p))));
+        }
+        timed.add(new Timed("both", mainEvents, () -> projected(main, all)));
+        timed.add(new Timed("raw_read", mainEvents, () -> withConnection(c -> BenchRaw.read(c, main, null))));
+        timed.add(new Timed("raw_read_decode", mainEvents,
+                () -> withConnection(c -> BenchRaw.read(c, main, mapper))));
+        Project project = project(mainEvents, all, measure(runs, timed));
 
         System.gc();
         Heap heap = new Heap(round(mb(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()), 1),
@@ -209,14 +207,14 @@ public final class BenchCommand implements Callable<Integer> {
         List<Scale> scales = new ArrayList<>();
         if (scale) {
             for (long size : SCALE_SIZES) {
-                scales.add(scaleTo(Math.round(size * workload.scaleFactor()), workload, runs, main, background, both));
+                scales.add(scaleTo(Math.round(size * workload.scaleFactor()), workload, runs, main, background, all));
             }
         }
         // After the scale runs, which expect the main user's events as generated: this appends more.
-        Cached cached = cached(main, both, mainEvents, runs);
+        Cached cached = cached(main, all, mainEvents, runs);
         int liveAppends = (int) Math.min(LIVE_APPENDS, mainEvents);
         err.printf("bench: the live feed, %,d appends%n", liveAppends);
-        BenchLive.Result live = BenchLive.measure(db, codec, mapper, stats, liveAppends);
+        BenchLive.Result live = BenchLive.measure(db, codec, mapper, registry.quickest(), liveAppends);
         int pushes = (int) Math.min(quick ? QUICK_PUSHES : PUSHES, workload.events());
         err.printf("bench: pushes, %,d over HTTP from %d clients, and as many single-row transactions%n", pushes,
                 BenchPush.CLIENTS);
@@ -227,6 +225,44 @@ public final class BenchCommand implements Callable<Integer> {
         ClusterStatus cluster = db.jdbi().withHandle(ClusterStatus::read);
         return new Report(described, append, project, cached, live, push, heap, scales, Machine.current(), version,
                 server.description(), cluster, round(seconds(start), 1));
+    }
+
+    /**
+     * Every projection, those that read no payloads first (as the raw reads they compare with: (a), then (b)), each
+     * kind by name.
+     */
+    private List<Projection<?>> alone() {
+        return registry.all().stream().sorted(Comparator.comparing((Projection<?> p) -> p.needsPayload())).toList();
+    }
+
+    /**
+     * The medians of {@code samples} and their ratios: each projection against the raw read it compares with, and
+     * the pass of all against each that reads payloads (against each, when none does): what the others add to a
+     * read that decodes payloads anyway.
+     */
+    private static Project project(long mainEvents, List<Projection<?>> alone, Map<String, List<Double>> samples) {
+        double bothMs = median(samples.get("both"));
+        double rawMs = median(samples.get("raw_read"));
+        double rawDecodeMs = median(samples.get("raw_read_decode"));
+        String together = ProjectionRegistry.names(alone, "+");
+        boolean anyPayload = alone.stream().anyMatch(Projection::needsPayload);
+        List<Figure> times = new ArrayList<>();
+        List<Figure> ratios = new ArrayList<>();
+        List<Figure> bothVs = new ArrayList<>();
+        for (Projection<?> p : alone) {
+            String name = p.name();
+            double ms = median(samples.get(name));
+            times.add(new Figure(name + "_ms", name, round(ms, 1)));
+            ratios.add(p.needsPayload()
+                    ? new Figure(name + "_vs_raw_read_decode", name + " / (b)", round(ms / rawDecodeMs, 3))
+                    : new Figure(name + "_vs_raw_read", name + " / (a)", round(ms / rawMs, 3)));
+            if (p.needsPayload() || !anyPayload) {
+                bothVs.add(new Figure("both_vs_" + name, together + " / " + name, round(bothMs / ms, 3)));
+            }
+        }
+        times.add(new Figure("both_ms", together, round(bothMs, 1)));
+        ratios.addAll(bothVs);
+        return new Project(mainEvents, times, round(rawMs, 1), round(rawDecodeMs, 1), ratios, samples);
     }
 
     /** Our append into {@code events}, then plain COPY of the same rows into an identical table. */
@@ -279,7 +315,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The snapshot cache: the main user through stats+history as {@code project} runs them (with the lateness
+     * The snapshot cache: the main user through every projection as {@code project} runs them (with the lateness
      * figures), after one new event in time order, continued from the states a running process holds in memory and,
      * as a new process would, from the snapshot table; after one late event (folded again from the first event; saved
      * after the answer, untimed), beside a full read without the cache in the same rounds. Each run appends its event first, and
@@ -474,7 +510,7 @@ public final class BenchCommand implements Callable<Integer> {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static void printText(PrintWriter out, Report r) {
+    private void printText(PrintWriter out, Report r) {
         Workload w = r.workload();
         Machine m = r.machine();
         out.printf("workload  %,d events of %d users: a main user with %,d, %d users with %,d each; seed %d; "
@@ -505,18 +541,15 @@ public final class BenchCommand implements Callable<Integer> {
         Project p = r.project();
         out.printf("%nproject the main user, %,d events: median of %d runs after %d warm-up     ms%n",
                 p.mainUserEvents(), w.runs(), w.warmups());
-        out.printf("  stats                                                   %10.1f%n", p.statsMs());
-        out.printf("  history                                                 %10.1f%n", p.historyMs());
-        out.printf("  stats+history                                           %10.1f%n", p.bothMs());
+        p.timesMs().forEach(t -> out.printf("  %-56s%10.1f%n", t.label(), t.value()));
         out.printf("  (a) raw read: one SELECT, fetch size %,d, every column %8.1f%n", BenchRaw.FETCH_SIZE,
                 p.rawReadMs());
         out.printf("  (b) raw read and Jackson readTree of each payload       %10.1f%n", p.rawReadDecodeMs());
-        out.printf("  stats / (a)                                             %10.3f%n", p.statsVsRawRead());
-        out.printf("  history / (b)                                           %10.3f%n", p.historyVsRawReadDecode());
-        out.printf("  stats+history / history                                 %10.3f%n", p.bothVsHistory());
+        p.ratios().forEach(t -> out.printf("  %-56s%10.3f%n", t.label(), t.value()));
         p.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
         Cached c = r.cached();
-        out.printf("%nsnapshot cache: the main user through stats+history, median of %d runs, ms%n", w.runs());
+        String together = ProjectionRegistry.names(alone(), "+");
+        out.printf("%nsnapshot cache: the main user through %s, median of %d runs, ms%n", together, w.runs());
         out.printf("  after one new event in time order, states in memory     %10.1f%n", c.inOrderInMemoryMs());
         out.printf("  the same in a new process: states from the table        %10.1f%n", c.inOrderFromTableMs());
         out.printf("  after one late event (refolded; saved after the answer) %10.1f%n", c.afterLateMs());
@@ -524,7 +557,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("  late / without the cache                                %10.3f%n", c.lateVsFull());
         c.samplesMs().forEach((name, ms) -> out.printf("  runs of %-16s %s%n", name, ms));
         BenchLive.Result l = r.live();
-        out.printf("%nlive feed: commit to a follower's re-read of stats, %,d appends, ms%n", l.appends());
+        out.printf("%nlive feed: commit to a follower's re-read of %s, %,d appends, ms%n",
+                ProjectionRegistry.names(registry.quickest(), ", "), l.appends());
         out.printf("  median %.2f, 99th percentile %.2f, max %.2f%n", l.medianMillis(), l.p99Millis(), l.maxMillis());
         BenchPush.Result pu = r.push();
         out.printf("%npush: %,d one-event Pub/Sub pushes from %d HTTP clients at once to serve (%d workers)%s%n",
@@ -540,7 +574,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("  %,d shared commits, %.2f events each on average%n", pu.commits(), pu.meanBatch());
         out.printf("%nheap      %,.1f MB used after a GC, of %,.1f MB max%n", r.heap().usedMb(), r.heap().maxMb());
         if (!r.scale().isEmpty()) {
-            out.printf("%nscale: stats+history, median of %d runs after %d warm-up, ms%n", w.runs(), w.warmups());
+            out.printf("%nscale: %s, median of %d runs after %d warm-up, ms%n", together, w.runs(), w.warmups());
             out.printf("  %12s  %9s  %18s  %18s%n", "events", "fill s",
                     String.format("user of %,d", w.backgroundUserEvents()),
                     String.format("main user of %,d", w.mainUserEvents()));
@@ -579,9 +613,28 @@ public final class BenchCommand implements Callable<Integer> {
                   Map<String, List<Double>> samplesEventsPerS) {
     }
 
-    record Project(long mainUserEvents, double statsMs, double historyMs, double bothMs, double rawReadMs,
-                   double rawReadDecodeMs, double statsVsRawRead, double historyVsRawReadDecode, double bothVsHistory,
-                   Map<String, List<Double>> samplesMs) {
+    /**
+     * In JSON: {@code main_user_events}, {@code <projection>_ms} each, {@code both_ms} (all in one pass; named when
+     * there were two), {@code raw_read_ms}, {@code raw_read_decode_ms}, the ratios by their keys, {@code samples_ms}.
+     */
+    record Project(long mainUserEvents, List<Figure> timesMs, double rawReadMs, double rawReadDecodeMs,
+                   List<Figure> ratios, Map<String, List<Double>> samplesMs) {
+
+        @JsonValue
+        Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("main_user_events", mainUserEvents);
+            timesMs.forEach(t -> json.put(t.key(), t.value()));
+            json.put("raw_read_ms", rawReadMs);
+            json.put("raw_read_decode_ms", rawReadDecodeMs);
+            ratios.forEach(r -> json.put(r.key(), r.value()));
+            json.put("samples_ms", samplesMs);
+            return json;
+        }
+    }
+
+    /** A figure named by the projections it measures: its JSON key and its label in text. */
+    record Figure(String key, String label, double value) {
     }
 
     /**

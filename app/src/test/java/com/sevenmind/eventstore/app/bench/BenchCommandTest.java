@@ -11,6 +11,7 @@ import com.sevenmind.eventstore.app.Main;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,11 @@ class BenchCommandTest {
         assertEquals(5, append.get("samples_events_per_s").get("raw_copy").size());
 
         JsonNode project = report.get("project");
+        List<String> projectKeys = new ArrayList<>();
+        project.fieldNames().forEachRemaining(projectKeys::add);
+        assertEquals(List.of("main_user_events", "stats_ms", "history_ms", "both_ms", "raw_read_ms",
+                "raw_read_decode_ms", "stats_vs_raw_read", "history_vs_raw_read_decode", "both_vs_history",
+                "samples_ms"), projectKeys, "each projection of the registry, in the order of earlier reports");
         assertEquals(1000, project.get("main_user_events").asLong(), "every run read the main user's events");
         assertPositive(project, "stats_ms", "history_ms", "both_ms", "raw_read_ms", "raw_read_decode_ms",
                 "stats_vs_raw_read", "history_vs_raw_read_decode", "both_vs_history");
@@ -100,7 +106,11 @@ class BenchCommandTest {
 
         assertEquals(0, result.exit(), result.toString());
         assertTrue(result.out().contains("ours / raw"), result.out());
-        assertTrue(result.out().contains("stats+history / history"), result.out());
+        assertTrue(result.out().contains("\n  stats / (a)      "), result.out());
+        assertTrue(result.out().contains("\n  history / (b)      "), result.out());
+        assertTrue(result.out().contains("\n  stats+history / history      "), result.out());
+        assertTrue(result.out().contains("snapshot cache: the main user through stats+history, median"), result.out());
+        assertTrue(result.out().contains("live feed: commit to a follower's re-read of stats, "), result.out());
         assertTrue(result.out().contains("pushes / raw"), result.out());
         assertTrue(result.out().contains("(fewer than a full run's 20,000)"), result.out());
         assertTrue(result.out().contains("EXPLAIN (ANALYZE, BUFFERS) of the stream query at 5,000 events"),

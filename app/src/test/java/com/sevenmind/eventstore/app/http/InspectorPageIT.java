@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.Cli;
 import com.sevenmind.eventstore.app.JarRunner;
+import com.sevenmind.eventstore.app.PluginJar;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The inspector page in a real headless Chromium, served by the shaded jar's {@code serve} on a real PostgreSQL:
  * what it shows is what {@code project --format json} prints, before and after another process imports events.
- * Screenshots at a laptop's and a phone's width go to {@code target/}.
+ * The server has a projection dropped in as a jar, which the page shows with its generic view. Screenshots at a
+ * laptop's and a phone's width go to {@code target/}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class InspectorPageIT {
@@ -64,7 +69,8 @@ class InspectorPageIT {
               return {
                 user: text('user-title'),
                 summary: text('user-summary').replace(/ · updated .*/, ''),
-                stats: Object.fromEntries([...document.querySelectorAll('#figures [data-figure]')]
+                stats: Object.fromEntries([...document.querySelectorAll(
+                    '#views section[data-projection="stats"] > dl [data-figure]')]
                     .map((f) => [f.dataset.figure, f.querySelector('dd').textContent])),
                 days: Object.fromEntries([...document.querySelectorAll('#chart g[data-day]')]
                     .map((g) => [g.dataset.day, g.querySelector('title').textContent])),
@@ -78,10 +84,81 @@ class InspectorPageIT {
               };
             })()""";
 
+    /** What the page shows of the dropped-in projection, in the terms {@link #expectedPlays} builds. */
+    private static final String SHOWN_PLAYS = """
+            (() => {
+              const section = document.querySelector('#views section[data-projection="plays"]');
+              if (document.getElementById('user').hidden || section === null || section.hidden) {
+                return null;
+              }
+              const figures = (scope) => Object.fromEntries([...scope.querySelectorAll(':scope > dl [data-figure]')]
+                  .map((f) => [f.dataset.figure, f.querySelector('dt').textContent + ' ' + f.querySelector('dd').textContent]));
+              const latest = section.querySelector(':scope > [data-field="latest"]');
+              return {
+                heading: section.querySelector('h3').textContent,
+                figures: figures(section),
+                columns: [...section.querySelectorAll('thead th')].map((th) => th.textContent),
+                rows: [...section.querySelectorAll('tbody tr')]
+                    .map((tr) => [...tr.cells].map((td) => td.textContent).join(' | ')),
+                shown: section.querySelector('.shown').textContent,
+                latest: latest.querySelector('h4').textContent,
+                latest_figures: figures(latest),
+                latest_session: latest.querySelector('[data-field="session_id"] .value').textContent,
+              };
+            })()""";
+
+    /**
+     * Written against events-api alone, as a team would: figures, a table of sessions and a nested object, none of
+     * which the page knows.
+     */
+    private static final String PLAYS = """
+            package team.example;
+
+            import com.sevenmind.eventstore.api.Projection;
+            import com.sevenmind.eventstore.api.RecordedEvent;
+            import java.util.ArrayList;
+            import java.util.LinkedHashMap;
+            import java.util.List;
+            import java.util.Map;
+            import java.util.TreeMap;
+
+            public final class PlaysProjection implements Projection<TreeMap<String, List<String>>> {
+                public String name() { return "plays"; }
+                public TreeMap<String, List<String>> initialState() { return new TreeMap<>(); }
+                public TreeMap<String, List<String>> apply(TreeMap<String, List<String>> s, RecordedEvent e) {
+                    s.computeIfAbsent(e.event().sessionId(), k -> new ArrayList<>()).add(e.eventType());
+                    return s;
+                }
+                public Object view(TreeMap<String, List<String>> s) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    long events = 0;
+                    for (Map.Entry<String, List<String>> session : s.entrySet()) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("session_id", session.getKey());
+                        row.put("events", session.getValue().size());
+                        row.put("last_event_type", session.getValue().get(session.getValue().size() - 1));
+                        rows.add(row);
+                        events += session.getValue().size();
+                    }
+                    Map<String, Object> latest = new LinkedHashMap<>();
+                    latest.put("session_id", s.isEmpty() ? null : s.lastKey());
+                    latest.put("events", s.isEmpty() ? 0 : s.lastEntry().getValue().size());
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("event_count", events);
+                    view.put("session_count", s.size());
+                    view.put("sessions", rows);
+                    view.put("latest", latest);
+                    return view;
+                }
+            }
+            """;
+
     /** Looked for once; every test is skipped (or, in CI, failed) without it. */
     private static final Optional<Path> CHROMIUM = Chromium.find();
 
     private static Process server;
+    /** The shaded jar and the dropped-in projection's jar. */
+    private static String classpath;
     private static String base;
     private static Chromium browser;
 
@@ -92,6 +169,8 @@ class InspectorPageIT {
             System.err.println(InspectorPageIT.class.getSimpleName() + ": " + Chromium.NOT_FOUND);
             return;
         }
+        Path plays = PluginJar.build(dir.resolve("plays"), "team.example.PlaysProjection", PLAYS, Projection.class);
+        classpath = JarRunner.JAR + File.pathSeparator + plays;
         server = serve("serve.log");
         base = listening(server, "serve.log");
         browser = Chromium.start(CHROMIUM.get(), dir.resolve("profile"));
@@ -102,7 +181,7 @@ class InspectorPageIT {
     private static Process serve(String log, String... options) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--db-url", db.jdbcUrl(), "serve", "--port", "0"));
         arguments.addAll(List.of(options));
-        return new ProcessBuilder(JarRunner.command(JarRunner.JAR.toString(), arguments.toArray(String[]::new)))
+        return new ProcessBuilder(JarRunner.command(classpath, arguments.toArray(String[]::new)))
                 .redirectError(dir.resolve(log).toFile()).start();
     }
 
@@ -217,6 +296,61 @@ class InspectorPageIT {
                 guarded.destroyForcibly().waitFor();
             }
         }
+    }
+
+    @Test
+    void a_projection_dropped_in_as_a_jar_is_shown_with_its_figures_its_table_and_its_nested_object()
+            throws Exception {
+        UUID user = UUID.fromString("5b7e2f0a-1c3d-4e5f-8a9b-0c1d2e3f4a5b");
+        EventCodec codec = new EventCodec(MAPPER);
+        Instant day = Instant.parse("2026-02-01T08:00:00Z");
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 120; i++) { // more sessions than a page of rows
+            String session = String.format(Locale.ROOT, "plays-%03d", i);
+            events.add(TestEvents.started(user, session + "-start", session, day.plusSeconds(600L * i)));
+            if (i % 3 == 0) {
+                events.add(TestEvents.completed(user, session + "-end", session, day.plusSeconds(600L * i + 300)));
+            }
+        }
+        db.store().append(events);
+        Cli.Result projected = JarRunner.run(classpath, "--db-url", db.jdbcUrl(), "project", user.toString(),
+                "--projection", "plays", "--format", "json");
+        assertEquals(0, projected.exit(), projected.toString());
+        JsonNode plays = MAPPER.readTree(projected.out()).at("/projections/plays");
+
+        browser.navigate(base + "/#user=" + user);
+        int earlierErrors = browser.pageErrors().size(); // the token test's, whose server has gone
+
+        waitUntil(() -> browser.evaluate(SHOWN_PLAYS), shown -> assertShown(expectedPlays(plays, 100), shown));
+        browser.evaluate("document.querySelector('#views section[data-projection=\"plays\"] .more button').click()");
+        waitUntil(() -> browser.evaluate(SHOWN_PLAYS), shown -> assertShown(expectedPlays(plays, 120), shown));
+        JsonNode stats = expected(project(new Cli(db.jdbcUrl()), user.toString())).get("stats");
+        waitUntil(() -> browser.evaluate(SHOWN),
+                shown -> assertEquals(stats, shown.get("stats"), "the Stats figures beside it"));
+        List<String> errors = browser.pageErrors();
+        assertEquals(List.of(), errors.subList(earlierErrors, errors.size()));
+    }
+
+    /** What the page must show of the dropped-in projection's {@code view} with {@code rows} rows on show. */
+    private static JsonNode expectedPlays(JsonNode view, int rows) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("heading", "Plays");
+        shown.put("figures", Map.of(
+                "event_count", String.format(Locale.ROOT, "event count %,d", view.get("event_count").asLong()),
+                "session_count", String.format(Locale.ROOT, "session count %,d", view.get("session_count").asLong())));
+        shown.put("columns", List.of("Session id", "Events", "Last event type"));
+        List<String> shownRows = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            JsonNode row = view.get("sessions").get(i);
+            shownRows.add(row.get("session_id").asText() + " | " + row.get("events").asInt() + " | "
+                    + row.get("last_event_type").asText());
+        }
+        shown.put("rows", shownRows);
+        shown.put("shown", String.format(Locale.ROOT, "showing %d of %d", rows, view.get("sessions").size()));
+        shown.put("latest", "Latest");
+        shown.put("latest_figures", Map.of("events", "events " + view.at("/latest/events").asInt()));
+        shown.put("latest_session", view.at("/latest/session_id").asText());
+        return MAPPER.valueToTree(shown);
     }
 
     /** Types {@code id} into the field, presses Show, and returns the message the page says. */
