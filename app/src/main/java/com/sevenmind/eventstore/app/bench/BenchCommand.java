@@ -9,9 +9,9 @@ import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.cli.ClusterStatus;
 import com.sevenmind.eventstore.app.cli.EventStoreCommand;
 import com.sevenmind.eventstore.app.cli.Format;
-import com.sevenmind.eventstore.app.cli.ProjectCommand;
 import com.sevenmind.eventstore.app.ingest.Progress;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
@@ -385,7 +385,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The user through the projections as the project command runs them; returns the events read. */
     private long projected(UUID user, List<Projection<?>> projections) {
-        return ProjectCommand.Projected.of(uncached, user, projections, null, LATE_AFTER).eventCount();
+        return new UserProjections(uncached).project(user, projections, null, LATE_AFTER, Lateness.From.recorded_at)
+                .eventCount();
     }
 
     /** Measurement name: its times in ms, after the warm-ups; rounds run every measurement in turn. */

@@ -5,12 +5,12 @@ import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
-import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
 import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.Projected;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.LiveFeed;
-import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -70,14 +70,14 @@ final class FollowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = root.openDatabase(); LiveFeed feed = db.liveFeed(); Changes changes = Changes.of(feed, user);
              SignalsInterrupt ignored = SignalsInterrupt.install()) {
-            Projector projector = db.projector(codec, mapper);
+            UserProjections userProjections = new UserProjections(db.projector(codec, mapper));
             // The first read's failure ends the command, as project's would; a later one (the database went away)
             // is reported, and the feed's re-read once it is back prints the current state.
-            print(out, Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD));
+            print(out, userProjections.project(user, projections));
             while (!out.checkError()) {
                 changes.await();
                 try {
-                    print(out, Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD));
+                    print(out, userProjections.project(user, projections));
                 } catch (StoreException e) {
                     spec.commandLine().getErr().println("eventstore: " + ErrorMessages.describe(e)
                             + "; following on once the database is back");

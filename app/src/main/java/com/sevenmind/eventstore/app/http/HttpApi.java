@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.app.cli.ProjectionsCommand;
 import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
@@ -136,6 +137,7 @@ public final class HttpApi implements AutoCloseable {
     private final Database db;
     private final EventStore store;
     private final Projector projector;
+    private final UserProjections userProjections;
     private final UserEventPages pages;
     private final HttpIngest ingest;
     private final RudderStackIngest rudderStack;
@@ -159,6 +161,7 @@ public final class HttpApi implements AutoCloseable {
         this.db = db;
         this.store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
+        this.userProjections = new UserProjections(projector);
         this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
                 System::nanoTime, options.nackRejected());
@@ -200,7 +203,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** Starts listening and returns the port. */
     public int start() {
-        streams = new LiveStreams(db.liveFeed(), projector, mapper, settings.streams());
+        streams = new LiveStreams(db.liveFeed(), userProjections, mapper, settings.streams());
         workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.queue()), Worker::new, new ThreadPoolExecutor.AbortPolicy());
         QueuedThreadPool io = new QueuedThreadPool(32, 4);
@@ -348,7 +351,7 @@ public final class HttpApi implements AutoCloseable {
                 yield HttpAnswer.STREAMING;
             }
             default -> new HttpAnswer(200, HttpRequests.project(registry, target,
-                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(projector));
+                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(userProjections));
         };
     }
 
