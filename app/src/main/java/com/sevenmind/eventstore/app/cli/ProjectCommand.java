@@ -1,7 +1,6 @@
 package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.InstantConverter;
 import com.sevenmind.eventstore.app.Output;
@@ -9,8 +8,8 @@ import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
-import com.sevenmind.eventstore.store.Database;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,15 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Runs projections over each user's stream, in event-time order, in one pass.")
 public final class ProjectCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -66,25 +61,22 @@ public final class ProjectCommand implements Callable<Integer> {
 
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Provider<UserProjections> userProjections;
 
     @Inject
-    ProjectCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+    ProjectCommand(ProjectionRegistry registry, ObjectMapper mapper, Provider<UserProjections> userProjections) {
         this.registry = registry;
         this.mapper = mapper;
-        this.codec = codec;
+        this.userProjections = userProjections;
     }
 
     @Override
     public Integer call() {
         List<Projection<?>> projections = selected(registry, projectionNames, spec);
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = root.openDatabase()) {
-            UserProjections userProjections = new UserProjections(db.projector(codec, mapper));
-            for (UUID user : users) {
-                print(out, mapper, format, userProjections.project(user, projections, asOf, lateAfter, lateFrom),
-                        lateAfter);
-            }
+        for (UUID user : users) {
+            print(out, mapper, format, userProjections.get().project(user, projections, asOf, lateAfter, lateFrom),
+                    lateAfter);
         }
         return 0;
     }
