@@ -3,7 +3,6 @@ package com.sevenmind.eventstore.app.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.EventCodec;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
-import com.sevenmind.eventstore.app.cli.ProjectionsCommand;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.Database;
@@ -37,7 +36,7 @@ final class HttpReads {
         this.registry = registry;
         this.userProjections = userProjections;
         this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
-        this.projectionRows = ProjectionsCommand.rows(registry).stream().map(HttpReads::jarName).toList();
+        this.projectionRows = registry.rows().stream().map(HttpReads::jarName).toList();
     }
 
     /** Opens the live streams' connection to the database, for at most {@code maxStreams} streams at once. */
