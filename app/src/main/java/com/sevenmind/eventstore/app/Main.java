@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 import com.google.inject.Guice;
+import com.google.inject.ProvisionException;
 import com.sevenmind.eventstore.app.cli.EventStoreCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -35,18 +36,28 @@ public final class Main {
             err.println("eventstore: " + e.getMessage());
             return 1;
         }
-        var injector = Guice.createInjector(new AppModule(plugins));
+        var injector = Guice.createInjector(new AppModule(plugins), new DatabaseModule());
         EventStoreCommand root = injector.getInstance(EventStoreCommand.class);
         CommandLine commandLine = new CommandLine(root, new GuiceFactory(injector));
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (root.verbose()) {
-                e.printStackTrace(cmd.getErr());
-            }
-            cmd.getErr().println("eventstore: " + ErrorMessages.describe(e));
-            return 1;
-        });
-        return commandLine.execute(args);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, root, cmd.getErr()));
+        int exitCode = commandLine.execute(args);
+        try {
+            injector.getInstance(OpenedDatabase.class).close();
+        } catch (RuntimeException e) {
+            return failed(e, root, err);
+        }
+        return exitCode;
+    }
+
+    private static int failed(Exception e, EventStoreCommand root, PrintWriter err) {
+        // What a provider threw (the database would not open) is the error; Guice's wrapping of it is not.
+        Throwable error = e instanceof ProvisionException && e.getCause() != null ? e.getCause() : e;
+        if (root.verbose()) {
+            error.printStackTrace(err);
+        }
+        err.println("eventstore: " + ErrorMessages.describe(error));
+        return 1;
     }
 }

@@ -59,4 +59,17 @@ public final class ProjectionRegistry {
         }
         return selected;
     }
+
+    /** Name, class and jar of each projection: the JSON of the projections command and of GET /projections. */
+    public List<Map<String, String>> rows() {
+        return all().stream().map(ProjectionRegistry::row).toList();
+    }
+
+    private static Map<String, String> row(Projection<?> p) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("name", p.name());
+        row.put("class", p.getClass().getName());
+        row.put("jar", Plugins.source(p));
+        return row;
+    }
 }

@@ -3,14 +3,13 @@ package com.sevenmind.eventstore.app.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Projection;
-import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
 import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.LiveFeed;
-import com.sevenmind.eventstore.store.Projector;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +47,7 @@ final class BenchLive {
     static Result measure(Database db, EventCodec codec, ObjectMapper mapper, List<Projection<?>> projections,
                           int appends) throws InterruptedException {
         EventStore store = db.eventStore(codec);
-        Projector projector = db.projector(codec, mapper);
+        UserProjections userProjections = new UserProjections(db.projector(codec, mapper));
         List<UUID> users = new ArrayList<>();
         List<BlockingQueue<Update>> updates = new ArrayList<>();
         List<Thread> followers = new ArrayList<>();
@@ -56,7 +55,8 @@ final class BenchLive {
             for (int u = 0; u < USERS; u++) {
                 UUID user = UUID.randomUUID();
                 BlockingQueue<Update> queue = new LinkedBlockingQueue<>();
-                Thread follower = new Thread(() -> follow(feed, projector, user, projections, queue), "bench-live-" + u);
+                Thread follower = new Thread(() -> follow(feed, userProjections, user, projections, queue),
+                        "bench-live-" + u);
                 follower.setDaemon(true);
                 follower.start();
                 users.add(user);
@@ -90,11 +90,11 @@ final class BenchLive {
     }
 
     /** As follow does: read, then read again after each change, until interrupted. */
-    private static void follow(LiveFeed feed, Projector projector, UUID user, List<Projection<?>> projections,
-                               BlockingQueue<Update> updates) {
+    private static void follow(LiveFeed feed, UserProjections userProjections, UUID user,
+                               List<Projection<?>> projections, BlockingQueue<Update> updates) {
         try (Changes changes = Changes.of(feed, user)) {
             while (true) {
-                long events = Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD).eventCount();
+                long events = userProjections.project(user, projections).eventCount();
                 updates.add(new Update(events, System.nanoTime()));
                 changes.await();
             }

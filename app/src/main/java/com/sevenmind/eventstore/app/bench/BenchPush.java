@@ -12,17 +12,12 @@ import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -189,7 +183,7 @@ final class BenchPush {
                                     + "\r\n\r\n").getBytes(UTF_8));
                             out.write(body);
                             out.flush();
-                            Answer answer = Answer.read(in);
+                            BenchAnswer answer = BenchAnswer.read(in);
                             nanos[client + k * CLIENTS] = System.nanoTime() - sent;
                             if (answer.status() != 200 || !answer.body().strip().equals("{\"result\":\"stored\"}")) {
                                 throw new IllegalStateException("push " + (from + client + k * CLIENTS)
@@ -206,52 +200,6 @@ final class BenchPush {
             return nanos;
         } finally {
             clients.shutdownNow();
-        }
-    }
-
-    /** An HTTP/1.1 answer, its body sized by Content-Length or chunked. */
-    private record Answer(int status, String body) {
-
-        static Answer read(InputStream in) throws IOException {
-            String status = line(in);
-            int length = -1;
-            boolean chunked = false;
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                    length = Integer.parseInt(header.substring(15).strip());
-                } else if (header.regionMatches(true, 0, "Transfer-Encoding:", 0, 18)) {
-                    chunked = header.substring(18).strip().equalsIgnoreCase("chunked");
-                }
-            }
-            byte[] body;
-            if (chunked) {
-                ByteArrayOutputStream chunks = new ByteArrayOutputStream();
-                for (int size = Integer.parseInt(line(in).strip(), 16); size > 0;
-                     size = Integer.parseInt(line(in).strip(), 16)) {
-                    chunks.write(in.readNBytes(size));
-                    line(in);
-                }
-                line(in);
-                body = chunks.toByteArray();
-            } else if (length >= 0) {
-                body = in.readNBytes(length);
-            } else {
-                throw new IOException("an answer with no length: " + status);
-            }
-            return new Answer(Integer.parseInt(status.split(" ", 3)[1]), new String(body, UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new EOFException("the connection closed inside an answer");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
         }
     }
 

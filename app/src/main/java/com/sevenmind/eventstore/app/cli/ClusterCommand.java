@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.store.Database;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true,
@@ -21,9 +21,6 @@ import picocli.CommandLine.Spec;
         subcommands = {ClusterCommand.Status.class, ClusterCommand.Rebalance.class})
 final class ClusterCommand implements Runnable {
 
-    @ParentCommand
-    EventStoreCommand root;
-
     @Spec
     CommandSpec spec;
 
@@ -32,11 +29,8 @@ final class ClusterCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing command: one of " + spec.subcommands().keySet());
     }
 
-    /** What both subcommands take: the parent's database, and text or JSON out. */
+    /** What both subcommands take: the database, and text or JSON out. */
     private abstract static class Subcommand implements Callable<Integer> {
-
-        @ParentCommand
-        ClusterCommand cluster;
 
         @Spec
         CommandSpec spec;
@@ -45,9 +39,11 @@ final class ClusterCommand implements Runnable {
         Format format;
 
         final ObjectMapper mapper;
+        final Provider<Database> database;
 
-        Subcommand(ObjectMapper mapper) {
+        Subcommand(ObjectMapper mapper, Provider<Database> database) {
             this.mapper = mapper;
+            this.database = database;
         }
     }
 
@@ -61,16 +57,14 @@ final class ClusterCommand implements Runnable {
     static final class Status extends Subcommand {
 
         @Inject
-        Status(ObjectMapper mapper) {
-            super(mapper);
+        Status(ObjectMapper mapper, Provider<Database> database) {
+            super(mapper, database);
         }
 
         @Override
         public Integer call() {
             ClusterStatus status;
-            try (Database db = cluster.root.openDatabase()) {
-                status = db.jdbi().withHandle(ClusterStatus::read);
-            }
+            status = database.get().jdbi().withHandle(ClusterStatus::read);
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.json) {
                 Output.json(out, mapper, status);
@@ -141,8 +135,8 @@ final class ClusterCommand implements Runnable {
     static final class Rebalance extends Subcommand {
 
         @Inject
-        Rebalance(ObjectMapper mapper) {
-            super(mapper);
+        Rebalance(ObjectMapper mapper, Provider<Database> database) {
+            super(mapper, database);
         }
 
         /** @param jobId Citus's background job, null when nothing had to move */
@@ -153,31 +147,29 @@ final class ClusterCommand implements Runnable {
         public Integer call() {
             long start = System.nanoTime();
             Moved moved;
-            try (Database db = cluster.root.openDatabase()) {
-                moved = db.jdbi().withHandle(h -> {
-                    if (h.createQuery("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").mapTo(Long.class)
-                            .one() == 0) {
-                        throw new IllegalStateException("not a Citus cluster: the database has no citus extension; "
-                                + "there are no shards to move");
-                    }
-                    Long job = h.createQuery("SELECT citus_rebalance_start()").mapTo(Long.class).one();
-                    if (job == null) {
-                        return new Moved(null, 0, 0);
-                    }
-                    h.execute("SELECT citus_rebalance_wait()");
-                    String state = h.createQuery("SELECT state::text FROM pg_dist_background_job WHERE job_id = :job")
-                            .bind("job", job).mapTo(String.class).one();
-                    if (!state.equals("finished")) {
-                        throw new IllegalStateException("the rebalance, Citus job " + job + ", ended " + state
-                                + "; SELECT * FROM citus_rebalance_status() on the coordinator says why");
-                    }
-                    long moves = h.createQuery("""
-                            SELECT count(*) FROM pg_dist_background_task
-                            WHERE job_id = :job AND status = 'done' AND command LIKE '%citus_move_shard_placement%'""")
-                            .bind("job", job).mapTo(Long.class).one();
-                    return new Moved(job, moves, Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-                });
-            }
+            moved = database.get().jdbi().withHandle(h -> {
+                if (h.createQuery("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").mapTo(Long.class)
+                        .one() == 0) {
+                    throw new IllegalStateException("not a Citus cluster: the database has no citus extension; "
+                            + "there are no shards to move");
+                }
+                Long job = h.createQuery("SELECT citus_rebalance_start()").mapTo(Long.class).one();
+                if (job == null) {
+                    return new Moved(null, 0, 0);
+                }
+                h.execute("SELECT citus_rebalance_wait()");
+                String state = h.createQuery("SELECT state::text FROM pg_dist_background_job WHERE job_id = :job")
+                        .bind("job", job).mapTo(String.class).one();
+                if (!state.equals("finished")) {
+                    throw new IllegalStateException("the rebalance, Citus job " + job + ", ended " + state
+                            + "; SELECT * FROM citus_rebalance_status() on the coordinator says why");
+                }
+                long moves = h.createQuery("""
+                        SELECT count(*) FROM pg_dist_background_task
+                        WHERE job_id = :job AND status = 'done' AND command LIKE '%citus_move_shard_placement%'""")
+                        .bind("job", job).mapTo(Long.class).one();
+                return new Moved(job, moves, Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+            });
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.json) {
                 Output.json(out, mapper, moved);

@@ -1,11 +1,9 @@
 package com.sevenmind.eventstore.app.cli;
 
 import com.sevenmind.eventstore.app.bench.BenchCommand;
-import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.Timeouts;
-import java.io.PrintWriter;
-import java.nio.file.Path;
+import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,17 +23,16 @@ public final class EventStoreCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:EVENTSTORE_DATA_DIR:-data}",
-            description = "Data directory of the embedded PostgreSQL (env EVENTSTORE_DATA_DIR; default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(names = "--db-url", paramLabel = "URL", defaultValue = "${env:EVENTSTORE_DB_URL}",
-            description = "JDBC URL of an existing PostgreSQL to use instead of the embedded one "
-                    + "(env EVENTSTORE_DB_URL; user and password from EVENTSTORE_DB_USER, EVENTSTORE_DB_PASSWORD).")
-    String dbUrl;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = {"-v", "--verbose"}, description = "Log what happens, and show stack traces of errors.")
     boolean verbose;
+
+    @Inject
+    EventStoreCommand(DatabaseOptions database) {
+        this.database = database;
+    }
 
     @Override
     public void run() {
@@ -48,26 +45,6 @@ public final class EventStoreCommand implements Runnable {
 
     /** The --db-url given (or from the environment), else null: the embedded server. */
     public String dbUrl() {
-        return dbUrl == null || dbUrl.isBlank() ? null : dbUrl;
-    }
-
-    /** The configured database, with the limits of a command that may legitimately run long. */
-    Database openDatabase() {
-        return openDatabase(Timeouts.COMMAND);
-    }
-
-    /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
-    Database openDatabase(Timeouts timeouts) {
-        if (dbUrl() != null) {
-            return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
-                    timeouts);
-        }
-        return Database.embedded(dataDir, timeouts, reason -> {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("eventstore: " + reason);
-            err.flush();
-            // A process without its database would fail every call forever; exiting lets a supervisor restart it.
-            System.exit(1);
-        });
+        return database.dbUrl();
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -12,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -26,9 +27,6 @@ final class ExportCommand implements Callable<Integer> {
         jsonl
     }
 
-    @ParentCommand
-    EventStoreCommand root;
-
     @Spec
     CommandSpec spec;
 
@@ -40,20 +38,20 @@ final class ExportCommand implements Callable<Integer> {
 
     private final EventCodec codec;
     private final ObjectMapper mapper;
+    private final Provider<EventStore> store;
 
     @Inject
-    ExportCommand(EventCodec codec, ObjectMapper mapper) {
+    ExportCommand(EventCodec codec, ObjectMapper mapper, Provider<EventStore> store) {
         this.codec = codec;
         this.mapper = mapper;
+        this.store = store;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = root.openDatabase()) {
-            db.eventStore(codec).storedEvents().read(user, null, 0,
-                    (e, metadata) -> Output.json(out, mapper, codec.line(e.event(), metadata)));
-        }
+        store.get().storedEvents().read(user, null, 0,
+                (e, metadata) -> Output.json(out, mapper, codec.line(e.event(), metadata)));
         out.flush();
         return 0;
     }

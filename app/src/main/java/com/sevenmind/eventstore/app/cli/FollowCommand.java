@@ -3,16 +3,17 @@ package com.sevenmind.eventstore.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ErrorMessages;
-import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.Projected;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.LiveFeed;
-import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -35,9 +35,6 @@ import sun.misc.SignalHandler;
                 "Bursts are coalesced: at most one update every " + Changes.MIN_INTERVAL_MILLIS + " ms, and the last change is always shown. "
                         + "After a lost database connection it reconnects and prints the current state."})
 final class FollowCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -55,29 +52,32 @@ final class FollowCommand implements Callable<Integer> {
 
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Provider<Database> database;
+    private final Provider<UserProjections> userProjections;
 
     @Inject
-    FollowCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+    FollowCommand(ProjectionRegistry registry, ObjectMapper mapper, Provider<Database> database,
+                  Provider<UserProjections> userProjections) {
         this.registry = registry;
         this.mapper = mapper;
-        this.codec = codec;
+        this.database = database;
+        this.userProjections = userProjections;
     }
 
     @Override
     public Integer call() {
         List<Projection<?>> projections = ProjectCommand.selected(registry, projectionNames, spec);
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = root.openDatabase(); LiveFeed feed = db.liveFeed(); Changes changes = Changes.of(feed, user);
+        try (LiveFeed feed = database.get().liveFeed(); Changes changes = Changes.of(feed, user);
              SignalsInterrupt ignored = SignalsInterrupt.install()) {
-            Projector projector = db.projector(codec, mapper);
+            UserProjections projecting = userProjections.get();
             // The first read's failure ends the command, as project's would; a later one (the database went away)
             // is reported, and the feed's re-read once it is back prints the current state.
-            print(out, Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD));
+            print(out, projecting.project(user, projections));
             while (!out.checkError()) {
                 changes.await();
                 try {
-                    print(out, Projected.of(projector, user, projections, null, Lateness.DEFAULT_THRESHOLD));
+                    print(out, projecting.project(user, projections));
                 } catch (StoreException e) {
                     spec.commandLine().getErr().println("eventstore: " + ErrorMessages.describe(e)
                             + "; following on once the database is back");

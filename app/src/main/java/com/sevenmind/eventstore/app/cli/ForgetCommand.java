@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.EventStore.Forgotten;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -13,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "forget", mixinStandardHelpOptions = true,
@@ -27,9 +28,6 @@ import picocli.CommandLine.Spec;
                         + "them as forgotten."})
 final class ForgetCommand implements Callable<Integer> {
 
-    @ParentCommand
-    EventStoreCommand root;
-
     @Spec
     CommandSpec spec;
 
@@ -40,20 +38,18 @@ final class ForgetCommand implements Callable<Integer> {
     Format format;
 
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Provider<EventStore> store;
 
     @Inject
-    ForgetCommand(ObjectMapper mapper, EventCodec codec) {
+    ForgetCommand(ObjectMapper mapper, Provider<EventStore> store) {
         this.mapper = mapper;
-        this.codec = codec;
+        this.store = store;
     }
 
     @Override
     public Integer call() {
         Forgotten forgotten;
-        try (Database db = root.openDatabase()) {
-            forgotten = db.eventStore(codec).forget(user);
-        }
+        forgotten = store.get().forget(user);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
             Output.json(out, mapper, forgotten);

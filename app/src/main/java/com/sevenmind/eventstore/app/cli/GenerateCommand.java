@@ -15,6 +15,7 @@ import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -32,7 +33,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -43,9 +43,6 @@ import picocli.CommandLine.Spec;
                         + "events on one microsecond, offsets instead of Z); each knob sets one probability.",
                 "--out FILE writes JSON Lines for import instead of appending."})
 public final class GenerateCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -108,11 +105,15 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private final ObjectMapper mapper;
     private final EventCodec codec;
+    private final Provider<Database> database;
+    private final Provider<EventStore> store;
 
     @Inject
-    GenerateCommand(ObjectMapper mapper, EventCodec codec) {
+    GenerateCommand(ObjectMapper mapper, EventCodec codec, Provider<Database> database, Provider<EventStore> store) {
         this.mapper = mapper;
         this.codec = codec;
+        this.database = database;
+        this.store = store;
     }
 
     @Override
@@ -139,10 +140,8 @@ public final class GenerateCommand implements Callable<Integer> {
         if (out != null) {
             generated = write(settings, offsetShare);
         } else {
-            try (Database db = root.openDatabase()) {
-                generated = generate(db.eventStore(codec), db.quarantine(), codec, settings, batchSize,
-                        schemaVersion, spec.commandLine().getErr());
-            }
+            generated = generate(store.get(), database.get().quarantine(), codec, settings, batchSize,
+                    schemaVersion, spec.commandLine().getErr());
         }
         // With --out -, the events own stdout; the summary goes to stderr.
         PrintWriter stdout = "-".equals(out) ? spec.commandLine().getErr() : spec.commandLine().getOut();

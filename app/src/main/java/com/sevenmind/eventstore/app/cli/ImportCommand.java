@@ -12,8 +12,10 @@ import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -29,7 +31,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -47,9 +48,6 @@ import picocli.CommandLine.Spec;
 final class ImportCommand implements Callable<Integer> {
 
     static final int EXIT_REJECTED = 3;
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -69,12 +67,17 @@ final class ImportCommand implements Callable<Integer> {
     private final ObjectMapper mapper;
     private final EventCodec codec;
     private final Inputs inputs;
+    private final Provider<Database> database;
+    private final Provider<EventStore> store;
 
     @Inject
-    ImportCommand(ObjectMapper mapper, EventCodec codec, Inputs inputs) {
+    ImportCommand(ObjectMapper mapper, EventCodec codec, Inputs inputs, Provider<Database> database,
+                  Provider<EventStore> store) {
         this.mapper = mapper;
         this.codec = codec;
         this.inputs = inputs;
+        this.database = database;
+        this.store = store;
     }
 
     @Override
@@ -93,9 +96,9 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String source = file.equals("-") ? "stdin" : Path.of(file).toAbsolutePath().normalize().toString();
         Imported imported;
-        try (InputStream in = open(); Database db = root.openDatabase()) {
+        try (InputStream in = open()) {
             Progress progress = new Progress(err, "import", 0);
-            BatchAppender appender = new BatchAppender(db.eventStore(codec), db.quarantine(), codec, batchSize,
+            BatchAppender appender = new BatchAppender(store.get(), database.get().quarantine(), codec, batchSize,
                     progress, EventCodec.CURRENT_SCHEMA_VERSION, err);
             BoundedLineReader lines = new BoundedLineReader(in, Inputs.MAX_BYTES, Inputs.KEPT_CHARS);
             long read = 0;

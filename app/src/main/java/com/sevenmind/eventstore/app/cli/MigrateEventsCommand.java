@@ -9,6 +9,7 @@ import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.PayloadMigration;
 import com.sevenmind.eventstore.store.PayloadMigration.TypeVersionCount;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "migrate-events", mixinStandardHelpOptions = true,
@@ -25,9 +25,6 @@ import picocli.CommandLine.Spec;
                 "Each batch is one transaction: a run killed at any point can simply be run again, and rows are "
                         + "converted exactly once."})
 final class MigrateEventsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -49,11 +46,13 @@ final class MigrateEventsCommand implements Callable<Integer> {
 
     private final ObjectMapper mapper;
     private final EventCodec codec;
+    private final Provider<Database> database;
 
     @Inject
-    MigrateEventsCommand(ObjectMapper mapper, EventCodec codec) {
+    MigrateEventsCommand(ObjectMapper mapper, EventCodec codec, Provider<Database> database) {
         this.mapper = mapper;
         this.codec = codec;
+        this.database = database;
     }
 
     @Override
@@ -63,16 +62,14 @@ final class MigrateEventsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-batches must be at least 1, was " + maxBatches);
         }
         Migrated migrated;
-        try (Database db = root.openDatabase()) {
-            PayloadMigration migration = new PayloadMigration(db.jdbi(), codec);
-            List<TypeVersionCount> before = migration.counts();
-            Progress progress = new Progress(spec.commandLine().getErr(), dryRun ? "check" : "migrate",
-                    migration.pending());
-            PayloadMigration.Result result = migration.run(batchSize, maxBatches, dryRun, progress::advance);
-            progress.finish();
-            migrated = new Migrated(dryRun, EventCodec.CURRENT_SCHEMA_VERSION, before, result.converted(),
-                    result.batches(), result.complete(), progress.elapsedSeconds(), migration.counts());
-        }
+        PayloadMigration migration = new PayloadMigration(database.get().jdbi(), codec);
+        List<TypeVersionCount> before = migration.counts();
+        Progress progress = new Progress(spec.commandLine().getErr(), dryRun ? "check" : "migrate",
+                migration.pending());
+        PayloadMigration.Result result = migration.run(batchSize, maxBatches, dryRun, progress::advance);
+        progress.finish();
+        migrated = new Migrated(dryRun, EventCodec.CURRENT_SCHEMA_VERSION, before, result.converted(),
+                result.batches(), result.complete(), progress.elapsedSeconds(), migration.counts());
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
             Output.json(out, mapper, migrated);

@@ -6,38 +6,30 @@ import com.sevenmind.eventstore.app.InstantConverter;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.Projected;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Projector;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "project", mixinStandardHelpOptions = true,
         description = "Runs projections over each user's stream, in event-time order, in one pass.")
 public final class ProjectCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ProjectCommand.class);
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -72,30 +64,26 @@ public final class ProjectCommand implements Callable<Integer> {
 
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Provider<UserProjections> userProjections;
 
     @Inject
-    ProjectCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+    ProjectCommand(ProjectionRegistry registry, ObjectMapper mapper, Provider<UserProjections> userProjections) {
         this.registry = registry;
         this.mapper = mapper;
-        this.codec = codec;
+        this.userProjections = userProjections;
     }
 
     @Override
     public Integer call() {
         List<Projection<?>> projections = selected(registry, projectionNames, spec);
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = root.openDatabase()) {
-            Projector projector = db.projector(codec, mapper);
-            for (UUID user : users) {
-                print(out, mapper, format, Projected.of(projector, user, projections, asOf, lateAfter, lateFrom),
-                        lateAfter);
-            }
+        for (UUID user : users) {
+            print(out, mapper, format, userProjections.get().project(user, projections, asOf, lateAfter, lateFrom),
+                    lateAfter);
         }
         return 0;
     }
 
-    /** One user's result as {@code project} prints it, in {@code format}; {@code follow} prints each update so. */
     /** The projections named by {@code --projection} (all when none is), or a usage error naming the unknown one. */
     static List<Projection<?>> selected(ProjectionRegistry registry, List<String> names, CommandSpec spec) {
         try {
@@ -105,6 +93,7 @@ public final class ProjectCommand implements Callable<Integer> {
         }
     }
 
+    /** One user's result as {@code project} prints it, in {@code format}; {@code follow} prints each update so. */
     static void print(PrintWriter out, ObjectMapper mapper, Format format, Projected projected, Duration lateAfter) {
         if (format == Format.json) {
             Output.json(out, mapper, projected);
@@ -123,37 +112,5 @@ public final class ProjectCommand implements Callable<Integer> {
             Output.text(out, mapper, projected.projections(), "  ");
         }
         out.flush();
-    }
-
-    /**
-     * The JSON shape of one user's result, here and over HTTP: {"user_id","as_of","event_count","lateness",
-     * "unknown_event_types","projections":{name: view}}; event_count includes events of unknown types, which no
-     * projection sees.
-     */
-    public record Projected(UUID userId, Instant asOf, long eventCount, Lateness.View lateness,
-                     Map<String, Long> unknownEventTypes, Map<String, Object> projections) {
-
-        /**
-         * Runs {@code projections} over one read of the user's stream (as of {@code asOf}, when not null), through
-         * the snapshot cache.
-         */
-        public static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
-                            Duration lateAfter) {
-            return of(projector, user, projections, asOf, lateAfter, Lateness.From.recorded_at);
-        }
-
-        /** As {@link #of(Projector, UUID, List, Instant, Duration)}, lateness measured to {@code lateFrom}. */
-        public static Projected of(Projector projector, UUID user, List<Projection<?>> projections, Instant asOf,
-                            Duration lateAfter, Lateness.From lateFrom) {
-            Lateness lateness = new Lateness(lateAfter, lateFrom);
-            long start = System.nanoTime();
-            Projector.Result result = projector.project(user, lateness.after(projections), asOf);
-            LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
-                    result.source().name().toLowerCase(Locale.ROOT), result.read(),
-                    (System.nanoTime() - start) / 1_000_000);
-            Map<String, Object> views = new LinkedHashMap<>(result.views());
-            Lateness.View late = (Lateness.View) views.remove(lateness.name());
-            return new Projected(user, asOf, result.events(), late, result.unknownTypes(), views);
-        }
     }
 }

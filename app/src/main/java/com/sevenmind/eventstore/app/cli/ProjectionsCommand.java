@@ -1,13 +1,10 @@
 package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.Output;
-import com.sevenmind.eventstore.app.Plugins;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,7 +35,7 @@ public final class ProjectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Map<String, String>> rows = rows(registry);
+        List<Map<String, String>> rows = registry.rows();
         if (format == Format.json) {
             Output.json(out, mapper, rows);
         } else {
@@ -46,18 +43,5 @@ public final class ProjectionsCommand implements Callable<Integer> {
             rows.forEach(r -> out.printf("%-16s %-56s %s%n", r.get("name"), r.get("class"), r.get("jar")));
         }
         return 0;
-    }
-
-    /** Name, class and jar of each projection: the JSON of this command and of GET /projections. */
-    public static List<Map<String, String>> rows(ProjectionRegistry registry) {
-        return registry.all().stream().map(ProjectionsCommand::row).toList();
-    }
-
-    private static Map<String, String> row(Projection<?> p) {
-        Map<String, String> row = new LinkedHashMap<>();
-        row.put("name", p.name());
-        row.put("class", p.getClass().getName());
-        row.put("jar", Plugins.source(p));
-        return row;
     }
 }

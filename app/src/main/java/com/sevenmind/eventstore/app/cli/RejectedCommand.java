@@ -15,6 +15,7 @@ import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Dropped;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rejected", mixinStandardHelpOptions = true,
@@ -36,9 +36,6 @@ final class RejectedCommand implements Callable<Integer> {
 
     /** Inputs retried per read of the quarantine. */
     private static final int PAGE = 500;
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -55,39 +52,40 @@ final class RejectedCommand implements Callable<Integer> {
     Format format;
 
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Provider<Database> database;
+    private final Provider<EventStore> store;
     private final Inputs inputs;
 
     @Inject
-    RejectedCommand(ObjectMapper mapper, EventCodec codec, Inputs inputs) {
+    RejectedCommand(ObjectMapper mapper, Inputs inputs, Provider<Database> database, Provider<EventStore> store) {
         this.mapper = mapper;
-        this.codec = codec;
+        this.database = database;
+        this.store = store;
         this.inputs = inputs;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = root.openDatabase()) {
-            for (Dropped d : db.quarantine().drops()) {
-                spec.commandLine().getErr().printf("not kept from %s: %,d inputs, %,d bytes, the last at %s%n",
-                        d.source(), d.inputs(), d.bytes(), d.lastDroppedAt());
-            }
-            if (retry) {
-                Retried retried = retry(db.eventStore(codec), db.quarantine());
-                if (format == Format.json) {
-                    Output.json(out, mapper, retried);
-                } else {
-                    out.printf("retried %,d: stored %,d, duplicates %,d, skipped %,d, conflicts %,d, "
-                                    + "still rejected %,d%n", retried.retried(), retried.stored(),
-                            retried.duplicates(), retried.skipped(), retried.conflicts(), retried.stillRejected());
-                }
+        Database db = database.get();
+        for (Dropped d : db.quarantine().drops()) {
+            spec.commandLine().getErr().printf("not kept from %s: %,d inputs, %,d bytes, the last at %s%n",
+                    d.source(), d.inputs(), d.bytes(), d.lastDroppedAt());
+        }
+        if (retry) {
+            Retried retried = retry(store.get(), db.quarantine());
+            if (format == Format.json) {
+                Output.json(out, mapper, retried);
             } else {
-                if (format == Format.text) {
-                    out.printf("%-8s %-27s %-40s %-24s %s%n", "ID", "REJECTED_AT", "SOURCE", "REASON", "INPUT");
-                }
-                db.quarantine().list(since, r -> print(out, r));
+                out.printf("retried %,d: stored %,d, duplicates %,d, skipped %,d, conflicts %,d, "
+                                + "still rejected %,d%n", retried.retried(), retried.stored(),
+                        retried.duplicates(), retried.skipped(), retried.conflicts(), retried.stillRejected());
             }
+        } else {
+            if (format == Format.text) {
+                out.printf("%-8s %-27s %-40s %-24s %s%n", "ID", "REJECTED_AT", "SOURCE", "REASON", "INPUT");
+            }
+            db.quarantine().list(since, r -> print(out, r));
         }
         return 0;
     }

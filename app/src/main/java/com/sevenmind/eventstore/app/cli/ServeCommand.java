@@ -1,6 +1,8 @@
 package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.OpenedDatabase;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.GooglePushVerifier;
 import com.sevenmind.eventstore.app.http.HttpAccess;
@@ -9,8 +11,8 @@ import com.sevenmind.eventstore.app.http.IngestOptions;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.Timeouts;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -99,13 +101,20 @@ final class ServeCommand implements Callable<Integer> {
     private final Inputs inputs;
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
+    private final DatabaseOptions databaseOptions;
+    private final Provider<Database> database;
+    private final OpenedDatabase opened;
 
     @Inject
-    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper) {
+    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+                 DatabaseOptions databaseOptions, Provider<Database> database, OpenedDatabase opened) {
         this.codec = codec;
         this.inputs = inputs;
         this.registry = registry;
         this.mapper = mapper;
+        this.databaseOptions = databaseOptions;
+        this.database = database;
+        this.opened = opened;
     }
 
     @Override
@@ -125,23 +134,19 @@ final class ServeCommand implements Callable<Integer> {
         GooglePushVerifier pushVerifier = push.verifier().orElse(null);
         IngestOptions ingestOptions = ways.options();
 
-        Database db = root.openDatabase(Timeouts.SERVE);
+        databaseOptions.serving();
+        Database db = database.get();
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
                 .withVerbose(root.verbose()), ingestOptions);
-        int bound;
-        try {
-            bound = api.start();
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+        int bound = api.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The server first, so that the snapshots of answered requests are saved while the database is there.
             api.close();
-            db.close();
+            opened.close();
             stopped.countDown();
         }, "eventstore-serve-shutdown"));
         PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,7 @@ import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Snapshots;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
@@ -24,9 +24,6 @@ import picocli.CommandLine.Spec;
                         + "that arrives late, before a snapshot's position, makes it fold from the first event "
                         + "again."})
 final class SnapshotsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -41,37 +38,37 @@ final class SnapshotsCommand implements Callable<Integer> {
     Format format;
 
     private final ObjectMapper mapper;
+    private final Provider<Database> database;
 
     @Inject
-    SnapshotsCommand(ObjectMapper mapper) {
+    SnapshotsCommand(ObjectMapper mapper, Provider<Database> database) {
         this.mapper = mapper;
+        this.database = database;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = root.openDatabase()) {
-            Snapshots snapshots = db.snapshots(mapper);
-            if (drop) {
-                int dropped = snapshots.drop(user);
-                if (format == Format.json) {
-                    Output.json(out, mapper, Map.of("dropped", dropped));
-                } else {
-                    out.printf("dropped %,d snapshots%n", dropped);
-                }
-                return 0;
-            }
-            List<Snapshots.Saved> saved = snapshots.list(user);
+        Snapshots snapshots = database.get().snapshots(mapper);
+        if (drop) {
+            int dropped = snapshots.drop(user);
             if (format == Format.json) {
-                Output.json(out, mapper, saved);
+                Output.json(out, mapper, Map.of("dropped", dropped));
             } else {
-                String row = "%-36s  %-16s  %7s  %10s  %-27s  %10s  %11s  %s%n";
-                out.printf(row, "USER_ID", "PROJECTION", "VERSION", "EVENTS", "COVERS_UNTIL", "MAX_ID", "STATE_BYTES",
-                        "SAVED_AT");
-                saved.forEach(s -> out.printf(row, s.userId(), s.projection(), s.version(),
-                        String.format("%,d", s.eventCount()), s.covers().timestamp(), s.covers().maxId(),
-                        String.format("%,d", s.stateBytes()), s.savedAt()));
+                out.printf("dropped %,d snapshots%n", dropped);
             }
+            return 0;
+        }
+        List<Snapshots.Saved> saved = snapshots.list(user);
+        if (format == Format.json) {
+            Output.json(out, mapper, saved);
+        } else {
+            String row = "%-36s  %-16s  %7s  %10s  %-27s  %10s  %11s  %s%n";
+            out.printf(row, "USER_ID", "PROJECTION", "VERSION", "EVENTS", "COVERS_UNTIL", "MAX_ID", "STATE_BYTES",
+                    "SAVED_AT");
+            saved.forEach(s -> out.printf(row, s.userId(), s.projection(), s.version(),
+                    String.format("%,d", s.eventCount()), s.covers().timestamp(), s.covers().maxId(),
+                    String.format("%,d", s.stateBytes()), s.savedAt()));
         }
         return 0;
     }

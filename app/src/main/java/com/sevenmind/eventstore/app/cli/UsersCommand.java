@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.UserEventCount;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,15 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "users", mixinStandardHelpOptions = true,
         description = "Lists the users with the most events, so you find an id to project.")
 final class UsersCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -33,12 +31,12 @@ final class UsersCommand implements Callable<Integer> {
     Format format;
 
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Provider<EventStore> store;
 
     @Inject
-    UsersCommand(ObjectMapper mapper, EventCodec codec) {
+    UsersCommand(ObjectMapper mapper, Provider<EventStore> store) {
         this.mapper = mapper;
-        this.codec = codec;
+        this.store = store;
     }
 
     @Override
@@ -47,9 +45,7 @@ final class UsersCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
         }
         List<UserEventCount> users;
-        try (Database db = root.openDatabase()) {
-            users = db.eventStore(codec).topUsers(top);
-        }
+        users = store.get().topUsers(top);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
             Output.json(out, mapper, users); // [{"user_id","event_count"}]

@@ -4,35 +4,27 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.cli.ProjectionsCommand;
 import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
-import com.sevenmind.eventstore.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -130,24 +122,17 @@ public final class HttpApi implements AutoCloseable {
     /** What a refusal says when the database fails; the detail, with the database's address, goes to the log only. */
     static final String DATABASE_UNAVAILABLE = "database unavailable";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    /** How long a stop waits for the requests already taken to be answered. */
-    private static final long STOP_SECONDS = 10;
 
-    private final Database db;
-    private final EventStore store;
     private final Projector projector;
-    private final UserEventPages pages;
     private final HttpIngest ingest;
     private final RudderStackIngest rudderStack;
-    private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
     private final Settings settings;
     private final HttpAccess access;
-    private final List<Map<String, String>> projectionRows;
+    private final HttpReads reads;
     private Server server;
     private HttpConnections connections;
-    private ThreadPoolExecutor workers;
-    private LiveStreams streams;
+    private HttpWorkers workers;
 
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings) {
@@ -156,19 +141,16 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings, IngestOptions options) {
-        this.db = db;
-        this.store = db.eventStore(codec);
+        EventStore store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
-        this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
                 System::nanoTime, options.nackRejected());
         this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
-        this.registry = registry;
         this.mapper = mapper;
         this.settings = settings;
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
                 settings.pushVerifier(), options.rudderStackWriteKey());
-        this.projectionRows = ProjectionsCommand.rows(registry).stream().map(HttpApi::jarName).toList();
+        this.reads = new HttpReads(db, store, codec, mapper, registry, new UserProjections(projector));
     }
 
     /** The ways in that every request must prove itself on: the quarantine limits only the others. */
@@ -185,14 +167,6 @@ public final class HttpApi implements AutoCloseable {
         return ways;
     }
 
-    /** A row of {@code projections}, with the jar's file name only: where it lies on the server is not for clients. */
-    private static Map<String, String> jarName(Map<String, String> row) {
-        Map<String, String> shown = new LinkedHashMap<>(row);
-        Path jar = Path.of(row.get("jar")).getFileName();
-        shown.put("jar", jar == null ? row.get("jar") : jar.toString());
-        return shown;
-    }
-
     /** The commits pushes have shared so far: how many, and the events in them. */
     public AppendBatcher.Counts pushCommits() {
         return ingest.pushCommits();
@@ -200,9 +174,8 @@ public final class HttpApi implements AutoCloseable {
 
     /** Starts listening and returns the port. */
     public int start() {
-        streams = new LiveStreams(db.liveFeed(), projector, mapper, settings.streams());
-        workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.queue()), Worker::new, new ThreadPoolExecutor.AbortPolicy());
+        reads.start(settings.streams());
+        workers = new HttpWorkers(settings.threads(), settings.queue(), mapper, settings.verbose());
         QueuedThreadPool io = new QueuedThreadPool(32, 4);
         io.setName("http-io");
         io.setDaemon(true); // the serve command's main thread keeps the process alive
@@ -236,15 +209,8 @@ public final class HttpApi implements AutoCloseable {
         if (server == null) {
             return;
         }
-        streams.close();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reads.close();
+        workers.stop();
         projector.close(); // the snapshots of answered requests are saved before the database may go
         try {
             server.stop();
@@ -280,7 +246,7 @@ public final class HttpApi implements AutoCloseable {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);
                         }
-                        work(exchange, () -> read(exchange, target));
+                        workers.work(exchange, () -> reads.answer(exchange, target));
                     }
                 }
             } catch (HttpError e) {
@@ -307,7 +273,7 @@ public final class HttpApi implements AutoCloseable {
             if (body.over()) {
                 exchange.setHeader(HttpHeader.CONNECTION, "close");
             }
-            work(exchange, () -> {
+            workers.work(exchange, () -> {
                 authorized.run();
                 boolean inflated = gzip && !body.over();
                 HttpBody.Read whole = inflated ? HttpGzip.inflate(body.bytes(), settings.maxBody()) : body;
@@ -320,79 +286,5 @@ public final class HttpApi implements AutoCloseable {
                 return new HttpAnswer(200, ingestion.apply(new String(whole.bytes(), UTF_8)));
             });
         });
-    }
-
-    /** The answer to a read: any endpoint but the two writes. */
-    private HttpAnswer read(HttpExchange exchange, Target target) {
-        return switch (target.route()) {
-            case PROJECTIONS -> new HttpAnswer(200, projectionRows);
-            case USERS -> new HttpAnswer(200, store.topUsers(HttpRequests.limit(exchange.query(List.of("limit")))));
-            case HEALTH -> {
-                if (store.healthy()) {
-                    yield new HttpAnswer(200, Map.of("status", "ok"));
-                }
-                LOG.warn("GET /health: the database at {} does not answer", db.description());
-                yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
-            }
-            case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
-            case USER_EVENTS -> new HttpAnswer(200,
-                    pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
-            case LIVE -> {
-                var request = HttpRequests.project(registry, target,
-                        exchange.query(HttpRequests.PROJECTION_PARAMETERS));
-                if (exchange.head()) {
-                    LiveStreams.headers(exchange);
-                    yield HttpAnswer.STREAMING_HEAD;
-                }
-                streams.open(exchange, request);
-                yield HttpAnswer.STREAMING;
-            }
-            default -> new HttpAnswer(200, HttpRequests.project(registry, target,
-                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(projector));
-        };
-    }
-
-    /** Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy. */
-    private void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
-        try {
-            workers.execute(() -> answer(exchange, answer).send(exchange, mapper));
-        } catch (RejectedExecutionException e) {
-            exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
-        }
-    }
-
-    private HttpAnswer answer(HttpExchange exchange, Supplier<HttpAnswer> answer) {
-        try {
-            return answer.get();
-        } catch (HttpError e) {
-            if (e.status() == 429) {
-                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            }
-            return HttpAnswer.error(e.status(), e.getMessage());
-        } catch (StoreException e) {
-            // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.
-            LOG.warn("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
-            return HttpAnswer.error(503, DATABASE_UNAVAILABLE);
-        } catch (RuntimeException e) {
-            if (settings.verbose()) {
-                LOG.warn("{} {} failed", exchange.method, exchange.path, e);
-            } else {
-                LOG.warn("{} {} failed: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
-            }
-            return HttpAnswer.error(500, "internal error: " + ErrorMessages.describe(e));
-        }
-    }
-
-    /** A thread of the worker pool. */
-    private static final class Worker extends Thread {
-
-        private static final AtomicInteger COUNT = new AtomicInteger();
-
-        Worker(Runnable task) {
-            super(task, "http-worker-" + COUNT.incrementAndGet());
-            // The serve command's main thread keeps the process alive; workers must not hold up its exit.
-            setDaemon(true);
-        }
     }
 }

@@ -7,9 +7,10 @@ import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.InstantConverter;
-import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.Projected;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.JsonFields;
 import com.sevenmind.eventstore.store.Projector;
 import java.time.Duration;
@@ -98,8 +99,8 @@ final class HttpRequests {
     record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
                           Lateness.From lateFrom) {
 
-        Projected read(Projector projector) {
-            return Projected.of(projector, user, projections, asOf, lateAfter, lateFrom);
+        Projected read(UserProjections userProjections) {
+            return userProjections.project(user, projections, asOf, lateAfter, lateFrom);
         }
     }
 

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.http.HttpRequests.ProjectRequest;
-import com.sevenmind.eventstore.app.cli.ProjectCommand.Projected;
 import com.sevenmind.eventstore.app.projecting.Changes;
+import com.sevenmind.eventstore.app.projecting.Projected;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.LiveFeed;
-import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -45,7 +45,7 @@ final class LiveStreams implements AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
 
     private final LiveFeed feed;
-    private final Projector projector;
+    private final UserProjections userProjections;
     private final ObjectMapper mapper;
     private final int max;
     private final Semaphore places;
@@ -56,9 +56,9 @@ final class LiveStreams implements AutoCloseable {
         return thread;
     });
 
-    LiveStreams(LiveFeed feed, Projector projector, ObjectMapper mapper, int max) {
+    LiveStreams(LiveFeed feed, UserProjections userProjections, ObjectMapper mapper, int max) {
         this.feed = feed;
-        this.projector = projector;
+        this.userProjections = userProjections;
         this.mapper = mapper;
         this.max = max;
         this.places = new Semaphore(max);
@@ -75,7 +75,7 @@ final class LiveStreams implements AutoCloseable {
         }
         Changes changes = Changes.of(feed, request.user());
         try {
-            Projected first = request.read(projector);
+            Projected first = request.read(userProjections);
             threads.execute(() -> {
                 try {
                     stream(exchange, request, changes, first);
@@ -134,7 +134,7 @@ final class LiveStreams implements AutoCloseable {
                 }
                 if (changes.await(HEARTBEAT)) {
                     try {
-                        data = request.read(projector);
+                        data = request.read(userProjections);
                     } catch (StoreException e) {
                         LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
                         data = Map.of("error", HttpApi.DATABASE_UNAVAILABLE);

@@ -4,20 +4,28 @@ import static com.sevenmind.eventstore.store.TestEvents.cancelled;
 import static com.sevenmind.eventstore.store.TestEvents.completed;
 import static com.sevenmind.eventstore.store.TestEvents.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Cli;
+import com.sevenmind.eventstore.app.Main;
 import com.sevenmind.eventstore.store.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -153,6 +161,23 @@ class CommandLineTest {
     @Test
     void no_command_is_a_usage_error() {
         assertEquals(2, cli.run().exit());
+    }
+
+    /** The database is Guice's to open, when a command first asks for it: help and usage errors never do. */
+    @Test
+    void help_and_usage_errors_open_no_database(@TempDir Path tmp) {
+        Path dataDir = tmp.resolve("data");
+        for (List<String> args : List.of(List.of("project", "--help"), List.of("users", "--top", "0"),
+                List.of("nosuch"))) {
+            List<String> all = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
+            all.addAll(args);
+            StringWriter err = new StringWriter();
+            int exit = Main.execute(all.toArray(String[]::new), new PrintWriter(new StringWriter()),
+                    new PrintWriter(err));
+
+            assertEquals(args.get(0).equals("project") ? 0 : 2, exit, args + ": " + err);
+            assertFalse(Files.exists(dataDir), "the embedded server was started for " + args);
+        }
     }
 
     @Test

@@ -1,0 +1,89 @@
+package com.sevenmind.eventstore.app.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.http.HttpRequests.Target;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The answers to reads: every endpoint but the writes, which {@link HttpIngest} and {@link RudderStackIngest} take. */
+final class HttpReads {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpReads.class);
+
+    private final Database db;
+    private final EventStore store;
+    private final ObjectMapper mapper;
+    private final ProjectionRegistry registry;
+    private final UserProjections userProjections;
+    private final UserEventPages pages;
+    private final List<Map<String, String>> projectionRows;
+    private LiveStreams streams;
+
+    HttpReads(Database db, EventStore store, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
+              UserProjections userProjections) {
+        this.db = db;
+        this.store = store;
+        this.mapper = mapper;
+        this.registry = registry;
+        this.userProjections = userProjections;
+        this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
+        this.projectionRows = registry.rows().stream().map(HttpReads::jarName).toList();
+    }
+
+    /** Opens the live streams' connection to the database, for at most {@code maxStreams} streams at once. */
+    void start(int maxStreams) {
+        streams = new LiveStreams(db.liveFeed(), userProjections, mapper, maxStreams);
+    }
+
+    /** Ends the live streams. */
+    void close() {
+        streams.close();
+    }
+
+    /** A row of {@code projections}, with the jar's file name only: where it lies on the server is not for clients. */
+    private static Map<String, String> jarName(Map<String, String> row) {
+        Map<String, String> shown = new LinkedHashMap<>(row);
+        Path jar = Path.of(row.get("jar")).getFileName();
+        shown.put("jar", jar == null ? row.get("jar") : jar.toString());
+        return shown;
+    }
+
+    /** The answer to a read: any endpoint but the two writes. */
+    HttpAnswer answer(HttpExchange exchange, Target target) {
+        return switch (target.route()) {
+            case PROJECTIONS -> new HttpAnswer(200, projectionRows);
+            case USERS -> new HttpAnswer(200, store.topUsers(HttpRequests.limit(exchange.query(List.of("limit")))));
+            case HEALTH -> {
+                if (store.healthy()) {
+                    yield new HttpAnswer(200, Map.of("status", "ok"));
+                }
+                LOG.warn("GET /health: the database at {} does not answer", db.description());
+                yield HttpAnswer.error(503, HttpApi.DATABASE_UNAVAILABLE);
+            }
+            case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case USER_EVENTS -> new HttpAnswer(200,
+                    pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
+            case LIVE -> {
+                var request = HttpRequests.project(registry, target,
+                        exchange.query(HttpRequests.PROJECTION_PARAMETERS));
+                if (exchange.head()) {
+                    LiveStreams.headers(exchange);
+                    yield HttpAnswer.STREAMING_HEAD;
+                }
+                streams.open(exchange, request);
+                yield HttpAnswer.STREAMING;
+            }
+            default -> new HttpAnswer(200, HttpRequests.project(registry, target,
+                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(userProjections));
+        };
+    }
+}

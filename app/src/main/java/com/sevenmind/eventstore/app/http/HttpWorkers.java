@@ -1,0 +1,92 @@
+package com.sevenmind.eventstore.app.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.store.StoreException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workers that answer requests: a fixed pool behind a bounded queue, so that when both are full a request is
+ * answered 503 at once instead of waiting without bound; and what each failure of an answer tells the client.
+ */
+final class HttpWorkers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpWorkers.class);
+    /** How long a stop waits for the requests already taken to be answered. */
+    private static final long STOP_SECONDS = 10;
+
+    private final ThreadPoolExecutor pool;
+    private final ObjectMapper mapper;
+    private final boolean verbose;
+
+    HttpWorkers(int threads, int queue, ObjectMapper mapper, boolean verbose) {
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+                Worker::new, new ThreadPoolExecutor.AbortPolicy());
+        this.mapper = mapper;
+        this.verbose = verbose;
+    }
+
+    /** Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy. */
+    void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+        try {
+            pool.execute(() -> answer(exchange, answer).send(exchange, mapper));
+        } catch (RejectedExecutionException e) {
+            exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
+        }
+    }
+
+    private HttpAnswer answer(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+        try {
+            return answer.get();
+        } catch (HttpError e) {
+            if (e.status() == 429) {
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            }
+            return HttpAnswer.error(e.status(), e.getMessage());
+        } catch (StoreException e) {
+            // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.
+            LOG.warn("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            return HttpAnswer.error(503, HttpApi.DATABASE_UNAVAILABLE);
+        } catch (RuntimeException e) {
+            if (verbose) {
+                LOG.warn("{} {} failed", exchange.method, exchange.path, e);
+            } else {
+                LOG.warn("{} {} failed: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            }
+            return HttpAnswer.error(500, "internal error: " + ErrorMessages.describe(e));
+        }
+    }
+
+    /** Answers the requests already taken, then stops. */
+    void stop() {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A thread of the worker pool. */
+    private static final class Worker extends Thread {
+
+        private static final AtomicInteger COUNT = new AtomicInteger();
+
+        Worker(Runnable task) {
+            super(task, "http-worker-" + COUNT.incrementAndGet());
+            // The serve command's main thread keeps the process alive; workers must not hold up its exit.
+            setDaemon(true);
+        }
+    }
+}
