@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app;
 
+import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +44,8 @@ final class BenchServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("eventstore-bench-");
         err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
         try {
-            return new BenchServer(Database.embedded(dir), "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
+            return new BenchServer(EmbeddedDatabase.start(dir), "a fresh embedded PostgreSQL",
+                    () -> deleteRecursively(dir));
         } catch (RuntimeException e) {
             deleteRecursively(dir);
             throw e;

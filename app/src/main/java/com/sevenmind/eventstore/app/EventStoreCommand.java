@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app;
 
+import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Timeouts;
 import java.io.PrintWriter;
@@ -61,7 +62,7 @@ final class EventStoreCommand implements Runnable {
             return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
                     timeouts);
         }
-        return Database.embedded(dataDir, timeouts, reason -> {
+        return EmbeddedDatabase.start(dataDir, timeouts, reason -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("eventstore: " + reason);
             err.flush();

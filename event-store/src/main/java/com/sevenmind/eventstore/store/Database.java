@@ -5,7 +5,6 @@ import com.sevenmind.eventstore.api.EventCodec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
@@ -21,16 +19,13 @@ import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A connection pool on a migrated PostgreSQL database, and the embedded server behind it when there is one.
- * Opening it brings the schema up to date; closing it closes the pool and stops the embedded server.
+ * A connection pool on a migrated PostgreSQL database, and what runs the server when it is ours (an embedded one).
+ * Opening it brings the schema up to date; closing it closes the pool, then stops that server.
  */
 public final class Database implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final long VALIDATION_MILLIS = 1_000;
     /** How Citus reports a worker it cannot connect to: the node, then the reason. */
     private static final Pattern WORKER_FAILURE = Pattern.compile(
@@ -38,17 +33,17 @@ public final class Database implements AutoCloseable {
     private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
     private final HikariDataSource dataSource;
-    private final EmbeddedServer server;
+    private final Runnable onClose;
     private final Jdbi jdbi;
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
     private final String user;
     private final String password;
     private final Timeouts timeouts;
 
-    private Database(HikariDataSource dataSource, EmbeddedServer server, String user, String password,
+    private Database(HikariDataSource dataSource, Runnable onClose, String user, String password,
             Timeouts timeouts) {
         this.dataSource = dataSource;
-        this.server = server;
+        this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
         this.user = user;
         this.password = password;
@@ -62,25 +57,52 @@ public final class Database implements AutoCloseable {
 
     /** Uses the server at {@code url}, each call bounded by {@code timeouts}. */
     public static Database connect(String url, String user, String password, Timeouts timeouts) {
-        return open(url, user, password, null, timeouts);
+        return builder(url, user, password).timeouts(timeouts).open();
     }
 
-    /** Starts (or creates) the embedded server on {@code dataDirectory} and uses it; a lost server is logged. */
-    public static Database embedded(Path dataDirectory) {
-        return embedded(dataDirectory, Timeouts.COMMAND, reason -> LOG.error(reason));
+    /** The settings of a database at {@code url}, {@link Timeouts#COMMAND} unless set otherwise. */
+    public static Builder builder(String url, String user, String password) {
+        return new Builder(url, user, password);
     }
 
-    /**
-     * Starts (or creates) the embedded server on {@code dataDirectory} and uses it. If the server dies and cannot
-     * be started again, {@code onLost} gets one line saying why.
-     */
-    public static Database embedded(Path dataDirectory, Timeouts timeouts, Consumer<String> onLost) {
-        EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
-        try {
-            return open(server.jdbcUrl(), "postgres", server.password(), server, timeouts);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
+    /** How to open a {@link Database}. */
+    public static final class Builder {
+
+        private final String url;
+        private final String user;
+        private final String password;
+        private Timeouts timeouts = Timeouts.COMMAND;
+        private Runnable onClose = () -> { };
+
+        private Builder(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        /** Bounds every call; see {@link Timeouts}. */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = timeouts;
+            return this;
+        }
+
+        /**
+         * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
+         * this one, such as a server started for it.
+         */
+        public Builder onClose(Runnable onClose) {
+            this.onClose = onClose;
+            return this;
+        }
+
+        /** Connects and brings the schema up to date; fails with one line that names the database. */
+        public Database open() {
+            try {
+                return Database.open(url, user, password, onClose, timeouts);
+            } catch (RuntimeException e) {
+                onClose.run();
+                throw e;
+            }
         }
     }
 
@@ -134,12 +156,10 @@ public final class Database implements AutoCloseable {
     public void close() {
         projectors.forEach(Projector::close);
         dataSource.close();
-        if (server != null) {
-            server.close();
-        }
+        onClose.run();
     }
 
-    private static Database open(String url, String user, String password, EmbeddedServer server,
+    private static Database open(String url, String user, String password, Runnable onClose,
             Timeouts timeouts) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
@@ -174,7 +194,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
-        return new Database(dataSource, server, user, password, timeouts);
+        return new Database(dataSource, onClose, user, password, timeouts);
     }
 
     static String withoutPassword(String url) {
