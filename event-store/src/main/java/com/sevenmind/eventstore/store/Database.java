@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -27,6 +28,8 @@ import org.jdbi.v3.core.JdbiException;
 public final class Database implements AutoCloseable {
 
     private static final long VALIDATION_MILLIS = 1_000;
+    /** The store's migrations and callbacks, apart from a host's own at Flyway's default {@code db/migration}. */
+    private static final String MIGRATIONS = "classpath:com/sevenmind/eventstore/migration";
     /** How Citus reports a worker it cannot connect to: the node, then the reason. */
     private static final Pattern WORKER_FAILURE = Pattern.compile(
             "(?s).*connection to the remote node (?:[^@\\s]+@)?(\\S+:\\d+) failed with the following error: (.*)");
@@ -186,7 +189,7 @@ public final class Database implements AutoCloseable {
         try {
             // Through a connection of its own, without the statement and socket limits: a migration of a large
             // table legitimately runs long, also when serve starts.
-            Flyway.configure().dataSource(url, user, password).load().migrate();
+            migrations(url, user, password).load().migrate();
             // Connections opened before the migration lack the database settings it may have made.
             dataSource.getHikariPoolMXBean().softEvictConnections();
         } catch (FlywayException e) {
@@ -195,6 +198,11 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e), e);
         }
         return new Database(dataSource, onClose, user, password, timeouts);
+    }
+
+    /** Flyway set up for the store's migrations on the database at {@code url}. */
+    static FluentConfiguration migrations(String url, String user, String password) {
+        return Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS);
     }
 
     static String withoutPassword(String url) {

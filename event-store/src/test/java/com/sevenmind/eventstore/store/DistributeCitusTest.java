@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class DistributeCitusTest {
 
     /** Events of three users stored by the schema before this store knew of Citus: plain tables. */
     private void storeBeforeDistribution() {
-        Flyway.configure().dataSource(url(), null, null).target("8").load().migrate();
+        Database.migrations(url(), null, null).target("8").load().migrate();
         String payload = new EventCodec(Json.newObjectMapper()).payload(TestEvents.started(USER, "e", AT));
         Jdbi.create(url()).useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)

@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** V8 adds received_at and metadata to a table that holds events without rewriting it. */
@@ -26,7 +25,7 @@ class PipelineMetadataMigrationTest {
             s.execute("CREATE DATABASE " + NAME);
         }
         String url = TestDatabase.server().getJdbcUrl("postgres", NAME);
-        Flyway.configure().dataSource(url, "postgres", null).target("7").load().migrate();
+        Database.migrations(url, "postgres", null).target("7").load().migrate();
         try (Connection c = DriverManager.getConnection(url, "postgres", null);
              Statement s = c.createStatement()) {
             s.execute("""
@@ -35,7 +34,7 @@ class PipelineMetadataMigrationTest {
                             '2024-05-01T10:00:00Z', '{}')""");
             long before = fileNode(s);
 
-            Flyway.configure().dataSource(url, "postgres", null).load().migrate();
+            Database.migrations(url, "postgres", null).load().migrate();
 
             assertEquals(before, fileNode(s), "the table was rewritten");
             List<String> row = new ArrayList<>();
