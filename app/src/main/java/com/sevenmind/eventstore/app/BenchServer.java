@@ -70,7 +70,7 @@ final class BenchServer implements AutoCloseable {
             }
         };
         try {
-            Database db = Database.connect(inSchema(url), user, password);
+            Database db = Database.builder(url, user, password).schema(SCHEMA).open();
             err.println("bench: running in schema " + SCHEMA + " of " + db.description() + "; dropped afterwards");
             return new BenchServer(db, "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
         } catch (RuntimeException e) {
@@ -103,12 +103,6 @@ final class BenchServer implements AutoCloseable {
         } finally {
             cleanup.run();
         }
-    }
-
-    /** The URL with bench's schema as the only one on the search path: the store's tables are made and used there. */
-    static String inSchema(String url) {
-        String without = url.replaceAll("(?i)([?&])currentSchema=[^&]*&?", "$1").replaceAll("[?&]$", "");
-        return without + (without.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
     }
 
     private static void deleteRecursively(Path dir) {

@@ -34,6 +34,11 @@ final class EventStoreCommand implements Runnable {
                     + "(env EVENTSTORE_DB_URL; user and password from EVENTSTORE_DB_USER, EVENTSTORE_DB_PASSWORD).")
     String dbUrl;
 
+    @Option(names = "--db-schema", paramLabel = "NAME", defaultValue = "${env:EVENTSTORE_DB_SCHEMA:-eventstore}",
+            description = "Schema of the store's tables, made when missing "
+                    + "(env EVENTSTORE_DB_SCHEMA; default: ${DEFAULT-VALUE}).")
+    String dbSchema;
+
     @Option(names = {"-v", "--verbose"}, description = "Log what happens, and show stack traces of errors.")
     boolean verbose;
 
@@ -59,10 +64,10 @@ final class EventStoreCommand implements Runnable {
     /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
     Database openDatabase(Timeouts timeouts) {
         if (dbUrl() != null) {
-            return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
-                    timeouts);
+            return Database.builder(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"))
+                    .schema(dbSchema).timeouts(timeouts).open();
         }
-        return EmbeddedDatabase.start(dataDir, timeouts, reason -> {
+        return EmbeddedDatabase.start(dataDir, dbSchema, timeouts, reason -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("eventstore: " + reason);
             err.flush();

@@ -28,8 +28,13 @@ public final class EmbeddedDatabase {
      * dies and cannot be started again, {@code onLost} gets one line saying why.
      */
     public static Database start(Path dataDirectory, Timeouts timeouts, Consumer<String> onLost) {
+        return start(dataDirectory, Database.DEFAULT_SCHEMA, timeouts, onLost);
+    }
+
+    /** As {@link #start(Path, Timeouts, Consumer)}, the store's tables in {@code schema}. */
+    public static Database start(Path dataDirectory, String schema, Timeouts timeouts, Consumer<String> onLost) {
         EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
-        return Database.builder(server.jdbcUrl(), "postgres", server.password()).timeouts(timeouts)
+        return Database.builder(server.jdbcUrl(), "postgres", server.password()).schema(schema).timeouts(timeouts)
                 .onClose(server::close).open();
     }
 }

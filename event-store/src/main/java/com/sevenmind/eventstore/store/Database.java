@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
@@ -27,9 +26,9 @@ import org.jdbi.v3.core.JdbiException;
  */
 public final class Database implements AutoCloseable {
 
+    /** The schema of the store's tables unless set otherwise. */
+    public static final String DEFAULT_SCHEMA = Migrations.DEFAULT_SCHEMA;
     private static final long VALIDATION_MILLIS = 1_000;
-    /** The store's migrations and callbacks, apart from a host's own at Flyway's default {@code db/migration}. */
-    private static final String MIGRATIONS = "classpath:com/sevenmind/eventstore/migration";
     /** How Citus reports a worker it cannot connect to: the node, then the reason. */
     private static final Pattern WORKER_FAILURE = Pattern.compile(
             "(?s).*connection to the remote node (?:[^@\\s]+@)?(\\S+:\\d+) failed with the following error: (.*)");
@@ -41,15 +40,17 @@ public final class Database implements AutoCloseable {
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
     private final String user;
     private final String password;
+    private final String schema;
     private final Timeouts timeouts;
 
-    private Database(HikariDataSource dataSource, Runnable onClose, String user, String password,
+    private Database(HikariDataSource dataSource, Runnable onClose, String user, String password, String schema,
             Timeouts timeouts) {
         this.dataSource = dataSource;
         this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
         this.user = user;
         this.password = password;
+        this.schema = schema;
         this.timeouts = timeouts;
     }
 
@@ -63,7 +64,10 @@ public final class Database implements AutoCloseable {
         return builder(url, user, password).timeouts(timeouts).open();
     }
 
-    /** The settings of a database at {@code url}, {@link Timeouts#COMMAND} unless set otherwise. */
+    /**
+     * The settings of a database at {@code url}: {@link Timeouts#COMMAND} and the tables in {@link #DEFAULT_SCHEMA}
+     * unless set otherwise.
+     */
     public static Builder builder(String url, String user, String password) {
         return new Builder(url, user, password);
     }
@@ -75,6 +79,7 @@ public final class Database implements AutoCloseable {
         private final String user;
         private final String password;
         private Timeouts timeouts = Timeouts.COMMAND;
+        private String schema = DEFAULT_SCHEMA;
         private Runnable onClose = () -> { };
 
         private Builder(String url, String user, String password) {
@@ -90,6 +95,16 @@ public final class Database implements AutoCloseable {
         }
 
         /**
+         * The schema of the store's tables, created when missing: a plain lower-case name. A store of the old layout,
+         * with its tables in the URL's current schema, moves into {@link #DEFAULT_SCHEMA} only, so that a store opened
+         * elsewhere on purpose starts empty and leaves the database's own alone.
+         */
+        public Builder schema(String schema) {
+            this.schema = Migrations.checkSchema(schema);
+            return this;
+        }
+
+        /**
          * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
          * this one, such as a server started for it.
          */
@@ -101,7 +116,7 @@ public final class Database implements AutoCloseable {
         /** Connects and brings the schema up to date; fails with one line that names the database. */
         public Database open() {
             try {
-                return Database.open(url, user, password, onClose, timeouts);
+                return Database.open(url, user, password, schema, onClose, timeouts);
             } catch (RuntimeException e) {
                 onClose.run();
                 throw e;
@@ -141,13 +156,15 @@ public final class Database implements AutoCloseable {
     Connection unpooledConnection(Properties properties) throws SQLException {
         Properties all = timeouts.properties();
         all.putAll(properties);
-        if (user != null) {
-            all.setProperty("user", user);
+        all.putAll(credentials(user, password));
+        Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), all);
+        try {
+            connection.setSchema(schema);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
-        if (password != null) {
-            all.setProperty("password", password);
-        }
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), all);
+        return connection;
     }
 
     /** The JDBC URL, safe to print: without a password. */
@@ -162,7 +179,7 @@ public final class Database implements AutoCloseable {
         onClose.run();
     }
 
-    private static Database open(String url, String user, String password, Runnable onClose,
+    private static Database open(String url, String user, String password, String schema, Runnable onClose,
             Timeouts timeouts) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
@@ -170,6 +187,8 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
+        // The store's schema alone on the search path: its SQL names its tables and sequences unqualified.
+        config.setSchema(schema);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
         // not parsed from text on every row of a long stream.
         config.setDataSourceProperties(timeouts.properties());
@@ -189,20 +208,36 @@ public final class Database implements AutoCloseable {
         try {
             // Through a connection of its own, without the statement and socket limits: a migration of a large
             // table legitimately runs long, also when serve starts.
-            migrations(url, user, password).load().migrate();
+            if (schema.equals(DEFAULT_SCHEMA)) {
+                try (Connection c = DriverManager.getConnection(url, credentials(user, password))) {
+                    Migrations.adoptOldLayout(c, schema);
+                }
+            }
+            migrations(url, user, password, schema).load().migrate();
             // Connections opened before the migration lack the database settings it may have made.
             dataSource.getHikariPoolMXBean().softEvictConnections();
-        } catch (FlywayException e) {
+        } catch (FlywayException | SQLException e) {
             dataSource.close();
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
-        return new Database(dataSource, onClose, user, password, timeouts);
+        return new Database(dataSource, onClose, user, password, schema, timeouts);
     }
 
-    /** Flyway set up for the store's migrations on the database at {@code url}. */
-    static FluentConfiguration migrations(String url, String user, String password) {
-        return Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS);
+    /** Flyway set up for the store's migrations in {@code schema} of the database at {@code url}. */
+    static FluentConfiguration migrations(String url, String user, String password, String schema) {
+        return Migrations.flyway(schema).dataSource(url, user, password);
+    }
+
+    private static Properties credentials(String user, String password) {
+        Properties properties = new Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        return properties;
     }
 
     static String withoutPassword(String url) {
