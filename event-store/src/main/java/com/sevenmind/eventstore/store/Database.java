@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
@@ -21,8 +22,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
 /**
- * A connection pool on a migrated PostgreSQL database, and what runs the server when it is ours (an embedded one).
- * Opening it brings the schema up to date; closing it closes the pool, then stops that server.
+ * A migrated PostgreSQL database: through a connection pool of its own (and what runs the server when it is ours, an
+ * embedded one), or through a host's DataSource. Opening it brings the schema up to date; closing it closes its own
+ * pool, then stops that server, and leaves a host's pool open.
  */
 public final class Database implements AutoCloseable {
 
@@ -34,24 +36,23 @@ public final class Database implements AutoCloseable {
             "(?s).*connection to the remote node (?:[^@\\s]+@)?(\\S+:\\d+) failed with the following error: (.*)");
     private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
-    private final HikariDataSource dataSource;
+    private final String description;
+    private final Connector listening;
     private final Runnable onClose;
     private final Jdbi jdbi;
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
-    private final String user;
-    private final String password;
-    private final String schema;
-    private final Timeouts timeouts;
 
-    private Database(HikariDataSource dataSource, Runnable onClose, String user, String password, String schema,
-            Timeouts timeouts) {
-        this.dataSource = dataSource;
+    /** Opens a connection for a session that outlives any one piece of work, with these driver properties. */
+    @FunctionalInterface
+    private interface Connector {
+        Connection connect(Properties properties) throws SQLException;
+    }
+
+    private Database(DataSource dataSource, String description, Connector listening, Runnable onClose) {
+        this.description = description;
+        this.listening = listening;
         this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
-        this.user = user;
-        this.password = password;
-        this.schema = schema;
-        this.timeouts = timeouts;
     }
 
     /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
@@ -70,6 +71,29 @@ public final class Database implements AutoCloseable {
      */
     public static Builder builder(String url, String user, String password) {
         return new Builder(url, user, password);
+    }
+
+    /**
+     * Uses the host's {@code dataSource}, the store's tables in {@code schema}: migrates them through it, and borrows
+     * its connections for each piece of work (the live feed holds one). The host's pool bounds the calls (its
+     * timeouts) and stays the host's: {@link #close()} leaves it open.
+     */
+    public static Database using(DataSource dataSource, String schema) {
+        Migrations.checkSchema(schema);
+        String description;
+        try (Connection c = dataSource.getConnection()) {
+            description = withoutPassword(c.getMetaData().getURL());
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to PostgreSQL through the host's DataSource: " + rootMessage(e),
+                    e);
+        }
+        try {
+            Migrations.flyway(schema).dataSource(dataSource).load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot migrate the schema of " + description + ": " + rootMessage(e), e);
+        }
+        HostDataSource lent = new HostDataSource(dataSource, schema);
+        return new Database(lent, description, properties -> lent.getConnection(), () -> { });
     }
 
     /** How to open a {@link Database}. */
@@ -154,28 +178,17 @@ public final class Database implements AutoCloseable {
 
     /** A new connection outside the pool, for a session that outlives any one piece of work (LISTEN). */
     Connection unpooledConnection(Properties properties) throws SQLException {
-        Properties all = timeouts.properties();
-        all.putAll(properties);
-        all.putAll(credentials(user, password));
-        Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), all);
-        try {
-            connection.setSchema(schema);
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
+        return listening.connect(properties);
     }
 
     /** The JDBC URL, safe to print: without a password. */
     public String description() {
-        return withoutPassword(dataSource.getJdbcUrl());
+        return description;
     }
 
     @Override
     public void close() {
         projectors.forEach(Projector::close);
-        dataSource.close();
         onClose.run();
     }
 
@@ -221,7 +234,23 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
-        return new Database(dataSource, onClose, user, password, schema, timeouts);
+        Connector listening = properties -> {
+            Properties all = timeouts.properties();
+            all.putAll(properties);
+            all.putAll(credentials(user, password));
+            Connection connection = DriverManager.getConnection(url, all);
+            try {
+                connection.setSchema(schema);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
+        };
+        return new Database(dataSource, withoutPassword(url), listening, () -> {
+            dataSource.close();
+            onClose.run();
+        });
     }
 
     /** Flyway set up for the store's migrations in {@code schema} of the database at {@code url}. */
