@@ -219,13 +219,13 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e), e);
         }
         try {
-            // Through a connection of its own, without the statement and socket limits: a migration of a large
-            // table legitimately runs long, also when serve starts.
             if (schema.equals(DEFAULT_SCHEMA)) {
-                try (Connection c = DriverManager.getConnection(url, credentials(user, password))) {
+                try (Connection c = dataSource.getConnection()) {
                     Migrations.adoptOldLayout(c, schema);
                 }
             }
+            // Through a connection of its own, without the statement and socket limits: a migration of a large
+            // table legitimately runs long, also when serve starts.
             migrations(url, user, password, schema).load().migrate();
             // Connections opened before the migration lack the database settings it may have made.
             dataSource.getHikariPoolMXBean().softEvictConnections();

@@ -42,7 +42,7 @@ final class Migrations {
     static String checkSchema(String schema) {
         if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("invalid schema name '" + schema + "': use lower-case letters, digits "
-                    + "and _, not starting with a digit, at most 63");
+                    + "and _, not starting with a digit, at most 63 characters");
         }
         return schema;
     }
@@ -53,14 +53,19 @@ final class Migrations {
     }
 
     /**
-     * Moves a store of the old layout, on {@code c}'s current schema, into {@code schema}: its tables (with their
-     * sequences, indexes and triggers), its functions and its history, renamed. Returns whether there was one. A
-     * store moved already, or none, is left alone; two processes starting at once move it once.
+     * Moves a store of the old layout, in the current schema of {@code c}'s session (before any SET of its search
+     * path), into {@code schema}: its tables (with their sequences, indexes and triggers), its functions and its
+     * history, renamed. Returns whether there was one. A store moved already, or none, is left alone; two processes
+     * starting at once move it once.
      */
     static boolean adoptOldLayout(Connection c, String schema) throws SQLException {
+        if (exists(c, "to_regclass", schema + "." + HISTORY)) {
+            return false; // the common case, in one round trip: moved already, or made in its schema
+        }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL search_path TO DEFAULT");
             s.execute("SELECT pg_advisory_xact_lock(hashtext('eventstore_old_layout'))");
             String old = oldStore(c, schema);
             if (old == null) {
