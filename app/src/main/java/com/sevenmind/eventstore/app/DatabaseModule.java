@@ -6,6 +6,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.app.cli.DatabaseOptions;
+import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
@@ -22,9 +23,9 @@ final class DatabaseModule extends AbstractModule {
     Database database(DatabaseOptions options, OpenedDatabase opened) {
         String url = options.dbUrl();
         Database db = url != null
-                ? Database.connect(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
-                        options.timeouts())
-                : Database.embedded(options.dataDir(), options.timeouts(), options::lost);
+                ? Database.builder(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"))
+                        .schema(options.dbSchema()).timeouts(options.timeouts()).open()
+                : EmbeddedDatabase.start(options.dataDir(), options.dbSchema(), options.timeouts(), options::lost);
         opened.set(db);
         return db;
     }

@@ -5,7 +5,6 @@ import com.sevenmind.eventstore.codec.EventCodec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,46 +12,47 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A connection pool on a migrated PostgreSQL database, and the embedded server behind it when there is one.
- * Opening it brings the schema up to date; closing it closes the pool and stops the embedded server.
+ * A migrated PostgreSQL database: through a connection pool of its own (and what runs the server when it is ours, an
+ * embedded one), or through a host's DataSource. Opening it brings the schema up to date; closing it closes its own
+ * pool, then stops that server, and leaves a host's pool open.
  */
 public final class Database implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** The schema of the store's tables unless set otherwise. */
+    public static final String DEFAULT_SCHEMA = Migrations.DEFAULT_SCHEMA;
     private static final long VALIDATION_MILLIS = 1_000;
     /** How Citus reports a worker it cannot connect to: the node, then the reason. */
     private static final Pattern WORKER_FAILURE = Pattern.compile(
             "(?s).*connection to the remote node (?:[^@\\s]+@)?(\\S+:\\d+) failed with the following error: (.*)");
     private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
-    private final HikariDataSource dataSource;
-    private final EmbeddedServer server;
+    private final String description;
+    private final Connector listening;
+    private final Runnable onClose;
     private final Jdbi jdbi;
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
-    private final String user;
-    private final String password;
-    private final Timeouts timeouts;
 
-    private Database(HikariDataSource dataSource, EmbeddedServer server, String user, String password,
-            Timeouts timeouts) {
-        this.dataSource = dataSource;
-        this.server = server;
+    /** Opens a connection for a session that outlives any one piece of work, with these driver properties. */
+    @FunctionalInterface
+    private interface Connector {
+        Connection connect(Properties properties) throws SQLException;
+    }
+
+    private Database(DataSource dataSource, String description, Connector listening, Runnable onClose) {
+        this.description = description;
+        this.listening = listening;
+        this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
-        this.user = user;
-        this.password = password;
-        this.timeouts = timeouts;
     }
 
     /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
@@ -62,25 +62,89 @@ public final class Database implements AutoCloseable {
 
     /** Uses the server at {@code url}, each call bounded by {@code timeouts}. */
     public static Database connect(String url, String user, String password, Timeouts timeouts) {
-        return open(url, user, password, null, timeouts);
-    }
-
-    /** Starts (or creates) the embedded server on {@code dataDirectory} and uses it; a lost server is logged. */
-    public static Database embedded(Path dataDirectory) {
-        return embedded(dataDirectory, Timeouts.COMMAND, reason -> LOG.error(reason));
+        return builder(url, user, password).timeouts(timeouts).open();
     }
 
     /**
-     * Starts (or creates) the embedded server on {@code dataDirectory} and uses it. If the server dies and cannot
-     * be started again, {@code onLost} gets one line saying why.
+     * The settings of a database at {@code url}: {@link Timeouts#COMMAND} and the tables in {@link #DEFAULT_SCHEMA}
+     * unless set otherwise.
      */
-    public static Database embedded(Path dataDirectory, Timeouts timeouts, Consumer<String> onLost) {
-        EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
+    public static Builder builder(String url, String user, String password) {
+        return new Builder(url, user, password);
+    }
+
+    /**
+     * Uses the host's {@code dataSource}, the store's tables in {@code schema}: migrates them through it, and borrows
+     * its connections for each piece of work (the live feed holds one). The host's pool bounds the calls (its
+     * timeouts) and stays the host's: {@link #close()} leaves it open.
+     */
+    public static Database using(DataSource dataSource, String schema) {
+        Migrations.checkSchema(schema);
+        String description;
+        try (Connection c = dataSource.getConnection()) {
+            description = withoutPassword(c.getMetaData().getURL());
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to PostgreSQL through the host's DataSource: " + rootMessage(e),
+                    e);
+        }
         try {
-            return open(server.jdbcUrl(), "postgres", server.password(), server, timeouts);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
+            Migrations.flyway(schema).dataSource(dataSource).load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot migrate the schema of " + description + ": " + rootMessage(e), e);
+        }
+        HostDataSource lent = new HostDataSource(dataSource, schema);
+        return new Database(lent, description, properties -> lent.getConnection(), () -> { });
+    }
+
+    /** How to open a {@link Database}. */
+    public static final class Builder {
+
+        private final String url;
+        private final String user;
+        private final String password;
+        private Timeouts timeouts = Timeouts.COMMAND;
+        private String schema = DEFAULT_SCHEMA;
+        private Runnable onClose = () -> { };
+
+        private Builder(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        /** Bounds every call; see {@link Timeouts}. */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = timeouts;
+            return this;
+        }
+
+        /**
+         * The schema of the store's tables, created when missing: a plain lower-case name. A store of the old layout,
+         * with its tables in the URL's current schema, moves into {@link #DEFAULT_SCHEMA} only, so that a store opened
+         * elsewhere on purpose starts empty and leaves the database's own alone.
+         */
+        public Builder schema(String schema) {
+            this.schema = Migrations.checkSchema(schema);
+            return this;
+        }
+
+        /**
+         * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
+         * this one, such as a server started for it.
+         */
+        public Builder onClose(Runnable onClose) {
+            this.onClose = onClose;
+            return this;
+        }
+
+        /** Connects and brings the schema up to date; fails with one line that names the database. */
+        public Database open() {
+            try {
+                return Database.open(url, user, password, schema, onClose, timeouts);
+            } catch (RuntimeException e) {
+                onClose.run();
+                throw e;
+            }
         }
     }
 
@@ -114,32 +178,21 @@ public final class Database implements AutoCloseable {
 
     /** A new connection outside the pool, for a session that outlives any one piece of work (LISTEN). */
     Connection unpooledConnection(Properties properties) throws SQLException {
-        Properties all = timeouts.properties();
-        all.putAll(properties);
-        if (user != null) {
-            all.setProperty("user", user);
-        }
-        if (password != null) {
-            all.setProperty("password", password);
-        }
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), all);
+        return listening.connect(properties);
     }
 
     /** The JDBC URL, safe to print: without a password. */
     public String description() {
-        return withoutPassword(dataSource.getJdbcUrl());
+        return description;
     }
 
     @Override
     public void close() {
         projectors.forEach(Projector::close);
-        dataSource.close();
-        if (server != null) {
-            server.close();
-        }
+        onClose.run();
     }
 
-    private static Database open(String url, String user, String password, EmbeddedServer server,
+    private static Database open(String url, String user, String password, String schema, Runnable onClose,
             Timeouts timeouts) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
@@ -147,6 +200,8 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
+        // The store's schema alone on the search path: its SQL names its tables and sequences unqualified.
+        config.setSchema(schema);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
         // not parsed from text on every row of a long stream.
         config.setDataSourceProperties(timeouts.properties());
@@ -164,17 +219,54 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e), e);
         }
         try {
+            if (schema.equals(DEFAULT_SCHEMA)) {
+                try (Connection c = dataSource.getConnection()) {
+                    Migrations.adoptOldLayout(c, schema);
+                }
+            }
             // Through a connection of its own, without the statement and socket limits: a migration of a large
             // table legitimately runs long, also when serve starts.
-            Flyway.configure().dataSource(url, user, password).load().migrate();
+            migrations(url, user, password, schema).load().migrate();
             // Connections opened before the migration lack the database settings it may have made.
             dataSource.getHikariPoolMXBean().softEvictConnections();
-        } catch (FlywayException e) {
+        } catch (FlywayException | SQLException e) {
             dataSource.close();
             throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
-        return new Database(dataSource, server, user, password, timeouts);
+        Connector listening = properties -> {
+            Properties all = timeouts.properties();
+            all.putAll(properties);
+            all.putAll(credentials(user, password));
+            Connection connection = DriverManager.getConnection(url, all);
+            try {
+                connection.setSchema(schema);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
+        };
+        return new Database(dataSource, withoutPassword(url), listening, () -> {
+            dataSource.close();
+            onClose.run();
+        });
+    }
+
+    /** Flyway set up for the store's migrations in {@code schema} of the database at {@code url}. */
+    static FluentConfiguration migrations(String url, String user, String password, String schema) {
+        return Migrations.flyway(schema).dataSource(url, user, password);
+    }
+
+    private static Properties credentials(String user, String password) {
+        Properties properties = new Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        return properties;
     }
 
     static String withoutPassword(String url) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +39,16 @@ class DistributeCitusTest {
         return cluster.jdbcUrl(0, name);
     }
 
+    /** For a query of the store's tables by their plain names. */
+    private String storeUrl() {
+        return url() + "&currentSchema=" + Database.DEFAULT_SCHEMA;
+    }
+
     /** Events of three users stored by the schema before this store knew of Citus: plain tables. */
     private void storeBeforeDistribution() {
-        Flyway.configure().dataSource(url(), null, null).target("8").load().migrate();
+        Database.migrations(url(), null, null, Database.DEFAULT_SCHEMA).target("8").load().migrate();
         String payload = new EventCodec(Json.newObjectMapper()).payload(TestEvents.started(USER, "e", AT));
-        Jdbi.create(url()).useHandle(h -> h.execute("""
+        Jdbi.create(storeUrl()).useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
                 SELECT u, 'e' || i, 'ContentPieceStarted', ?, CAST(? AS timestamptz) + i * interval '1 s', ?::jsonb
                 FROM unnest(ARRAY[?::uuid, gen_random_uuid(), gen_random_uuid()]) AS u, generate_series(1, 3) AS i""",
@@ -53,7 +57,7 @@ class DistributeCitusTest {
 
     /** Where the events' shards are, by port, and whether the tables are distributed, after opening the store. */
     private String placement() {
-        return Jdbi.create(url()).withHandle(h -> h.createQuery("""
+        return Jdbi.create(storeUrl()).withHandle(h -> h.createQuery("""
                         SELECT string_agg(DISTINCT table_name::text || '@' || nodeport, ' ' ORDER BY table_name::text || '@' || nodeport)
                         FROM citus_shards""").mapTo(String.class).one());
     }

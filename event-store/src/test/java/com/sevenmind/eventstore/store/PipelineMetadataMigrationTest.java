@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** V8 adds received_at and metadata to a table that holds events without rewriting it. */
@@ -26,16 +25,17 @@ class PipelineMetadataMigrationTest {
             s.execute("CREATE DATABASE " + NAME);
         }
         String url = TestDatabase.server().getJdbcUrl("postgres", NAME);
-        Flyway.configure().dataSource(url, "postgres", null).target("7").load().migrate();
+        Database.migrations(url, "postgres", null, Database.DEFAULT_SCHEMA).target("7").load().migrate();
         try (Connection c = DriverManager.getConnection(url, "postgres", null);
              Statement s = c.createStatement()) {
+            c.setSchema(Database.DEFAULT_SCHEMA);
             s.execute("""
                     INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
                     VALUES ('6f1c4c2e-8d0b-4a59-9d3c-0f6e2b7a9c11', 'u-1', 'ContentPieceStarted', 2,
                             '2024-05-01T10:00:00Z', '{}')""");
             long before = fileNode(s);
 
-            Flyway.configure().dataSource(url, "postgres", null).load().migrate();
+            Database.migrations(url, "postgres", null, Database.DEFAULT_SCHEMA).load().migrate();
 
             assertEquals(before, fileNode(s), "the table was rewritten");
             List<String> row = new ArrayList<>();

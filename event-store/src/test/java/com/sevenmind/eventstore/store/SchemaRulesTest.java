@@ -22,7 +22,7 @@ class SchemaRulesTest {
 
     /** Tables kept whole on the coordinator, never distributed: why, in the migration that distributes the others. */
     static final Set<String> COORDINATOR_LOCAL = Set.of("rejected_events", "quarantine_kept", "quarantine_dropped",
-            "forgotten_users", "forget_key", "flyway_schema_history");
+            "forgotten_users", "forget_key", "eventstore_schema_history");
 
     /** Each unique index (primary keys and unique constraints have one) of a table of {@code schema} without user_uuid. */
     private static List<String> violations(Handle h, String schema) {
@@ -44,16 +44,17 @@ class SchemaRulesTest {
 
     @Test
     void every_primary_key_and_unique_constraint_of_a_distributable_table_includes_user_uuid() {
-        assertEquals(List.of(), db.database().jdbi().withHandle(h -> violations(h, "public")));
+        assertEquals(List.of(), db.database().jdbi().withHandle(h -> violations(h, Database.DEFAULT_SCHEMA)));
     }
 
     @Test
     void every_table_is_distributable_by_user_uuid_or_named_coordinator_local() {
         assertEquals(List.of(), db.database().jdbi().withHandle(h -> h.createQuery("""
                         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> ALL(:local)
+                        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') AND c.relname <> ALL(:local)
                           AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'user_uuid')
                         ORDER BY 1""")
+                .bind("schema", Database.DEFAULT_SCHEMA)
                 .bindArray("local", String.class, COORDINATOR_LOCAL)
                 .mapTo(String.class).list()));
     }

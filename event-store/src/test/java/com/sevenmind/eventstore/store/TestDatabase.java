@@ -102,12 +102,14 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return citus;
     }
 
-    /** The server shared by every test class of this JVM; zonky stops it in a shutdown hook. */
+    /**
+     * The server shared by every test class of this JVM; zonky stops it in a shutdown hook. Its binaries are unpacked
+     * where the build's {@code ot.epg.working-dir} says.
+     */
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder()
-                        .setOverrideWorkingDirectory(EmbeddedServer.binariesDirectory().toFile()).start();
+                server = EmbeddedPostgres.builder().start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
             }

@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app.bench;
 
+import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +44,8 @@ final class BenchServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("eventstore-bench-");
         err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
         try {
-            return new BenchServer(Database.embedded(dir), "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
+            return new BenchServer(EmbeddedDatabase.start(dir), "a fresh embedded PostgreSQL",
+                    () -> deleteRecursively(dir));
         } catch (RuntimeException e) {
             deleteRecursively(dir);
             throw e;
@@ -68,7 +70,7 @@ final class BenchServer implements AutoCloseable {
             }
         };
         try {
-            Database db = Database.connect(inSchema(url), user, password);
+            Database db = Database.builder(url, user, password).schema(SCHEMA).open();
             err.println("bench: running in schema " + SCHEMA + " of " + db.description() + "; dropped afterwards");
             return new BenchServer(db, "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
         } catch (RuntimeException e) {
@@ -101,12 +103,6 @@ final class BenchServer implements AutoCloseable {
         } finally {
             cleanup.run();
         }
-    }
-
-    /** The URL with bench's schema as the only one on the search path: the store's tables are made and used there. */
-    static String inSchema(String url) {
-        String without = url.replaceAll("(?i)([?&])currentSchema=[^&]*&?", "$1").replaceAll("[?&]$", "");
-        return without + (without.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
     }
 
     private static void deleteRecursively(Path dir) {

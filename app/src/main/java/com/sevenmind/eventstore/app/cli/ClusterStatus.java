@@ -50,7 +50,7 @@ public record ClusterStatus(boolean citus, String citusVersion, String postgresq
                     CREATE TEMPORARY TABLE store_tables ON COMMIT DROP AS
                     SELECT c.oid AS relid FROM pg_class c
                     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
-                      AND NOT c.relispartition AND c.relname <> 'flyway_schema_history'""");
+                      AND NOT c.relispartition AND c.relname <> 'eventstore_schema_history'""");
             // One row per shard placement; shard_size is null for a node the coordinator could not reach.
             // citus_shards repeats a placement for each node of its group: only the primary's counts.
             t.execute("""

@@ -28,11 +28,20 @@ public final class DatabaseOptions {
                     + "(env EVENTSTORE_DB_URL; user and password from EVENTSTORE_DB_USER, EVENTSTORE_DB_PASSWORD).")
     String dbUrl;
 
+    @Option(names = "--db-schema", paramLabel = "NAME", defaultValue = "${env:EVENTSTORE_DB_SCHEMA:-eventstore}",
+            description = "Schema of the store's tables, made when missing "
+                    + "(env EVENTSTORE_DB_SCHEMA; default: ${DEFAULT-VALUE}).")
+    String dbSchema;
+
     private Timeouts timeouts = Timeouts.COMMAND;
 
     /** The --db-url given (or from the environment), else null: the embedded server. */
     public String dbUrl() {
         return dbUrl == null || dbUrl.isBlank() ? null : dbUrl;
+    }
+
+    public String dbSchema() {
+        return dbSchema;
     }
 
     public Path dataDir() {

@@ -163,22 +163,12 @@ class BenchCommandTest {
         }
     }
 
-    @Test
-    void the_schema_replaces_one_the_url_names() {
-        assertEquals("jdbc:postgresql://h/d?currentSchema=eventstore_bench",
-                BenchServer.inSchema("jdbc:postgresql://h/d"));
-        assertEquals("jdbc:postgresql://h/d?user=u&currentSchema=eventstore_bench",
-                BenchServer.inSchema("jdbc:postgresql://h/d?currentSchema=mine&user=u"));
-        assertEquals("jdbc:postgresql://h/d?user=u&currentSchema=eventstore_bench",
-                BenchServer.inSchema("jdbc:postgresql://h/d?user=u&currentschema=mine"));
-    }
-
     /** Every event of the store's own events table, and the counts of its other tables. */
     private static String storeContents() {
         return db.database().jdbi().withHandle(h -> h.createQuery("""
                 SELECT (SELECT string_agg(id || ' ' || user_uuid || ' ' || unique_id || ' ' || payload::text, E'\n'
-                                          ORDER BY id) FROM public.events)
-                       || (SELECT count(*) FROM public.snapshots) || ' ' || (SELECT count(*) FROM public.rejected_events)
+                                          ORDER BY id) FROM eventstore.events)
+                       || (SELECT count(*) FROM eventstore.snapshots) || ' ' || (SELECT count(*) FROM eventstore.rejected_events)
                 """).mapTo(String.class).one());
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.app.ServeProcess;
+import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,7 +117,7 @@ class EmbeddedFaultIT {
     /** Every acknowledged push stored exactly once; the counts go to the test's output. */
     private static void assertStoredOnce(String fault, Path data, Set<String> acknowledged) {
         Map<String, Long> stored;
-        try (Database db = Database.embedded(data)) {
+        try (Database db = EmbeddedDatabase.start(data)) {
             stored = db.jdbi().withHandle(h -> h.createQuery("SELECT unique_id, count(*) AS n FROM events "
                             + "GROUP BY unique_id")
                     .map((rs, ctx) -> Map.entry(rs.getString("unique_id"), rs.getLong("n")))

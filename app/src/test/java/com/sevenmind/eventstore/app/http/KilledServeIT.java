@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.app.ServeProcess;
+import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,7 +77,7 @@ class KilledServeIT {
         }
 
         Map<String, Long> stored = new HashMap<>();
-        try (Database db = Database.embedded(data)) {
+        try (Database db = EmbeddedDatabase.start(data)) {
             db.jdbi().useHandle(h -> h.createQuery("SELECT unique_id, count(*) AS n FROM events GROUP BY unique_id")
                     .map((rs, ctx) -> stored.put(rs.getString("unique_id"), rs.getLong("n"))).forEach(n -> { }));
         }

@@ -570,7 +570,7 @@ class ServeTest {
              Connection locker = DriverManager.getConnection(db.jdbcUrl())) {
             // A worker waits on the database: listing users needs the events table, locked here.
             locker.setAutoCommit(false);
-            locker.createStatement().execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+            locker.createStatement().execute("LOCK TABLE eventstore.events IN ACCESS EXCLUSIVE MODE");
             ExecutorService clients = Executors.newFixedThreadPool(2);
             Future<HttpResponse<String>> working = clients.submit(() -> send(one.base(), "GET", "/users", null));
             Thread.sleep(300); // for the first to reach the worker

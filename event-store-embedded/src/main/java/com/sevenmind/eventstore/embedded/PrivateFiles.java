@@ -1,5 +1,6 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
+import com.sevenmind.eventstore.store.StoreException;
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

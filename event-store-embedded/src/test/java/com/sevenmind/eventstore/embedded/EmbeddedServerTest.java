@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.StoreException;
+import com.sevenmind.eventstore.store.TestEvents;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +31,10 @@ class EmbeddedServerTest {
     @Test
     void events_stay_in_the_data_directory_between_runs(@TempDir Path dir) {
         UUID user = UUID.randomUUID();
-        try (Database first = Database.embedded(dir)) {
+        try (Database first = EmbeddedDatabase.start(dir)) {
             first.eventStore(codec).append(TestEvents.started(user, "1", Instant.parse("2024-01-01T00:00:00Z")));
         }
-        try (Database second = Database.embedded(dir)) {
+        try (Database second = EmbeddedDatabase.start(dir)) {
             assertEquals(1, second.eventStore(codec).stream(user, e -> { }).events());
         }
     }
@@ -39,8 +42,8 @@ class EmbeddedServerTest {
     @Test
     void a_second_server_on_a_directory_in_use_is_refused_with_who_holds_it_and_how_to_reach_its_server(
             @TempDir Path dir) throws Exception {
-        try (Database running = Database.embedded(dir)) {
-            StoreException e = assertThrows(StoreException.class, () -> Database.embedded(dir));
+        try (Database running = EmbeddedDatabase.start(dir)) {
+            StoreException e = assertThrows(StoreException.class, () -> EmbeddedDatabase.start(dir));
             int port = port(running);
             assertEquals("data directory " + dir.toAbsolutePath() + " is in use by another eventstore process (pid "
                     + ProcessHandle.current().pid() + "); wait for it to finish, or use its server while it runs with "
@@ -52,7 +55,7 @@ class EmbeddedServerTest {
 
     @Test
     void only_a_client_with_the_password_from_the_private_file_gets_in(@TempDir Path dir) throws Exception {
-        try (Database running = Database.embedded(dir)) {
+        try (Database running = EmbeddedDatabase.start(dir)) {
             int port = port(running);
             SQLException none = assertThrows(SQLException.class, () -> connect(port, null).close());
             assertEquals("The server requested SCRAM-based authentication, but no password was provided.",
@@ -86,7 +89,7 @@ class EmbeddedServerTest {
         }
         assertTrue(Files.readString(dir.resolve("pg/pg_hba.conf")).contains("trust"), "made by zonky's initdb");
 
-        try (Database upgraded = Database.embedded(dir)) {
+        try (Database upgraded = EmbeddedDatabase.start(dir)) {
             assertEquals(1, upgraded.eventStore(codec).stream(user, e -> { }).events());
             assertThrows(SQLException.class, () -> connect(port(upgraded), null).close());
             connect(port(upgraded), password(dir)).close();
@@ -97,12 +100,12 @@ class EmbeddedServerTest {
     @Test
     void a_deleted_cluster_beside_its_password_file_is_made_again_with_a_new_password(@TempDir Path dir)
             throws Exception {
-        Database.embedded(dir).close();
+        EmbeddedDatabase.start(dir).close();
         String first = password(dir);
         try (var files = Files.walk(dir.resolve("pg"))) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        try (Database again = Database.embedded(dir)) {
+        try (Database again = EmbeddedDatabase.start(dir)) {
             assertFalse(first.equals(password(dir)));
             connect(port(again), password(dir)).close();
         }

@@ -1,9 +1,10 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sevenmind.eventstore.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -38,10 +39,10 @@ class EmbeddedDiskFullTest {
                 "cannot mount a tmpfs here (needs root)");
         mount = point;
         Path data = point.resolve("data");
-        Database.embedded(data).close();
+        EmbeddedDatabase.start(data).close();
         fill(point.resolve("filler"));
 
-        StoreException e = assertThrows(StoreException.class, () -> Database.embedded(data).close());
+        StoreException e = assertThrows(StoreException.class, () -> EmbeddedDatabase.start(data).close());
 
         System.out.println(e.getMessage());
         assertTrue(e.getMessage().startsWith("cannot start the embedded PostgreSQL in " + data + ": "), e.getMessage());

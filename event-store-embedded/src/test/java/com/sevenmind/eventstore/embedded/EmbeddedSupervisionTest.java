@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.TestEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,7 +32,7 @@ class EmbeddedSupervisionTest {
     void a_postmaster_killed_with_sigkill_is_started_again_and_the_pool_reconnects(@TempDir Path dir)
             throws Exception {
         UUID user = UUID.randomUUID();
-        try (Database db = Database.embedded(dir)) {
+        try (Database db = EmbeddedDatabase.start(dir)) {
             EventStore store = db.eventStore(codec);
             store.append(TestEvents.started(user, "1", Instant.parse("2024-01-01T00:00:00Z")));
             String url = db.description();

@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,8 +1,9 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.sevenmind.eventstore.store.StoreException;
 import com.sun.security.auth.module.UnixSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package com.sevenmind.eventstore.store;
+package com.sevenmind.eventstore.embedded;
 
+import com.sevenmind.eventstore.store.StoreException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
