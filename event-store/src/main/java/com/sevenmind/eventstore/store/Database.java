@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
 
+    /** Connections in the pool unless told otherwise. */
+    public static final int POOL_SIZE = 8;
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final long VALIDATION_MILLIS = 1_000;
     /** How Citus reports a worker it cannot connect to: the node, then the reason. */
@@ -62,7 +64,12 @@ public final class Database implements AutoCloseable {
 
     /** Uses the server at {@code url}, each call bounded by {@code timeouts}. */
     public static Database connect(String url, String user, String password, Timeouts timeouts) {
-        return open(url, user, password, null, timeouts);
+        return connect(url, user, password, timeouts, POOL_SIZE);
+    }
+
+    /** Uses the server at {@code url} through a pool of {@code poolSize} connections, each bounded by {@code timeouts}. */
+    public static Database connect(String url, String user, String password, Timeouts timeouts, int poolSize) {
+        return open(url, user, password, null, timeouts, poolSize);
     }
 
     /** Starts (or creates) the embedded server on {@code dataDirectory} and uses it; a lost server is logged. */
@@ -75,9 +82,14 @@ public final class Database implements AutoCloseable {
      * be started again, {@code onLost} gets one line saying why.
      */
     public static Database embedded(Path dataDirectory, Timeouts timeouts, Consumer<String> onLost) {
+        return embedded(dataDirectory, timeouts, POOL_SIZE, onLost);
+    }
+
+    /** As {@link #embedded(Path, Timeouts, Consumer)}, through a pool of {@code poolSize} connections. */
+    public static Database embedded(Path dataDirectory, Timeouts timeouts, int poolSize, Consumer<String> onLost) {
         EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
         try {
-            return open(server.jdbcUrl(), "postgres", server.password(), server, timeouts);
+            return open(server.jdbcUrl(), "postgres", server.password(), server, timeouts, poolSize);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -140,13 +152,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database open(String url, String user, String password, EmbeddedServer server,
-            Timeouts timeouts) {
+            Timeouts timeouts, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(8);
+        config.setMaximumPoolSize(poolSize);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
         // not parsed from text on every row of a long stream.
         config.setDataSourceProperties(timeouts.properties());

@@ -58,11 +58,16 @@ public final class EventStoreCommand implements Runnable {
 
     /** The configured database: the server at --db-url, else the embedded one on --data-dir. */
     Database openDatabase(Timeouts timeouts) {
+        return openDatabase(timeouts, Database.POOL_SIZE);
+    }
+
+    /** The configured database, through a pool of {@code poolSize} connections. */
+    Database openDatabase(Timeouts timeouts, int poolSize) {
         if (dbUrl() != null) {
             return Database.connect(dbUrl, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
-                    timeouts);
+                    timeouts, poolSize);
         }
-        return Database.embedded(dataDir, timeouts, reason -> {
+        return Database.embedded(dataDir, timeouts, poolSize, reason -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("eventstore: " + reason);
             err.flush();

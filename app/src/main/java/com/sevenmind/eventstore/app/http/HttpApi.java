@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
- * {@code GET /projections} and {@code GET /health}
+ * {@code GET /projections}, {@code GET /health}, {@code GET /livez} and {@code GET /readyz}
  * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
@@ -129,6 +132,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** What a refusal says when the database fails; the detail, with the database's address, goes to the log only. */
     static final String DATABASE_UNAVAILABLE = "database unavailable";
+    static final String SHUTTING_DOWN = "server shutting down, try again";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** How long a stop waits for the requests already taken to be answered. */
     private static final long STOP_SECONDS = 10;
@@ -148,6 +152,8 @@ public final class HttpApi implements AutoCloseable {
     private HttpConnections connections;
     private ThreadPoolExecutor workers;
     private LiveStreams streams;
+    /** Set when the process is asked to stop: readiness fails from then on, so that traffic goes elsewhere. */
+    private volatile boolean draining;
 
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings) {
@@ -215,7 +221,16 @@ public final class HttpApi implements AutoCloseable {
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new Dispatch());
+        server.setHandler(new GracefulHandler(new Dispatch()) {
+            @Override
+            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                // A request on a kept-alive connection after the stop began: the client may send it elsewhere.
+                HttpExchange exchange = new HttpExchange(request, response, callback);
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                HttpAnswer.error(503, SHUTTING_DOWN).reply(exchange, mapper);
+            }
+        });
         server.setErrorHandler(new HttpErrors(mapper));
         try {
             server.start();
@@ -227,16 +242,31 @@ public final class HttpApi implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** From now on {@code /readyz} answers 503: the process is about to stop, and wants no new traffic. */
+    public void drain() {
+        draining = true;
+    }
+
     /**
-     * Ends the live streams, answers the requests already taken (so an acknowledged push is one that was committed),
-     * then stops.
+     * Stops accepting connections and requests (a request on an open connection is answered 503), ends the live
+     * streams with a last event, and answers the requests already taken, so that an acknowledged push is one that was
+     * committed and every other is answered 503 or not at all; then stops.
      */
     @Override
     public void close() {
         if (server == null) {
             return;
         }
+        draining = true;
+        var idle = Graceful.shutdown(server);
         streams.close();
+        try {
+            idle.get(STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         workers.shutdown();
         try {
             if (!workers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
@@ -271,6 +301,8 @@ public final class HttpApi implements AutoCloseable {
                             + exchange.path + "; use " + target.route().method);
                 }
                 switch (target.route()) {
+                    // Answered here, never queued behind busy workers: a live process answers, whatever its load.
+                    case LIVEZ -> new HttpAnswer(200, Map.of("status", "up")).reply(exchange, mapper);
                     case PUSH -> write(exchange, Way.PUSH,
                             body -> ingest.push(PushBody.of(mapper, exchange.request.getHeaders(), body)));
                     case EVENTS -> write(exchange, Way.EVENTS, ingest::events);
@@ -333,6 +365,16 @@ public final class HttpApi implements AutoCloseable {
                 }
                 LOG.warn("GET /health: the database at {} does not answer", db.description());
                 yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
+            }
+            case READYZ -> {
+                if (draining) {
+                    yield HttpAnswer.error(503, "not ready: shutting down");
+                }
+                if (store.healthy()) {
+                    yield new HttpAnswer(200, Map.of("status", "ready"));
+                }
+                LOG.warn("GET /readyz: the database at {} does not answer", db.description());
+                yield HttpAnswer.error(503, "not ready: " + DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
             case USER_EVENTS -> new HttpAnswer(200,
