@@ -258,18 +258,19 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         draining = true;
-        var idle = Graceful.shutdown(server);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+        var answered = Graceful.shutdown(server);
         streams.close();
         try {
-            idle.get(STOP_SECONDS, TimeUnit.SECONDS);
+            answered.get(STOP_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
+            // Not all answered in time: the wait for the workers below says so.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+            if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
             }
         } catch (InterruptedException e) {
@@ -400,7 +401,12 @@ public final class HttpApi implements AutoCloseable {
             workers.execute(() -> answer(exchange, answer).send(exchange, mapper));
         } catch (RejectedExecutionException e) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
+            if (workers.isShutdown()) {
+                // Its body came in after the stop began: it is not taken, so another instance may take it.
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+            }
+            HttpAnswer.error(503, workers.isShutdown() ? SHUTTING_DOWN : "server busy, try again")
+                    .reply(exchange, mapper);
         }
     }
 
