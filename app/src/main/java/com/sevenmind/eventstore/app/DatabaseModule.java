@@ -24,8 +24,9 @@ final class DatabaseModule extends AbstractModule {
         String url = options.dbUrl();
         Database db = url != null
                 ? Database.builder(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"))
-                        .schema(options.dbSchema()).timeouts(options.timeouts()).open()
-                : EmbeddedDatabase.start(options.dataDir(), options.dbSchema(), options.timeouts(), options::lost);
+                        .schema(options.dbSchema()).timeouts(options.timeouts()).poolSize(options.poolSize()).open()
+                : EmbeddedDatabase.start(options.dataDir(), options.dbSchema(), options.timeouts(),
+                        options.poolSize(), options::lost);
         opened.set(db);
         return db;
     }

@@ -25,10 +25,12 @@ public final class Main {
     /** Runs one command line and returns its exit code: 0 ok, 1 failure, 2 usage, 3 some input rejected. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+        // Must happen before the first logger is created; logback.xml reads them.
         if (verbose) {
-            // Must happen before the first logger is created.
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            System.setProperty("eventstore.log.level", "INFO");
         }
+        System.setProperty("eventstore.log.format",
+                EventStoreCommand.logFormat(args, System.getenv("EVENTSTORE_LOG_FORMAT")).name());
         Plugins plugins;
         try {
             plugins = Plugins.discover(Thread.currentThread().getContextClassLoader());

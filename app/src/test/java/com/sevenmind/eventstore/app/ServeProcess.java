@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,9 +31,19 @@ public final class ServeProcess implements AutoCloseable {
 
     /** Starts serve on {@code dataDir} and waits (up to a minute) for the line that names its port. */
     public static ServeProcess start(Path dataDir, Path stderr) throws IOException {
-        List<String> command = new ArrayList<>(JarRunner.command(JarRunner.JAR.toString(), "--data-dir",
-                dataDir.toString(), "serve", "--port", "0"));
-        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        return start(List.of("--data-dir", dataDir.toString(), "serve", "--port", "0"), Map.of(), stderr);
+    }
+
+    /**
+     * Runs the jar with {@code arguments}, which start serve on 127.0.0.1, with {@code environment} added to this
+     * process's, and waits (up to a minute) for the line that names its port.
+     */
+    public static ServeProcess start(List<String> arguments, Map<String, String> environment, Path stderr)
+            throws IOException {
+        List<String> command = JarRunner.command(JarRunner.JAR.toString(), arguments.toArray(String[]::new));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
             try {

@@ -33,8 +33,14 @@ public final class EmbeddedDatabase {
 
     /** As {@link #start(Path, Timeouts, Consumer)}, the store's tables in {@code schema}. */
     public static Database start(Path dataDirectory, String schema, Timeouts timeouts, Consumer<String> onLost) {
+        return start(dataDirectory, schema, timeouts, Database.POOL_SIZE, onLost);
+    }
+
+    /** As {@link #start(Path, String, Timeouts, Consumer)}, through a pool of {@code poolSize} connections. */
+    public static Database start(Path dataDirectory, String schema, Timeouts timeouts, int poolSize,
+                                 Consumer<String> onLost) {
         EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
         return Database.builder(server.jdbcUrl(), "postgres", server.password()).schema(schema).timeouts(timeouts)
-                .onClose(server::close).open();
+                .poolSize(poolSize).onClose(server::close).open();
     }
 }

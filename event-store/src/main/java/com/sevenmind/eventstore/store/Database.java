@@ -30,6 +30,8 @@ public final class Database implements AutoCloseable {
 
     /** The schema of the store's tables unless set otherwise. */
     public static final String DEFAULT_SCHEMA = Migrations.DEFAULT_SCHEMA;
+    /** Connections in the pool unless set otherwise. */
+    public static final int POOL_SIZE = 8;
     private static final long VALIDATION_MILLIS = 1_000;
     /** How Citus reports a worker it cannot connect to: the node, then the reason. */
     private static final Pattern WORKER_FAILURE = Pattern.compile(
@@ -105,6 +107,7 @@ public final class Database implements AutoCloseable {
         private Timeouts timeouts = Timeouts.COMMAND;
         private String schema = DEFAULT_SCHEMA;
         private Runnable onClose = () -> { };
+        private int poolSize = POOL_SIZE;
 
         private Builder(String url, String user, String password) {
             this.url = url;
@@ -128,6 +131,12 @@ public final class Database implements AutoCloseable {
             return this;
         }
 
+        /** The most connections the store's pool opens (default {@link #POOL_SIZE}). */
+        public Builder poolSize(int poolSize) {
+            this.poolSize = poolSize;
+            return this;
+        }
+
         /**
          * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
          * this one, such as a server started for it.
@@ -140,7 +149,7 @@ public final class Database implements AutoCloseable {
         /** Connects and brings the schema up to date; fails with one line that names the database. */
         public Database open() {
             try {
-                return Database.open(url, user, password, schema, onClose, timeouts);
+                return Database.open(url, user, password, schema, onClose, timeouts, poolSize);
             } catch (RuntimeException e) {
                 onClose.run();
                 throw e;
@@ -193,13 +202,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database open(String url, String user, String password, String schema, Runnable onClose,
-            Timeouts timeouts) {
+            Timeouts timeouts, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(8);
+        config.setMaximumPoolSize(poolSize);
         // The store's schema alone on the search path: its SQL names its tables and sequences unqualified.
         config.setSchema(schema);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are

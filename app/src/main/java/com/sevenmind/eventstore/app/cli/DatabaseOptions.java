@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app.cli;
 
+import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Timeouts;
 import jakarta.inject.Singleton;
 import java.io.PrintWriter;
@@ -34,6 +35,7 @@ public final class DatabaseOptions {
     String dbSchema;
 
     private Timeouts timeouts = Timeouts.COMMAND;
+    private int poolSize = Database.POOL_SIZE;
 
     /** The --db-url given (or from the environment), else null: the embedded server. */
     public String dbUrl() {
@@ -53,9 +55,15 @@ public final class DatabaseOptions {
         return timeouts;
     }
 
-    /** The limits of a server, which must answer within seconds: call before the database is first asked for. */
-    void serving() {
-        timeouts = Timeouts.SERVE;
+    /** Connections in the pool, unless {@link #serving} said otherwise. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** A server's limits and pool: call before the database is first asked for. */
+    void serving(Timeouts timeouts, int poolSize) {
+        this.timeouts = timeouts;
+        this.poolSize = poolSize;
     }
 
     /** The embedded server went away for good: says why, and exits. */

@@ -34,6 +34,14 @@ public final class EventStoreCommand implements Runnable {
         this.database = database;
     }
 
+    /** How log lines are written; read before the first logger exists, see {@link #logFormat(String[])}. */
+    public enum LogFormat { text, json }
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:EVENTSTORE_LOG_FORMAT:-text}",
+            description = "Log lines on stderr as text, or each as one JSON object for a log collector "
+                    + "(env EVENTSTORE_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing command: one of " + spec.subcommands().keySet());
@@ -41,6 +49,22 @@ public final class EventStoreCommand implements Runnable {
 
     public boolean verbose() {
         return verbose;
+    }
+
+    /**
+     * The log format a command line asks for, found before it is parsed: logging is set up before the first logger,
+     * which comes before picocli. A value that is not one is left to picocli to refuse.
+     */
+    public static LogFormat logFormat(String[] args, String environment) {
+        String value = environment;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-format") && i + 1 < args.length) {
+                value = args[i + 1];
+            } else if (args[i].startsWith("--log-format=")) {
+                value = args[i].substring("--log-format=".length());
+            }
+        }
+        return "json".equals(value) ? LogFormat.json : LogFormat.text;
     }
 
     /** The --db-url given (or from the environment), else null: the embedded server. */

@@ -11,13 +11,18 @@ import com.sevenmind.eventstore.app.http.IngestOptions;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Timeouts;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,12 +45,16 @@ import picocli.CommandLine.Spec;
                         + "change",
                 "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
                 "  GET  /projections                  as projections --format json",
-                "  GET  /health",
+                "  GET  /health                       whether the database answers",
+                "  GET  /livez, /readyz               the process answers; it takes traffic (database answers, not "
+                        + "stopping)",
                 "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
                         + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
                         + "503 and nothing is acknowledged.",
                 "Writes must be Content-Type: application/json; Host and Origin must name an allowed host."})
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @ParentCommand
     EventStoreCommand root;
@@ -53,12 +62,15 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
-            description = "Port to listen on; 0 for any free one (default: ${DEFAULT-VALUE}).")
+    // --port wins over EVENTSTORE_PORT, which wins over PORT: the one a platform (Cloud Run) sets for every service.
+    @Option(names = "--port", paramLabel = "N", defaultValue = "${env:EVENTSTORE_PORT:-${env:PORT:-8080}}",
+            description = "Port to listen on; 0 for any free one (env EVENTSTORE_PORT, else PORT; default: "
+                    + "${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "${env:EVENTSTORE_BIND:-127.0.0.1}",
+            description = "Address to listen on; 0.0.0.0 for every interface (env EVENTSTORE_BIND; default: "
+                    + "${DEFAULT-VALUE}).")
     String bind;
 
     @Option(names = "--token", paramLabel = "T", defaultValue = "${env:EVENTSTORE_TOKEN}",
@@ -83,19 +95,36 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     IngestCommandOptions ways;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
-            description = "Requests handled at once; " + HttpApi.Settings.QUEUE + " more may wait (default: "
-                    + "${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:EVENTSTORE_THREADS:-8}",
+            description = "Requests handled at once; " + HttpApi.Settings.QUEUE + " more may wait (env "
+                    + "EVENTSTORE_THREADS; default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "${env:EVENTSTORE_MAX_STREAMS:-64}",
             description = "Live streams open at once, each on a thread of its own outside the --threads; beyond "
-                    + "that a new one is answered 503 (default: ${DEFAULT-VALUE}).")
+                    + "that a new one is answered 503 (env EVENTSTORE_MAX_STREAMS; default: ${DEFAULT-VALUE}).")
     int maxStreams;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
-            description = "Longest request body taken (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "${env:EVENTSTORE_MAX_BODY:-1048576}",
+            description = "Longest request body taken (env EVENTSTORE_MAX_BODY; default: ${DEFAULT-VALUE}).")
     int maxBody;
+
+    @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "${env:EVENTSTORE_DRAIN_SECONDS:-5}",
+            description = "On SIGTERM, /readyz fails at once and requests are still taken for this long, while the "
+                    + "load balancer stops sending them; then the server stops accepting, answers what it took and "
+                    + "exits 0 (env EVENTSTORE_DRAIN_SECONDS; default: ${DEFAULT-VALUE}).")
+    int drainSeconds;
+
+    @Option(names = "--pool-size", paramLabel = "N", defaultValue = "${env:EVENTSTORE_POOL_SIZE:-8}",
+            description = "Database connections in the pool, beside the live feed's one (env EVENTSTORE_POOL_SIZE; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int poolSize;
+
+    @Option(names = "--connect-timeout", paramLabel = "S", defaultValue = "${env:EVENTSTORE_CONNECT_TIMEOUT:-3}",
+            description = "Seconds to connect to the database and log in, or to wait for a connection of the pool; "
+                    + "past it the request is answered 503 (env EVENTSTORE_CONNECT_TIMEOUT; default: "
+                    + "${DEFAULT-VALUE}).")
+    int connectTimeout;
 
     private final EventCodec codec;
     private final Inputs inputs;
@@ -124,6 +153,10 @@ final class ServeCommand implements Callable<Integer> {
         check(maxStreams >= 1, "--max-streams must be at least 1, was " + maxStreams);
         // One below the int limit: the server reads one byte past it to know that a body is too long.
         check(maxBody >= 1 && maxBody < Integer.MAX_VALUE, "--max-body must be 1 to 2147483646, was " + maxBody);
+        check(drainSeconds >= 0 && drainSeconds <= 3_600, "--drain-seconds must be 0 to 3600, was " + drainSeconds);
+        check(poolSize >= 1 && poolSize <= 1_000, "--pool-size must be 1 to 1000, was " + poolSize);
+        check(connectTimeout >= 1 && connectTimeout <= 3_600,
+                "--connect-timeout must be 1 to 3600 seconds, was " + connectTimeout);
         // A blank token (an empty EVENTSTORE_TOKEN) would look like protection and be none.
         check(token == null || !token.isBlank(), "--token must not be blank");
         check(readToken == null || !readToken.isBlank(), "--read-token must not be blank");
@@ -134,25 +167,42 @@ final class ServeCommand implements Callable<Integer> {
         GooglePushVerifier pushVerifier = push.verifier().orElse(null);
         IngestOptions ingestOptions = ways.options();
 
-        databaseOptions.serving();
+        databaseOptions.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
+                Timeouts.SERVE.statement()), poolSize);
         Database db = database.get();
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
                 .withVerbose(root.verbose()), ingestOptions);
-        int bound = api.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // The server first, so that the snapshots of answered requests are saved while the database is there.
-            api.close();
+        int bound;
+        try {
+            bound = api.start();
+        } catch (RuntimeException e) {
             opened.close();
-            stopped.countDown();
-        }, "eventstore-serve-shutdown"));
+            throw e;
+        }
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                // The server first, so that the snapshots of answered requests are saved while the database is there.
+                api.close();
+                opened.close();
+            }
+        };
+        // Any other way out (the embedded server lost for good, SIGHUP) still answers the requests taken.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "eventstore-serve-shutdown"));
+        CountDownLatch asked = new CountDownLatch(1);
+        StopSignals.onStop(asked::countDown);
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + bound);
         out.flush();
-        stopped.await();
+        asked.await();
+        api.drain();
+        LOG.info("stopping: not ready from now on, taking requests for {} s more", drainSeconds);
+        Thread.sleep(drainSeconds * 1_000L);
+        stop.run();
+        LOG.info("stopped");
         return 0;
     }
 

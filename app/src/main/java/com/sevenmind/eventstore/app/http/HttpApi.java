@@ -22,7 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
@@ -32,7 +38,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
- * {@code GET /projections} and {@code GET /health}
+ * {@code GET /projections}, {@code GET /health}, {@code GET /livez} and {@code GET /readyz}
  * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
@@ -121,6 +129,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** What a refusal says when the database fails; the detail, with the database's address, goes to the log only. */
     static final String DATABASE_UNAVAILABLE = "database unavailable";
+    static final String SHUTTING_DOWN = "server shutting down, try again";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Projector projector;
@@ -188,7 +197,16 @@ public final class HttpApi implements AutoCloseable {
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new Dispatch());
+        server.setHandler(new GracefulHandler(new Dispatch()) {
+            @Override
+            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                // A request on a kept-alive connection after the stop began: the client may send it elsewhere.
+                HttpExchange exchange = new HttpExchange(request, response, callback);
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                HttpAnswer.error(503, SHUTTING_DOWN).reply(exchange, mapper);
+            }
+        });
         server.setErrorHandler(new HttpErrors(mapper));
         try {
             server.start();
@@ -200,17 +218,33 @@ public final class HttpApi implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** From now on {@code /readyz} answers 503: the process is about to stop, and wants no new traffic. */
+    public void drain() {
+        reads.drain();
+    }
+
     /**
-     * Ends the live streams, answers the requests already taken (so an acknowledged push is one that was committed),
-     * then stops.
+     * Stops accepting connections and requests (a request on an open connection is answered 503), ends the live
+     * streams with a last event, and answers the requests already taken, so that an acknowledged push is one that was
+     * committed and every other is answered 503 or not at all; then stops.
      */
     @Override
     public void close() {
         if (server == null) {
             return;
         }
+        reads.drain();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HttpWorkers.STOP_SECONDS);
+        var answered = Graceful.shutdown(server);
         reads.close();
-        workers.stop();
+        try {
+            answered.get(HttpWorkers.STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Not all answered in time: the wait for the workers below says so.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.stop(deadline);
         projector.close(); // the snapshots of answered requests are saved before the database may go
         try {
             server.stop();
@@ -237,6 +271,8 @@ public final class HttpApi implements AutoCloseable {
                             + exchange.path + "; use " + target.route().method);
                 }
                 switch (target.route()) {
+                    // Answered here, never queued behind busy workers: a live process answers, whatever its load.
+                    case LIVEZ -> new HttpAnswer(200, Map.of("status", "up")).reply(exchange, mapper);
                     case PUSH -> write(exchange, Way.PUSH,
                             body -> ingest.push(PushBody.of(mapper, exchange.request.getHeaders(), body)));
                     case EVENTS -> write(exchange, Way.EVENTS, ingest::events);

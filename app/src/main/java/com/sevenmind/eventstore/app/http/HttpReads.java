@@ -28,6 +28,9 @@ final class HttpReads {
     private final List<Map<String, String>> projectionRows;
     private LiveStreams streams;
 
+    /** Set when the process is asked to stop: readiness fails from then on, so that traffic goes elsewhere. */
+    private volatile boolean draining;
+
     HttpReads(Database db, EventStore store, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
               UserProjections userProjections) {
         this.db = db;
@@ -44,7 +47,12 @@ final class HttpReads {
         streams = new LiveStreams(db.liveFeed(), userProjections, mapper, maxStreams);
     }
 
-    /** Ends the live streams. */
+    /** From now on {@code /readyz} answers 503: the process is about to stop, and wants no new traffic. */
+    void drain() {
+        draining = true;
+    }
+
+    /** Ends the live streams, each with a last event that says so. */
     void close() {
         streams.close();
     }
@@ -68,6 +76,16 @@ final class HttpReads {
                 }
                 LOG.warn("GET /health: the database at {} does not answer", db.description());
                 yield HttpAnswer.error(503, HttpApi.DATABASE_UNAVAILABLE);
+            }
+            case READYZ -> {
+                if (draining) {
+                    yield HttpAnswer.error(503, "not ready: shutting down");
+                }
+                if (store.healthy()) {
+                    yield new HttpAnswer(200, Map.of("status", "ready"));
+                }
+                LOG.warn("GET /readyz: the database at {} does not answer", db.description());
+                yield HttpAnswer.error(503, "not ready: " + HttpApi.DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
             case USER_EVENTS -> new HttpAnswer(200,

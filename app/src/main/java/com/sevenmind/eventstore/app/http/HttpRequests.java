@@ -39,7 +39,7 @@ final class HttpRequests {
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
         PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
-        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
+        LIVEZ("GET"), READYZ("GET"), PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
 
         final String method;
 
@@ -47,9 +47,9 @@ final class HttpRequests {
             this.method = method;
         }
 
-        /** Whether it is open to all, token or not: the health check, and the page's files, which hold no data. */
+        /** Whether it is open to all, token or not: the health checks, and the page's files, which hold no data. */
         boolean open() {
-            return this == HEALTH || this == PAGE;
+            return this == HEALTH || this == LIVEZ || this == READYZ || this == PAGE;
         }
     }
 
@@ -73,6 +73,10 @@ final class HttpRequests {
                     return new Target(Route.USERS, null, null);
                 case "/health":
                     return new Target(Route.HEALTH, null, null);
+                case "/livez":
+                    return new Target(Route.LIVEZ, null, null);
+                case "/readyz":
+                    return new Target(Route.READYZ, null, null);
                 default:
                     break;
             }

@@ -21,7 +21,7 @@ final class HttpWorkers {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpWorkers.class);
     /** How long a stop waits for the requests already taken to be answered. */
-    private static final long STOP_SECONDS = 10;
+    static final long STOP_SECONDS = 10;
 
     private final ThreadPoolExecutor pool;
     private final ObjectMapper mapper;
@@ -40,7 +40,12 @@ final class HttpWorkers {
             pool.execute(() -> answer(exchange, answer).send(exchange, mapper));
         } catch (RejectedExecutionException e) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
+            if (pool.isShutdown()) {
+                // Its body came in after the stop began: it is not taken, so another instance may take it.
+                exchange.setHeader(HttpHeader.CONNECTION, "close");
+            }
+            HttpAnswer.error(503, pool.isShutdown() ? HttpApi.SHUTTING_DOWN : "server busy, try again")
+                    .reply(exchange, mapper);
         }
     }
 
@@ -66,11 +71,11 @@ final class HttpWorkers {
         }
     }
 
-    /** Answers the requests already taken, then stops. */
-    void stop() {
+    /** Answers the requests already taken, waiting at most until {@code deadline} ({@link System#nanoTime}), then stops. */
+    void stop(long deadline) {
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
             }
         } catch (InterruptedException e) {

@@ -43,6 +43,8 @@ final class LiveStreams implements AutoCloseable {
     /** A comment sent on a live stream after this long without news: a client that is gone is noticed. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final AtomicInteger COUNT = new AtomicInteger();
+    /** The last event of a stream that the server ends because it stops: the client may connect again elsewhere. */
+    static final String CLOSING = "event: closing\ndata: {\"reason\":\"server stopping\"}\n\n";
 
     private final LiveFeed feed;
     private final UserProjections userProjections;
@@ -132,7 +134,7 @@ final class LiveStreams implements AutoCloseable {
                     gone = true;
                     break;
                 }
-                if (changes.await(HEARTBEAT)) {
+                if (awaitChange(changes, out)) {
                     try {
                         data = request.read(userProjections);
                     } catch (StoreException e) {
@@ -156,6 +158,17 @@ final class LiveStreams implements AutoCloseable {
         }
         LOG.info("GET {} live: {} events in {} ms", exchange.path, events,
                 (System.nanoTime() - exchange.started) / 1_000_000);
+    }
+
+    /** Waits for a change; when the server stops meanwhile, sends the last event, that says so, and rethrows. */
+    private static boolean awaitChange(Changes changes, PrintWriter out) throws InterruptedException {
+        try {
+            return changes.await(HEARTBEAT);
+        } catch (InterruptedException e) {
+            out.print(CLOSING);
+            out.flush();
+            throw e;
+        }
     }
 
     /** Reads the connection while the stream waits: its end (or a failure) ends the stream at once. */
