@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,6 +47,8 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private final Timeouts timeouts;
+    /** Where the pool, the projectors and the live feed report; an empty composite records nothing. */
+    private volatile MeterRegistry meters = new CompositeMeterRegistry();
 
     private Database(HikariDataSource dataSource, EmbeddedServer server, String user, String password,
             Timeouts timeouts) {
@@ -94,13 +99,26 @@ public final class Database implements AutoCloseable {
      */
     public Projector projector(EventCodec codec, ObjectMapper mapper) {
         Projector projector = new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER,
-                Projector.HELD_USERS);
+                Projector.HELD_USERS, meters);
         projectors.add(projector);
         return projector;
     }
 
     public Snapshots snapshots(ObjectMapper mapper) {
         return new Snapshots(jdbi, mapper, description(), Snapshots.MAX_STATE_BYTES);
+    }
+
+    /**
+     * Reports the connection pool (HikariCP's {@code hikaricp_*} meters), and the reads of projectors and the
+     * reconnections of live feeds made after this call, to {@code registry}. Once per database: the pool takes one.
+     */
+    public void instrument(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        meters = registry;
+    }
+
+    MeterRegistry meters() {
+        return meters;
     }
 
     public Jdbi jdbi() {
