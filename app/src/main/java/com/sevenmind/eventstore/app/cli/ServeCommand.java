@@ -10,7 +10,9 @@ import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Timeouts;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +41,7 @@ import picocli.CommandLine.Spec;
                 "  GET  /users[?limit=N]              as users --top N --format json (default 10)",
                 "  GET  /projections                  as projections --format json",
                 "  GET  /health",
+                "  GET  /metrics                      Prometheus metrics (OpenMetrics on Accept)",
                 "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
                         + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
                         + "503 and nothing is acknowledged.",
@@ -99,13 +102,17 @@ final class ServeCommand implements Callable<Integer> {
     private final Inputs inputs;
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
+    /** A provider: the other commands, made along with this one, need no registry. */
+    private final Provider<PrometheusMeterRegistry> meters;
 
     @Inject
-    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper) {
+    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+            Provider<PrometheusMeterRegistry> meters) {
         this.codec = codec;
         this.inputs = inputs;
         this.registry = registry;
         this.mapper = mapper;
+        this.meters = meters;
     }
 
     @Override
@@ -126,11 +133,13 @@ final class ServeCommand implements Callable<Integer> {
         IngestOptions ingestOptions = ways.options();
 
         Database db = root.openDatabase(Timeouts.SERVE);
+        PrometheusMeterRegistry metrics = meters.get();
+        db.instrument(metrics);
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
-                .withVerbose(root.verbose()), ingestOptions);
+                .withVerbose(root.verbose()), ingestOptions, metrics);
         int bound;
         try {
             bound = api.start();

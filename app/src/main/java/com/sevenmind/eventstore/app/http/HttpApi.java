@@ -15,6 +15,9 @@ import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -144,6 +147,7 @@ public final class HttpApi implements AutoCloseable {
     private final Settings settings;
     private final HttpAccess access;
     private final List<Map<String, String>> projectionRows;
+    private final HttpMetrics metrics;
     private Server server;
     private HttpConnections connections;
     private ThreadPoolExecutor workers;
@@ -156,12 +160,27 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings, IngestOptions options) {
+        this(db, codec, inputs, registry, mapper, settings, options,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * Serves {@code meters} at {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams
+     * and the quarantine's size. The database's own meters (the pool, the snapshot cache, the live feed) are its
+     * {@link Database#instrument}'s.
+     */
+    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+            Settings settings, IngestOptions options, PrometheusMeterRegistry meters) {
         this.db = db;
         this.store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
         this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
+        this.metrics = new HttpMetrics(meters);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
-                System::nanoTime, options.nackRejected());
+                System::nanoTime, options.nackRejected(), new IngestMetrics(meters));
+        // Counted by the database at each scrape: the quarantine is shared by every replica and by import.
+        Gauge.builder("eventstore.quarantine.inputs", db.quarantine(), q -> q.count())
+                .description("Inputs in the quarantine, from every source").strongReference(true).register(meters);
         this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
         this.registry = registry;
         this.mapper = mapper;
@@ -200,7 +219,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** Starts listening and returns the port. */
     public int start() {
-        streams = new LiveStreams(db.liveFeed(), projector, mapper, settings.streams());
+        streams = new LiveStreams(db.liveFeed(), projector, mapper, settings.streams(), metrics.registry());
         workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.queue()), Worker::new, new ThreadPoolExecutor.AbortPolicy());
         QueuedThreadPool io = new QueuedThreadPool(32, 4);
@@ -261,9 +280,11 @@ public final class HttpApi implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             connections.handling(request);
             HttpExchange exchange = new HttpExchange(request, response, callback);
+            metrics.watch(exchange);
             try {
                 access.checkHost(exchange);
                 Target target = Target.of(exchange.path);
+                exchange.target = target;
                 boolean get = exchange.method.equals("GET") || exchange.head();
                 if (!(target.route().method.equals("GET") ? get : exchange.method.equals(target.route().method))) {
                     exchange.setHeader(HttpHeader.ALLOW, target.route().method.equals("GET") ? "GET, HEAD" : "POST");
@@ -317,7 +338,9 @@ public final class HttpApi implements AutoCloseable {
                     throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
                             settings.maxBody(), inflated ? " (decompressed)" : ""));
                 }
-                return new HttpAnswer(200, ingestion.apply(new String(whole.bytes(), UTF_8)));
+                Object answer = ingestion.apply(new String(whole.bytes(), UTF_8));
+                exchange.outcome = HttpMetrics.outcome(answer);
+                return new HttpAnswer(200, answer);
             });
         });
     }
@@ -335,6 +358,7 @@ public final class HttpApi implements AutoCloseable {
                 yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case METRICS -> new HttpAnswer(200, metrics.scrape(exchange.header(HttpHeader.ACCEPT)));
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
             case LIVE -> {

@@ -38,7 +38,7 @@ final class HttpRequests {
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
         PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
-        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
+        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET"), METRICS("GET");
 
         final String method;
 
@@ -72,6 +72,8 @@ final class HttpRequests {
                     return new Target(Route.USERS, null, null);
                 case "/health":
                     return new Target(Route.HEALTH, null, null);
+                case "/metrics":
+                    return new Target(Route.METRICS, null, null);
                 default:
                     break;
             }

@@ -11,6 +11,9 @@ import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.StoreException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -49,6 +52,7 @@ final class LiveStreams implements AutoCloseable {
     private final ObjectMapper mapper;
     private final int max;
     private final Semaphore places;
+    private final Timer delay;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         // The serve command's main thread keeps the process alive; stream threads must not hold up its exit.
         Thread thread = new Thread(task, "http-stream-" + COUNT.incrementAndGet());
@@ -56,12 +60,18 @@ final class LiveStreams implements AutoCloseable {
         return thread;
     });
 
-    LiveStreams(LiveFeed feed, Projector projector, ObjectMapper mapper, int max) {
+    LiveStreams(LiveFeed feed, Projector projector, ObjectMapper mapper, int max, MeterRegistry meters) {
         this.feed = feed;
         this.projector = projector;
         this.mapper = mapper;
         this.max = max;
         this.places = new Semaphore(max);
+        Gauge.builder("eventstore.live.streams", places, p -> max - p.availablePermits())
+                .description("Live streams open").strongReference(true).register(meters);
+        this.delay = Timer.builder("eventstore.live.notification.delay")
+                .description("From the live feed telling of a commit of a streamed user to the stream having sent "
+                        + "the projections read again (the coalescing of bursts included)")
+                .publishPercentileHistogram().register(meters);
     }
 
     /**
@@ -109,6 +119,7 @@ final class LiveStreams implements AutoCloseable {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(HEARTBEAT.multipliedBy(2).toMillis());
         long events = 0;
+        long changedAt = 0;
         boolean gone = false;
         headers(exchange);
         try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
@@ -124,6 +135,10 @@ final class LiveStreams implements AutoCloseable {
                     events++;
                 }
                 out.flush();
+                if (changedAt != 0) {
+                    delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
+                    changedAt = 0;
+                }
                 if (events == 1 && data != null) {
                     watchForEnd(endPoint, changes);
                 }
@@ -133,6 +148,7 @@ final class LiveStreams implements AutoCloseable {
                     break;
                 }
                 if (changes.await(HEARTBEAT)) {
+                    changedAt = changes.changedAt();
                     try {
                         data = request.read(projector);
                     } catch (StoreException e) {
