@@ -6,6 +6,13 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.codec.EventCodec;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** Binds what the commands share. No I/O here: plugins are discovered in {@link Main} and handed in. */
 final class AppModule extends AbstractModule {
@@ -25,6 +32,20 @@ final class AppModule extends AbstractModule {
     @Singleton
     ObjectMapper objectMapper() {
         return Json.newObjectMapper();
+    }
+
+    /** What serve reports at /metrics: the JVM's meters here, the rest where they are measured. */
+    @Provides
+    @Singleton
+    PrometheusMeterRegistry meterRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        // Listens to the collections for the process's life: closing it would only stop the counting.
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
     }
 
     @Provides

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,6 +47,10 @@ public final class Database implements AutoCloseable {
     private final Runnable onClose;
     private final Jdbi jdbi;
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
+    /** The store's own pool; null when it borrows a host's connections. */
+    private final HikariDataSource pool;
+    /** Where the pool, the projectors and the live feed report; an empty composite records nothing. */
+    private volatile MeterRegistry meters = new CompositeMeterRegistry();
 
     /** Opens a connection for a session that outlives any one piece of work, with these driver properties. */
     @FunctionalInterface
@@ -55,6 +63,7 @@ public final class Database implements AutoCloseable {
         this.listening = listening;
         this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
+        this.pool = dataSource instanceof HikariDataSource hikari ? hikari : null;
     }
 
     /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
@@ -167,13 +176,29 @@ public final class Database implements AutoCloseable {
      */
     public Projector projector(EventCodec codec, ObjectMapper mapper) {
         Projector projector = new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER,
-                Projector.HELD_USERS);
+                Projector.HELD_USERS, meters);
         projectors.add(projector);
         return projector;
     }
 
     public Snapshots snapshots(ObjectMapper mapper) {
         return new Snapshots(jdbi, mapper, description(), Snapshots.MAX_STATE_BYTES);
+    }
+
+    /**
+     * Reports the store's connection pool (HikariCP's {@code hikaricp_*} meters; a host's pool is the host's to
+     * report), and the reads of projectors and the reconnections of live feeds made after this call, to
+     * {@code registry}. Once per database: the pool takes one.
+     */
+    public void instrument(MeterRegistry registry) {
+        if (pool != null) {
+            pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
+        meters = registry;
+    }
+
+    MeterRegistry meters() {
+        return meters;
     }
 
     public Jdbi jdbi() {

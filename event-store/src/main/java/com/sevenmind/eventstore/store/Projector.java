@@ -2,9 +2,13 @@ package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.codec.EventCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,11 +108,18 @@ public final class Projector implements AutoCloseable {
     /** Where a read's states came from. */
     public enum Source {
         /** folded from the first event: no usable snapshot, or not cacheable (as-of reads, projections that don't save) */
-        FULL,
+        FULL("miss"),
         /** continued from snapshots or from states in memory, reading only the events after them */
-        RESUMED,
+        RESUMED("hit"),
         /** folded from the first event because a late event fell before the snapshots' position */
-        REBUILT
+        REBUILT("rebuilt");
+
+        /** Its name in metrics: what it was for the cache. */
+        final String label;
+
+        Source(String label) {
+            this.label = label;
+        }
     }
 
     /**
@@ -135,6 +146,8 @@ public final class Projector implements AutoCloseable {
     private final Map<HeldKey, Start> held;
     /** Null without snapshots. */
     private final ThreadPoolExecutor saver;
+    /** Reads by where their states came from: the cache's hits, misses and late rebuilds. */
+    private final Map<Source, Counter> reads = new EnumMap<>(Source.class);
 
     /**
      * @param snapshots the table of snapshots; null for none (see {@link #uncached})
@@ -143,6 +156,17 @@ public final class Projector implements AutoCloseable {
      * @param heldUsers how many users' latest states to keep in memory (0: none)
      */
     public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers) {
+        this(store, snapshots, saveAfter, heldUsers, new CompositeMeterRegistry());
+    }
+
+    /** As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}. */
+    public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, MeterRegistry meters) {
+        for (Source source : Source.values()) {
+            reads.put(source, Counter.builder("eventstore.projector.reads")
+                    .description("Projection reads by where their states came from: the snapshot cache (hit), the "
+                            + "first event (miss), or the first event after a late one (rebuilt)")
+                    .tag("snapshot", source.label).register(meters));
+        }
         this.store = store;
         this.snapshots = snapshots;
         this.saveAfter = saveAfter;
@@ -187,6 +211,12 @@ public final class Projector implements AutoCloseable {
      * from several threads.
      */
     public Result project(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
+        Result result = read(userId, projections, asOf);
+        reads.get(result.source()).increment();
+        return result;
+    }
+
+    private Result read(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
         List<? extends Projection<?>> saving = projections.stream().filter(p -> p.snapshotType().isPresent()).toList();
         if (asOf != null || saving.isEmpty() || snapshots == null) {
             ProjectionPass pass = new ProjectionPass(projections);

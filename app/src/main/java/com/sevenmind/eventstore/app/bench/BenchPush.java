@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.HttpApi;
+import com.sevenmind.eventstore.app.http.IngestOptions;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
@@ -90,9 +93,12 @@ final class BenchPush {
                 h.execute("DROP TABLE " + RAW_TABLE);
             }
         }
+        // Measured as served: with every meter serve keeps, the pool's included.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        db.instrument(meters);
         HttpApi api = new HttpApi(db, codec, new Inputs(mapper, codec), registry, mapper,
                 HttpApi.Settings.of("127.0.0.1", 0).withLimits(THREADS, HttpApi.Settings.QUEUE, 1 << 20, 1,
-                        HttpApi.Settings.CONNECTIONS));
+                        HttpApi.Settings.CONNECTIONS), IngestOptions.DEFAULT, meters);
         try {
             int port = api.start();
             send(port, 0, warmup);

@@ -12,6 +12,7 @@ import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Timeouts;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Spec;
                 "  GET  /health                       whether the database answers",
                 "  GET  /livez, /readyz               the process answers; it takes traffic (database answers, not "
                         + "stopping)",
+                "  GET  /metrics                      Prometheus metrics (OpenMetrics on Accept)",
                 "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
                         + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
                         + "503 and nothing is acknowledged.",
@@ -133,10 +135,13 @@ final class ServeCommand implements Callable<Integer> {
     private final DatabaseOptions databaseOptions;
     private final Provider<Database> database;
     private final OpenedDatabase opened;
+    /** A provider: the other commands, made along with this one, need no registry. */
+    private final Provider<PrometheusMeterRegistry> meters;
 
     @Inject
     ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-                 DatabaseOptions databaseOptions, Provider<Database> database, OpenedDatabase opened) {
+                 DatabaseOptions databaseOptions, Provider<Database> database, OpenedDatabase opened,
+                 Provider<PrometheusMeterRegistry> meters) {
         this.codec = codec;
         this.inputs = inputs;
         this.registry = registry;
@@ -144,6 +149,7 @@ final class ServeCommand implements Callable<Integer> {
         this.databaseOptions = databaseOptions;
         this.database = database;
         this.opened = opened;
+        this.meters = meters;
     }
 
     @Override
@@ -170,11 +176,13 @@ final class ServeCommand implements Callable<Integer> {
         databaseOptions.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
                 Timeouts.SERVE.statement()), poolSize);
         Database db = database.get();
+        PrometheusMeterRegistry metrics = meters.get();
+        db.instrument(metrics);
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
-                .withVerbose(root.verbose()), ingestOptions);
+                .withVerbose(root.verbose()), ingestOptions, metrics);
         int bound;
         try {
             bound = api.start();

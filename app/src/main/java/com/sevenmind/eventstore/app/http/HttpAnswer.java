@@ -60,7 +60,6 @@ record HttpAnswer(int status, Object body) {
                 }
             }
             exchange.callback.succeeded();
-            logged(exchange);
         } catch (IOException | RuntimeException e) {
             // The client went away: there is no one to answer.
             LOG.info("{} {}: connection lost: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
@@ -80,11 +79,5 @@ record HttpAnswer(int status, Object body) {
         exchange.setHeader(HttpHeader.CONTENT_TYPE, "application/json");
         exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         exchange.response.write(true, ByteBuffer.wrap(bytes), exchange.callback);
-        logged(exchange);
-    }
-
-    private void logged(HttpExchange exchange) {
-        LOG.info("{} {} {} {} ms", exchange.method, exchange.path, status,
-                (System.nanoTime() - exchange.started) / 1_000_000);
     }
 }

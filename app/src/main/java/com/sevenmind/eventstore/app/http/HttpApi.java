@@ -16,6 +16,10 @@ import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
+import com.sevenmind.eventstore.store.StoreException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -139,6 +143,7 @@ public final class HttpApi implements AutoCloseable {
     private final Settings settings;
     private final HttpAccess access;
     private final HttpReads reads;
+    private final HttpMetrics metrics;
     private Server server;
     private HttpConnections connections;
     private HttpWorkers workers;
@@ -150,16 +155,31 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings, IngestOptions options) {
+        this(db, codec, inputs, registry, mapper, settings, options,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * Serves {@code meters} at {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams
+     * and the quarantine's size. The database's own meters (the pool, the snapshot cache, the live feed) are its
+     * {@link Database#instrument}'s.
+     */
+    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
+            Settings settings, IngestOptions options, PrometheusMeterRegistry meters) {
         EventStore store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
+        this.metrics = new HttpMetrics(meters);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
-                System::nanoTime, options.nackRejected());
+                System::nanoTime, options.nackRejected(), new IngestMetrics(meters));
+        // Counted by the database at each scrape: the quarantine is shared by every replica and by import.
+        Gauge.builder("eventstore.quarantine.inputs", db.quarantine(), q -> q.count())
+                .description("Inputs in the quarantine, from every source").strongReference(true).register(meters);
         this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
         this.mapper = mapper;
         this.settings = settings;
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
                 settings.pushVerifier(), options.rudderStackWriteKey());
-        this.reads = new HttpReads(db, store, codec, mapper, registry, new UserProjections(projector));
+        this.reads = new HttpReads(db, store, codec, mapper, registry, new UserProjections(projector), metrics);
     }
 
     /** The ways in that every request must prove itself on: the quarantine limits only the others. */
@@ -261,9 +281,11 @@ public final class HttpApi implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             connections.handling(request);
             HttpExchange exchange = new HttpExchange(request, response, callback);
+            metrics.watch(exchange);
             try {
                 access.checkHost(exchange);
                 Target target = Target.of(exchange.path);
+                exchange.target = target;
                 boolean get = exchange.method.equals("GET") || exchange.head();
                 if (!(target.route().method.equals("GET") ? get : exchange.method.equals(target.route().method))) {
                     exchange.setHeader(HttpHeader.ALLOW, target.route().method.equals("GET") ? "GET, HEAD" : "POST");
@@ -319,7 +341,9 @@ public final class HttpApi implements AutoCloseable {
                     throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
                             settings.maxBody(), inflated ? " (decompressed)" : ""));
                 }
-                return new HttpAnswer(200, ingestion.apply(new String(whole.bytes(), UTF_8)));
+                Object answer = ingestion.apply(new String(whole.bytes(), UTF_8));
+                exchange.outcome = HttpMetrics.outcome(answer);
+                return new HttpAnswer(200, answer);
             });
         });
     }

@@ -24,6 +24,10 @@ final class HttpExchange {
     final String method;
     final String path;
     final long started = System.nanoTime();
+    /** The route, once the path is known to name one; for the log and the metrics. */
+    volatile HttpRequests.Target target;
+    /** What an ingestion did, in a few words, for the log; null for other requests. */
+    volatile String outcome;
     private final String rawQuery;
     private Map<String, String> parameters;
 

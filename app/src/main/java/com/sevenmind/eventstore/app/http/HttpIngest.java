@@ -68,7 +68,8 @@ final class HttpIngest {
     static final int RATE = 10;
     static final int BURST = 100;
 
-    private static final String CONFLICT = "conflict";
+    /** The reason a conflicting input is quarantined with. */
+    static final String CONFLICT = "conflict";
 
     private final EventStore store;
     /** Pushes come one event a request: concurrent ones share a commit. */
@@ -79,6 +80,7 @@ final class HttpIngest {
     private final Set<Way> authenticated;
     private final boolean nackRejected;
     private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
+    private final IngestMetrics metrics;
 
     /**
      * @param authenticated the ways in whose every request proves itself (a token): their inputs are kept whole and
@@ -89,6 +91,13 @@ final class HttpIngest {
      */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
                LongSupplier nanoClock, boolean nackRejected) {
+        this(store, quarantine, inputs, mapper, authenticated, nanoClock, nackRejected, IngestMetrics.none());
+    }
+
+    /** As above, counting what becomes of the events in {@code metrics}. */
+    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
+               LongSupplier nanoClock, boolean nackRejected, IngestMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT);
         this.quarantine = quarantine;
@@ -114,12 +123,15 @@ final class HttpIngest {
             return quarantined(400, input, e.getMessage(), e.getMessage());
         }
         if (parsed instanceof Skipped skipped) {
+            metrics.count(Way.PUSH, IngestMetrics.Outcome.SKIPPED, 1);
             return skipped(skipped.reason());
         }
         Accepted accepted = (Accepted) parsed;
         Event event = accepted.event();
         String[] refused = {null};
+        long start = System.nanoTime();
         AppendResult result = batcher.append(event, accepted.metadata(), reason -> refused[0] = reason);
+        metrics.appended(Way.PUSH, result, System.nanoTime() - start);
         if (refused[0] != null) {
             return quarantined(400, input, Inputs.refused(refused[0]), Inputs.refused(refused[0]));
         }
@@ -132,6 +144,10 @@ final class HttpIngest {
                     + " is stored with other content");
         }
         return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
+    }
+
+    IngestMetrics metrics() {
+        return metrics;
     }
 
     /** The commits pushes have shared so far. */
@@ -196,8 +212,10 @@ final class HttpIngest {
             List<Rejection> conflicts = new ArrayList<>();
             AppendResult result;
             try {
+                long start = System.nanoTime();
                 result = store.append(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION, i -> conflicts.add(
                         Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
+                metrics.appended(Way.EVENTS, result, System.nanoTime() - start);
             } catch (StoreException e) {
                 if (EventStore.refusal(e) == null) {
                     throw e;
@@ -245,6 +263,9 @@ final class HttpIngest {
         if (rejections.isEmpty()) {
             return null;
         }
+        // Conflicts come here to be kept, and are counted as conflicts by the append that found them.
+        metrics.count(way, IngestMetrics.Outcome.QUARANTINED,
+                rejections.stream().filter(r -> !r.reason().equals(CONFLICT)).count());
         boolean open = !authenticated.contains(way);
         List<Rejection> kept = open ? rejections.stream().map(HttpIngest::cut).toList() : rejections;
         if (open && !rates.get(way).take(kept.size())) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +29,14 @@ final class HttpReads {
     private final List<Map<String, String>> projectionRows;
     private LiveStreams streams;
 
+    private final HttpMetrics metrics;
     /** Set when the process is asked to stop: readiness fails from then on, so that traffic goes elsewhere. */
     private volatile boolean draining;
 
     HttpReads(Database db, EventStore store, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
-              UserProjections userProjections) {
+              UserProjections userProjections, HttpMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
         this.store = store;
         this.mapper = mapper;
         this.registry = registry;
@@ -44,7 +47,7 @@ final class HttpReads {
 
     /** Opens the live streams' connection to the database, for at most {@code maxStreams} streams at once. */
     void start(int maxStreams) {
-        streams = new LiveStreams(db.liveFeed(), userProjections, mapper, maxStreams);
+        streams = new LiveStreams(db.liveFeed(), userProjections, mapper, maxStreams, metrics.registry());
     }
 
     /** From now on {@code /readyz} answers 503: the process is about to stop, and wants no new traffic. */
@@ -88,6 +91,7 @@ final class HttpReads {
                 yield HttpAnswer.error(503, "not ready: " + HttpApi.DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case METRICS -> new HttpAnswer(200, metrics.scrape(exchange.header(HttpHeader.ACCEPT)));
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
             case LIVE -> {

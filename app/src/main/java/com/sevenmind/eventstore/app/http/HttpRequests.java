@@ -39,7 +39,8 @@ final class HttpRequests {
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
         PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
-        LIVEZ("GET"), READYZ("GET"), PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
+        LIVEZ("GET"), READYZ("GET"), PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET"),
+        METRICS("GET");
 
         final String method;
 
@@ -77,6 +78,8 @@ final class HttpRequests {
                     return new Target(Route.LIVEZ, null, null);
                 case "/readyz":
                     return new Target(Route.READYZ, null, null);
+                case "/metrics":
+                    return new Target(Route.METRICS, null, null);
                 default:
                     break;
             }

@@ -11,5 +11,5 @@ package com.sevenmind.eventstore.app.http;
  */
 public record IngestOptions(String rudderStackWriteKey, boolean nackRejected) {
 
-    static final IngestOptions DEFAULT = new IngestOptions(null, false);
+    public static final IngestOptions DEFAULT = new IngestOptions(null, false);
 }

@@ -11,6 +11,9 @@ import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.StoreException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -51,6 +54,7 @@ final class LiveStreams implements AutoCloseable {
     private final ObjectMapper mapper;
     private final int max;
     private final Semaphore places;
+    private final Timer delay;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         // The serve command's main thread keeps the process alive; stream threads must not hold up its exit.
         Thread thread = new Thread(task, "http-stream-" + COUNT.incrementAndGet());
@@ -58,12 +62,18 @@ final class LiveStreams implements AutoCloseable {
         return thread;
     });
 
-    LiveStreams(LiveFeed feed, UserProjections userProjections, ObjectMapper mapper, int max) {
+    LiveStreams(LiveFeed feed, UserProjections userProjections, ObjectMapper mapper, int max, MeterRegistry meters) {
         this.feed = feed;
         this.userProjections = userProjections;
         this.mapper = mapper;
         this.max = max;
         this.places = new Semaphore(max);
+        Gauge.builder("eventstore.live.streams", places, p -> max - p.availablePermits())
+                .description("Live streams open").strongReference(true).register(meters);
+        this.delay = Timer.builder("eventstore.live.notification.delay")
+                .description("From the live feed telling of a commit of a streamed user to the stream having sent "
+                        + "the projections read again (the coalescing of bursts included)")
+                .publishPercentileHistogram().register(meters);
     }
 
     /**
@@ -111,6 +121,7 @@ final class LiveStreams implements AutoCloseable {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(HEARTBEAT.multipliedBy(2).toMillis());
         long events = 0;
+        long changedAt = 0;
         boolean gone = false;
         headers(exchange);
         try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
@@ -126,6 +137,10 @@ final class LiveStreams implements AutoCloseable {
                     events++;
                 }
                 out.flush();
+                if (changedAt != 0) {
+                    delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
+                    changedAt = 0;
+                }
                 if (events == 1 && data != null) {
                     watchForEnd(endPoint, changes);
                 }
@@ -135,6 +150,7 @@ final class LiveStreams implements AutoCloseable {
                     break;
                 }
                 if (awaitChange(changes, out)) {
+                    changedAt = changes.changedAt();
                     try {
                         data = request.read(userProjections);
                     } catch (StoreException e) {

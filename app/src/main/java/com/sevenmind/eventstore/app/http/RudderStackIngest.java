@@ -124,13 +124,18 @@ final class RudderStackIngest {
         }
         List<Rejection> refusedOrConflicting = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
+        long start = System.nanoTime();
         AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events,
                 metadata, EventCodec.CURRENT_SCHEMA_VERSION,
-                i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls, "conflict")),
+                i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls, HttpIngest.CONFLICT)),
                 (reason, i) -> {
                     refusedOrConflicting.add(rejection(way, positions.get(i), calls, Inputs.refused(reason)));
                     refusals.add("event " + (positions.get(i) + 1) + ": " + Inputs.refused(reason));
                 });
+        if (!events.isEmpty()) {
+            ingest.metrics().appended(way, result, System.nanoTime() - start);
+        }
+        ingest.metrics().count(way, IngestMetrics.Outcome.SKIPPED, skipped);
         // Stored already: an answer of 429 or 507 now would have the stored ones sent again; the drop is counted.
         ingest.keep(way, refusedOrConflicting);
         long quarantined = rejected.size() + refusals.size();

@@ -16,6 +16,9 @@ public final class Changes implements AutoCloseable {
 
     private final LiveFeed.Subscription subscription;
     private boolean changed;
+    /** When the first change not yet taken came, and when the one last taken came, as {@link System#nanoTime()}. */
+    private long changedAt;
+    private long takenChangedAt;
     private boolean ended;
     private long lastTaken = System.nanoTime();
 
@@ -29,6 +32,9 @@ public final class Changes implements AutoCloseable {
     }
 
     private synchronized void changed() {
+        if (!changed) {
+            changedAt = System.nanoTime();
+        }
         changed = true;
         notifyAll();
     }
@@ -68,7 +74,13 @@ public final class Changes implements AutoCloseable {
         }
         changed = false;
         lastTaken = System.nanoTime();
+        takenChangedAt = changedAt;
         return true;
+    }
+
+    /** When the feed told of the change that the last {@link #await} returned for, as {@link System#nanoTime()}. */
+    public synchronized long changedAt() {
+        return takenChangedAt;
     }
 
     @Override

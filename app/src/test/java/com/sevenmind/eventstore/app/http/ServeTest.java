@@ -639,7 +639,7 @@ class ServeTest {
     // --- GET /users/{id}/projections/{name}/live
 
     /** A Server-Sent Events stream being read on a thread of its own, line by line. */
-    private static final class LiveStream implements AutoCloseable {
+    static final class LiveStream implements AutoCloseable {
 
         private static final String END = "<end of stream>";
 

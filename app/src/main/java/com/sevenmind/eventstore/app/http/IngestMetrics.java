@@ -1,0 +1,76 @@
+package com.sevenmind.eventstore.app.http;
+
+import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.store.AppendResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the ways in over HTTP did with their events, by way ({@code source}: push, events, track, batch, the names of
+ * {@link Way}): {@code eventstore_events_total{source,outcome}} and the appends' latency,
+ * {@code eventstore_append_seconds{source}}. Every series exists from the start, at 0, so a rate never misses its
+ * first event.
+ */
+final class IngestMetrics {
+
+    /** What became of an event; each is counted once, as one of these. */
+    enum Outcome {
+        /** new, and now stored */
+        STORED,
+        /** stored before with the same content */
+        DUPLICATE,
+        /** stored before with other content: quarantined, and counted here only */
+        CONFLICT,
+        /** unreadable, or refused by the database: sent to the quarantine (which may refuse to keep it, 429, 507) */
+        QUARANTINED,
+        /** not an event of ours (another call), or of a forgotten user: acknowledged, kept nowhere */
+        SKIPPED
+    }
+
+    private final Map<Way, Timer> appends = new EnumMap<>(Way.class);
+    private final Map<Way, Map<Outcome, Counter>> events = new EnumMap<>(Way.class);
+
+    IngestMetrics(MeterRegistry registry) {
+        for (Way way : Way.values()) {
+            String source = way.name().toLowerCase(Locale.ROOT);
+            appends.put(way, Timer.builder("eventstore.append")
+                    .description("Appends of the events of one request, from the call to its commit (a push's wait "
+                            + "for its shared commit included)")
+                    .tag("source", source).publishPercentileHistogram().register(registry));
+            Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
+            for (Outcome outcome : Outcome.values()) {
+                counters.put(outcome, Counter.builder("eventstore.events")
+                        .description("Events that came in, by way in and by what became of them")
+                        .tags("source", source, "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry));
+            }
+            events.put(way, counters);
+        }
+    }
+
+    /** Records nothing: for an ingestion outside a served registry. */
+    static IngestMetrics none() {
+        return new IngestMetrics(new CompositeMeterRegistry());
+    }
+
+    /** An append that took {@code nanos} and did {@code result}; the events it refused are counted by the quarantine. */
+    void appended(Way way, AppendResult result, long nanos) {
+        appends.get(way).record(nanos, TimeUnit.NANOSECONDS);
+        count(way, Outcome.STORED, result.stored());
+        count(way, Outcome.DUPLICATE, result.duplicates());
+        count(way, Outcome.CONFLICT, result.conflicts());
+        count(way, Outcome.SKIPPED, result.forgotten());
+    }
+
+    void count(Way way, Outcome outcome, long events) {
+        if (events > 0) {
+            this.events.get(way).get(outcome).increment(events);
+        }
+    }
+}
