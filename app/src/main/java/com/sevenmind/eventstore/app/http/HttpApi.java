@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
  * {@code GET /projections} and {@code GET /health}
- * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
+ * out, its OpenAPI document at {@code GET /openapi.json}, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
  *
@@ -335,6 +335,7 @@ public final class HttpApi implements AutoCloseable {
                 yield HttpAnswer.error(503, DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case OPENAPI -> new HttpAnswer(200, ApiDocument.asset());
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
             case LIVE -> {

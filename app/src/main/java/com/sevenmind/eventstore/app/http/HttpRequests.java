@@ -38,7 +38,7 @@ final class HttpRequests {
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
         PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
-        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET");
+        PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET"), OPENAPI("GET");
 
         final String method;
 
@@ -46,9 +46,9 @@ final class HttpRequests {
             this.method = method;
         }
 
-        /** Whether it is open to all, token or not: the health check, and the page's files, which hold no data. */
+        /** Whether it is open to all, token or not: the health check, the page's files and the API's document. */
         boolean open() {
-            return this == HEALTH || this == PAGE;
+            return this == HEALTH || this == PAGE || this == OPENAPI;
         }
     }
 
@@ -72,6 +72,8 @@ final class HttpRequests {
                     return new Target(Route.USERS, null, null);
                 case "/health":
                     return new Target(Route.HEALTH, null, null);
+                case ApiDocument.PATH:
+                    return new Target(Route.OPENAPI, null, null);
                 default:
                     break;
             }

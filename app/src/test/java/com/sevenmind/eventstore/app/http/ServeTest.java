@@ -113,6 +113,7 @@ class ServeTest {
 
     // --- requests and answers
 
+    /** Sends a request and checks its answer against the API's OpenAPI document. */
     static HttpResponse<String> send(URI base, String method, String path, String body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
@@ -124,7 +125,9 @@ class ServeTest {
         if (method.equals("POST") && !List.of(headers).contains("Content-Type")) {
             request.header("Content-Type", "application/json"); // as every client of the API must send
         }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        ApiContract.check(method, base.resolve(path), response);
+        return response;
     }
 
     private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
@@ -650,6 +653,8 @@ class ServeTest {
         LiveStream(URI base, String path) throws IOException, InterruptedException {
             response = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).build(),
                     HttpResponse.BodyHandlers.ofLines());
+            ApiContract.check("GET", base.resolve(path).getRawPath(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), null);
             reader = new Thread(() -> {
                 try {
                     response.body().forEach(lines::add);
