@@ -1,5 +1,7 @@
 package com.sevenmind.eventstore.app.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
@@ -8,6 +10,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -94,18 +97,21 @@ final class ApiContract {
                 Integer.parseInt(answer.substring(9, 12)), contentType, chunked ? unchunked(body) : body);
     }
 
-    /** A chunked body's content: its chunks, without their sizes. */
+    /** A chunked body's content: its chunks, without their sizes (which count bytes). */
     private static String unchunked(String body) {
-        StringBuilder content = new StringBuilder();
+        byte[] bytes = body.getBytes(UTF_8);
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
         int at = 0;
         while (true) {
-            int line = body.indexOf("\r\n", at);
-            int size = Integer.parseInt(body.substring(at, line).split(";", 2)[0].strip(), 16);
-            if (size == 0) {
-                return content.toString();
+            int line = at;
+            while (bytes[line] != '\r') {
+                line++;
             }
-            // Sizes count bytes: the bodies here are ASCII JSON but for a cut "…", which the check then reports.
-            content.append(body, line + 2, line + 2 + size);
+            int size = Integer.parseInt(new String(bytes, at, line - at, UTF_8).split(";", 2)[0].strip(), 16);
+            if (size == 0) {
+                return content.toString(UTF_8);
+            }
+            content.write(bytes, line + 2, size);
             at = line + 2 + size + 2;
         }
     }
@@ -119,7 +125,7 @@ final class ApiContract {
         DOCUMENT.verify(method, path, status, contentType, body);
     }
 
-    void verify(String method, String path, int status, String contentType, String sent) {
+    private void verify(String method, String path, int status, String contentType, String sent) {
         boolean head = method.equals("HEAD");
         String body = head ? null : sent; // HEAD is answered as its GET, without the body
         String template = route(path);

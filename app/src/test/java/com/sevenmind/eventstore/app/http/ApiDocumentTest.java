@@ -110,6 +110,19 @@ class ApiDocumentTest {
         ApiContract.check("HEAD", "/health", 200, "application/json", "");
     }
 
+    @Test
+    void an_answer_read_off_a_socket_is_checked_as_the_client_would_read_it() {
+        String head = "GET /health?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        String chunked = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\n{\"sta\r\nb\r\ntus\":\"ok\"}\n\r\n0\r\n\r\n";
+        ApiContract.checkRaw(head, chunked);
+        ApiContract.checkRaw(head, ""); // closed without an answer
+
+        assertEquals("GET /health answered 200 with a body that openapi.json does not allow: [at /status: must be the "
+                + "constant value 'ok']; body: {\"status\":\"ko\"}", assertThrows(AssertionError.class,
+                () -> ApiContract.checkRaw(head, chunked.replace("ok", "ko"))).getMessage());
+    }
+
     private static String refused(String method, String path, int status, String contentType, String body) {
         return assertThrows(AssertionError.class, () -> ApiContract.check(method, path, status, contentType, body))
                 .getMessage();
