@@ -179,6 +179,29 @@ final class ApiContract {
         }
     }
 
+    /**
+     * Checks the JSON of a {@code data:} line of the live stream at {@code path} against the stream's
+     * {@code x-data-schema}, the shape the document gives its events (OpenAPI 3.1 has no keyword for that).
+     */
+    static void checkStreamData(String path, String data) {
+        DOCUMENT.verifyStreamData(path, data);
+    }
+
+    private void verifyStreamData(String path, String data) {
+        String template = route(path);
+        String where = "/paths/" + escape(String.valueOf(template)) + "/get/responses/200/content/"
+                + escape("text/event-stream") + "/x-data-schema";
+        if (template == null || at(where).isMissingNode()) {
+            throw new AssertionError("GET " + path + " sent a data line, but " + resource
+                    + " describes no event stream there");
+        }
+        List<Error> errors = schema(where).validate(data, InputFormat.JSON);
+        if (!errors.isEmpty()) {
+            throw new AssertionError("GET " + template + " sent a data line that " + resource + " does not allow: "
+                    + errors.stream().map(ApiContract::describe).toList() + "; data: " + cut(data));
+        }
+    }
+
     /** Where in the body, and what is wrong there. */
     private static String describe(Error error) {
         String at = error.getInstanceLocation().toString();

@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -121,6 +122,21 @@ class ApiDocumentTest {
         assertEquals("GET /health answered 200 with a body that openapi.json does not allow: [at /status: must be the "
                 + "constant value 'ok']; body: {\"status\":\"ko\"}", assertThrows(AssertionError.class,
                 () -> ApiContract.checkRaw(head, chunked.replace("ok", "ko"))).getMessage());
+    }
+
+    @Test
+    void a_live_streams_data_line_the_document_does_not_allow_fails() {
+        String live = "/users/" + USER + "/projections/stats/live";
+        ApiContract.checkStreamData(live, "{\"error\":\"database unavailable\"}");
+
+        String refused = assertThrows(AssertionError.class, () -> ApiContract.checkStreamData(live,
+                "{\"total\":3}")).getMessage();
+        assertTrue(refused.startsWith("GET /users/{user_id}/projections/{name}/live sent a data line that openapi.json "
+                + "does not allow: [at /: must be valid to one and only one schema, but 0 are valid, "), refused);
+        assertTrue(refused.contains("at /: required property 'user_id' not found"), refused);
+        assertTrue(refused.endsWith("; data: {\"total\":3}"), refused);
+        assertEquals("GET /users sent a data line, but openapi.json describes no event stream there",
+                assertThrows(AssertionError.class, () -> ApiContract.checkStreamData("/users", "{}")).getMessage());
     }
 
     private static String refused(String method, String path, int status, String contentType, String body) {

@@ -649,8 +649,10 @@ class ServeTest {
         final HttpResponse<Stream<String>> response;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final Thread reader;
+        private final String path;
 
         LiveStream(URI base, String path) throws IOException, InterruptedException {
+            this.path = base.resolve(path).getRawPath();
             response = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).build(),
                     HttpResponse.BodyHandlers.ofLines());
             ApiContract.check("GET", base.resolve(path).getRawPath(), response.statusCode(),
@@ -667,14 +669,19 @@ class ServeTest {
             reader.start();
         }
 
-        /** The JSON of the next {@code data:} line, passing over comments, blank lines and event names. */
+        /**
+         * The JSON of the next {@code data:} line, passing over comments, blank lines and event names; checked against
+         * the API's OpenAPI document.
+         */
         String nextData() throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             String line;
             while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
                 assertTrue(!line.equals(END), "the stream ended");
                 if (line.startsWith("data: ")) {
-                    return line.substring("data: ".length());
+                    String data = line.substring("data: ".length());
+                    ApiContract.checkStreamData(path, data);
+                    return data;
                 }
             }
             throw new AssertionError("no data line within 20 s");
