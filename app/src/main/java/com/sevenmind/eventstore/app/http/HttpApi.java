@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The store over HTTP, on Jetty: {@code POST /pubsub/push} and {@code POST /events} in,
  * {@code GET /users/{id}/projections[/{name}]}, {@code GET /users/{id}/events}, {@code GET /users},
- * {@code GET /projections}, {@code GET /health}, {@code GET /livez} and {@code GET /readyz}
- * out, {@code GET /users/{id}/projections/{name}/live} as Server-Sent Events ({@link LiveStreams}), and the
+ * {@code GET /projections}, {@code GET /health}, {@code GET /livez}, {@code GET /readyz} and {@code GET /metrics}
+ * out, its OpenAPI document at {@code GET /openapi.json}, {@code GET /users/{id}/projections/{name}/live} as
+ * Server-Sent Events ({@link LiveStreams}), and the
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
  *

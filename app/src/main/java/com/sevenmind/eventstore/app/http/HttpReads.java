@@ -91,6 +91,7 @@ final class HttpReads {
                 yield HttpAnswer.error(503, "not ready: " + HttpApi.DATABASE_UNAVAILABLE);
             }
             case PAGE -> new HttpAnswer(200, Inspector.asset(exchange.path));
+            case OPENAPI -> new HttpAnswer(200, ApiDocument.asset());
             case METRICS -> new HttpAnswer(200, metrics.scrape(exchange.header(HttpHeader.ACCEPT)));
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));

@@ -40,7 +40,7 @@ final class HttpRequests {
     enum Route {
         PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
         LIVEZ("GET"), READYZ("GET"), PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET"),
-        METRICS("GET");
+        METRICS("GET"), OPENAPI("GET");
 
         final String method;
 
@@ -48,9 +48,9 @@ final class HttpRequests {
             this.method = method;
         }
 
-        /** Whether it is open to all, token or not: the health checks, and the page's files, which hold no data. */
+        /** Whether it is open to all, token or not: the health checks, the page's files and the API's document. */
         boolean open() {
-            return this == HEALTH || this == LIVEZ || this == READYZ || this == PAGE;
+            return this == HEALTH || this == LIVEZ || this == READYZ || this == PAGE || this == OPENAPI;
         }
     }
 
@@ -80,6 +80,8 @@ final class HttpRequests {
                     return new Target(Route.READYZ, null, null);
                 case "/metrics":
                     return new Target(Route.METRICS, null, null);
+                case ApiDocument.PATH:
+                    return new Target(Route.OPENAPI, null, null);
                 default:
                     break;
             }

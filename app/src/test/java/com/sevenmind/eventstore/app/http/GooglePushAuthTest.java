@@ -68,7 +68,9 @@ class GooglePushAuthTest {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        ApiContract.check("POST", base.resolve(path), answer);
+        return answer;
     }
 
     private static String push(String id) {

@@ -106,6 +106,7 @@ class KilledServeIT {
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(all.get(i).getValue())).build(),
                                 HttpResponse.BodyHandlers.ofString());
+                        ApiContract.check("POST", URI.create(base + "/pubsub/push"), response);
                         answers.put(all.get(i).getKey(), response.statusCode() == 200 ? response.body().strip()
                                 : response.statusCode() + " " + response.body());
                     }

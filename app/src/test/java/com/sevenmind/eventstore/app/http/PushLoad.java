@@ -35,6 +35,8 @@ final class PushLoad implements AutoCloseable {
     /** Every push sent, answered or not: its body by its message id. */
     final Map<String, String> sent = new ConcurrentHashMap<>();
     final List<Answer> answers = new CopyOnWriteArrayList<>();
+    /** Answers the API's OpenAPI document does not describe, found on the clients' threads and reported by close. */
+    private final List<String> offDocument = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Thread> threads = new ArrayList<>();
@@ -66,9 +68,13 @@ final class PushLoad implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             long sent = System.nanoTime();
-            int status;
+            int status = 0;
             try {
-                status = client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                status = response.statusCode();
+                ApiContract.check("POST", request.uri(), response);
+            } catch (AssertionError e) {
+                offDocument.add(e.getMessage());
             } catch (Exception e) {
                 status = 0;
             }
@@ -95,6 +101,10 @@ final class PushLoad implements AutoCloseable {
         stopped = true;
         for (Thread thread : threads) {
             thread.join(40_000);
+        }
+        if (!offDocument.isEmpty()) {
+            throw new AssertionError(offDocument.size() + " answers the OpenAPI document does not describe; the first: "
+                    + offDocument.get(0));
         }
     }
 

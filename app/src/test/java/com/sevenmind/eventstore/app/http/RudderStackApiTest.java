@@ -77,6 +77,7 @@ class RudderStackApiTest {
         HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        ApiContract.check("POST", base.resolve(path), answer);
         return (answer.statusCode() + " " + answer.body().strip() + " "
                 + answer.headers().firstValue("WWW-Authenticate").orElse("")).strip();
     }

@@ -55,14 +55,19 @@ class ServeGuardsTest {
         db.clear();
     }
 
-    /** A request as sent, with {@code Connection: close}; the answer as received, head and body. */
+    /**
+     * A request as sent, with {@code Connection: close}; the answer as received, head and body, checked against the
+     * API's OpenAPI document.
+     */
     static String exchange(URI base, String head, String body) throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write((head + "Connection: close\r\n"
                     + (body == null ? "" : "Content-Length: " + body.getBytes(UTF_8).length + "\r\n") + "\r\n"
                     + (body == null ? "" : body)).getBytes(UTF_8));
-            return new String(socket.getInputStream().readAllBytes(), UTF_8);
+            String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+            ApiContract.checkRaw(head, answer);
+            return answer;
         }
     }
 
@@ -279,15 +284,20 @@ class ServeGuardsTest {
     private static Socket openStream(URI base) throws IOException {
         Socket socket = new Socket(base.getHost(), base.getPort());
         socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("GET /users/" + USER + "/projections/stats/live HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n\r\n").getBytes(UTF_8));
+        String path = "/users/" + USER + "/projections/stats/live";
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(UTF_8));
         BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
         assertEquals("HTTP/1.1 200 OK", in.readLine());
         String line;
+        String type = null;
         while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
             // the headers, then a blank line
+            if (line.regionMatches(true, 0, "Content-Type:", 0, 13)) {
+                type = line.substring(13).strip();
+            }
         }
         assertTrue(line != null, "a data line");
+        ApiContract.check("GET", path, 200, type, null);
         return socket;
     }
 

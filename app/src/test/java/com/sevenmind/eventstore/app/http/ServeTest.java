@@ -113,6 +113,7 @@ class ServeTest {
 
     // --- requests and answers
 
+    /** Sends a request and checks its answer against the API's OpenAPI document. */
     static HttpResponse<String> send(URI base, String method, String path, String body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
@@ -124,7 +125,9 @@ class ServeTest {
         if (method.equals("POST") && !List.of(headers).contains("Content-Type")) {
             request.header("Content-Type", "application/json"); // as every client of the API must send
         }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        ApiContract.check(method, base.resolve(path), response);
+        return response;
     }
 
     private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
@@ -646,10 +649,14 @@ class ServeTest {
         final HttpResponse<Stream<String>> response;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final Thread reader;
+        private final String path;
 
         LiveStream(URI base, String path) throws IOException, InterruptedException {
+            this.path = base.resolve(path).getRawPath();
             response = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).build(),
                     HttpResponse.BodyHandlers.ofLines());
+            ApiContract.check("GET", base.resolve(path).getRawPath(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), null);
             reader = new Thread(() -> {
                 try {
                     response.body().forEach(lines::add);
@@ -662,14 +669,19 @@ class ServeTest {
             reader.start();
         }
 
-        /** The JSON of the next {@code data:} line, passing over comments, blank lines and event names. */
+        /**
+         * The JSON of the next {@code data:} line, passing over comments, blank lines and event names; checked against
+         * the API's OpenAPI document.
+         */
         String nextData() throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             String line;
             while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
                 assertTrue(!line.equals(END), "the stream ended");
                 if (line.startsWith("data: ")) {
-                    return line.substring("data: ".length());
+                    String data = line.substring("data: ".length());
+                    ApiContract.checkStreamData(path, data);
+                    return data;
                 }
             }
             throw new AssertionError("no data line within 20 s");
