@@ -41,6 +41,7 @@ public final class Main {
         var injector = Guice.createInjector(new AppModule(plugins), new DatabaseModule());
         EventStoreCommand root = injector.getInstance(EventStoreCommand.class);
         CommandLine commandLine = new CommandLine(root, new GuiceFactory(injector));
+        everyCommand(commandLine, command -> command.getCommandSpec().versionProvider(new BuildVersion()));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, root, cmd.getErr()));
@@ -61,5 +62,11 @@ public final class Main {
         }
         err.println("eventstore: " + ErrorMessages.describe(error));
         return 1;
+    }
+
+    /** So that {@code -V} answers the same on every command, not only on the root. */
+    private static void everyCommand(CommandLine command, java.util.function.Consumer<CommandLine> action) {
+        action.accept(command);
+        command.getSubcommands().values().forEach(sub -> everyCommand(sub, action));
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The root command: global options, given before the command, and the list of commands. */
-@Command(name = "eventstore", mixinStandardHelpOptions = true, version = "eventstore 0.1.0",
+@Command(name = "eventstore", mixinStandardHelpOptions = true,
         description = "An event store for user activity on plain PostgreSQL.",
         subcommands = {BenchCommand.class, ClusterCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
                 ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
