@@ -34,6 +34,8 @@ import java.util.UUID;
  * {@code {"session_id","timezone","locale","content":{"kind","course_id","item_id","single_id","recording_id",
  * "object_uri"},"position_seconds"}}; version 1 had {@code "object_uri"} where version 2 has {@code "content"}, and
  * no position. Older payloads are brought up to date by {@link Upcaster}s while they are read.
+ *
+ * <p>Over 300 lines on purpose: it is the one place that knows the events' JSON, in every version and format.
  */
 public final class EventCodec {
 

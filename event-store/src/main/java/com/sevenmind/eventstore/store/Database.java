@@ -29,6 +29,9 @@ import org.jdbi.v3.core.JdbiException;
  * A migrated PostgreSQL database: through a connection pool of its own (and what runs the server when it is ours, an
  * embedded one), or through a host's DataSource. Opening it brings the schema up to date; closing it closes its own
  * pool, then stops that server, and leaves a host's pool open.
+ *
+ * <p>Over 300 lines on purpose: the three ways to open a store (URL, embedded server, host DataSource) share its error
+ * messages and migration rules.
  */
 public final class Database implements AutoCloseable {
 

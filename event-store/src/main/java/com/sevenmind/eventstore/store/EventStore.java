@@ -38,7 +38,12 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
-/** Appends events to the one {@code events} table and reads user streams back in event-time order. */
+/**
+ * Appends events to the one {@code events} table and reads user streams back in event-time order.
+ *
+ * <p>Over 300 lines on purpose: the append's fast and staging paths and the stream read share one transaction
+ * discipline (the user lock, the COPY, the conflict rules), which reads best in one place.
+ */
 public final class EventStore {
 
     // A batch is copied into a temporary table (COPY: no per-row parsing of array literals, no WAL), then moved

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>The states are the engine's ({@link Projection}'s ownership rule): {@code apply} may change one in place, so a
  * state held in memory is taken out while a read folds it, and put back (or saved first) only once that read is done
  * with it. No two reads fold one state object.
+ *
+ * <p>Over 300 lines on purpose: the cache's correctness (the lock, the drawn-id bound, the late check, the
+ * hold-and-save order) is one argument, kept in one file.
  */
 public final class Projector implements AutoCloseable {
 

@@ -63,6 +63,9 @@ import org.slf4j.LoggerFactory;
  * when both are full, it is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the
  * connections and gives each request's head and body a deadline, so that slow clients hold neither workers nor the
  * server.
+ *
+ * <p>Over 300 lines on purpose: the server's settings, its start and its ordered stop are one lifecycle; the reads,
+ * the workers and ingestion live in their own files.
  */
 public final class HttpApi implements AutoCloseable {
 
