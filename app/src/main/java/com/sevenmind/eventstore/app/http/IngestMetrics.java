@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the ways in over HTTP did with their events, by way ({@code source}: push, events, track, batch, the names of
- * {@link Way}): {@code eventstore_events_total{source,outcome}} and the appends' latency,
+ * What the ways in over HTTP did with their events, by way ({@code source}: push, events, and webhook for
+ * RudderStack's two): {@code eventstore_events_total{source,outcome}} and the appends' latency,
  * {@code eventstore_append_seconds{source}}. Every series exists from the start, at 0, so a rate never misses its
  * first event.
  */
@@ -38,7 +38,7 @@ final class IngestMetrics {
 
     IngestMetrics(MeterRegistry registry) {
         for (Way way : Way.values()) {
-            String source = way.name().toLowerCase(Locale.ROOT);
+            String source = source(way);
             appends.put(way, Timer.builder("eventstore.append")
                     .description("Appends of the events of one request, from the call to its commit (a push's wait "
                             + "for its shared commit included)")
@@ -52,6 +52,14 @@ final class IngestMetrics {
             }
             events.put(way, counters);
         }
+    }
+
+    /**
+     * The source a way in is counted under: RudderStack's HTTP API ({@code /v1/track}, {@code /v1/batch}) is the
+     * webhook, both ways sharing its series.
+     */
+    private static String source(Way way) {
+        return way == Way.TRACK || way == Way.BATCH ? "webhook" : way.name().toLowerCase(Locale.ROOT);
     }
 
     /** Records nothing: for an ingestion outside a served registry. */

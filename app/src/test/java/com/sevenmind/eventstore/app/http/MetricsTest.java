@@ -76,6 +76,11 @@ class MetricsTest {
         assertEquals("{\"result\":\"duplicate\"}\n", post(stored).body());
         assertTrue(post(conflict).body().startsWith("{\"result\":\"quarantined\",\"reason\":\"conflict: "));
         assertTrue(post(invalid).body().startsWith("{\"result\":\"quarantined\",\"reason\":\"field timestamp: "));
+        String webhook = ServeTest.track("Content Piece Started", "2024-05-01T12:00:00Z", "s-3");
+        assertEquals(200, ServeTest.send(base, "POST", "/v1/track", webhook, "Content-Type", "application/json")
+                .statusCode());
+        assertEquals(200, ServeTest.send(base, "POST", "/v1/batch", "{\"batch\":[" + webhook + "]}",
+                "Content-Type", "application/json").statusCode());
         String path = "/users/" + USER + "/projections/stats";
         assertEquals(200, ServeTest.send(base, "GET", path, null).statusCode());
         assertEquals(200, ServeTest.send(base, "GET", path, null).statusCode());
@@ -85,6 +90,9 @@ class MetricsTest {
             assertMoved(1, before, after, "eventstore_events_total", "source", "push", "outcome", outcome);
         }
         assertMoved(0, before, after, "eventstore_events_total", "source", "events", "outcome", "stored");
+        // RudderStack's two ways in are the webhook.
+        assertMoved(1, before, after, "eventstore_events_total", "source", "webhook", "outcome", "stored");
+        assertMoved(1, before, after, "eventstore_events_total", "source", "webhook", "outcome", "duplicate");
         // The invalid push never reached an append.
         assertMoved(3, before, after, "eventstore_append_seconds_count", "source", "push");
         assertMoved(4, before, after, "http_server_requests_seconds_count", "method", "POST", "route", "/pubsub/push",
