@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -43,6 +42,7 @@ public final class Database implements AutoCloseable {
     private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
     private final String description;
+    private final SchemaMigrations migrations;
     private final Connector listening;
     private final Runnable onClose;
     private final Jdbi jdbi;
@@ -58,8 +58,10 @@ public final class Database implements AutoCloseable {
         Connection connect(Properties properties) throws SQLException;
     }
 
-    private Database(DataSource dataSource, String description, Connector listening, Runnable onClose) {
+    private Database(DataSource dataSource, String description, SchemaMigrations migrations, Connector listening,
+            Runnable onClose) {
         this.description = description;
+        this.migrations = migrations;
         this.listening = listening;
         this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
@@ -98,13 +100,24 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to PostgreSQL through the host's DataSource: " + rootMessage(e),
                     e);
         }
-        try {
-            Migrations.flyway(schema).dataSource(dataSource).load().migrate();
-        } catch (FlywayException e) {
-            throw new StoreException("cannot migrate the schema of " + description + ": " + rootMessage(e), e);
-        }
+        SchemaMigrations migrations = new SchemaMigrations(
+                () -> Migrations.flyway(schema).dataSource(dataSource).load(), schema, description, () -> { }, () -> { });
+        migrations.migrate();
         HostDataSource lent = new HostDataSource(dataSource, schema);
-        return new Database(lent, description, properties -> lent.getConnection(), () -> { });
+        return new Database(lent, description, migrations, properties -> lent.getConnection(), () -> { });
+    }
+
+    /** What opening a database does to the store's schema. */
+    public enum OnOpen {
+        /** Brings it up to date: the default. */
+        MIGRATE,
+        /**
+         * Leaves it alone, and fails with a {@link SchemaMigrations.PendingException} when a migration is pending:
+         * for a user who may not change the schema.
+         */
+        REQUIRE_MIGRATED,
+        /** Leaves it alone as it is: to report on it, or to migrate it through {@link #migrations()}. */
+        AS_IS
     }
 
     /** How to open a {@link Database}. */
@@ -117,6 +130,7 @@ public final class Database implements AutoCloseable {
         private String schema = DEFAULT_SCHEMA;
         private Runnable onClose = () -> { };
         private int poolSize = POOL_SIZE;
+        private OnOpen onOpen = OnOpen.MIGRATE;
 
         private Builder(String url, String user, String password) {
             this.url = url;
@@ -146,6 +160,12 @@ public final class Database implements AutoCloseable {
             return this;
         }
 
+        /** What opening does to the schema (default {@link OnOpen#MIGRATE}). */
+        public Builder onOpen(OnOpen onOpen) {
+            this.onOpen = onOpen;
+            return this;
+        }
+
         /**
          * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
          * this one, such as a server started for it.
@@ -158,7 +178,7 @@ public final class Database implements AutoCloseable {
         /** Connects and brings the schema up to date; fails with one line that names the database. */
         public Database open() {
             try {
-                return Database.open(url, user, password, schema, onClose, timeouts, poolSize);
+                return Database.open(this);
             } catch (RuntimeException e) {
                 onClose.run();
                 throw e;
@@ -201,6 +221,11 @@ public final class Database implements AutoCloseable {
         return meters;
     }
 
+    /** The store's migrations on this database: applied, pending, and applying them. */
+    public SchemaMigrations migrations() {
+        return migrations;
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
@@ -226,14 +251,18 @@ public final class Database implements AutoCloseable {
         onClose.run();
     }
 
-    private static Database open(String url, String user, String password, String schema, Runnable onClose,
-            Timeouts timeouts, int poolSize) {
+    private static Database open(Builder b) {
+        String url = b.url;
+        String user = b.user;
+        String password = b.password;
+        String schema = b.schema;
+        Timeouts timeouts = b.timeouts;
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(poolSize);
+        config.setMaximumPoolSize(b.poolSize);
         // The store's schema alone on the search path: its SQL names its tables and sequences unqualified.
         config.setSchema(schema);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
@@ -252,21 +281,21 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to PostgreSQL at " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
+        // Through a connection of its own, without the statement and socket limits: a migration of a large
+        // table legitimately runs long, also when serve starts.
+        SchemaMigrations migrations = new SchemaMigrations(() -> migrations(url, user, password, schema).load(),
+                schema, withoutPassword(url), () -> adoptOldLayout(dataSource, schema),
+                // Connections opened before the migration lack the database settings it may have made.
+                () -> dataSource.getHikariPoolMXBean().softEvictConnections());
         try {
-            if (schema.equals(DEFAULT_SCHEMA)) {
-                try (Connection c = dataSource.getConnection()) {
-                    Migrations.adoptOldLayout(c, schema);
-                }
+            switch (b.onOpen) {
+                case MIGRATE -> migrations.migrate();
+                case REQUIRE_MIGRATED -> migrations.requireCurrent();
+                case AS_IS -> { }
             }
-            // Through a connection of its own, without the statement and socket limits: a migration of a large
-            // table legitimately runs long, also when serve starts.
-            migrations(url, user, password, schema).load().migrate();
-            // Connections opened before the migration lack the database settings it may have made.
-            dataSource.getHikariPoolMXBean().softEvictConnections();
-        } catch (FlywayException | SQLException e) {
+        } catch (RuntimeException e) {
             dataSource.close();
-            throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
-                    + rootMessage(e), e);
+            throw e;
         }
         Connector listening = properties -> {
             Properties all = timeouts.properties();
@@ -281,10 +310,22 @@ public final class Database implements AutoCloseable {
             }
             return connection;
         };
-        return new Database(dataSource, withoutPassword(url), listening, () -> {
+        return new Database(dataSource, withoutPassword(url), migrations, listening, () -> {
             dataSource.close();
-            onClose.run();
+            b.onClose.run();
         });
+    }
+
+    /** A store of the old layout moves into the default schema before Flyway looks; see {@link Migrations}. */
+    private static void adoptOldLayout(DataSource dataSource, String schema) {
+        if (!schema.equals(DEFAULT_SCHEMA)) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Migrations.adoptOldLayout(c, schema);
+        } catch (SQLException e) {
+            throw new StoreException(rootMessage(e), e);
+        }
     }
 
     /** Flyway set up for the store's migrations in {@code schema} of the database at {@code url}. */
@@ -363,7 +404,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The message of the deepest cause that has one: a broken socket's EOF says nothing. */
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         String message = e.getMessage();
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
