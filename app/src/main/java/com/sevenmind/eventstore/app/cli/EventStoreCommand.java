@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
                 SnapshotsCommand.class, UsersCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Without --db-url an embedded PostgreSQL runs on --data-dir; the data stays there between runs.",
+                "Completion in bash or zsh: source <(eventstore generate-completion)",
                 "Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected (import)."})
 public final class EventStoreCommand implements Runnable {
 
