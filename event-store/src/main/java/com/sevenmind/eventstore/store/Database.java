@@ -26,8 +26,8 @@ import org.jdbi.v3.core.JdbiException;
 
 /**
  * A migrated PostgreSQL database: through a connection pool of its own (and what runs the server when it is ours, an
- * embedded one), or through a host's DataSource. Opening it brings the schema up to date; closing it closes its own
- * pool, then stops that server, and leaves a host's pool open.
+ * embedded one), or through a host's DataSource. Opening it brings the schema up to date, unless {@link OnOpen} says
+ * otherwise; closing it closes its own pool, then stops that server, and leaves a host's pool open.
  */
 public final class Database implements AutoCloseable {
 
@@ -102,7 +102,7 @@ public final class Database implements AutoCloseable {
         }
         SchemaMigrations migrations = new SchemaMigrations(
                 () -> Migrations.flyway(schema).dataSource(dataSource).load(), schema, description, () -> { }, () -> { });
-        migrations.migrate();
+        migrations.apply();
         HostDataSource lent = new HostDataSource(dataSource, schema);
         return new Database(lent, description, migrations, properties -> lent.getConnection(), () -> { });
     }
@@ -175,7 +175,10 @@ public final class Database implements AutoCloseable {
             return this;
         }
 
-        /** Connects and brings the schema up to date; fails with one line that names the database. */
+        /**
+         * Connects and brings the schema up to date, or checks it, as {@link #onOpen} says; fails with one line that
+         * names the database.
+         */
         public Database open() {
             try {
                 return Database.open(this);
@@ -289,7 +292,7 @@ public final class Database implements AutoCloseable {
                 () -> dataSource.getHikariPoolMXBean().softEvictConnections());
         try {
             switch (b.onOpen) {
-                case MIGRATE -> migrations.migrate();
+                case MIGRATE -> migrations.apply();
                 case REQUIRE_MIGRATED -> migrations.requireCurrent();
                 case AS_IS -> { }
             }

@@ -85,17 +85,22 @@ public final class SchemaMigrations {
                 migrations(info.pending()));
     }
 
-    /** Applies the pending migrations; fails with one line that names the database. */
+    /** Applies the pending migrations and says which; fails with one line that names the database. */
     public Migrated migrate() {
+        Status was = status();
+        apply();
+        Status is = status();
+        List<Migration> applied = is.applied().stream()
+                .filter(m -> was.applied().stream().noneMatch(w -> w.version().equals(m.version()))).toList();
+        return new Migrated(schema, was.schemaVersion(), is.schemaVersion(), applied);
+    }
+
+    /** Applies the pending migrations, without reading the history around them: what every start does. */
+    void apply() {
         try {
             before.run();
-            Status was = status();
             flyway.get().migrate();
             after.run();
-            Status is = status();
-            List<Migration> applied = is.applied().stream()
-                    .filter(m -> was.applied().stream().noneMatch(w -> w.version().equals(m.version()))).toList();
-            return new Migrated(schema, was.schemaVersion(), is.schemaVersion(), applied);
         } catch (FlywayException | StoreException e) {
             throw new StoreException("cannot migrate the schema " + schema + " of " + description + ": "
                     + Database.rootMessage(e), e);
