@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
+import com.sevenmind.eventstore.store.SchemaMigrations;
 
 /**
  * The database of a command line, and the store and projector on it. Commands ask for them through a
@@ -22,11 +23,17 @@ final class DatabaseModule extends AbstractModule {
     @Singleton
     Database database(DatabaseOptions options, OpenedDatabase opened) {
         String url = options.dbUrl();
-        Database db = url != null
+        Database.Builder builder = url != null
                 ? Database.builder(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"))
-                        .schema(options.dbSchema()).timeouts(options.timeouts()).poolSize(options.poolSize()).open()
-                : EmbeddedDatabase.start(options.dataDir(), options.dbSchema(), options.timeouts(),
-                        options.poolSize(), options::lost);
+                : EmbeddedDatabase.builder(options.dataDir(), options::lost);
+        Database db;
+        try {
+            db = builder.schema(options.dbSchema()).timeouts(options.timeouts()).poolSize(options.poolSize())
+                    .onOpen(options.onOpen()).open();
+        } catch (SchemaMigrations.PendingException e) {
+            throw new IllegalStateException(e.getMessage() + "; with --no-migrate the store does not migrate: run "
+                    + "'eventstore db migrate' as a user who may change the schema", e);
+        }
         opened.set(db);
         return db;
     }

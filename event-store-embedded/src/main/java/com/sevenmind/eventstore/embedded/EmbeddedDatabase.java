@@ -39,8 +39,15 @@ public final class EmbeddedDatabase {
     /** As {@link #start(Path, String, Timeouts, Consumer)}, through a pool of {@code poolSize} connections. */
     public static Database start(Path dataDirectory, String schema, Timeouts timeouts, int poolSize,
                                  Consumer<String> onLost) {
+        return builder(dataDirectory, onLost).schema(schema).timeouts(timeouts).poolSize(poolSize).open();
+    }
+
+    /**
+     * Starts the server on {@code dataDirectory} and returns the settings of a database on it, to be opened: closing
+     * that database, or failing to open it, stops the server.
+     */
+    public static Database.Builder builder(Path dataDirectory, Consumer<String> onLost) {
         EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);
-        return Database.builder(server.jdbcUrl(), "postgres", server.password()).schema(schema).timeouts(timeouts)
-                .poolSize(poolSize).onClose(server::close).open();
+        return Database.builder(server.jdbcUrl(), "postgres", server.password()).onClose(server::close);
     }
 }

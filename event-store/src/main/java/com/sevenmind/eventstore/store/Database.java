@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -27,8 +26,8 @@ import org.jdbi.v3.core.JdbiException;
 
 /**
  * A migrated PostgreSQL database: through a connection pool of its own (and what runs the server when it is ours, an
- * embedded one), or through a host's DataSource. Opening it brings the schema up to date; closing it closes its own
- * pool, then stops that server, and leaves a host's pool open.
+ * embedded one), or through a host's DataSource. Opening it brings the schema up to date, unless {@link OnOpen} says
+ * otherwise; closing it closes its own pool, then stops that server, and leaves a host's pool open.
  *
  * <p>Over 300 lines on purpose: the three ways to open a store (URL, embedded server, host DataSource) share its error
  * messages and migration rules.
@@ -46,6 +45,7 @@ public final class Database implements AutoCloseable {
     private static final Set<String> LOST = Set.of("57P01", "57P02", "08006", "08003", "08001");
 
     private final String description;
+    private final SchemaMigrations migrations;
     private final Connector listening;
     private final Runnable onClose;
     private final Jdbi jdbi;
@@ -61,8 +61,10 @@ public final class Database implements AutoCloseable {
         Connection connect(Properties properties) throws SQLException;
     }
 
-    private Database(DataSource dataSource, String description, Connector listening, Runnable onClose) {
+    private Database(DataSource dataSource, String description, SchemaMigrations migrations, Connector listening,
+            Runnable onClose) {
         this.description = description;
+        this.migrations = migrations;
         this.listening = listening;
         this.onClose = onClose;
         this.jdbi = Jdbi.create(dataSource);
@@ -101,13 +103,24 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to PostgreSQL through the host's DataSource: " + rootMessage(e),
                     e);
         }
-        try {
-            Migrations.flyway(schema).dataSource(dataSource).load().migrate();
-        } catch (FlywayException e) {
-            throw new StoreException("cannot migrate the schema of " + description + ": " + rootMessage(e), e);
-        }
+        SchemaMigrations migrations = new SchemaMigrations(
+                () -> Migrations.flyway(schema).dataSource(dataSource).load(), schema, description, () -> { }, () -> { });
+        migrations.apply();
         HostDataSource lent = new HostDataSource(dataSource, schema);
-        return new Database(lent, description, properties -> lent.getConnection(), () -> { });
+        return new Database(lent, description, migrations, properties -> lent.getConnection(), () -> { });
+    }
+
+    /** What opening a database does to the store's schema. */
+    public enum OnOpen {
+        /** Brings it up to date: the default. */
+        MIGRATE,
+        /**
+         * Leaves it alone, and fails with a {@link SchemaMigrations.PendingException} when a migration is pending:
+         * for a user who may not change the schema.
+         */
+        REQUIRE_MIGRATED,
+        /** Leaves it alone as it is: to report on it, or to migrate it through {@link #migrations()}. */
+        AS_IS
     }
 
     /** How to open a {@link Database}. */
@@ -120,6 +133,7 @@ public final class Database implements AutoCloseable {
         private String schema = DEFAULT_SCHEMA;
         private Runnable onClose = () -> { };
         private int poolSize = POOL_SIZE;
+        private OnOpen onOpen = OnOpen.MIGRATE;
 
         private Builder(String url, String user, String password) {
             this.url = url;
@@ -149,6 +163,12 @@ public final class Database implements AutoCloseable {
             return this;
         }
 
+        /** What opening does to the schema (default {@link OnOpen#MIGRATE}). */
+        public Builder onOpen(OnOpen onOpen) {
+            this.onOpen = onOpen;
+            return this;
+        }
+
         /**
          * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
          * this one, such as a server started for it.
@@ -158,10 +178,13 @@ public final class Database implements AutoCloseable {
             return this;
         }
 
-        /** Connects and brings the schema up to date; fails with one line that names the database. */
+        /**
+         * Connects and brings the schema up to date, or checks it, as {@link #onOpen} says; fails with one line that
+         * names the database.
+         */
         public Database open() {
             try {
-                return Database.open(url, user, password, schema, onClose, timeouts, poolSize);
+                return Database.open(this);
             } catch (RuntimeException e) {
                 onClose.run();
                 throw e;
@@ -204,6 +227,11 @@ public final class Database implements AutoCloseable {
         return meters;
     }
 
+    /** The store's migrations on this database: applied, pending, and applying them. */
+    public SchemaMigrations migrations() {
+        return migrations;
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
@@ -229,14 +257,18 @@ public final class Database implements AutoCloseable {
         onClose.run();
     }
 
-    private static Database open(String url, String user, String password, String schema, Runnable onClose,
-            Timeouts timeouts, int poolSize) {
+    private static Database open(Builder b) {
+        String url = b.url;
+        String user = b.user;
+        String password = b.password;
+        String schema = b.schema;
+        Timeouts timeouts = b.timeouts;
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventstore");
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(poolSize);
+        config.setMaximumPoolSize(b.poolSize);
         // The store's schema alone on the search path: its SQL names its tables and sequences unqualified.
         config.setSchema(schema);
         // Server-prepared statements from the first execution, so rows come in binary: timestamps and uuids are
@@ -255,21 +287,21 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to PostgreSQL at " + withoutPassword(url) + ": "
                     + rootMessage(e), e);
         }
+        // Through a connection of its own, without the statement and socket limits: a migration of a large
+        // table legitimately runs long, also when serve starts.
+        SchemaMigrations migrations = new SchemaMigrations(() -> migrations(url, user, password, schema).load(),
+                schema, withoutPassword(url), () -> adoptOldLayout(dataSource, schema),
+                // Connections opened before the migration lack the database settings it may have made.
+                () -> dataSource.getHikariPoolMXBean().softEvictConnections());
         try {
-            if (schema.equals(DEFAULT_SCHEMA)) {
-                try (Connection c = dataSource.getConnection()) {
-                    Migrations.adoptOldLayout(c, schema);
-                }
+            switch (b.onOpen) {
+                case MIGRATE -> migrations.apply();
+                case REQUIRE_MIGRATED -> migrations.requireCurrent();
+                case AS_IS -> { }
             }
-            // Through a connection of its own, without the statement and socket limits: a migration of a large
-            // table legitimately runs long, also when serve starts.
-            migrations(url, user, password, schema).load().migrate();
-            // Connections opened before the migration lack the database settings it may have made.
-            dataSource.getHikariPoolMXBean().softEvictConnections();
-        } catch (FlywayException | SQLException e) {
+        } catch (RuntimeException e) {
             dataSource.close();
-            throw new StoreException("cannot migrate the schema of " + withoutPassword(url) + ": "
-                    + rootMessage(e), e);
+            throw e;
         }
         Connector listening = properties -> {
             Properties all = timeouts.properties();
@@ -284,10 +316,22 @@ public final class Database implements AutoCloseable {
             }
             return connection;
         };
-        return new Database(dataSource, withoutPassword(url), listening, () -> {
+        return new Database(dataSource, withoutPassword(url), migrations, listening, () -> {
             dataSource.close();
-            onClose.run();
+            b.onClose.run();
         });
+    }
+
+    /** A store of the old layout moves into the default schema before Flyway looks; see {@link Migrations}. */
+    private static void adoptOldLayout(DataSource dataSource, String schema) {
+        if (!schema.equals(DEFAULT_SCHEMA)) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Migrations.adoptOldLayout(c, schema);
+        } catch (SQLException e) {
+            throw new StoreException(rootMessage(e), e);
+        }
     }
 
     /** Flyway set up for the store's migrations in {@code schema} of the database at {@code url}. */
@@ -366,7 +410,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The message of the deepest cause that has one: a broken socket's EOF says nothing. */
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         String message = e.getMessage();
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {

@@ -107,7 +107,7 @@ final class ClusterCommand implements Runnable {
                     bytes(t.bytes())));
         }
 
-        private static String distribution(ClusterStatus.Table t) {
+        static String distribution(ClusterStatus.Table t) {
             return switch (t.distribution()) {
                 case "distributed" -> "distributed by " + t.distributionColumn()
                         + (t.colocatedWith() == null ? "" : ", co-located with " + t.colocatedWith());

@@ -34,6 +34,13 @@ public final class DatabaseOptions {
                     + "(env EVENTSTORE_DB_SCHEMA; default: ${DEFAULT-VALUE}).")
     String dbSchema;
 
+    @Option(names = "--no-migrate", defaultValue = "${env:EVENTSTORE_NO_MIGRATE:-false}",
+            description = "Do not change the store's schema on start; fail, naming them, when migrations are pending "
+                    + "(run db migrate first). For a service whose user may not change the schema "
+                    + "(env EVENTSTORE_NO_MIGRATE=true).")
+    boolean noMigrate;
+
+    private boolean schemaAsIs;
     private Timeouts timeouts = Timeouts.COMMAND;
     private int poolSize = Database.POOL_SIZE;
 
@@ -58,6 +65,20 @@ public final class DatabaseOptions {
     /** Connections in the pool, unless {@link #serving} said otherwise. */
     public int poolSize() {
         return poolSize;
+    }
+
+    /** What opening the database does to the store's schema: migrate it, unless --no-migrate or {@link #schemaAsIs}. */
+    public Database.OnOpen onOpen() {
+        return schemaAsIs ? Database.OnOpen.AS_IS : noMigrate ? Database.OnOpen.REQUIRE_MIGRATED
+                : Database.OnOpen.MIGRATE;
+    }
+
+    /**
+     * The schema is the command's subject (db status, db migrate): opened as it is. Call before the database is first
+     * asked for.
+     */
+    void schemaAsIs() {
+        this.schemaAsIs = true;
     }
 
     /** A server's limits and pool: call before the database is first asked for. */

@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.app.cli;
 
 import com.sevenmind.eventstore.app.bench.BenchCommand;
 import jakarta.inject.Inject;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,11 +13,13 @@ import picocli.CommandLine.Spec;
 /** The root command: global options, given before the command, and the list of commands. */
 @Command(name = "eventstore", mixinStandardHelpOptions = true,
         description = "An event store for user activity on plain PostgreSQL.",
-        subcommands = {BenchCommand.class, ClusterCommand.class, DemoCommand.class, ExportCommand.class, FollowCommand.class,
+        subcommands = {BenchCommand.class, ClusterCommand.class, DbCommand.class, DemoCommand.class, ExportCommand.class,
+                FollowCommand.class,
                 ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
                 RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
-                SnapshotsCommand.class, UsersCommand.class},
+                SnapshotsCommand.class, UsersCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Without --db-url an embedded PostgreSQL runs on --data-dir; the data stays there between runs.",
+                "Completion in bash or zsh: source <(eventstore generate-completion)",
                 "Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected (import)."})
 public final class EventStoreCommand implements Runnable {
 
