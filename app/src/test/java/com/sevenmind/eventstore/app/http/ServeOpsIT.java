@@ -71,7 +71,14 @@ class ServeOpsIT {
             terminated = System.nanoTime();
             serve.process.destroy(); // SIGTERM
             int before = load.acknowledged.size();
+            // The signal reaches the process asynchronously: readiness must fail within a moment, long before the
+            // drain delay (1 s) ends.
             HttpResponse<String> ready = get(serve.base + "/readyz");
+            long askedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (ready.statusCode() == 200 && System.nanoTime() < askedUntil) {
+                Thread.sleep(10);
+                ready = get(serve.base + "/readyz");
+            }
             assertEquals("503 {\"error\":\"not ready: shutting down\"}", ready.statusCode() + " "
                     + ready.body().strip());
             Thread.sleep(500);
