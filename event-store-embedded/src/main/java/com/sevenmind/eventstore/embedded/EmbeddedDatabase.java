@@ -1,7 +1,6 @@
 package com.sevenmind.eventstore.embedded;
 
 import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.Timeouts;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -20,31 +19,13 @@ public final class EmbeddedDatabase {
 
     /** Starts the server on {@code dataDirectory} and uses it; a server lost for good is logged. */
     public static Database start(Path dataDirectory) {
-        return start(dataDirectory, Timeouts.COMMAND, reason -> LOG.error(reason));
-    }
-
-    /**
-     * Starts the server on {@code dataDirectory} and uses it, each call bounded by {@code timeouts}. If the server
-     * dies and cannot be started again, {@code onLost} gets one line saying why.
-     */
-    public static Database start(Path dataDirectory, Timeouts timeouts, Consumer<String> onLost) {
-        return start(dataDirectory, Database.DEFAULT_SCHEMA, timeouts, onLost);
-    }
-
-    /** As {@link #start(Path, Timeouts, Consumer)}, the store's tables in {@code schema}. */
-    public static Database start(Path dataDirectory, String schema, Timeouts timeouts, Consumer<String> onLost) {
-        return start(dataDirectory, schema, timeouts, Database.POOL_SIZE, onLost);
-    }
-
-    /** As {@link #start(Path, String, Timeouts, Consumer)}, through a pool of {@code poolSize} connections. */
-    public static Database start(Path dataDirectory, String schema, Timeouts timeouts, int poolSize,
-                                 Consumer<String> onLost) {
-        return builder(dataDirectory, onLost).schema(schema).timeouts(timeouts).poolSize(poolSize).open();
+        return builder(dataDirectory, reason -> LOG.error(reason)).open();
     }
 
     /**
      * Starts the server on {@code dataDirectory} and returns the settings of a database on it, to be opened: closing
-     * that database, or failing to open it, stops the server.
+     * that database, or failing to open it, stops the server. If the server dies and cannot be started again,
+     * {@code onLost} gets one line saying why.
      */
     public static Database.Builder builder(Path dataDirectory, Consumer<String> onLost) {
         EmbeddedServer server = EmbeddedServer.start(dataDirectory, onLost);

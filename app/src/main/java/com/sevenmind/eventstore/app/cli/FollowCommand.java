@@ -8,7 +8,6 @@ import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.StoreException;

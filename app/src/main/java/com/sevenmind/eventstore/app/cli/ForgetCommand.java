@@ -2,8 +2,6 @@ package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
-import com.sevenmind.eventstore.codec.EventCodec;
-import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.EventStore.Forgotten;
 import jakarta.inject.Inject;
