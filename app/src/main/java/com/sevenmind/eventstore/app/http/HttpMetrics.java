@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -74,18 +73,7 @@ final class HttpMetrics {
                 return "NOT_FOUND";
             }
         }
-        return switch (target.route()) {
-            case PUSH -> "/pubsub/push";
-            case TRACK -> "/v1/track";
-            case BATCH -> "/v1/batch";
-            case PAGE -> "/";
-            case LIVE -> "/users/{id}/projections/{name}/live";
-            case USER_EVENTS -> "/users/{id}/events";
-            case USER_PROJECTIONS -> target.projection() == null ? "/users/{id}/projections"
-                    : "/users/{id}/projections/{name}";
-            // The rest are paths of one word, their own templates: /events, /users, /projections, /health, ...
-            default -> "/" + target.route().name().toLowerCase(Locale.ROOT);
-        };
+        return target.template();
     }
 
     /** What an ingestion answered, in a few words for the log: its result, or its counts. */

@@ -12,14 +12,15 @@ import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.JsonFields;
-import com.sevenmind.eventstore.store.Projector;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.TypeConversionException;
 
 /** What the HTTP API's paths and query parameters ask for, checked as the command line checks the same values. */
@@ -38,14 +39,24 @@ final class HttpRequests {
 
     /** The endpoints, each with its one method (HEAD goes with GET). */
     enum Route {
-        PUSH("POST"), EVENTS("POST"), TRACK("POST"), BATCH("POST"), PROJECTIONS("GET"), USERS("GET"), HEALTH("GET"),
-        LIVEZ("GET"), READYZ("GET"), PAGE("GET"), LIVE("GET"), USER_PROJECTIONS("GET"), USER_EVENTS("GET"),
-        METRICS("GET"), OPENAPI("GET");
+        PUSH("POST", "/pubsub/push"), EVENTS("POST", "/events"), TRACK("POST", "/v1/track"),
+        BATCH("POST", "/v1/batch"), PROJECTIONS("GET", "/projections"), USERS("GET", "/users"),
+        HEALTH("GET", "/health"), LIVEZ("GET", "/livez"), READYZ("GET", "/readyz"), PAGE("GET", "/"),
+        LIVE("GET", "/users/{id}/projections/{name}/live"), USER_PROJECTIONS("GET", "/users/{id}/projections"),
+        USER_EVENTS("GET", "/users/{id}/events"), METRICS("GET", "/metrics"), OPENAPI("GET", ApiDocument.PATH);
+
+        /** The routes whose one path is their template, by it; the page's files and a user's paths are matched. */
+        private static final Map<String, Route> FIXED = Arrays.stream(values())
+                .filter(r -> r != PAGE && !r.template.contains("{"))
+                .collect(Collectors.toUnmodifiableMap(r -> r.template, r -> r));
 
         final String method;
+        /** Its path, with {@code {id}} and {@code {name}} where a user's id and a projection's name go. */
+        final String template;
 
-        Route(String method) {
+        Route(String method, String template) {
             this.method = method;
+            this.template = template;
         }
 
         /** Whether it is open to all, token or not: the health checks, the page's files and the API's document. */
@@ -59,31 +70,9 @@ final class HttpRequests {
 
         /** 404 for a path no endpoint serves. */
         static Target of(String path) {
-            switch (path) {
-                case "/pubsub/push":
-                    return new Target(Route.PUSH, null, null);
-                case "/events":
-                    return new Target(Route.EVENTS, null, null);
-                case "/v1/track":
-                    return new Target(Route.TRACK, null, null);
-                case "/v1/batch":
-                    return new Target(Route.BATCH, null, null);
-                case "/projections":
-                    return new Target(Route.PROJECTIONS, null, null);
-                case "/users":
-                    return new Target(Route.USERS, null, null);
-                case "/health":
-                    return new Target(Route.HEALTH, null, null);
-                case "/livez":
-                    return new Target(Route.LIVEZ, null, null);
-                case "/readyz":
-                    return new Target(Route.READYZ, null, null);
-                case "/metrics":
-                    return new Target(Route.METRICS, null, null);
-                case ApiDocument.PATH:
-                    return new Target(Route.OPENAPI, null, null);
-                default:
-                    break;
+            Route fixed = Route.FIXED.get(path);
+            if (fixed != null) {
+                return new Target(fixed, null, null);
             }
             if (Inspector.serves(path)) {
                 return new Target(Route.PAGE, null, null);
@@ -101,6 +90,11 @@ final class HttpRequests {
                 return new Target(Route.USER_PROJECTIONS, m.group(1), m.group(2));
             }
             throw new HttpError(404, "no such endpoint: " + ErrorMessages.cut(path));
+        }
+
+        /** The route's template, as metrics and the request log name it: a path without the user's id. */
+        String template() {
+            return route == Route.USER_PROJECTIONS && projection != null ? route.template + "/{name}" : route.template;
         }
     }
 
