@@ -103,14 +103,16 @@ final class ClusterCommand implements Runnable {
             out.println();
             String table = "%-24s  %-52s  %6s  %15s%n";
             out.printf(table, "TABLE", "DISTRIBUTION", "SHARDS", "BYTES");
-            s.tables().forEach(t -> out.printf(table, t.name(), distribution(t), String.format("%,d", t.shards()),
-                    bytes(t.bytes())));
+            s.tables().forEach(t -> out.printf(table, t.name(),
+                    distribution(t.distribution(), t.distributionColumn(), t.colocatedWith()),
+                    String.format("%,d", t.shards()), bytes(t.bytes())));
         }
 
-        static String distribution(ClusterStatus.Table t) {
-            return switch (t.distribution()) {
-                case "distributed" -> "distributed by " + t.distributionColumn()
-                        + (t.colocatedWith() == null ? "" : ", co-located with " + t.colocatedWith());
+        /** A table's distribution in words: {@code kind} is distributed, reference or local. */
+        static String distribution(String kind, String column, String colocatedWith) {
+            return switch (kind) {
+                case "distributed" -> "distributed by " + column
+                        + (colocatedWith == null ? "" : ", co-located with " + colocatedWith);
                 case "reference" -> "reference (a copy on every node)";
                 default -> "local (on the coordinator)";
             };

@@ -130,9 +130,8 @@ final class DbCommand implements Runnable {
                 out.println("(none yet: the schema is made by the first migration)");
             }
             s.tables().forEach(t -> out.printf(table, t.name(), number(t.rowsEstimate()), number(t.bytes()),
-                    t.distribution() == null ? "" : "  " + ClusterCommand.Status.distribution(
-                            new ClusterStatus.Table(t.name(), t.distribution(), t.distributionColumn(),
-                                    t.colocatedWith(), t.shards() == null ? 0 : t.shards(), t.bytes()))));
+                    t.distribution() == null ? "" : "  " + ClusterCommand.Status.distribution(t.distribution(),
+                            t.distributionColumn(), t.colocatedWith())));
         }
 
         private static String number(Long value) {
