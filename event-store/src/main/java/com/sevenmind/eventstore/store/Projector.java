@@ -60,6 +60,14 @@ public final class Projector implements AutoCloseable {
     /** How long a close waits for the saves begun. */
     private static final long CLOSE_SECONDS = 60;
 
+    /** Whether the event a start ends on is still stored (a forgotten user's is not). */
+    private static final String COVERED = "EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user)";
+
+    /** Whether an event of the user stored since a start's read falls before its position: a late one. */
+    private static final String LATE_EVENT = """
+            EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
+                      AND ("timestamp", unique_id) <= (:timestamp, :uniqueId))""";
+
     /**
      * Whether a late event fell before a start, looking at the events stored since, in id order: the primary key
      * finds the few there usually are, whatever the user's stream holds. (Asked as one condition, the planner went
@@ -73,9 +81,9 @@ public final class Projector implements AutoCloseable {
             SELECT count(*) AS newer,
                    count(*) FILTER (WHERE user_uuid = :user
                                       AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) > 0 AS late,
-                   EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user) AS covered
+                   %s AS covered
             FROM newer
-            """;
+            """.formatted(COVERED);
 
     /**
      * The highest id drawn so far, committed or not (0 before the first): read while appends of the user wait, it
@@ -89,21 +97,14 @@ public final class Projector implements AutoCloseable {
     private static final int CHECK_SCAN = 1_000;
 
     /** The same question through the user's stream: for when many events were stored since. */
-    private static final String LATE = """
-            SELECT EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
-                             AND ("timestamp", unique_id) <= (:timestamp, :uniqueId))
-            """;
+    private static final String LATE = "SELECT " + LATE_EVENT;
 
     /**
      * Both questions about the user alone, for a store distributed by user on Citus: the coordinator sends it to
      * the user's shard only, where {@link #CHECK} would scan every shard and fail while any worker is down. The
      * shard holds a fraction of the events stored since, so its primary key finds them as cheaply.
      */
-    private static final String ROUTED_CHECK = """
-            SELECT EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
-                             AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) AS late,
-                   EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user) AS covered
-            """;
+    private static final String ROUTED_CHECK = "SELECT " + LATE_EVENT + " AS late, " + COVERED + " AS covered";
 
     /** Whether the store is distributed (the citus extension is there: the migrations distribute it then). */
     private static final String DISTRIBUTED = "SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')";
