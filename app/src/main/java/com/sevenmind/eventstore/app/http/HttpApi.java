@@ -321,7 +321,7 @@ public final class HttpApi implements AutoCloseable {
         HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
             if (failure != null) {
                 // Too slow, or gone: either way the connection is not worth keeping.
-                LOG.info("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
+                LOG.info("{} {}: {}", exchange.method, exchange.route(), ErrorMessages.describe(failure));
                 exchange.setHeader(HttpHeader.CONNECTION, "close");
                 HttpAnswer.error(failure instanceof TimeoutException ? 408 : 400, ErrorMessages.describe(failure))
                         .reply(exchange, mapper);

@@ -154,7 +154,7 @@ final class LiveStreams implements AutoCloseable {
                     try {
                         data = request.read(userProjections);
                     } catch (StoreException e) {
-                        LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
+                        LOG.warn("GET {}: {}", exchange.route(), ErrorMessages.describe(e));
                         data = Map.of("error", HttpApi.DATABASE_UNAVAILABLE);
                     }
                 } else if (changes.ended()) {
@@ -164,15 +164,15 @@ final class LiveStreams implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // The server is stopping: the stream ends, and the client may connect again elsewhere.
-            LOG.info("GET {}: ended by the server stopping", exchange.path);
+            LOG.info("GET {}: ended by the server stopping", exchange.route());
         }
         if (gone) {
-            LOG.info("GET {}: the client went away", exchange.path);
+            LOG.info("GET {}: the client went away", exchange.route());
             exchange.callback.failed(new EofException("the client went away"));
         } else {
             exchange.callback.succeeded();
         }
-        LOG.info("GET {} live: {} events in {} ms", exchange.path, events,
+        LOG.info("GET {}: {} events in {} ms", exchange.route(), events,
                 (System.nanoTime() - exchange.started) / 1_000_000);
     }
 
