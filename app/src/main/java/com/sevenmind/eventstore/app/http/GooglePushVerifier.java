@@ -33,6 +33,8 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks the {@code Authorization: Bearer} token of an authenticated Pub/Sub push: an OIDC token that Google signs
@@ -187,6 +189,13 @@ public final class GooglePushVerifier {
         }
         if (signed.getHeader().getKeyID() == null) {
             throw new InvalidPushToken("key id (kid) is missing");
+        }
+        Set<String> critical = signed.getHeader().getCriticalParams();
+        if (critical != null && !critical.isEmpty()) {
+            // RFC 7515 4.1.11: a header the verifier must understand, and none is understood here.
+            throw new InvalidPushToken("critical header parameter " + critical.stream().sorted()
+                    .map(PushTokenClaims::quoted).collect(Collectors.joining(", "))
+                    + " is not supported (crit): the token cannot be checked");
         }
         JOSEObjectType type = signed.getHeader().getType();
         if (type != null && !JOSEObjectType.JWT.equals(type)) {
