@@ -133,13 +133,17 @@ public final class EmbeddedServer implements AutoCloseable {
                 .setConnectConfig("password", password)
                 .setDataDirectoryCustomizer(pgData -> secure(pgData, dir, binaries, password, fresh));
         CONFIG.forEach(builder::setServerConfig);
-        return builder.start();
+        EmbeddedPostgres started = builder.start();
+        // zonky makes the directory it unpacks into writable by all, for a shared temp directory; ours is private.
+        PrivateFiles.restrict(binaries);
+        return started;
     }
 
     /**
      * The directory the binaries are unpacked into, {@code embedded-pg} in this user's private cache (see
      * {@link PrivateFiles#cacheDirectory()}), for every zonky server of this JVM, test servers too. zonky makes
-     * that directory writable by all; the cache around it, which we check, keeps other users out.
+     * that directory writable by all at each start, and a start of ours makes it 0700 again; the cache around it,
+     * which we check, keeps other users out meanwhile.
      */
     static Path binariesDirectory() throws IOException {
         Path binaries = Files.createDirectories(PrivateFiles.directory(PrivateFiles.cacheDirectory())

@@ -39,6 +39,15 @@ class EmbeddedServerTest {
         }
     }
 
+    /** Issue 21, finding 7b: zonky makes the directory it unpacks into writable by all; it is kept 0700. */
+    @Test
+    void the_binaries_directory_is_0700_while_a_server_runs(@TempDir Path dir) throws Exception {
+        try (Database running = EmbeddedDatabase.start(dir)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    PrivateFiles.cacheDirectory().resolve("embedded-pg"))));
+        }
+    }
+
     @Test
     void a_second_server_on_a_directory_in_use_is_refused_with_who_holds_it_and_how_to_reach_its_server(
             @TempDir Path dir) throws Exception {

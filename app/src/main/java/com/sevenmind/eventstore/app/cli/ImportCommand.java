@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.app.ingest.BoundedLineReader;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.app.ingest.Progress;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.store.AppendResult;
@@ -116,11 +117,11 @@ final class ImportCommand implements Callable<Integer> {
                         throw new InvalidEventException(null, null, Inputs.oversize(lines.length()));
                     }
                     if (lines.invalidAt() > 0) {
-                        String problem = "invalid UTF-8 at byte " + lines.invalidAt();
+                        String problem = Utf8.problem(lines.invalidAt());
                         rejected++;
                         err.println("line " + lineNumber + ": " + problem);
                         appender.reject(Rejection.of(source, lineNumber, inputFormat, line,
-                                problem + " (kept with each invalid byte replaced by U+FFFD)"));
+                                Inputs.invalidUtf8(lines.invalidAt())));
                         continue;
                     }
                     Parsed parsed = inputs.read(inputFormat, line);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 final class PushAuthOptions {
 
     /**
-     * How long connecting to the JWKS URL, and reading its answer, may each take. Well inside Pub/Sub's push
+     * How long a whole fetch of Google's keys may take, connecting and reading the answer. Well inside Pub/Sub's push
      * deadline, so that a push waiting for the keys is answered 503 before Pub/Sub gives up on it.
      */
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(2);

@@ -21,7 +21,6 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
@@ -34,6 +33,8 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks the {@code Authorization: Bearer} token of an authenticated Pub/Sub push: an OIDC token that Google signs
@@ -110,27 +111,27 @@ public final class GooglePushVerifier {
      * @param serviceAccount the push subscription's service account, which every token must be issued to; empty
      *     for any account
      * @param jwks where the signing keys are fetched from: {@link #GOOGLE_JWKS} but for tests and private mirrors
-     * @param fetchTimeout how long connecting to the JWKS URL, and reading its answer, may each take
+     * @param fetchTimeout how long a whole fetch of the keys may take, connecting and reading the answer; the answer
+     *     may be at most {@link JWKSourceBuilder#DEFAULT_HTTP_SIZE_LIMIT} bytes
      * @param keysTtl how long fetched keys are used before the next token fetches them again
      */
     public GooglePushVerifier(String audience, Optional<String> serviceAccount, URI jwks, Duration fetchTimeout,
             Duration keysTtl) {
-        int timeout = Math.toIntExact(fetchTimeout.toMillis());
         URLBasedJWKSetSource<SecurityContext> fetched;
         try {
-            fetched = new URLBasedJWKSetSource<>(jwks.toURL(), new DefaultResourceRetriever(timeout, timeout,
+            fetched = new URLBasedJWKSetSource<>(jwks.toURL(), new JwksFetch(fetchTimeout,
                     JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT));
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not a URL: " + jwks, e);
         }
         // Outermost first: the cache, then the last keys fetched, for when Google is unreachable or a fetch would
-        // break the rate limit, then the fetch. Waiting for another thread's fetch takes at most its timeouts.
+        // break the rate limit, then the fetch. Waiting for another thread's fetch takes at most its deadline.
         JWKSetBasedJWKSource<SecurityContext> keys = new JWKSetBasedJWKSource<>(new CachingJWKSetSource<>(
                 new OutageTolerantJWKSetSource<>(
                         new RateLimitAsOutage(new RateLimitedJWKSetSource<>(fetched, REFETCH_INTERVAL.toMillis(),
                                 null)),
                         keysTtl.multipliedBy(OUTAGE_FACTOR).toMillis(), null),
-                keysTtl.toMillis(), 2L * timeout + 1_000, null));
+                keysTtl.toMillis(), fetchTimeout.toMillis() + 1_000, null));
         JWSVerificationKeySelector<SecurityContext> rs256 = new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys);
         processor.setJWSKeySelector((header, context) -> known(rs256, header));
         processor.setJWTClaimsSetVerifier(new PushTokenClaims(audience, serviceAccount));
@@ -188,6 +189,13 @@ public final class GooglePushVerifier {
         }
         if (signed.getHeader().getKeyID() == null) {
             throw new InvalidPushToken("key id (kid) is missing");
+        }
+        Set<String> critical = signed.getHeader().getCriticalParams();
+        if (critical != null && !critical.isEmpty()) {
+            // RFC 7515 4.1.11: a header the verifier must understand, and none is understood here.
+            throw new InvalidPushToken("critical header parameter " + critical.stream().sorted()
+                    .map(PushTokenClaims::quoted).collect(Collectors.joining(", "))
+                    + " is not supported (crit): the token cannot be checked");
         }
         JOSEObjectType type = signed.getHeader().getType();
         if (type != null && !JOSEObjectType.JWT.equals(type)) {

@@ -192,6 +192,24 @@ public final class HttpAccess {
         }
     }
 
+    /** 415 for a body declared in a charset other than UTF-8: it would be read as UTF-8 all the same. */
+    static void requireUtf8(HttpExchange exchange) {
+        String type = exchange.header(HttpHeader.CONTENT_TYPE);
+        if (type == null) {
+            return;
+        }
+        for (String parameter : type.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("charset")) {
+                String charset = pair[1].strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw new HttpError(415, "charset " + ErrorMessages.quote(charset)
+                            + " is not accepted: send UTF-8 (charset=utf-8, or no charset)");
+                }
+            }
+        }
+    }
+
     private static String bearer(HttpExchange exchange) {
         String header = exchange.header(HttpHeader.AUTHORIZATION);
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;

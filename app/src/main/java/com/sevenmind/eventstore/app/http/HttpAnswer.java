@@ -60,9 +60,8 @@ record HttpAnswer(int status, Object body) {
                 }
             }
             exchange.callback.succeeded();
-        } catch (IOException | RuntimeException e) {
-            // The client went away: there is no one to answer.
-            LOG.info("{} {}: connection lost: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+        } catch (Throwable e) { // mostly the client going away; whatever it is, the exchange must end
+            LOG.info("{} {}: answer not sent: {}", exchange.method, exchange.route(), ErrorMessages.describe(e));
             exchange.callback.failed(e);
         }
     }

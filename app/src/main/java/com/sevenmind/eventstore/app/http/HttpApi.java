@@ -11,6 +11,7 @@ import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
@@ -313,15 +314,19 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** A write: checked, its body gathered without a thread, then ingested on a worker. */
+    /**
+     * A write: checked, its body gathered without a thread, then ingested on a worker. A body is UTF-8, decoded
+     * strictly: one that is not is refused 400 and quarantined, as import keeps such a line.
+     */
     private void write(HttpExchange exchange, Way way, Function<String, Object> ingestion) {
         Runnable authorized = access.authorizeWrite(exchange, way);
         HttpAccess.requireJson(exchange, way);
+        HttpAccess.requireUtf8(exchange);
         boolean gzip = HttpGzip.gzip(exchange);
         HttpBody.read(exchange.request, settings.maxBody(), settings.bodyTimeout(), (body, failure) -> {
             if (failure != null) {
                 // Too slow, or gone: either way the connection is not worth keeping.
-                LOG.info("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(failure));
+                LOG.info("{} {}: {}", exchange.method, exchange.route(), ErrorMessages.describe(failure));
                 exchange.setHeader(HttpHeader.CONNECTION, "close");
                 HttpAnswer.error(failure instanceof TimeoutException ? 408 : 400, ErrorMessages.describe(failure))
                         .reply(exchange, mapper);
@@ -340,7 +345,12 @@ public final class HttpApi implements AutoCloseable {
                     throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
                             settings.maxBody(), inflated ? " (decompressed)" : ""));
                 }
-                Object answer = ingestion.apply(new String(whole.bytes(), UTF_8));
+                Utf8.Decoded text = new Utf8().decode(whole.bytes());
+                if (!text.valid()) {
+                    throw ingest.refuse(400, way, text.text(), Inputs.invalidUtf8(text.invalidAt()), "request body"
+                            + (inflated ? " (decompressed)" : "") + ": " + Utf8.problem(text.invalidAt()));
+                }
+                Object answer = ingestion.apply(text.text());
                 exchange.outcome = HttpMetrics.outcome(answer);
                 return new HttpAnswer(200, answer);
             });

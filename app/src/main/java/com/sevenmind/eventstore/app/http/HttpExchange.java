@@ -41,6 +41,22 @@ final class HttpExchange {
         this.rawQuery = request.getHttpURI().getQuery();
     }
 
+    /**
+     * The template of the request's route, for logs and metrics, which never show a user's id; a path no route serves
+     * is "NOT_FOUND".
+     */
+    String route() {
+        HttpRequests.Target known = target;
+        if (known == null) {
+            try {
+                known = HttpRequests.Target.of(path);
+            } catch (HttpError e) {
+                return "NOT_FOUND";
+            }
+        }
+        return known.template();
+    }
+
     /** A HEAD is answered as its GET, without the body. */
     boolean head() {
         return method.equals("HEAD");

@@ -248,7 +248,8 @@ final class HttpIngest {
         return refuse(status, way, body, reason, reason);
     }
 
-    private HttpError refuse(int status, Way way, String body, String reason, String answer) {
+    /** As above, answering {@code answer} rather than the reason kept. */
+    HttpError refuse(int status, Way way, String body, String reason, String answer) {
         return answer(status, answer, keep(way, List.of(Rejection.of(way.source(), null, way.format, body, reason))));
     }
 

@@ -1,6 +1,5 @@
 package com.sevenmind.eventstore.app.http;
 
-import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.store.AppendResult;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,7 +49,7 @@ final class HttpMetrics {
         long nanos = System.nanoTime() - exchange.started;
         int status = response.getStatus();
         String method = METHODS.contains(exchange.method) ? exchange.method : "OTHER";
-        String route = route(exchange);
+        String route = exchange.route();
         String outcome = status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR"
                 : status >= 300 ? "REDIRECTION" : status >= 200 ? "SUCCESS" : "INFORMATIONAL";
         Timer.builder("http.server.requests")
@@ -61,19 +60,6 @@ final class HttpMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
         LOG.info("{} {} {} {} ms {}", method, route, status, nanos / 1_000_000,
                 exchange.outcome != null ? exchange.outcome : outcome);
-    }
-
-    /** The template of the exchange's route; a path no route serves is "NOT_FOUND". */
-    private static String route(HttpExchange exchange) {
-        Target target = exchange.target;
-        if (target == null) {
-            try {
-                target = Target.of(exchange.path);
-            } catch (HttpError e) {
-                return "NOT_FOUND";
-            }
-        }
-        return target.template();
     }
 
     /** What an ingestion answered, in a few words for the log: its result, or its counts. */

@@ -34,10 +34,20 @@ final class HttpWorkers {
         this.verbose = verbose;
     }
 
-    /** Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy. */
+    /**
+     * Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy.
+     * Whatever {@code answer} throws, an {@link Error} too, is answered: an exchange left unanswered would hold its
+     * connection for good.
+     */
     void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
         try {
-            pool.execute(() -> answer(exchange, answer).send(exchange, mapper));
+            pool.execute(() -> {
+                HttpAnswer answered = answer(answer, exchange.method + " " + exchange.route(), verbose);
+                if (answered.status() == 429) {
+                    exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                }
+                answered.send(exchange, mapper);
+            });
         } catch (RejectedExecutionException e) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
             if (pool.isShutdown()) {
@@ -49,23 +59,25 @@ final class HttpWorkers {
         }
     }
 
-    private HttpAnswer answer(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+    /**
+     * What {@code answer} gives, or what its failure tells the client; a failure of ours is logged on one line naming
+     * {@code request} (a method and a route template: never a user's id), with its stack trace at debug or verbose.
+     */
+    static HttpAnswer answer(Supplier<HttpAnswer> answer, String request, boolean verbose) {
         try {
             return answer.get();
         } catch (HttpError e) {
-            if (e.status() == 429) {
-                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            }
             return HttpAnswer.error(e.status(), e.getMessage());
         } catch (StoreException e) {
             // The database is down or failing: nothing is acknowledged, so Pub/Sub delivers the push again.
-            LOG.warn("{} {}: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+            LOG.warn("{}: {}", request, ErrorMessages.describe(e));
             return HttpAnswer.error(503, HttpApi.DATABASE_UNAVAILABLE);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a stack overflow): the exchange must be answered
             if (verbose) {
-                LOG.warn("{} {} failed", exchange.method, exchange.path, e);
+                LOG.warn("{} failed", request, e);
             } else {
-                LOG.warn("{} {} failed: {}", exchange.method, exchange.path, ErrorMessages.describe(e));
+                LOG.warn("{} failed: {}", request, ErrorMessages.describe(e));
+                LOG.debug("{} failed", request, e);
             }
             return HttpAnswer.error(500, "internal error: " + ErrorMessages.describe(e));
         }

@@ -51,6 +51,7 @@ final class LiveStreams implements AutoCloseable {
 
     private final LiveFeed feed;
     private final UserProjections userProjections;
+    private final SharedReads reads;
     private final ObjectMapper mapper;
     private final int max;
     private final Semaphore places;
@@ -65,6 +66,7 @@ final class LiveStreams implements AutoCloseable {
     LiveStreams(LiveFeed feed, UserProjections userProjections, ObjectMapper mapper, int max, MeterRegistry meters) {
         this.feed = feed;
         this.userProjections = userProjections;
+        this.reads = new SharedReads(userProjections);
         this.mapper = mapper;
         this.max = max;
         this.places = new Semaphore(max);
@@ -86,17 +88,20 @@ final class LiveStreams implements AutoCloseable {
             throw new HttpError(503, "too many live streams (" + max + "), try again later");
         }
         Changes changes = Changes.of(feed, request.user());
+        reads.open(request);
         try {
             Projected first = request.read(userProjections);
             threads.execute(() -> {
                 try {
                     stream(exchange, request, changes, first);
                 } finally {
+                    reads.close(request);
                     places.release();
                 }
             });
         } catch (RuntimeException e) {
             changes.close();
+            reads.close(request);
             places.release();
             throw e;
         }
@@ -152,9 +157,9 @@ final class LiveStreams implements AutoCloseable {
                 if (awaitChange(changes, out)) {
                     changedAt = changes.changedAt();
                     try {
-                        data = request.read(userProjections);
+                        data = reads.read(request, System.nanoTime());
                     } catch (StoreException e) {
-                        LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
+                        LOG.warn("GET {}: {}", exchange.route(), ErrorMessages.describe(e));
                         data = Map.of("error", HttpApi.DATABASE_UNAVAILABLE);
                     }
                 } else if (changes.ended()) {
@@ -164,15 +169,15 @@ final class LiveStreams implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // The server is stopping: the stream ends, and the client may connect again elsewhere.
-            LOG.info("GET {}: ended by the server stopping", exchange.path);
+            LOG.info("GET {}: ended by the server stopping", exchange.route());
         }
         if (gone) {
-            LOG.info("GET {}: the client went away", exchange.path);
+            LOG.info("GET {}: the client went away", exchange.route());
             exchange.callback.failed(new EofException("the client went away"));
         } else {
             exchange.callback.succeeded();
         }
-        LOG.info("GET {} live: {} events in {} ms", exchange.path, events,
+        LOG.info("GET {}: {} events in {} ms", exchange.route(), events,
                 (System.nanoTime() - exchange.started) / 1_000_000);
     }
 

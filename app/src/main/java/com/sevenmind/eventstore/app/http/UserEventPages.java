@@ -8,11 +8,10 @@ import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.store.StoredEvents;
 import com.sevenmind.eventstore.store.StreamPosition;
-import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -72,14 +71,23 @@ final class UserEventPages {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(UTF_8));
     }
 
+    /**
+     * The position a cursor names; 400 for anything {@link #encode} cannot have made: a time outside the range an event
+     * may have, a unique id that is blank or could not be stored, bytes that are not UTF-8. So that a crafted cursor
+     * is never taken to the database, which would refuse it.
+     */
     private static StreamPosition decode(String cursor) {
         try {
-            String key = new String(Base64.getUrlDecoder().decode(cursor), UTF_8);
-            int space = key.indexOf(' ');
-            if (space > 0) {
-                return new StreamPosition(Instant.parse(key.substring(0, space)), key.substring(space + 1), 0, 0);
+            Utf8.Decoded key = new Utf8().decode(Base64.getUrlDecoder().decode(cursor));
+            int space = key.text().indexOf(' ');
+            if (key.valid() && space > 0) {
+                String uniqueId = key.text().substring(space + 1);
+                if (!uniqueId.isBlank() && uniqueId.indexOf('\0') < 0) {
+                    return new StreamPosition(EventCodec.parseTimestamp(key.text().substring(0, space)), uniqueId, 0,
+                            0);
+                }
             }
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | InvalidEventException e) {
             // answered below, as any other text that is not a cursor
         }
         throw new HttpError(400, "after: " + ErrorMessages.quote(cursor) + " is not a cursor of this endpoint; "

@@ -2,13 +2,9 @@ package com.sevenmind.eventstore.app.ingest;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.sevenmind.eventstore.codec.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.util.Arrays;
 
 /**
@@ -25,8 +21,7 @@ public final class BoundedLineReader {
     private final int limit;
     private final int kept;
     private final byte[] buffer = new byte[1 << 16];
-    private final CharsetDecoder decoder = UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final Utf8 utf8 = new Utf8();
     private byte[] line = new byte[1 << 10];
     private int position;
     private int end;
@@ -98,15 +93,9 @@ public final class BoundedLineReader {
     }
 
     private String decode(int from, int size) {
-        ByteBuffer bytes = ByteBuffer.wrap(line, from, size - from);
-        CharBuffer chars = CharBuffer.allocate(size - from);
-        CoderResult result = decoder.reset().decode(bytes, chars, true);
-        if (result.isError()) {
-            invalidAt = bytes.position() - from + 1;
-            return new String(line, from, size - from, UTF_8);
-        }
-        decoder.flush(chars);
-        return chars.flip().toString();
+        Utf8.Decoded decoded = utf8.decode(line, from, size - from);
+        invalidAt = decoded.invalidAt();
+        return decoded.text();
     }
 
     /** Whether the line last returned was longer than the limit. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.JsonFields;
+import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.codec.ingest.PubSubEnvelope;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
@@ -56,6 +57,11 @@ public final class Inputs {
     /** The reason kept with an event PostgreSQL refused. */
     public static String refused(String databaseReason) {
         return "refused by the database: " + databaseReason;
+    }
+
+    /** The reason kept with an input that is not UTF-8: where, and how it is kept. */
+    public static String invalidUtf8(long invalidAt) {
+        return Utf8.problem(invalidAt) + " (kept with each invalid byte replaced by U+FFFD)";
     }
 
     public static String oversize(long length) {

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -53,7 +54,7 @@ class GooglePushAuthTest {
 
     private URI serve(String writeToken) {
         GooglePushVerifier verifier = new GooglePushVerifier(GooglePushVerifierTest.AUDIENCE,
-                Optional.of(GooglePushVerifierTest.ACCOUNT), jwks.uri(), Duration.ofMillis(500),
+                Optional.of(GooglePushVerifierTest.ACCOUNT), jwks.uri(), GooglePushVerifierTest.TIMEOUT,
                 GooglePushVerifier.KEYS_TTL);
         ServeTest.Served served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0)
                 .withTokens(writeToken, null).withPushVerifier(verifier));
@@ -63,7 +64,7 @@ class GooglePushAuthTest {
 
     private static HttpResponse<String> post(URI base, String path, String body, String bearer)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
@@ -89,6 +90,26 @@ class GooglePushAuthTest {
 
         assertEquals("200 {\"result\":\"stored\"}\n", answer.statusCode() + " " + answer.body());
         assertEquals(1, db.store().count());
+    }
+
+    /**
+     * Issue 21, finding 5: a key server trickling its answer a byte at a time, each within the read timeout, used to
+     * hold the first push for minutes. The whole fetch has one deadline (2 s): the push is answered 503 soon after it,
+     * as when the keys are unreachable.
+     */
+    @Test
+    void a_key_server_that_trickles_its_answer_gets_the_push_503_within_the_fetch_deadline() throws Exception {
+        URI base = serve(null);
+        jwks.trickle(Duration.ofMillis(200));
+
+        long start = System.nanoTime();
+        HttpResponse<String> answer = post(base, "/pubsub/push", push("m-1"), signed());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(503, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("Google's signing keys are unavailable"), answer.body());
+        assertTrue(millis < 4_500, "answered in " + millis + " ms; the deadline is 2 s, the answer trickles for 90 s");
+        assertEquals(0, db.store().count());
     }
 
     @Test

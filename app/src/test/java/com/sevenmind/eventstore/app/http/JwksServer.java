@@ -10,7 +10,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Stands in for Google's key endpoint on 127.0.0.1: serves the public halves of the keys it is given. */
@@ -20,6 +22,7 @@ public final class JwksServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile String body = new JWKSet().toString();
     private volatile int status = 200;
+    private volatile Duration trickle;
 
     public JwksServer() {
         try {
@@ -33,9 +36,25 @@ public final class JwksServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+                Duration pause = trickle;
+                if (pause == null) {
+                    out.write(bytes);
+                }
+                for (int i = 0; pause != null && i < bytes.length; i++) {
+                    out.write(bytes[i]);
+                    out.flush();
+                    Thread.sleep(pause.toMillis()); // the slowness this key server stands for
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
+        // A thread per request: a trickled answer must not hold up the next request.
+        server.setExecutor(Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "jwks-server");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
     }
 
@@ -50,6 +69,11 @@ public final class JwksServer implements AutoCloseable {
     void answer(int status, String body) {
         this.status = status;
         this.body = body;
+    }
+
+    /** From now on the endpoint sends its answer one byte every {@code pause}, as a slow or hostile mirror might. */
+    void trickle(Duration pause) {
+        this.trickle = pause;
     }
 
     public URI uri() {

@@ -60,11 +60,18 @@ class ServeGuardsTest {
      * API's OpenAPI document.
      */
     static String exchange(URI base, String head, String body) throws IOException {
+        return exchangeBytes(base, head, body == null ? null : body.getBytes(UTF_8));
+    }
+
+    /** As above, with a body of any bytes. */
+    static String exchangeBytes(URI base, String head, byte[] body) throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write((head + "Connection: close\r\n"
-                    + (body == null ? "" : "Content-Length: " + body.getBytes(UTF_8).length + "\r\n") + "\r\n"
-                    + (body == null ? "" : body)).getBytes(UTF_8));
+                    + (body == null ? "" : "Content-Length: " + body.length + "\r\n") + "\r\n").getBytes(UTF_8));
+            if (body != null) {
+                socket.getOutputStream().write(body);
+            }
             String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
             ApiContract.checkRaw(head, answer);
             return answer;
@@ -79,7 +86,7 @@ class ServeGuardsTest {
         return exchange(base, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + lines(headers), body);
     }
 
-    private static String lines(String... headers) {
+    static String lines(String... headers) {
         StringBuilder lines = new StringBuilder();
         for (String header : headers) {
             lines.append(header).append("\r\n");
@@ -208,7 +215,7 @@ class ServeGuardsTest {
         }
     }
 
-    private static int status(String answer) {
+    static int status(String answer) {
         return Integer.parseInt(answer.substring(9, 12));
     }
 

@@ -12,8 +12,10 @@ import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -145,5 +147,28 @@ class UserEventPagesTest {
         HttpResponse<String> badUser = get("/users/nobody/events");
         assertEquals("400 {\"error\":\"user id 'nobody' is not a UUID\"}\n",
                 badUser.statusCode() + " " + badUser.body());
+    }
+
+    /** Cursors made by hand (issue 21, finding 6): each used to get 500 or 503, and a WARN line with the user's id. */
+    @Test
+    void a_crafted_cursor_is_refused_400_naming_it_and_no_log_line_names_the_user() throws Exception {
+        List<byte[]> keys = new ArrayList<>();
+        for (String key : List.of("+1000000000-01-01T00:00:00Z e-1", "-1000000000-01-01T00:00:00Z e-1",
+                "+300000-01-01T00:00:00Z e-1", "-300000-01-01T00:00:00Z e-1", "0000-12-31T23:59:59Z e-1",
+                "2024-05-01T10:00:00Z e-\u00001", "2024-05-01T10:00:00 e-1", "2024-05-01T10:00:00Z ")) {
+            keys.add(key.getBytes(StandardCharsets.UTF_8));
+        }
+        keys.add(new byte[] {'2', '0', '2', '4', '-', '0', '5', '-', '0', '1', 'T', '1', '0', ':', '0', '0', ':', '0',
+                '0', 'Z', ' ', (byte) 0xFF});
+        try (LogLines log = new LogLines()) {
+            for (byte[] key : keys) {
+                String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+                HttpResponse<String> answer = get("/users/" + USER + "/events?after=" + cursor);
+
+                assertEquals("400 {\"error\":\"after: '" + cursor + "' is not a cursor of this endpoint; use the "
+                        + "\\\"next\\\" of the previous page\"}\n", answer.statusCode() + " " + answer.body());
+            }
+            assertEquals(List.of(), log.lines().stream().filter(l -> l.message().contains(USER.toString())).toList());
+        }
     }
 }

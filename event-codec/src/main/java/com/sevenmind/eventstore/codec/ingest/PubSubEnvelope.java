@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.JsonFields;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import com.sevenmind.eventstore.codec.Utf8;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -84,12 +82,13 @@ public record PubSubEnvelope(String messageId, String data, Instant publishTime,
             // The data is the whole event and may be long; the problem says enough.
             throw new InvalidEventException("message.data", null, "is not valid base64");
         }
-        try {
-            // Strict decoding: a lenient one would swap bad bytes for U+FFFD and store a corrupted event.
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidEventException("message.data", null, "is not UTF-8 text");
+        // Strict decoding: a lenient one would swap bad bytes for U+FFFD and store a corrupted event.
+        Utf8.Decoded text = new Utf8().decode(bytes);
+        if (!text.valid()) {
+            throw new InvalidEventException("message.data", null, "is not UTF-8 text: " + Utf8.problem(text.invalidAt())
+                    + " of its decoded bytes");
         }
+        return text.text();
     }
 
     private static Instant publishTime(JsonNode message) {

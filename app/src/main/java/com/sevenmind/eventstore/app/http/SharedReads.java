@@ -1,0 +1,61 @@
+package com.sevenmind.eventstore.app.http;
+
+import com.sevenmind.eventstore.app.http.HttpRequests.ProjectRequest;
+import com.sevenmind.eventstore.app.projecting.Projected;
+import com.sevenmind.eventstore.app.projecting.UserProjections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The re-reads of live streams, shared between the streams of one request (a user's projections with the same
+ * options). Each stream wakes for a change on its own; the first to read after it woke reads, and a stream that wakes
+ * no later than that read began takes its result, which holds every change the stream was told of. So one change to a
+ * user watched by 64 streams costs about one read, not 64, and the pushes of other users keep the database's time.
+ */
+final class SharedReads {
+
+    /** The last read of a request, and how many open streams ask for it. */
+    private static final class Last {
+        private int streams;
+        private long startedAt;
+        private Projected result;
+    }
+
+    private final UserProjections userProjections;
+    private final Map<ProjectRequest, Last> reads = new HashMap<>();
+
+    SharedReads(UserProjections userProjections) {
+        this.userProjections = userProjections;
+    }
+
+    /** A stream of {@code request} opens: it reads through {@link #read} until {@link #close}. */
+    synchronized void open(ProjectRequest request) {
+        reads.computeIfAbsent(request, r -> new Last()).streams++;
+    }
+
+    synchronized void close(ProjectRequest request) {
+        Last last = reads.get(request);
+        if (--last.streams == 0) {
+            reads.remove(request);
+        }
+    }
+
+    /**
+     * The projections as read at or after {@code since} ({@link System#nanoTime()}): by another stream's read that
+     * began since then, or else read now; while one stream reads, the others of its request wait for its result.
+     */
+    Projected read(ProjectRequest request, long since) {
+        Last last;
+        synchronized (this) {
+            last = reads.get(request);
+        }
+        synchronized (last) {
+            if (last.result == null || last.startedAt - since < 0) {
+                long startedAt = System.nanoTime();
+                last.result = request.read(userProjections);
+                last.startedAt = startedAt;
+            }
+            return last.result;
+        }
+    }
+}
