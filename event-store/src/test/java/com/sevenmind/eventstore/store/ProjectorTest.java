@@ -101,7 +101,7 @@ class ProjectorTest {
     /** A project, and the wait for the snapshots it saves in the background. */
     private static Result project(Projector projector, UUID user, List<? extends Projection<?>> projections,
                                   Instant asOf) {
-        Result result = projector.project(user, projections, asOf);
+        Result result = projector.project(user, projections, asOf, r -> r);
         projector.awaitSaves();
         return result;
     }

@@ -7,7 +7,6 @@ import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.http.HttpRequests.ProjectRequest;
 import com.sevenmind.eventstore.app.projecting.Changes;
-import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.StoreException;
@@ -78,7 +77,8 @@ final class LiveStreams implements AutoCloseable {
 
     /**
      * Takes the exchange over for a stream of the request's projections, if a place is free; else 503. It subscribes
-     * before the first read, so no commit falls between the two; an error of that read is answered as any other.
+     * before the first read, so no commit falls between the two; an error of that read is answered as any other. The
+     * first event is sent from here, while the read holds its states, and the stream goes on on a thread of its own.
      */
     void open(HttpExchange exchange, ProjectRequest request) {
         if (!places.tryAcquire()) {
@@ -87,10 +87,16 @@ final class LiveStreams implements AutoCloseable {
         }
         Changes changes = Changes.of(feed, request.user());
         try {
-            Projected first = request.read(userProjections);
+            PrintWriter out = request.read(userProjections, first -> {
+                headers(exchange);
+                PrintWriter writer = new PrintWriter(new OutputStreamWriter(
+                        Content.Sink.asOutputStream(exchange.response), UTF_8));
+                send(writer, "data: ", first);
+                return writer;
+            });
             threads.execute(() -> {
                 try {
-                    stream(exchange, request, changes, first);
+                    stream(exchange, request, changes, out);
                 } finally {
                     places.release();
                 }
@@ -111,57 +117,49 @@ final class LiveStreams implements AutoCloseable {
         exchange.setHeader(HttpHeader.CONNECTION, "close");
     }
 
+    /** One event: {@code prefix}, then {@code data} as one line of JSON, sent at once. */
+    private void send(PrintWriter out, String prefix, Object data) {
+        out.print(prefix);
+        Output.json(out, mapper, data);
+        out.print("\n");
+        out.flush();
+    }
+
     /**
-     * Sends the projections as one {@code data:} line of JSON, then again after each change (coalesced), with a
-     * comment line as heartbeat after a quiet spell, until the client goes or the server stops. A read that fails
-     * meanwhile (the database is down) is sent as an event {@code unavailable}; the stream stays, and the feed's
-     * re-read after it reconnects sends the current state.
+     * After the first event, sends the projections again after each change (coalesced), each written while its read
+     * holds its states, with a comment line as heartbeat after a quiet spell, until the client goes or the server
+     * stops. A read that fails meanwhile (the database is down) is sent as an event {@code unavailable}; the stream
+     * stays, and the feed's re-read after it reconnects sends the current state.
      */
-    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, Projected first) {
+    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, PrintWriter out) {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(HEARTBEAT.multipliedBy(2).toMillis());
-        long events = 0;
-        long changedAt = 0;
+        long events = 1;
         boolean gone = false;
-        headers(exchange);
-        try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
-                Content.Sink.asOutputStream(exchange.response), UTF_8))) {
-            Object data = first;
-            while (true) {
-                if (data == null) {
-                    out.print(": heartbeat\n\n");
-                } else {
-                    out.print(data instanceof Projected ? "data: " : "event: unavailable\ndata: ");
-                    Output.json(out, mapper, data);
-                    out.print("\n");
-                    events++;
-                }
-                out.flush();
-                if (changedAt != 0) {
-                    delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
-                    changedAt = 0;
-                }
-                if (events == 1 && data != null) {
-                    watchForEnd(endPoint, changes);
-                }
-                data = null;
-                if (out.checkError() || changes.ended()) {
-                    gone = true;
-                    break;
-                }
-                if (awaitChange(changes, out)) {
-                    changedAt = changes.changedAt();
-                    try {
-                        data = request.read(userProjections);
-                    } catch (StoreException e) {
-                        LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
-                        data = Map.of("error", HttpApi.DATABASE_UNAVAILABLE);
+        watchForEnd(endPoint, changes);
+        try (changes; out) {
+            while (!out.checkError() && !changes.ended()) {
+                if (!awaitChange(changes, out)) {
+                    if (!changes.ended()) {
+                        out.print(": heartbeat\n\n");
+                        out.flush();
                     }
-                } else if (changes.ended()) {
-                    gone = true;
-                    break;
+                    continue;
                 }
+                long changedAt = changes.changedAt();
+                try {
+                    request.read(userProjections, projected -> {
+                        send(out, "data: ", projected);
+                        return null;
+                    });
+                } catch (StoreException e) {
+                    LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
+                    send(out, "event: unavailable\ndata: ", Map.of("error", HttpApi.DATABASE_UNAVAILABLE));
+                }
+                events++;
+                delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
             }
+            gone = true;
         } catch (InterruptedException e) {
             // The server is stopping: the stream ends, and the client may connect again elsewhere.
             LOG.info("GET {}: ended by the server stopping", exchange.path);
