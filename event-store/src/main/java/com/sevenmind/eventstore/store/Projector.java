@@ -273,13 +273,16 @@ public final class Projector implements AutoCloseable {
             return new Lease(result, NOTHING_LEASED);
         }
         Start start = new Start(folded.pass.states(), folded.last, result.events(), result.unknownTypes(),
-                folded.saved);
+                folded.start == null ? 0 : folded.start.saved(), folded.start == null ? 0 : folded.start.refused());
         return new Lease(result, () -> release(userId, saving, key, start));
     }
 
-    /** Ends a lease: saves the states when they cover enough new events, else holds them for the next read. */
+    /**
+     * Ends a lease: saves the states when they cover enough new events since they were last saved (or refused as too
+     * large), else holds them for the next read.
+     */
     private void release(UUID userId, List<? extends Projection<?>> saving, HeldKey key, Start start) {
-        if (start.events() - start.saved() < saveAfter) {
+        if (start.events() - Math.max(start.saved(), start.refused()) < saveAfter) {
             if (key != null) {
                 put(key, start);
             }
@@ -294,21 +297,26 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * Saves the states, then holds them in memory: not before, as a read that took them could change them while
-     * they are written. Runs on the saver's thread.
+     * Saves the states, all or none, then holds them in memory: not before, as a read that took them could change
+     * them while they are written. A state over the size limit saves none of them, so the snapshots saved before
+     * stay at one position (a new process continues from there), and nothing is recorded as saved. Runs on the
+     * saver's thread.
      */
     private void save(UUID userId, List<? extends Projection<?>> saving, HeldKey key, Start start) {
+        boolean saved;
         try {
-            store.inDatabase(h -> {
-                h.useTransaction(tx -> {
-                    // Shared with appenders, exclusive for forget: a user forgotten meanwhile gets no snapshot.
-                    tx.execute("SELECT pg_advisory_xact_lock_shared(?)", EventStore.userLock(userId));
-                    saving.forEach(p -> snapshots.save(tx, userId, p.name(), p.version(),
-                            EventCodec.CURRENT_SCHEMA_VERSION, start.states().get(p.name()), start.covers(),
-                            start.events(), start.unknownTypes()));
-                });
-                return null;
-            });
+            saved = store.inDatabase(h -> h.inTransaction(tx -> {
+                // Shared with appenders, exclusive for forget: a user forgotten meanwhile gets no snapshot.
+                tx.execute("SELECT pg_advisory_xact_lock_shared(?)", EventStore.userLock(userId));
+                for (Projection<?> p : saving) {
+                    if (!snapshots.save(tx, userId, p.name(), p.version(), EventCodec.CURRENT_SCHEMA_VERSION,
+                            start.states().get(p.name()), start.covers(), start.events(), start.unknownTypes())) {
+                        tx.rollback();
+                        return false;
+                    }
+                }
+                return true;
+            }));
         } catch (RuntimeException e) {
             // Only a cache: the answer was given; the next read folds from what is saved.
             LOG.warn("cannot save the snapshots of user {}: {}", userId, e.getMessage());
@@ -316,7 +324,7 @@ public final class Projector implements AutoCloseable {
         }
         if (key != null) {
             put(key, new Start(start.states(), start.covers(), start.events(), start.unknownTypes(),
-                    start.events()));
+                    saved ? start.events() : start.saved(), saved ? start.refused() : start.events()));
         }
     }
 
@@ -355,15 +363,17 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * States to continue from (null: still to be read from the snapshots), the part of the stream they cover, and
-     * how many of its events the saved snapshots cover.
+     * States to continue from (null: still to be read from the snapshots), the part of the stream they cover, how
+     * many of its events the saved snapshots cover, and how many the states covered when a save last refused one of
+     * them as too large (0: never): not tried again until they cover {@code saveAfter} more, as it would be measured
+     * in vain at every read.
      */
     private record Start(Map<String, Object> states, StreamPosition covers, long events,
-                         Map<String, Long> unknownTypes, long saved) {
+                         Map<String, Long> unknownTypes, long saved, long refused) {
     }
 
-    /** @param saved events the valid saved snapshots cover; 0 when there are none */
-    private record Folded(Result result, ProjectionPass pass, StreamPosition last, long saved) {
+    /** @param start what the fold continued from; null: the first event */
+    private record Folded(Result result, ProjectionPass pass, StreamPosition last, Start start) {
     }
 
     private Start take(HeldKey key) {
@@ -392,7 +402,7 @@ public final class Projector implements AutoCloseable {
                         Start inMemory, long drawn) {
         Snapshots.Saved saved = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
         Start start = inMemory != null ? inMemory : saved == null ? null
-                : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount());
+                : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount(), 0);
         Source source = Source.FULL;
         if (start != null) {
             Check check = check(tx, userId, start.covers());
@@ -406,7 +416,8 @@ public final class Projector implements AutoCloseable {
         if (start != null && start.states() == null) {
             Map<String, Object> states = states(tx, userId, projections);
             start = states == null ? null
-                    : new Start(states, start.covers(), start.events(), start.unknownTypes(), start.saved());
+                    : new Start(states, start.covers(), start.events(), start.unknownTypes(), start.saved(),
+                            start.refused());
         }
         if (start != null) {
             source = Source.RESUMED;
@@ -422,8 +433,7 @@ public final class Projector implements AutoCloseable {
         }
         StreamPosition last = read.last() == null ? null
                 : new StreamPosition(read.last().timestamp(), read.last().uniqueId(), read.last().id(), drawn);
-        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last,
-                start == null ? 0 : start.saved());
+        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last, start);
     }
 
     private record Check(boolean late, boolean covered) {
