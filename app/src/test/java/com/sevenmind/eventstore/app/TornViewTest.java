@@ -1,9 +1,9 @@
 package com.sevenmind.eventstore.app;
 
+import static com.sevenmind.eventstore.store.Latches.await;
 import static com.sevenmind.eventstore.store.TestEvents.completed;
 import static com.sevenmind.eventstore.store.TestEvents.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,14 +70,5 @@ class TornViewTest {
 
     private JsonNode json(Object views) {
         return mapper.valueToTree(views);
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

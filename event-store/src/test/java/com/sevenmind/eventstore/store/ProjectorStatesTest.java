@@ -2,7 +2,6 @@ package com.sevenmind.eventstore.store;
 
 import static com.sevenmind.eventstore.store.TestEvents.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
@@ -130,10 +129,10 @@ class ProjectorStatesTest {
         CountDownLatch secondFolded = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> projector.project(user, IDS, null, r -> {
             firstTaken.countDown();
-            await(secondFolded);
+            Latches.await(secondFolded);
             return r.source() + " " + r.views();
         }));
-        await(firstTaken);
+        Latches.await(firstTaken);
         db.store().append(started(user, "c", T.plusSeconds(2)));
         String second = projector.project(user, IDS, null, r -> {
             secondFolded.countDown();
@@ -180,14 +179,5 @@ class ProjectorStatesTest {
         Map<String, Long> saved = new TreeMap<>();
         snapshots.list(user).forEach(s -> saved.put(s.projection(), s.eventCount()));
         return saved;
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }
