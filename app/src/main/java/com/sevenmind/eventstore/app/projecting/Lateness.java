@@ -3,9 +3,14 @@ package com.sevenmind.eventstore.app.projecting;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.app.ErrorMessages;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -79,8 +84,10 @@ public final class Lateness implements Projection<Lateness.State> {
     /**
      * The delays of the events measured, in microseconds, in stream order, and the events without the time measured
      * to (received_at only; recorded_at is always there). Eight bytes an event: a threshold is counted against them
-     * when the view is taken, which a count for one threshold could not be.
+     * when the view is taken, which a count for one threshold could not be. Written by {@link Writer}, straight from
+     * the array: saving a long stream's state holds no second copy of it.
      */
+    @JsonSerialize(using = State.Writer.class)
     static final class State {
         private long[] delays;
         private int size;
@@ -97,14 +104,20 @@ public final class Lateness implements Projection<Lateness.State> {
             this.unmeasured = unmeasured;
         }
 
-        @JsonProperty("delays")
-        long[] delays() {
-            return Arrays.copyOf(delays, size);
-        }
+        static final class Writer extends StdSerializer<State> {
 
-        @JsonProperty("unmeasured")
-        long unmeasured() {
-            return unmeasured;
+            Writer() {
+                super(State.class);
+            }
+
+            @Override
+            public void serialize(State state, JsonGenerator g, SerializerProvider provider) throws IOException {
+                g.writeStartObject();
+                g.writeFieldName("delays");
+                g.writeArray(state.delays, 0, state.size);
+                g.writeNumberField("unmeasured", state.unmeasured);
+                g.writeEndObject();
+            }
         }
 
         void add(long delay) {
