@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
@@ -44,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * The bound, not the user's own highest id, keeps the check to the events stored since the read, however long ago
  * the user's last one was.
  *
- * <p>The states are the engine's ({@link Projection}'s ownership rule): {@code apply} may change one in place, so a
- * state held in memory is taken out while a read folds it, and put back (or saved first) only once that read is done
- * with it. No two reads fold one state object.
+ * <p>The states are the engine's ({@link Projection}'s ownership rule): {@code apply} may change one in place, and a
+ * view may read its state while it is written. So a state held in memory is leased to one read: taken out while that
+ * read folds it and while its answer is written from the views, and put back (or saved first) only once the answer
+ * is done. No two reads fold one state object, and no read folds a state whose views are still being written; a
+ * read of the same user meanwhile continues from the snapshot table instead.
  *
  * <p>Over 300 lines on purpose: the cache's correctness (the lock, the drawn-id bound, the late check, the
  * hold-and-save order) is one argument, kept in one file.
@@ -211,34 +214,46 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * Runs {@code projections} over the user's stream; with {@code asOf} (not null) around the cache. Safe to call
-     * from several threads.
+     * Runs {@code projections} over the user's stream (with {@code asOf} not null: as of then, around the cache) and
+     * gives the result to {@code answer}, which writes it: the views are the caller's only until {@code answer}
+     * returns, as the states they may read are then folded on by later reads. Returns what {@code answer} returns.
+     * Safe to call from several threads.
      */
-    public Result project(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
-        Result result = read(userId, projections, asOf);
-        reads.get(result.source()).increment();
-        return result;
+    public <T> T project(UUID userId, List<? extends Projection<?>> projections, Instant asOf,
+                         Function<Result, T> answer) {
+        Lease lease = read(userId, projections, asOf);
+        reads.get(lease.result().source()).increment();
+        try {
+            return answer.apply(lease.result());
+        } finally {
+            lease.end().run();
+        }
     }
 
-    private Result read(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
+    /** A read's result, and what ends its lease of the states once its answer is written: held or saved. */
+    private record Lease(Result result, Runnable end) {
+    }
+
+    private static final Runnable NOTHING_LEASED = () -> { };
+
+    private Lease read(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
         List<? extends Projection<?>> saving = projections.stream().filter(p -> p.snapshotType().isPresent()).toList();
         if (asOf != null || saving.isEmpty() || snapshots == null) {
             ProjectionPass pass = new ProjectionPass(projections);
             StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass.needsReceivedAt(), pass);
-            return new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events());
+            return new Lease(new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events()),
+                    NOTHING_LEASED);
         }
         // Only when every projection saves are states held and snapshots continued: null otherwise.
         HeldKey key = saving.size() == projections.size() ? new HeldKey(userId, versions(projections)) : null;
-        // Taken out while folded: Projection lets apply change a state in place, on the promise that a state belongs
-        // to one fold at a time, so two reads of one user never share one.
+        // Leased: taken out while folded and while the answer is written from its views (see project).
         Start inMemory = key == null ? null : take(key);
         long lock = EventStore.userLock(userId);
-        return store.inDatabase(h -> {
+        Folded folded = store.inDatabase(h -> {
             h.execute("SELECT pg_advisory_lock(?)", lock);
             boolean[] locked = {true};
-            Folded folded;
             try {
-                folded = h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
                     // The transaction's view of the table is taken by its first statement, under the lock; so is the
                     // highest id drawn: every event of the user at or below it is in that view.
                     long drawn = tx.createQuery(DRAWN).mapTo(Long.class).one();
@@ -252,37 +267,56 @@ public final class Projector implements AutoCloseable {
                     h.execute("SELECT pg_advisory_unlock(?)", lock);
                 }
             }
-            Result result = folded.result;
-            if (folded.last == null) {
-                return result;
-            }
-            Map<String, Object> states = folded.pass.states();
-            Start start = new Start(states, folded.last, result.events(), result.unknownTypes(), folded.saved);
-            if (result.events() - folded.saved >= saveAfter) {
-                saver.execute(() -> save(userId, saving, key, start));
-            } else if (key != null) {
-                put(key, start);
-            }
-            return result;
         });
+        Result result = folded.result;
+        if (folded.last == null) {
+            return new Lease(result, NOTHING_LEASED);
+        }
+        Start start = new Start(folded.pass.states(), folded.last, result.events(), result.unknownTypes(),
+                folded.start == null ? 0 : folded.start.saved(), folded.start == null ? 0 : folded.start.refused());
+        return new Lease(result, () -> release(userId, saving, key, start));
     }
 
     /**
-     * Saves the states, then holds them in memory: not before, as a read that took them could change them while
-     * they are written. Runs on the saver's thread.
+     * Ends a lease: saves the states when they cover enough new events since they were last saved (or refused as too
+     * large), else holds them for the next read.
+     */
+    private void release(UUID userId, List<? extends Projection<?>> saving, HeldKey key, Start start) {
+        if (start.events() - Math.max(start.saved(), start.refused()) < saveAfter) {
+            if (key != null) {
+                put(key, start);
+            }
+            return;
+        }
+        try {
+            saver.execute(() -> save(userId, saving, key, start));
+        } catch (RejectedExecutionException e) {
+            // Only a cache, and the answer is written: the next read folds from what is saved.
+            LOG.warn("not saving the snapshots of user {}: {}", userId, e.getMessage());
+        }
+    }
+
+    /**
+     * Saves the states, all or none, then holds them in memory: not before, as a read that took them could change
+     * them while they are written. A state over the size limit saves none of them, so the snapshots saved before
+     * stay at one position (a new process continues from there), and nothing is recorded as saved. Runs on the
+     * saver's thread.
      */
     private void save(UUID userId, List<? extends Projection<?>> saving, HeldKey key, Start start) {
+        boolean saved;
         try {
-            store.inDatabase(h -> {
-                h.useTransaction(tx -> {
-                    // Shared with appenders, exclusive for forget: a user forgotten meanwhile gets no snapshot.
-                    tx.execute("SELECT pg_advisory_xact_lock_shared(?)", EventStore.userLock(userId));
-                    saving.forEach(p -> snapshots.save(tx, userId, p.name(), p.version(),
-                            EventCodec.CURRENT_SCHEMA_VERSION, start.states().get(p.name()), start.covers(),
-                            start.events(), start.unknownTypes()));
-                });
-                return null;
-            });
+            saved = store.inDatabase(h -> h.inTransaction(tx -> {
+                // Shared with appenders, exclusive for forget: a user forgotten meanwhile gets no snapshot.
+                tx.execute("SELECT pg_advisory_xact_lock_shared(?)", EventStore.userLock(userId));
+                for (Projection<?> p : saving) {
+                    if (!snapshots.save(tx, userId, p.name(), p.version(), EventCodec.CURRENT_SCHEMA_VERSION,
+                            start.states().get(p.name()), start.covers(), start.events(), start.unknownTypes())) {
+                        tx.rollback();
+                        return false;
+                    }
+                }
+                return true;
+            }));
         } catch (RuntimeException e) {
             // Only a cache: the answer was given; the next read folds from what is saved.
             LOG.warn("cannot save the snapshots of user {}: {}", userId, e.getMessage());
@@ -290,7 +324,7 @@ public final class Projector implements AutoCloseable {
         }
         if (key != null) {
             put(key, new Start(start.states(), start.covers(), start.events(), start.unknownTypes(),
-                    start.events()));
+                    saved ? start.events() : start.saved(), saved ? start.refused() : start.events()));
         }
     }
 
@@ -329,15 +363,17 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * States to continue from (null: still to be read from the snapshots), the part of the stream they cover, and
-     * how many of its events the saved snapshots cover.
+     * States to continue from (null: still to be read from the snapshots), the part of the stream they cover, how
+     * many of its events the saved snapshots cover, and how many the states covered when a save last refused one of
+     * them as too large (0: never): not tried again until they cover {@code saveAfter} more, as it would be measured
+     * in vain at every read.
      */
     private record Start(Map<String, Object> states, StreamPosition covers, long events,
-                         Map<String, Long> unknownTypes, long saved) {
+                         Map<String, Long> unknownTypes, long saved, long refused) {
     }
 
-    /** @param saved events the valid saved snapshots cover; 0 when there are none */
-    private record Folded(Result result, ProjectionPass pass, StreamPosition last, long saved) {
+    /** @param start what the fold continued from; null: the first event */
+    private record Folded(Result result, ProjectionPass pass, StreamPosition last, Start start) {
     }
 
     private Start take(HeldKey key) {
@@ -366,7 +402,7 @@ public final class Projector implements AutoCloseable {
                         Start inMemory, long drawn) {
         Snapshots.Saved saved = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
         Start start = inMemory != null ? inMemory : saved == null ? null
-                : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount());
+                : new Start(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount(), 0);
         Source source = Source.FULL;
         if (start != null) {
             Check check = check(tx, userId, start.covers());
@@ -380,7 +416,8 @@ public final class Projector implements AutoCloseable {
         if (start != null && start.states() == null) {
             Map<String, Object> states = states(tx, userId, projections);
             start = states == null ? null
-                    : new Start(states, start.covers(), start.events(), start.unknownTypes(), start.saved());
+                    : new Start(states, start.covers(), start.events(), start.unknownTypes(), start.saved(),
+                            start.refused());
         }
         if (start != null) {
             source = Source.RESUMED;
@@ -396,8 +433,7 @@ public final class Projector implements AutoCloseable {
         }
         StreamPosition last = read.last() == null ? null
                 : new StreamPosition(read.last().timestamp(), read.last().uniqueId(), read.last().id(), drawn);
-        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last,
-                start == null ? 0 : start.saved());
+        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last, start);
     }
 
     private record Check(boolean late, boolean covered) {

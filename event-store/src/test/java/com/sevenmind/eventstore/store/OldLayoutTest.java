@@ -131,7 +131,7 @@ class OldLayoutTest {
     }
 
     private Result project(Projector projector) {
-        Result result = projector.project(user, ORDER, null);
+        Result result = projector.project(user, ORDER, null, r -> r);
         projector.awaitSaves();
         return result;
     }

@@ -101,7 +101,7 @@ class ProjectorTest {
     /** A project, and the wait for the snapshots it saves in the background. */
     private static Result project(Projector projector, UUID user, List<? extends Projection<?>> projections,
                                   Instant asOf) {
-        Result result = projector.project(user, projections, asOf);
+        Result result = projector.project(user, projections, asOf, r -> r);
         projector.awaitSaves();
         return result;
     }
@@ -291,7 +291,7 @@ class ProjectorTest {
         CompletableFuture<AppendResult> late = CompletableFuture.supplyAsync(() -> db.store().append(
                 List.of(started(user, "a", T), completed(user, "m", T.plusSeconds(10))), i -> {
                     inFlight.countDown();
-                    await(release);
+                    Latches.await(release);
                 }));
         assertTrue(inFlight.await(30, TimeUnit.SECONDS));
         db.store().append(started(user, "z", T.plusSeconds(20)));
@@ -304,14 +304,5 @@ class ProjectorTest {
         assertEquals(new AppendResult(1, 0, 1), late.get(30, TimeUnit.SECONDS));
         assertEquals(List.of("a", "m", "z"), order(project.get(30, TimeUnit.SECONDS)));
         assertEquals(order(project(uncached, user, ORDER, null)), order(project(projector, user, ORDER, null)));
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -24,9 +24,11 @@ import java.util.Optional;
  *       change another;</li>
  *   <li>keep no reference to a state, or to a mutable part of it, outside the state itself: no fields of the
  *       projection, no static caches, no mutable object shared by two states;</li>
- *   <li>not change the state in {@code view}: the engine may keep folding a state after taking its view (a running
- *       process keeps recent states in memory and continues from them, on another thread, maybe while the view is
- *       still being written), and may save it in the snapshot cache.</li>
+ *   <li>not change the state in {@code view}, and return a value from it: what the view writes must not change when
+ *       the state is folded on, so copy what it needs rather than wrap the state's objects. A running process keeps
+ *       recent states in memory and folds them on for later reads, on other threads; the engine leases a state to a
+ *       read until that read's answer is written, so a view that reads its state lazily still gives whole answers
+ *       there, but a view kept longer (by a host, or a test) would change.</li>
  * </ul>
  * {@code projection-testkit}'s {@code ProjectionContract.verify} checks these rules on generated streams.
  *

@@ -45,6 +45,7 @@ final class Checks<S> {
         initialStateIsFresh();
         applyDependsOnItsArgumentsOnly();
         stateSurvivesSnapshots();
+        viewIsAValue();
     }
 
     private void viewsAreJson() {
@@ -116,10 +117,7 @@ final class Checks<S> {
         String rule = "its state must survive the snapshot round trip";
         for (UserStream stream : streams) {
             int n = stream.events().size();
-            for (int split : new TreeSet<>(List.of(0, 1, n / 3, n / 2, 2 * n / 3, n - 1, n))) {
-                if (split < 0 || split > n) {
-                    continue;
-                }
+            for (int split : splits(n)) {
                 String where = "user " + stream.user() + "'s " + n + " events, split " + split(stream, split);
                 byte[] saved = save(rule, fold(projection.initialState(), stream, 0, split), where);
                 S read;
@@ -137,6 +135,40 @@ final class Checks<S> {
                 }
             }
         }
+    }
+
+    /**
+     * A view taken, then its state folded on, must write what it wrote when taken: the engine folds a state on
+     * after a read has taken its views, and an answer may be written, or kept, after that.
+     */
+    private void viewIsAValue() {
+        String rule = "its view must not change when the state is folded on";
+        for (UserStream stream : streams) {
+            int n = stream.events().size();
+            for (int split : splits(n)) {
+                if (split == n) {
+                    continue;
+                }
+                String where = "user " + stream.user() + "'s " + n + " events, the view taken " + split(stream, split);
+                S state = fold(projection.initialState(), stream, 0, split);
+                JsonNode atOnce = json(rule, state, where);
+                Object taken = projection.view(state);
+                fold(state, stream, split, n);
+                String changed = JsonDifference.of(atOnce, written(rule, taken, where));
+                if (changed != null) {
+                    throw fail(rule, where + " and written after the " + (n - split) + " events after it were "
+                            + "folded into its state gave another JSON than written at once (does the view read the "
+                            + "state while it is written?) " + changed);
+                }
+            }
+        }
+    }
+
+    /** Where a stream of {@code n} events is split in two: its ends, and a few places between. */
+    private static TreeSet<Integer> splits(int n) {
+        TreeSet<Integer> splits = new TreeSet<>(List.of(0, 1, n / 3, n / 2, 2 * n / 3, n - 1, n));
+        splits.removeIf(split -> split < 0 || split > n);
+        return splits;
     }
 
     private static String split(UserStream stream, int split) {
@@ -174,9 +206,13 @@ final class Checks<S> {
     }
 
     private JsonNode json(String rule, S state, String where) {
+        return written(rule, projection.view(state), where);
+    }
+
+    private JsonNode written(String rule, Object view, String where) {
         String text;
         try {
-            text = mapper.writeValueAsString(projection.view(state));
+            text = mapper.writeValueAsString(view);
         } catch (IOException | RuntimeException e) {
             throw fail(rule, "the view " + where + " cannot be written as JSON: " + e.getMessage(), e);
         }

@@ -22,6 +22,7 @@ import java.time.Instant;
  *   <li>when the projection saves its state ({@code snapshotType()}), folding in one pass equals folding in two, the
  *       state saved and read back in between as the snapshot cache does it, at several split points of each
  *       stream.</li>
+ *   <li>a view is a value: taken, then its state folded on, it writes what it wrote when taken.</li>
  * </ol>
  * A broken rule throws an {@link AssertionError} that names the projection, the rule, the user, the split point or
  * event, and the first place where the JSON views differ.

@@ -2,7 +2,9 @@ package com.sevenmind.eventstore.testkit;
 
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -189,6 +191,31 @@ final class BrokenProjections {
         @Override
         public Object view(long[] state) {
             return Map.of("views", ++state[0]);
+        }
+    }
+
+    /** Its view wraps the state's set instead of copying it: written later, it shows what was folded since. */
+    static final class ViewSharesState implements Projection<Set<String>> {
+
+        @Override
+        public String name() {
+            return "view-shares-state";
+        }
+
+        @Override
+        public Set<String> initialState() {
+            return new LinkedHashSet<>();
+        }
+
+        @Override
+        public Set<String> apply(Set<String> sessions, RecordedEvent e) {
+            sessions.add(e.event().sessionId());
+            return sessions;
+        }
+
+        @Override
+        public Object view(Set<String> sessions) {
+            return Map.of("sessions", Collections.unmodifiableSet(sessions));
         }
     }
 

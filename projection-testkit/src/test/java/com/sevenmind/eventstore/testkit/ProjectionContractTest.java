@@ -17,6 +17,7 @@ import com.sevenmind.eventstore.testkit.BrokenProjections.SharedInitialState;
 import com.sevenmind.eventstore.testkit.BrokenProjections.Tallies;
 import com.sevenmind.eventstore.testkit.BrokenProjections.UnwritableView;
 import com.sevenmind.eventstore.testkit.BrokenProjections.ViewChangesState;
+import com.sevenmind.eventstore.testkit.BrokenProjections.ViewSharesState;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -118,6 +119,15 @@ class ProjectionContractTest {
                 + "serialize to JSON, the same each time it is taken: the view of user " + ANNA + " after its 3 "
                 + "events differed the second time it was taken (does view change the state?) at $.views: expected "
                 + "1, was 2", failure(new ViewChangesState()));
+    }
+
+    @Test
+    void a_view_that_reads_its_state_while_it_is_written_fails() {
+        assertEquals("projection 'view-shares-state' (" + ViewSharesState.class.getName() + "): its view must not "
+                + "change when the state is folded on: user " + ANNA + "'s 3 events, the view taken before the first "
+                + "event and written after the 3 events after it were folded into its state gave another JSON than "
+                + "written at once (does the view read the state while it is written?) at $.sessions: expected 0 "
+                + "elements, [], was 2, [\"s1\",\"s2\"]", failure(new ViewSharesState()));
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.TreeMap;
  *   <li>content: a row per object_uri, sorted by last_played_at (latest ended_at, else started_at) descending,
  *       then object_uri.</li>
  * </ul>
- * Sessions are turned into rows only while they are written out, so a huge history costs its compact state only.
+ * Sessions are turned into rows only while they are written out, so a huge history costs its compact state only:
+ * a copy of it, taken with the view, so that what the view writes never changes when the state is folded on.
  */
 public record History(List<SessionRow> sessions, List<ContentRow> content) implements TextView {
 
@@ -53,7 +54,11 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
             Comparator.comparingLong(SessionState::sortMicros).thenComparing(s -> s.sessionId);
 
     static History of(HistoryState state) {
-        SessionState[] sorted = state.sessions.values().toArray(SessionState[]::new);
+        SessionState[] sorted = new SessionState[state.sessions.size()];
+        int i = 0;
+        for (SessionState s : state.sessions.values()) {
+            sorted[i++] = s.copy();
+        }
         Arrays.sort(sorted, SESSION_ORDER);
         return new History(new Rows(sorted), content(sorted));
     }
@@ -141,7 +146,7 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
         return instant == null ? "-" : DateTimeFormatter.ISO_INSTANT.format(instant);
     }
 
-    /** The sorted sessions as rows, each made when it is read. */
+    /** The sorted sessions (copies the view owns) as rows, each made when it is read. */
     private static final class Rows extends AbstractList<SessionRow> {
         private final SessionState[] sorted;
 

@@ -29,6 +29,19 @@ final class SessionState {
         this.content = content;
     }
 
+    /** A copy that folding on into this one leaves alone: its content and zones are immutable, so shared. */
+    SessionState copy() {
+        SessionState copy = new SessionState(sessionId, content);
+        copy.starts = starts;
+        copy.startMicros = startMicros;
+        copy.startZone = startZone;
+        copy.ends = ends;
+        copy.endMicros = endMicros;
+        copy.endZone = endZone;
+        copy.outcome = outcome;
+        return copy;
+    }
+
     void start(long micros, ZoneId zone) {
         if (starts++ == 0) {
             startMicros = micros;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.projecting.Changes;
+import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
@@ -93,7 +94,7 @@ final class BenchLive {
                                List<Projection<?>> projections, BlockingQueue<Update> updates) {
         try (Changes changes = Changes.of(feed, user)) {
             while (true) {
-                long events = userProjections.project(user, projections).eventCount();
+                long events = userProjections.project(user, projections, Projected::eventCount);
                 updates.add(new Update(events, System.nanoTime()));
                 changes.await();
             }

@@ -15,6 +15,7 @@ import com.sevenmind.eventstore.app.bench.BenchReport.Workload;
 import com.sevenmind.eventstore.app.cli.ClusterStatus;
 import com.sevenmind.eventstore.app.ingest.Progress;
 import com.sevenmind.eventstore.app.projecting.Lateness;
+import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.store.AppendResult;
@@ -229,8 +230,8 @@ final class BenchRun {
 
     /** The user through the projections as the project command runs them; returns the events read. */
     private long projected(UUID user, List<Projection<?>> projections) {
-        return new UserProjections(uncached).project(user, projections, null, LATE_AFTER, Lateness.From.recorded_at)
-                .eventCount();
+        return new UserProjections(uncached).project(user, projections, null, LATE_AFTER, Lateness.From.recorded_at,
+                Projected::eventCount);
     }
 
     /** Measurement name: its times in ms, after the warm-ups; rounds run every measurement in turn. */

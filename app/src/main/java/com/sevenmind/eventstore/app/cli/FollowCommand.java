@@ -72,11 +72,11 @@ final class FollowCommand implements Callable<Integer> {
             UserProjections projecting = userProjections.get();
             // The first read's failure ends the command, as project's would; a later one (the database went away)
             // is reported, and the feed's re-read once it is back prints the current state.
-            print(out, projecting.project(user, projections));
+            projecting.project(user, projections, this::print);
             while (!out.checkError()) {
                 changes.await();
                 try {
-                    print(out, projecting.project(user, projections));
+                    projecting.project(user, projections, this::print);
                 } catch (StoreException e) {
                     spec.commandLine().getErr().println("eventstore: " + ErrorMessages.describe(e)
                             + "; following on once the database is back");
@@ -89,8 +89,9 @@ final class FollowCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, Projected projected) {
-        ProjectCommand.print(out, mapper, format, projected, Lateness.DEFAULT_THRESHOLD);
+    private Void print(Projected projected) {
+        ProjectCommand.print(spec.commandLine().getOut(), mapper, format, projected, Lateness.DEFAULT_THRESHOLD);
+        return null;
     }
 
     /**

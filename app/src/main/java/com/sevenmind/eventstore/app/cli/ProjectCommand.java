@@ -75,8 +75,10 @@ public final class ProjectCommand implements Callable<Integer> {
         List<Projection<?>> projections = selected(registry, projectionNames, spec);
         PrintWriter out = spec.commandLine().getOut();
         for (UUID user : users) {
-            print(out, mapper, format, userProjections.get().project(user, projections, asOf, lateAfter, lateFrom),
-                    lateAfter);
+            userProjections.get().project(user, projections, asOf, lateAfter, lateFrom, projected -> {
+                print(out, mapper, format, projected, lateAfter);
+                return null;
+            });
         }
         return 0;
     }

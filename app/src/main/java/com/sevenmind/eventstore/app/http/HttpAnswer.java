@@ -23,7 +23,10 @@ record HttpAnswer(int status, Object body) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAnswer.class);
 
-    /** What a read answers when a live stream took the exchange over: it answers, and completes it. */
+    /**
+     * What a read answers when it has answered itself: a live stream that took the exchange over, or a projection
+     * written while its states are leased to it. It answers, and completes the exchange.
+     */
     static final HttpAnswer STREAMING = new HttpAnswer(200, "streaming");
     /** A HEAD of a live stream: its headers are set; nothing follows them. */
     static final HttpAnswer STREAMING_HEAD = new HttpAnswer(200, "streaming");

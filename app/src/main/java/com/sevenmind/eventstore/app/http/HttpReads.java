@@ -105,8 +105,12 @@ final class HttpReads {
                 streams.open(exchange, request);
                 yield HttpAnswer.STREAMING;
             }
-            default -> new HttpAnswer(200, HttpRequests.project(registry, target,
-                    exchange.query(HttpRequests.PROJECTION_PARAMETERS)).read(userProjections));
+            // Sent while the read holds the states its views may read: no later read folds them meanwhile.
+            default -> HttpRequests.project(registry, target, exchange.query(HttpRequests.PROJECTION_PARAMETERS))
+                    .read(userProjections, projected -> {
+                        new HttpAnswer(200, projected).send(exchange, mapper);
+                        return HttpAnswer.STREAMING;
+                    });
         };
     }
 }

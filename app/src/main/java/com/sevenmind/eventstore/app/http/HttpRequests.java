@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -102,8 +103,9 @@ final class HttpRequests {
     record ProjectRequest(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
                           Lateness.From lateFrom) {
 
-        Projected read(UserProjections userProjections) {
-            return userProjections.project(user, projections, asOf, lateAfter, lateFrom);
+        /** Projects the user and writes the answer with {@code answer}, while the states are leased to it. */
+        <T> T read(UserProjections userProjections, Function<Projected, T> answer) {
+            return userProjections.project(user, projections, asOf, lateAfter, lateFrom, answer);
         }
     }
 

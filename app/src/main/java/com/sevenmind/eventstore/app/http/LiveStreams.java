@@ -7,7 +7,6 @@ import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.http.HttpRequests.ProjectRequest;
 import com.sevenmind.eventstore.app.projecting.Changes;
-import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.StoreException;
@@ -17,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -51,11 +51,11 @@ final class LiveStreams implements AutoCloseable {
 
     private final LiveFeed feed;
     private final UserProjections userProjections;
-    private final SharedReads reads;
     private final ObjectMapper mapper;
     private final int max;
     private final Semaphore places;
     private final Timer delay;
+    private final SharedReads reads;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         // The serve command's main thread keeps the process alive; stream threads must not hold up its exit.
         Thread thread = new Thread(task, "http-stream-" + COUNT.incrementAndGet());
@@ -66,10 +66,10 @@ final class LiveStreams implements AutoCloseable {
     LiveStreams(LiveFeed feed, UserProjections userProjections, ObjectMapper mapper, int max, MeterRegistry meters) {
         this.feed = feed;
         this.userProjections = userProjections;
-        this.reads = new SharedReads(userProjections);
         this.mapper = mapper;
         this.max = max;
         this.places = new Semaphore(max);
+        this.reads = new SharedReads(userProjections, this::json);
         Gauge.builder("eventstore.live.streams", places, p -> max - p.availablePermits())
                 .description("Live streams open").strongReference(true).register(meters);
         this.delay = Timer.builder("eventstore.live.notification.delay")
@@ -80,7 +80,8 @@ final class LiveStreams implements AutoCloseable {
 
     /**
      * Takes the exchange over for a stream of the request's projections, if a place is free; else 503. It subscribes
-     * before the first read, so no commit falls between the two; an error of that read is answered as any other.
+     * before the first read, so no commit falls between the two; an error of that read is answered as any other. The
+     * first event is sent from here, while the read holds its states, and the stream goes on on a thread of its own.
      */
     void open(HttpExchange exchange, ProjectRequest request) {
         if (!places.tryAcquire()) {
@@ -90,18 +91,24 @@ final class LiveStreams implements AutoCloseable {
         Changes changes = Changes.of(feed, request.user());
         reads.open(request);
         try {
-            Projected first = request.read(userProjections);
+            PrintWriter out = request.read(userProjections, first -> {
+                headers(exchange);
+                PrintWriter writer = new PrintWriter(new OutputStreamWriter(
+                        Content.Sink.asOutputStream(exchange.response), UTF_8));
+                send(writer, "data: ", json(first));
+                return writer;
+            });
             threads.execute(() -> {
                 try {
-                    stream(exchange, request, changes, first);
+                    stream(exchange, request, changes, out);
                 } finally {
                     reads.close(request);
                     places.release();
                 }
             });
         } catch (RuntimeException e) {
-            changes.close();
             reads.close(request);
+            changes.close();
             places.release();
             throw e;
         }
@@ -116,57 +123,53 @@ final class LiveStreams implements AutoCloseable {
         exchange.setHeader(HttpHeader.CONNECTION, "close");
     }
 
+    /** One event: {@code prefix}, then {@code json} (one line), sent at once. */
+    private static void send(PrintWriter out, String prefix, String json) {
+        out.print(prefix);
+        out.print(json);
+        out.print("\n");
+        out.flush();
+    }
+
+    /** {@code data} as one line of JSON, with its line end. */
+    private String json(Object data) {
+        StringWriter text = new StringWriter();
+        Output.json(new PrintWriter(text), mapper, data);
+        return text.toString();
+    }
+
     /**
-     * Sends the projections as one {@code data:} line of JSON, then again after each change (coalesced), with a
-     * comment line as heartbeat after a quiet spell, until the client goes or the server stops. A read that fails
-     * meanwhile (the database is down) is sent as an event {@code unavailable}; the stream stays, and the feed's
-     * re-read after it reconnects sends the current state.
+     * After the first event, sends the projections again after each change (coalesced), each written while its read
+     * holds its states, with a comment line as heartbeat after a quiet spell, until the client goes or the server
+     * stops. A read that fails meanwhile (the database is down) is sent as an event {@code unavailable}; the stream
+     * stays, and the feed's re-read after it reconnects sends the current state.
      */
-    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, Projected first) {
+    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, PrintWriter out) {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(HEARTBEAT.multipliedBy(2).toMillis());
-        long events = 0;
-        long changedAt = 0;
+        long events = 1;
         boolean gone = false;
-        headers(exchange);
-        try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
-                Content.Sink.asOutputStream(exchange.response), UTF_8))) {
-            Object data = first;
-            while (true) {
-                if (data == null) {
-                    out.print(": heartbeat\n\n");
-                } else {
-                    out.print(data instanceof Projected ? "data: " : "event: unavailable\ndata: ");
-                    Output.json(out, mapper, data);
-                    out.print("\n");
-                    events++;
-                }
-                out.flush();
-                if (changedAt != 0) {
-                    delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
-                    changedAt = 0;
-                }
-                if (events == 1 && data != null) {
-                    watchForEnd(endPoint, changes);
-                }
-                data = null;
-                if (out.checkError() || changes.ended()) {
-                    gone = true;
-                    break;
-                }
-                if (awaitChange(changes, out)) {
-                    changedAt = changes.changedAt();
-                    try {
-                        data = reads.read(request, System.nanoTime());
-                    } catch (StoreException e) {
-                        LOG.warn("GET {}: {}", exchange.route(), ErrorMessages.describe(e));
-                        data = Map.of("error", HttpApi.DATABASE_UNAVAILABLE);
+        watchForEnd(endPoint, changes);
+        try (changes; out) {
+            while (!out.checkError() && !changes.ended()) {
+                if (!awaitChange(changes, out)) {
+                    if (!changes.ended()) {
+                        out.print(": heartbeat\n\n");
+                        out.flush();
                     }
-                } else if (changes.ended()) {
-                    gone = true;
-                    break;
+                    continue;
                 }
+                long changedAt = changes.changedAt();
+                try {
+                    send(out, "data: ", reads.read(request, System.nanoTime()));
+                } catch (StoreException e) {
+                    LOG.warn("GET {}: {}", exchange.route(), ErrorMessages.describe(e));
+                    send(out, "event: unavailable\ndata: ", json(Map.of("error", HttpApi.DATABASE_UNAVAILABLE)));
+                }
+                events++;
+                delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
             }
+            gone = true;
         } catch (InterruptedException e) {
             // The server is stopping: the stream ends, and the client may connect again elsewhere.
             LOG.info("GET {}: ended by the server stopping", exchange.route());

@@ -1,14 +1,22 @@
 package com.sevenmind.eventstore.app.projecting;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.app.ErrorMessages;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
@@ -17,8 +25,9 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * How late a user's events arrived: recorded_at − timestamp (when the store got them), or received_at − timestamp
  * (when RudderStack got them), against a threshold. A projection of the project command's own, not listed with the
- * others: its name carries the threshold and the time measured from, so that its snapshots of one are never used
- * for another.
+ * others. Its state is every delay measured, not a count for one threshold, so that one state (and one snapshot) per
+ * user serves every threshold: a new {@code late_after} continues from it instead of folding the stream again. Its
+ * name carries only the time measured from, which the state depends on.
  */
 public final class Lateness implements Projection<Lateness.State> {
 
@@ -69,15 +78,54 @@ public final class Lateness implements Projection<Lateness.State> {
     public Lateness(Duration threshold, From from) {
         this.thresholdMicros = threshold.toNanos() / 1000;
         this.from = from;
-        // recorded_at keeps the name it had before there was a choice, and with it the snapshots saved since.
-        this.name = "lateness " + (from == From.recorded_at ? "" : from + " ") + threshold;
+        this.name = from == From.recorded_at ? "lateness" : "lateness " + from;
     }
 
     /**
-     * @param maxDelayMicros null before the first event measured
-     * @param unmeasured     events without the time measured to (received_at only; recorded_at is always there)
+     * The delays of the events measured, in microseconds, in stream order, and the events without the time measured
+     * to (received_at only; recorded_at is always there). Eight bytes an event: a threshold is counted against them
+     * when the view is taken, which a count for one threshold could not be. Written by {@link Writer}, straight from
+     * the array: saving a long stream's state holds no second copy of it.
      */
-    record State(long lateEvents, Long maxDelayMicros, long unmeasured) {
+    @JsonSerialize(using = State.Writer.class)
+    static final class State {
+        private long[] delays;
+        private int size;
+        private long unmeasured;
+
+        State() {
+            this(new long[16], 0);
+        }
+
+        @JsonCreator
+        State(@JsonProperty("delays") long[] delays, @JsonProperty("unmeasured") long unmeasured) {
+            this.delays = delays;
+            this.size = delays.length;
+            this.unmeasured = unmeasured;
+        }
+
+        static final class Writer extends StdSerializer<State> {
+
+            Writer() {
+                super(State.class);
+            }
+
+            @Override
+            public void serialize(State state, JsonGenerator g, SerializerProvider provider) throws IOException {
+                g.writeStartObject();
+                g.writeFieldName("delays");
+                g.writeArray(state.delays, 0, state.size);
+                g.writeNumberField("unmeasured", state.unmeasured);
+                g.writeEndObject();
+            }
+        }
+
+        void add(long delay) {
+            if (size == delays.length) {
+                delays = Arrays.copyOf(delays, Math.max(16, size + (size >> 1)));
+            }
+            delays[size++] = delay;
+        }
     }
 
     /** {@code projections}, then this one: what {@code project} runs. */
@@ -94,7 +142,7 @@ public final class Lateness implements Projection<Lateness.State> {
 
     @Override
     public State initialState() {
-        return new State(0, null, 0);
+        return new State();
     }
 
     @Override
@@ -116,11 +164,11 @@ public final class Lateness implements Projection<Lateness.State> {
     public State apply(State state, RecordedEvent event) {
         Instant arrived = from == From.recorded_at ? event.recordedAt() : event.receivedAt();
         if (arrived == null) {
-            return new State(state.lateEvents, state.maxDelayMicros, state.unmeasured + 1);
+            state.unmeasured++;
+        } else {
+            state.add(ChronoUnit.MICROS.between(event.timestamp(), arrived));
         }
-        long delay = ChronoUnit.MICROS.between(event.timestamp(), arrived);
-        return new State(state.lateEvents + (delay > thresholdMicros ? 1 : 0),
-                state.maxDelayMicros == null ? delay : Math.max(delay, state.maxDelayMicros), state.unmeasured);
+        return state;
     }
 
     /**
@@ -129,9 +177,15 @@ public final class Lateness implements Projection<Lateness.State> {
      */
     @Override
     public View view(State state) {
+        long late = 0;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < state.size; i++) {
+            long delay = state.delays[i];
+            late += delay > thresholdMicros ? 1 : 0;
+            max = Math.max(max, delay);
+        }
         boolean received = from == From.received_at;
-        return new View(thresholdMicros / 1e6, state.lateEvents,
-                state.maxDelayMicros == null ? null : state.maxDelayMicros / 1e6, received ? from : null,
+        return new View(thresholdMicros / 1e6, late, state.size == 0 ? null : max / 1e6, received ? from : null,
                 received ? state.unmeasured : null);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,25 +29,27 @@ public final class UserProjections {
         this.projector = projector;
     }
 
-    /** As {@link #project(UUID, List, Instant, Duration, Lateness.From)}: now, with the default lateness. */
-    public Projected project(UUID user, List<Projection<?>> projections) {
-        return project(user, projections, null, Lateness.DEFAULT_THRESHOLD, Lateness.From.recorded_at);
+    /** As {@link #project(UUID, List, Instant, Duration, Lateness.From, Function)}: now, with the default lateness. */
+    public <T> T project(UUID user, List<Projection<?>> projections, Function<Projected, T> answer) {
+        return project(user, projections, null, Lateness.DEFAULT_THRESHOLD, Lateness.From.recorded_at, answer);
     }
 
     /**
      * Runs {@code projections} and the user's lateness over one read of the user's stream (as of {@code asOf}, when
-     * not null), through the snapshot cache.
+     * not null), through the snapshot cache, and gives the result to {@code answer}, which writes it: its views are
+     * the caller's only until {@code answer} returns ({@link Projector#project}).
      */
-    public Projected project(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
-                             Lateness.From lateFrom) {
+    public <T> T project(UUID user, List<Projection<?>> projections, Instant asOf, Duration lateAfter,
+                         Lateness.From lateFrom, Function<Projected, T> answer) {
         Lateness lateness = new Lateness(lateAfter, lateFrom);
         long start = System.nanoTime();
-        Projector.Result result = projector.project(user, lateness.after(projections), asOf);
-        LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
-                result.source().name().toLowerCase(Locale.ROOT), result.read(),
-                (System.nanoTime() - start) / 1_000_000);
-        Map<String, Object> views = new LinkedHashMap<>(result.views());
-        Lateness.View late = (Lateness.View) views.remove(lateness.name());
-        return new Projected(user, asOf, result.events(), late, result.unknownTypes(), views);
+        return projector.project(user, lateness.after(projections), asOf, result -> {
+            LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
+                    result.source().name().toLowerCase(Locale.ROOT), result.read(),
+                    (System.nanoTime() - start) / 1_000_000);
+            Map<String, Object> views = new LinkedHashMap<>(result.views());
+            Lateness.View late = (Lateness.View) views.remove(lateness.name());
+            return answer.apply(new Projected(user, asOf, result.events(), late, result.unknownTypes(), views));
+        });
     }
 }
