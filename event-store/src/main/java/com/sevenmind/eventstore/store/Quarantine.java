@@ -78,6 +78,12 @@ public final class Quarantine {
     /**
      * Keeps the rejections that fit under their source's cap, in order, and returns the others, which are dropped
      * and counted; one already kept (same source, line and input) is kept once.
+     *
+     * <p>Concurrent adds to one source must not both fill its last room, and must not wait for each other's inserts
+     * either (eight requests of 20,000 bad calls, queued one behind another, would pass serve's statement limit). So
+     * each is first tried without waiting: the rows go in, and the trigger's update of the source's count, which
+     * holds that row until the commit, shows the total; only when the total is past the cap, because a concurrent
+     * add took the room counted on, is it rolled back and done again with the source's row locked from the start.
      */
     public List<Rejection> add(List<Rejection> rejections) {
         if (rejections.isEmpty()) {
@@ -87,39 +93,94 @@ public final class Quarantine {
         for (Rejection r : rejections) {
             bySource.computeIfAbsent(r.source(), s -> new ArrayList<>()).add(r);
         }
-        return inDatabase(h -> h.inTransaction(tx -> {
-            List<Rejection> dropped = new ArrayList<>();
-            var batch = tx.prepareBatch("""
-                    INSERT INTO rejected_events (source, line, input_format, input, reason)
-                    VALUES (:source, :line, :format, :input, :reason)
-                    ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING""");
-            // Sources in order, each row locked until the commit: concurrent adds wait instead of both filling it.
-            for (Map.Entry<String, List<Rejection>> source : bySource.entrySet()) {
-                long kept = tx.createQuery("""
-                                INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, 0)
-                                ON CONFLICT (source) DO UPDATE SET bytes = k.bytes RETURNING bytes""")
-                        .bind("source", source.getKey()).mapTo(Long.class).one();
-                long droppedBytes = 0;
-                int droppedBefore = dropped.size();
-                for (Rejection r : source.getValue()) {
-                    String input = storable(r.input());
-                    long bytes = utf8Length(input);
-                    if (kept + bytes > capBytes) {
-                        dropped.add(r);
-                        droppedBytes += bytes;
-                        continue;
-                    }
-                    kept += bytes;
-                    batch.bind("source", r.source()).bind("line", r.line()).bind("format", r.inputFormat())
-                            .bind("input", input).bind("reason", storable(r.reason())).add();
+        try {
+            return inDatabase(h -> h.inTransaction(tx -> add(tx, bySource, false)));
+        } catch (PastCap e) {
+            return inDatabase(h -> h.inTransaction(tx -> add(tx, bySource, true)));
+        }
+    }
+
+    /** Thrown to roll back an add that, without the lock, went past a cap. */
+    private static final class PastCap extends RuntimeException {
+        PastCap() {
+            super(null, null, false, false);
+        }
+    }
+
+    private List<Rejection> add(Handle tx, Map<String, List<Rejection>> bySource, boolean locked) {
+        List<Rejection> dropped = new ArrayList<>();
+        // Sources in order, each with a statement of its own: two adds of the same sources take their rows' locks in
+        // the same order, and never deadlock.
+        for (Map.Entry<String, List<Rejection>> source : bySource.entrySet()) {
+            long kept = locked ? tx.createQuery("""
+                            INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, 0)
+                            ON CONFLICT (source) DO UPDATE SET bytes = k.bytes RETURNING bytes""")
+                    .bind("source", source.getKey()).mapTo(Long.class).one() : kept(tx, source.getKey());
+            Rows rows = new Rows();
+            long droppedBytes = 0;
+            int droppedBefore = dropped.size();
+            for (Rejection r : source.getValue()) {
+                String input = storable(r.input());
+                long bytes = utf8Length(input);
+                if (kept + bytes > capBytes) {
+                    dropped.add(r);
+                    droppedBytes += bytes;
+                    continue;
                 }
-                countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
+                kept += bytes;
+                rows.add(r, input);
             }
-            if (batch.size() > 0) {
-                batch.execute();
+            if (rows.insert(tx) && !locked && kept(tx, source.getKey()) > capBytes) {
+                throw new PastCap();
             }
-            return dropped;
-        }));
+            countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
+        }
+        return dropped;
+    }
+
+    private static long kept(Handle tx, String source) {
+        return tx.createQuery("SELECT coalesce((SELECT bytes FROM quarantine_kept WHERE source = :source), 0)")
+                .bind("source", source).mapTo(Long.class).one();
+    }
+
+    /**
+     * Rejections of one source to insert, as one array per column: all go in with one statement, so that the trigger
+     * that keeps {@code quarantine_kept} runs once for them, not once a row (each run updates the source's row again,
+     * and a row updated n times in one transaction costs the n-th update a walk over the n versions before it).
+     */
+    private static final class Rows {
+
+        private final List<String> sources = new ArrayList<>();
+        private final List<Long> lines = new ArrayList<>();
+        private final List<String> formats = new ArrayList<>();
+        private final List<String> inputs = new ArrayList<>();
+        private final List<String> reasons = new ArrayList<>();
+
+        void add(Rejection r, String input) {
+            sources.add(r.source());
+            lines.add(r.line());
+            formats.add(r.inputFormat());
+            inputs.add(input);
+            reasons.add(storable(r.reason()));
+        }
+
+        /** Inserts the rows, those already kept excepted; false when there were none. */
+        boolean insert(Handle tx) {
+            if (sources.isEmpty()) {
+                return false;
+            }
+            tx.createUpdate("""
+                            INSERT INTO rejected_events (source, line, input_format, input, reason)
+                            SELECT source, line, input_format, input, reason
+                            FROM unnest(:sources, :lines, :formats, :inputs, :reasons) WITH ORDINALITY
+                                AS r (source, line, input_format, input, reason, n)
+                            ORDER BY n
+                            ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING""")
+                    .bindArray("sources", String.class, sources).bindArray("lines", Long.class, lines)
+                    .bindArray("formats", String.class, formats).bindArray("inputs", String.class, inputs)
+                    .bindArray("reasons", String.class, reasons).execute();
+            return true;
+        }
     }
 
     /** Counts inputs of {@code source} that were not kept, e.g. over a rate. */
