@@ -55,7 +55,11 @@ public final class JarRunner {
 
     /** Runs {@link #command} and waits up to two minutes. */
     public static Cli.Result run(String classpath, String... args) throws IOException, InterruptedException {
-        List<String> command = command(classpath, args);
+        return run(command(classpath, args));
+    }
+
+    /** Runs {@code command} and waits up to two minutes. */
+    public static Cli.Result run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         process.getOutputStream().close();
         // stderr is drained beside stdout: a full pipe would block the child.
