@@ -81,9 +81,10 @@ public final class Quarantine {
      *
      * <p>Concurrent adds to one source must not both fill its last room, and must not wait for each other's inserts
      * either (eight requests of 20,000 bad calls, queued one behind another, would pass serve's statement limit). So
-     * each is first tried without waiting: the rows go in, and the trigger's update of the source's count, which
-     * holds that row until the commit, shows the total; only when the total is past the cap, because a concurrent
-     * add took the room counted on, is it rolled back and done again with the source's row locked from the start.
+     * each is first tried without waiting: the rows go in, then one statement adds their bytes to the source's count,
+     * which holds that row until the commit, and shows the total; only when the total is past the cap, because a
+     * concurrent add took the room counted on, is it rolled back and done again with the source's row locked from the
+     * start.
      */
     public List<Rejection> add(List<Rejection> rejections) {
         if (rejections.isEmpty()) {
@@ -112,10 +113,9 @@ public final class Quarantine {
         // Sources in order, each with a statement of its own: two adds of the same sources take their rows' locks in
         // the same order, and never deadlock.
         for (Map.Entry<String, List<Rejection>> source : bySource.entrySet()) {
-            long kept = locked ? tx.createQuery("""
-                            INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, 0)
-                            ON CONFLICT (source) DO UPDATE SET bytes = k.bytes RETURNING bytes""")
-                    .bind("source", source.getKey()).mapTo(Long.class).one() : kept(tx, source.getKey());
+            long kept = locked ? addKept(tx, source.getKey(), 0) : tx.createQuery(
+                            "SELECT coalesce((SELECT bytes FROM quarantine_kept WHERE source = :source), 0)")
+                    .bind("source", source.getKey()).mapTo(Long.class).one();
             Rows rows = new Rows();
             long droppedBytes = 0;
             int droppedBefore = dropped.size();
@@ -130,7 +130,8 @@ public final class Quarantine {
                 kept += bytes;
                 rows.add(r, input);
             }
-            if (rows.insert(tx) && !locked && kept(tx, source.getKey()) > capBytes) {
+            long added = rows.insert(tx);
+            if (added > 0 && addKept(tx, source.getKey(), added) > capBytes && !locked) {
                 throw new PastCap();
             }
             countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
@@ -138,17 +139,22 @@ public final class Quarantine {
         return dropped;
     }
 
-    private static long kept(Handle tx, String source) {
-        return tx.createQuery("SELECT coalesce((SELECT bytes FROM quarantine_kept WHERE source = :source), 0)")
-                .bind("source", source).mapTo(Long.class).one();
+    /** Adds {@code bytes} to what {@code source} keeps, locking its row until the commit; returns the total. */
+    private static long addKept(Handle tx, String source, long bytes) {
+        return tx.createQuery("""
+                        INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, :bytes)
+                        ON CONFLICT (source) DO UPDATE SET bytes = k.bytes + excluded.bytes RETURNING bytes""")
+                .bind("source", source).bind("bytes", bytes).mapTo(Long.class).one();
     }
 
     /**
-     * Rejections of one source to insert, as one array per column: all go in with one statement, so that the trigger
-     * that keeps {@code quarantine_kept} runs once for them, not once a row (each run updates the source's row again,
-     * and a row updated n times in one transaction costs the n-th update a walk over the n versions before it).
+     * Rejections of one source to insert, as one array per column: they go in with one statement per
+     * {@link #PER_STATEMENT}, so that a request of many bad inputs costs one round trip per ten thousand, and no one
+     * statement of a large request runs into serve's statement limit.
      */
     private static final class Rows {
+
+        static final int PER_STATEMENT = 10_000;
 
         private final List<String> sources = new ArrayList<>();
         private final List<Long> lines = new ArrayList<>();
@@ -164,22 +170,28 @@ public final class Quarantine {
             reasons.add(storable(r.reason()));
         }
 
-        /** Inserts the rows, those already kept excepted; false when there were none. */
-        boolean insert(Handle tx) {
-            if (sources.isEmpty()) {
-                return false;
+        /** Inserts the rows, those already kept excepted, and returns the bytes of the inputs inserted. */
+        long insert(Handle tx) {
+            long bytes = 0;
+            for (int from = 0; from < sources.size(); from += PER_STATEMENT) {
+                int to = Math.min(sources.size(), from + PER_STATEMENT);
+                bytes += tx.createQuery("""
+                                WITH kept AS (
+                                    INSERT INTO rejected_events (source, line, input_format, input, reason)
+                                    SELECT source, line, input_format, input, reason
+                                    FROM unnest(:sources, :lines, :formats, :inputs, :reasons) WITH ORDINALITY
+                                        AS r (source, line, input_format, input, reason, n)
+                                    ORDER BY n
+                                    ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING
+                                    RETURNING octet_length(input) AS bytes)
+                                SELECT coalesce(sum(bytes), 0) FROM kept""")
+                        .bindArray("sources", String.class, sources.subList(from, to))
+                        .bindArray("lines", Long.class, lines.subList(from, to))
+                        .bindArray("formats", String.class, formats.subList(from, to))
+                        .bindArray("inputs", String.class, inputs.subList(from, to))
+                        .bindArray("reasons", String.class, reasons.subList(from, to)).mapTo(Long.class).one();
             }
-            tx.createUpdate("""
-                            INSERT INTO rejected_events (source, line, input_format, input, reason)
-                            SELECT source, line, input_format, input, reason
-                            FROM unnest(:sources, :lines, :formats, :inputs, :reasons) WITH ORDINALITY
-                                AS r (source, line, input_format, input, reason, n)
-                            ORDER BY n
-                            ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING""")
-                    .bindArray("sources", String.class, sources).bindArray("lines", Long.class, lines)
-                    .bindArray("formats", String.class, formats).bindArray("inputs", String.class, inputs)
-                    .bindArray("reasons", String.class, reasons).execute();
-            return true;
+            return bytes;
         }
     }
 

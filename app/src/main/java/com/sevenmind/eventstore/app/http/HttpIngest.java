@@ -40,8 +40,9 @@ import java.util.function.LongSupplier;
  *
  * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
  * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
- * burst of {@link #BURST}), answered 429, and only the first {@link Inputs#KEPT_CHARS} characters of each are kept.
- * Every input not kept is counted in the quarantine's drops.
+ * burst of {@link #BURST}; inputs, not requests), answered 429 (RudderStack's calls: counted in the answer), and only
+ * the first {@link Inputs#KEPT_CHARS} characters of each are kept. Every input not kept is counted in the
+ * quarantine's drops.
  *
  * <p>Over 300 lines on purpose: every way in (push, events) shares the same refusal, quarantine and rate rules, kept
  * together so they cannot drift.
