@@ -116,7 +116,7 @@ public final class Quarantine {
             long kept = locked ? addKept(tx, source.getKey(), 0) : tx.createQuery(
                             "SELECT coalesce((SELECT bytes FROM quarantine_kept WHERE source = :source), 0)")
                     .bind("source", source.getKey()).mapTo(Long.class).one();
-            Rows rows = new Rows();
+            RejectionRows rows = new RejectionRows(source.getKey());
             long droppedBytes = 0;
             int droppedBefore = dropped.size();
             for (Rejection r : source.getValue()) {
@@ -145,54 +145,6 @@ public final class Quarantine {
                         INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, :bytes)
                         ON CONFLICT (source) DO UPDATE SET bytes = k.bytes + excluded.bytes RETURNING bytes""")
                 .bind("source", source).bind("bytes", bytes).mapTo(Long.class).one();
-    }
-
-    /**
-     * Rejections of one source to insert, as one array per column: they go in with one statement per
-     * {@link #PER_STATEMENT}, so that a request of many bad inputs costs one round trip per ten thousand, and no one
-     * statement of a large request runs into serve's statement limit.
-     */
-    private static final class Rows {
-
-        static final int PER_STATEMENT = 10_000;
-
-        private final List<String> sources = new ArrayList<>();
-        private final List<Long> lines = new ArrayList<>();
-        private final List<String> formats = new ArrayList<>();
-        private final List<String> inputs = new ArrayList<>();
-        private final List<String> reasons = new ArrayList<>();
-
-        void add(Rejection r, String input) {
-            sources.add(r.source());
-            lines.add(r.line());
-            formats.add(r.inputFormat());
-            inputs.add(input);
-            reasons.add(storable(r.reason()));
-        }
-
-        /** Inserts the rows, those already kept excepted, and returns the bytes of the inputs inserted. */
-        long insert(Handle tx) {
-            long bytes = 0;
-            for (int from = 0; from < sources.size(); from += PER_STATEMENT) {
-                int to = Math.min(sources.size(), from + PER_STATEMENT);
-                bytes += tx.createQuery("""
-                                WITH kept AS (
-                                    INSERT INTO rejected_events (source, line, input_format, input, reason)
-                                    SELECT source, line, input_format, input, reason
-                                    FROM unnest(:sources, :lines, :formats, :inputs, :reasons) WITH ORDINALITY
-                                        AS r (source, line, input_format, input, reason, n)
-                                    ORDER BY n
-                                    ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING
-                                    RETURNING octet_length(input) AS bytes)
-                                SELECT coalesce(sum(bytes), 0) FROM kept""")
-                        .bindArray("sources", String.class, sources.subList(from, to))
-                        .bindArray("lines", Long.class, lines.subList(from, to))
-                        .bindArray("formats", String.class, formats.subList(from, to))
-                        .bindArray("inputs", String.class, inputs.subList(from, to))
-                        .bindArray("reasons", String.class, reasons.subList(from, to)).mapTo(Long.class).one();
-            }
-            return bytes;
-        }
     }
 
     /** Counts inputs of {@code source} that were not kept, e.g. over a rate. */
@@ -244,7 +196,7 @@ public final class Quarantine {
     }
 
     /** PostgreSQL text holds no NUL character: the one change made to an input kept here, written as \\u0000. */
-    private static String storable(String text) {
+    static String storable(String text) {
         return text.replace("\0", "\\u0000");
     }
 
