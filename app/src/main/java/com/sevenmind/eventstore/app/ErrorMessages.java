@@ -10,6 +10,10 @@ public final class ErrorMessages {
     }
 
     public static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): give the JVM a larger heap, e.g. "
+                    + "JDK_JAVA_OPTIONS=-Xmx2g";
+        }
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName() + " (run with --verbose for details)";

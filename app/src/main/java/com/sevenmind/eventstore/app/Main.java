@@ -45,7 +45,14 @@ public final class Main {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, root, cmd.getErr()));
-        int exitCode = commandLine.execute(args);
+        int exitCode;
+        try {
+            exitCode = commandLine.execute(args);
+        } catch (Throwable e) {
+            // picocli hands its handler only exceptions: an Error (out of memory, say) comes out here, and gets the
+            // same one line instead of the JVM's stack trace.
+            exitCode = failed(e, root, err);
+        }
         try {
             injector.getInstance(OpenedDatabase.class).close();
         } catch (RuntimeException e) {
@@ -54,7 +61,7 @@ public final class Main {
         return exitCode;
     }
 
-    private static int failed(Exception e, EventStoreCommand root, PrintWriter err) {
+    private static int failed(Throwable e, EventStoreCommand root, PrintWriter err) {
         // What a provider threw (the database would not open) is the error; Guice's wrapping of it is not.
         Throwable error = e instanceof ProvisionException && e.getCause() != null ? e.getCause() : e;
         if (root.verbose()) {

@@ -78,6 +78,13 @@ public final class Quarantine {
     /**
      * Keeps the rejections that fit under their source's cap, in order, and returns the others, which are dropped
      * and counted; one already kept (same source, line and input) is kept once.
+     *
+     * <p>Concurrent adds to one source must not both fill its last room, and must not wait for each other's inserts
+     * either (eight requests of 20,000 bad calls, queued one behind another, would pass serve's statement limit). So
+     * each is first tried without waiting: the rows go in, then one statement adds their bytes to the source's count,
+     * which holds that row until the commit, and shows the total; only when the total is past the cap, because a
+     * concurrent add took the room counted on, is it rolled back and done again with the source's row locked from the
+     * start.
      */
     public List<Rejection> add(List<Rejection> rejections) {
         if (rejections.isEmpty()) {
@@ -87,39 +94,57 @@ public final class Quarantine {
         for (Rejection r : rejections) {
             bySource.computeIfAbsent(r.source(), s -> new ArrayList<>()).add(r);
         }
-        return inDatabase(h -> h.inTransaction(tx -> {
-            List<Rejection> dropped = new ArrayList<>();
-            var batch = tx.prepareBatch("""
-                    INSERT INTO rejected_events (source, line, input_format, input, reason)
-                    VALUES (:source, :line, :format, :input, :reason)
-                    ON CONFLICT (source, coalesce(line, 0), md5(input)) DO NOTHING""");
-            // Sources in order, each row locked until the commit: concurrent adds wait instead of both filling it.
-            for (Map.Entry<String, List<Rejection>> source : bySource.entrySet()) {
-                long kept = tx.createQuery("""
-                                INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, 0)
-                                ON CONFLICT (source) DO UPDATE SET bytes = k.bytes RETURNING bytes""")
-                        .bind("source", source.getKey()).mapTo(Long.class).one();
-                long droppedBytes = 0;
-                int droppedBefore = dropped.size();
-                for (Rejection r : source.getValue()) {
-                    String input = storable(r.input());
-                    long bytes = utf8Length(input);
-                    if (kept + bytes > capBytes) {
-                        dropped.add(r);
-                        droppedBytes += bytes;
-                        continue;
-                    }
-                    kept += bytes;
-                    batch.bind("source", r.source()).bind("line", r.line()).bind("format", r.inputFormat())
-                            .bind("input", input).bind("reason", storable(r.reason())).add();
+        try {
+            return inDatabase(h -> h.inTransaction(tx -> add(tx, bySource, false)));
+        } catch (PastCap e) {
+            return inDatabase(h -> h.inTransaction(tx -> add(tx, bySource, true)));
+        }
+    }
+
+    /** Thrown to roll back an add that, without the lock, went past a cap. */
+    private static final class PastCap extends RuntimeException {
+        PastCap() {
+            super(null, null, false, false);
+        }
+    }
+
+    private List<Rejection> add(Handle tx, Map<String, List<Rejection>> bySource, boolean locked) {
+        List<Rejection> dropped = new ArrayList<>();
+        // Sources in order, each with a statement of its own: two adds of the same sources take their rows' locks in
+        // the same order, and never deadlock.
+        for (Map.Entry<String, List<Rejection>> source : bySource.entrySet()) {
+            long kept = locked ? addKept(tx, source.getKey(), 0) : tx.createQuery(
+                            "SELECT coalesce((SELECT bytes FROM quarantine_kept WHERE source = :source), 0)")
+                    .bind("source", source.getKey()).mapTo(Long.class).one();
+            RejectionRows rows = new RejectionRows(source.getKey());
+            long droppedBytes = 0;
+            int droppedBefore = dropped.size();
+            for (Rejection r : source.getValue()) {
+                String input = storable(r.input());
+                long bytes = utf8Length(input);
+                if (kept + bytes > capBytes) {
+                    dropped.add(r);
+                    droppedBytes += bytes;
+                    continue;
                 }
-                countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
+                kept += bytes;
+                rows.add(r, input);
             }
-            if (batch.size() > 0) {
-                batch.execute();
+            long added = rows.insert(tx);
+            if (added > 0 && addKept(tx, source.getKey(), added) > capBytes && !locked) {
+                throw new PastCap();
             }
-            return dropped;
-        }));
+            countDropped(tx, source.getKey(), dropped.size() - droppedBefore, droppedBytes);
+        }
+        return dropped;
+    }
+
+    /** Adds {@code bytes} to what {@code source} keeps, locking its row until the commit; returns the total. */
+    private static long addKept(Handle tx, String source, long bytes) {
+        return tx.createQuery("""
+                        INSERT INTO quarantine_kept AS k (source, bytes) VALUES (:source, :bytes)
+                        ON CONFLICT (source) DO UPDATE SET bytes = k.bytes + excluded.bytes RETURNING bytes""")
+                .bind("source", source).bind("bytes", bytes).mapTo(Long.class).one();
     }
 
     /** Counts inputs of {@code source} that were not kept, e.g. over a rate. */
@@ -171,7 +196,7 @@ public final class Quarantine {
     }
 
     /** PostgreSQL text holds no NUL character: the one change made to an input kept here, written as \\u0000. */
-    private static String storable(String text) {
+    static String storable(String text) {
         return text.replace("\0", "\\u0000");
     }
 

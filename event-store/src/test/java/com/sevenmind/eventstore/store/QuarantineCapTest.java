@@ -6,6 +6,12 @@ import com.sevenmind.eventstore.store.Quarantine.Dropped;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,6 +57,54 @@ class QuarantineCapTest {
         assertEquals("a.jsonl", drops.get(0).source());
         assertEquals(2, drops.get(0).inputs());
         assertEquals(700, drops.get(0).bytes());
+    }
+
+    @Test
+    void adds_at_once_never_fill_a_source_past_its_cap_together() throws Exception {
+        int adds = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<Rejection>>> results = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(adds);
+        try {
+            for (int i = 1; i <= adds; i++) {
+                List<Rejection> two = List.of(input("a.jsonl", i * 2L, 200), input("a.jsonl", i * 2L + 1, 200));
+                results.add(threads.submit(() -> {
+                    start.await();
+                    return quarantine.add(two);
+                }));
+            }
+            start.countDown();
+            long dropped = 0;
+            for (Future<List<Rejection>> result : results) {
+                dropped += result.get(1, TimeUnit.MINUTES).size();
+            }
+            // Two adds of 400 bytes fit under the 1,000 of the cap, and a half of a third: its first input.
+            assertEquals(5, kept().size());
+            assertEquals(2 * adds - 5, dropped);
+            assertEquals(2L * adds - 5, quarantine.drops().get(0).inputs());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_batch_of_many_inputs_is_kept_whole_and_its_bytes_counted() {
+        List<Rejection> many = new ArrayList<>();
+        for (int i = 1; i <= 20_000; i++) {
+            many.add(Rejection.of("a.jsonl", (long) i, "native", "{\"n\":" + i + "}", "field event_type is missing"));
+        }
+        // The same input twice in one batch is kept once.
+        many.add(many.get(0));
+
+        assertEquals(List.of(), db.database().quarantine().add(many));
+
+        assertEquals(20_000, db.database().quarantine().count());
+        assertEquals(List.of(), db.database().jdbi().withHandle(h -> h.createQuery("""
+                        SELECT k.source FROM quarantine_kept k
+                        WHERE k.bytes <> (SELECT sum(octet_length(input)) FROM rejected_events r
+                                          WHERE r.source = k.source)""").mapTo(String.class).list()));
+        List<Rejection> kept = kept();
+        assertEquals(List.of(1L, 2L, 20_000L), Stream.of(0, 1, 19_999).map(i -> kept.get(i).line()).toList());
     }
 
     @Test

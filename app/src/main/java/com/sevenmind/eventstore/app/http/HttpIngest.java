@@ -40,8 +40,9 @@ import java.util.function.LongSupplier;
  *
  * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
  * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
- * burst of {@link #BURST}), answered 429, and only the first {@link Inputs#KEPT_CHARS} characters of each are kept.
- * Every input not kept is counted in the quarantine's drops.
+ * burst of {@link #BURST}; inputs, not requests), answered 429 (RudderStack's calls: counted in the answer), and only
+ * the first {@link Inputs#KEPT_CHARS} characters of each are kept. Every input not kept is counted in the
+ * quarantine's drops.
  *
  * <p>Over 300 lines on purpose: every way in (push, events) shares the same refusal, quarantine and rate rules, kept
  * together so they cannot drift.
@@ -258,11 +259,20 @@ final class HttpIngest {
         return drop == null ? new HttpError(status, answer) : new HttpError(drop.status(), answer + "; " + drop.why());
     }
 
-    /** Why inputs were not kept, and the status that says so. */
-    record Drop(int status, String why) {
+    /**
+     * Why inputs were not kept, and the status that says so: 429 when some were past the rate (only those), 507 when
+     * some were past the cap.
+     *
+     * @param inputs how many were not kept
+     */
+    record Drop(int status, String why, int inputs) {
     }
 
-    /** Quarantines inputs that came {@code way}, within its rate and cap; null when all were kept. */
+    /**
+     * Quarantines inputs that came {@code way}, within its rate and cap; null when all were kept. Without a token the
+     * rate counts inputs, not requests, and a request takes at most what the bucket holds: the inputs past it (the
+     * last ones) are not kept, and counted.
+     */
     Drop keep(Way way, List<Rejection> rejections) {
         if (rejections.isEmpty()) {
             return null;
@@ -272,16 +282,22 @@ final class HttpIngest {
                 rejections.stream().filter(r -> !r.reason().equals(CONFLICT)).count());
         boolean open = !authenticated.contains(way);
         List<Rejection> kept = open ? rejections.stream().map(HttpIngest::cut).toList() : rejections;
-        if (open && !rates.get(way).take(kept.size())) {
-            quarantine.dropped(way.source(), kept.size(),
-                    kept.stream().mapToLong(r -> Quarantine.utf8Length(r.input())).sum());
+        int allowed = open ? rates.get(way).take(kept.size()) : kept.size();
+        List<Rejection> overRate = kept.subList(allowed, kept.size());
+        if (!overRate.isEmpty()) {
+            quarantine.dropped(way.source(), overRate.size(),
+                    overRate.stream().mapToLong(r -> Quarantine.utf8Length(r.input())).sum());
+        }
+        int overCap = quarantine.add(kept.subList(0, allowed)).size();
+        if (overCap > 0) {
+            return new Drop(507, "quarantine full for source " + way.source() + "; not kept",
+                    overCap + overRate.size());
+        }
+        if (!overRate.isEmpty()) {
             return new Drop(429, String.format("not kept: over %d invalid inputs a second on %s without a token; "
-                    + "send again later", RATE, way.path));
+                    + "send again later", RATE, way.path), overRate.size());
         }
-        if (quarantine.add(kept).isEmpty()) {
-            return null;
-        }
-        return new Drop(507, "quarantine full for source " + way.source() + "; not kept");
+        return null;
     }
 
     /** An input sent without a token, cut to its first {@link Inputs#KEPT_CHARS} characters, as its reason says. */

@@ -86,12 +86,26 @@ final class RudderStackIngest {
         } catch (JsonProcessingException e) {
             reason = "request body is " + JsonFields.problem(e, true);
         }
-        HttpIngest.Drop drop = ingest.keep(way, List.of(Rejection.of(way.source(), null, Inputs.RUDDERSTACK, body,
-                reason)));
-        if (drop != null || ingest.nackRejected()) {
+        HttpIngest.Drop drop = keep(way, List.of(Rejection.of(way.source(), null, Inputs.RUDDERSTACK, body, reason)),
+                reason);
+        if (ingest.nackRejected()) {
+            throw new HttpError(400, drop == null ? reason : reason + "; " + drop.why());
+        }
+        return drop == null ? answer(AppendResult.NONE, 0, 1, 0) : answer(AppendResult.NONE, 0, 0, 1);
+    }
+
+    /**
+     * Quarantines {@code rejected}. Past the rate (without a token) the calls not kept are only counted, in the
+     * answer and the quarantine's drops: the request goes on, so that its valid calls are stored, and sending it
+     * again would only be refused again. Past the cap, the server's state for an operator to fix, the request is
+     * refused (507) with nothing stored, and RudderStack's SDKs send it again.
+     */
+    private HttpIngest.Drop keep(Way way, List<Rejection> rejected, String reason) {
+        HttpIngest.Drop drop = ingest.keep(way, rejected);
+        if (drop != null && drop.status() != 429) {
             throw HttpIngest.answer(400, reason, drop);
         }
-        return answer(AppendResult.NONE, 0, 1);
+        return drop;
     }
 
     private Map<String, Long> ingest(Way way, List<JsonNode> calls) {
@@ -117,11 +131,9 @@ final class RudderStackIngest {
                 reasons.add("event " + (i + 1) + ": " + e.getMessage());
             }
         }
-        // Kept before anything is stored: when they cannot be kept (429, 507), the sender retries the whole request.
-        HttpIngest.Drop drop = ingest.keep(way, rejected);
-        if (drop != null) {
-            throw HttpIngest.answer(400, reasons.get(0), drop);
-        }
+        // Kept before anything is stored: when they cannot be kept (507), the sender retries the whole request.
+        HttpIngest.Drop drop = rejected.isEmpty() ? null : keep(way, rejected, reasons.get(0));
+        long notKept = drop == null ? 0 : drop.inputs();
         List<Rejection> refusedOrConflicting = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         long start = System.nanoTime();
@@ -138,25 +150,28 @@ final class RudderStackIngest {
         ingest.metrics().count(way, IngestMetrics.Outcome.SKIPPED, skipped);
         // Stored already: an answer of 429 or 507 now would have the stored ones sent again; the drop is counted.
         ingest.keep(way, refusedOrConflicting);
-        long quarantined = rejected.size() + refusals.size();
-        if (ingest.nackRejected() && (quarantined > 0 || result.conflicts() > 0)) {
+        long quarantined = rejected.size() - notKept + refusals.size();
+        if (ingest.nackRejected() && (quarantined + notKept > 0 || result.conflicts() > 0)) {
             reasons.addAll(refusals);
-            throw new HttpError(quarantined > 0 ? 400 : 409, (quarantined > 0 ? reasons.get(0)
+            throw new HttpError(quarantined + notKept > 0 ? 400 : 409, (quarantined + notKept > 0 ? reasons.get(0)
                     : result.conflicts() + " event(s) in conflict with what is stored")
-                    + String.format(" (stored %d, quarantined %d, conflicts %d)", result.stored(), quarantined,
-                    result.conflicts()));
+                    + String.format(" (stored %d, quarantined %d, %sconflicts %d)", result.stored(), quarantined,
+                    notKept > 0 ? String.format("not kept %d, ", notKept) : "", result.conflicts()));
         }
-        return answer(result, skipped, quarantined);
+        return answer(result, skipped, quarantined, notKept);
     }
 
     /** The answer's counts: every call of a request is in one of them. */
-    private static Map<String, Long> answer(AppendResult result, long skipped, long quarantined) {
+    private static Map<String, Long> answer(AppendResult result, long skipped, long quarantined, long notKept) {
         Map<String, Long> answer = new LinkedHashMap<>();
         answer.put("stored", result.stored());
         answer.put("duplicates", result.duplicates());
         answer.put("conflicts", result.conflicts());
         answer.put("skipped", skipped);
         answer.put("quarantined", quarantined);
+        if (notKept > 0) {
+            answer.put("not_kept", notKept);
+        }
         if (result.forgotten() > 0) {
             answer.put("forgotten", result.forgotten());
         }

@@ -19,15 +19,16 @@ final class TokenBucket {
         this.last = nanoClock.getAsLong();
     }
 
-    /** Takes {@code n} tokens if there are; more than a burst are taken from a full bucket, leaving a debt. */
-    synchronized boolean take(int n) {
+    /**
+     * Takes up to {@code n} tokens, as many as are held, and says how many it took: never more than a burst, and
+     * never a debt that would refuse the requests after this one.
+     */
+    synchronized int take(int n) {
         long now = nanoClock.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
         last = now;
-        if (tokens < Math.min(n, burst)) {
-            return false;
-        }
-        tokens -= n;
-        return true;
+        int taken = (int) Math.min(n, Math.floor(tokens));
+        tokens -= taken;
+        return taken;
     }
 }

@@ -27,6 +27,15 @@ public final class BatchAppender {
      */
     static final int MAX_BATCH_SIZE = 100_000;
 
+    /**
+     * Rejected inputs held at most before they go to the quarantine, by count and by their length in UTF-8: they are
+     * kept as they come, not when a batch of valid events is full, so that an input of nothing but bad lines (or of
+     * a few huge ones) runs in bounded memory. A batch of events is appended early too once its inputs come to the
+     * bytes: a thousand lines of a megabyte each would not fit in a small heap.
+     */
+    static final int MAX_HELD_REJECTIONS = 1_000;
+    static final long MAX_HELD_BYTES = 4L << 20;
+
     /** Where an event came from, to quarantine it verbatim if the store reports a conflict. */
     public record Origin(String source, Long line, String format, String input) {
     }
@@ -45,6 +54,8 @@ public final class BatchAppender {
     private final List<PipelineMetadata> metadata;
     private final List<Origin> origins;
     private final List<Rejection> rejections = new ArrayList<>();
+    private long heldBytes;
+    private long batchBytes;
     private AppendResult result = AppendResult.NONE;
     private long refused;
 
@@ -79,14 +90,19 @@ public final class BatchAppender {
         batch.add(event);
         metadata.add(pipeline);
         origins.add(origin);
-        if (batch.size() >= batchSize) {
+        batchBytes += origin == null ? 0 : Quarantine.utf8Length(origin.input());
+        if (batch.size() >= batchSize || batchBytes >= MAX_HELD_BYTES) {
             flush();
         }
     }
 
-    /** Quarantines an input with the next batch. */
+    /** Quarantines an input: with the next batch, or before it once enough are held. */
     public void reject(Rejection rejection) {
         rejections.add(rejection);
+        heldBytes += Quarantine.utf8Length(rejection.input());
+        if (rejections.size() >= MAX_HELD_REJECTIONS || heldBytes >= MAX_HELD_BYTES) {
+            quarantine();
+        }
     }
 
     /** Appends what is left and returns the totals. */
@@ -113,14 +129,20 @@ public final class BatchAppender {
                     }));
             progress.advance(batch.size());
         }
+        quarantine();
+        batch.clear();
+        metadata.clear();
+        origins.clear();
+        batchBytes = 0;
+    }
+
+    private void quarantine() {
         for (Rejection r : quarantine.add(rejections)) {
             err.println(where(r) + ": quarantine full for source " + r.source() + " (its cap is "
                     + String.format("%,d", quarantine.capBytes()) + " bytes); not kept");
         }
-        batch.clear();
-        metadata.clear();
-        origins.clear();
         rejections.clear();
+        heldBytes = 0;
     }
 
     private Rejection rejection(int i, String reason) {

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.app.Cli;
@@ -47,10 +48,14 @@ class FollowIT {
     void follow_prints_again_when_another_process_imports_and_exits_0_on_ctrl_c() throws Exception {
         Path out = dir.resolve("follow.out");
         Path err = dir.resolve("follow.err");
-        Process follow = new ProcessBuilder(JarRunner.command(JarRunner.JAR.toString(), "--db-url", db.jdbcUrl(),
-                "follow", USER, "--format", "json")).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process follow = new ProcessBuilder(JarRunner.commandTakingSigint(JarRunner.JAR.toString(), "--db-url",
+                db.jdbcUrl(), "follow", USER, "--format", "json")).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
         try {
             lastLine(out, "\"event_count\":0");
+            // Started by a build that ignores SIGINT (run in the background of a script), follow would ignore Ctrl-C
+            // too, as it must: the JVM refuses a handler for a signal ignored when it started.
+            assertFalse(JarRunner.ignoresSigint(follow.pid()), "follow was started ignoring SIGINT");
             Path events = dir.resolve("events.jsonl");
             Files.writeString(events, event("e-1", "ContentPieceStarted", "2024-05-01T10:00:00Z")
                     + event("e-2", "ContentPieceCompleted", "2024-05-01T10:10:00Z"));

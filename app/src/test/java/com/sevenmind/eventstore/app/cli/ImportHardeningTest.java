@@ -16,6 +16,7 @@ import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -241,5 +242,31 @@ class ImportHardeningTest {
     void the_largest_batch_size_is_taken() throws IOException {
         Path file = file(utf8(line("1", "2024-05-01T10:00:00Z")));
         assertEquals(0, cli.run("import", file.toString(), "--batch-size", "100000").exit());
+    }
+
+    @Test
+    void an_error_such_as_running_out_of_memory_is_one_line_without_a_stack_trace() {
+        InputStream stdin = System.in;
+        System.setIn(new InputStream() {
+            @Override
+            public int read() {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return read();
+            }
+        });
+        Cli.Result result;
+        try {
+            result = cli.run("import", "-");
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertEquals(1, result.exit(), result.toString());
+        assertEquals("eventstore: out of memory (Java heap space): give the JVM a larger heap, e.g. "
+                + "JDK_JAVA_OPTIONS=-Xmx2g\n", result.err());
     }
 }
