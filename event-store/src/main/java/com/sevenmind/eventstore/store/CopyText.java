@@ -21,7 +21,8 @@ public final class CopyText {
     public static StringBuilder appendEvent(StringBuilder out, Event e, int schemaVersion, String payload,
                                             PipelineMetadata metadata) {
         out.append(e.userId()).append('\t');
-        append(out, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion).append('\t')
+        append(out, e.uniqueId()).append('\t');
+        append(out, e.eventType()).append('\t').append(schemaVersion).append('\t')
                 .append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
         append(out, payload).append('\t');
         if (metadata.receivedAt() == null) {

@@ -262,7 +262,7 @@ public final class EventStore {
     private void appendRow(StringBuilder rows, List<? extends Event> events, List<PipelineMetadata> metadata, int i,
                            int schemaVersion) {
         Event e = events.get(i);
-        CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion),
+        CopyText.appendEvent(rows, e, codec.storedVersion(e, schemaVersion), codec.payload(e, schemaVersion),
                 metadata == null ? PipelineMetadata.NONE : metadata.get(i));
     }
 
@@ -400,16 +400,14 @@ public final class EventStore {
                     UUID user = rs.getObject("user_uuid", UUID.class);
                     String uniqueId = rs.getString("unique_id");
                     String type = rs.getString("event_type");
-                    if (codec.knows(type)) {
-                        try {
-                            int version = rs.getInt("schema_version");
-                            stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
-                                    codec.fromStored(type, version, user, uniqueId,
-                                            rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
-                                            rs.getString("payload"))));
-                        } catch (InvalidEventException e) {
-                            // Unreadable as stored: whatever arrives now is not the same event.
-                        }
+                    try {
+                        int version = rs.getInt("schema_version");
+                        stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
+                                codec.fromStored(type, version, user, uniqueId,
+                                        rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
+                                        rs.getString("payload"))));
+                    } catch (InvalidEventException e) {
+                        // Unreadable as stored: whatever arrives now is not the same event.
                     }
                     return null;
                 })
@@ -430,7 +428,7 @@ public final class EventStore {
     /**
      * Feeds the user's events to {@code sink} ordered by (timestamp, unique_id), as current-version events, through
      * a server-side cursor in one read-only snapshot: constant memory whatever the stream's length. Events of types
-     * this version does not know are passed over and counted.
+     * with no registered record are fed as {@link com.sevenmind.eventstore.api.GenericEvent}s, and counted by type.
      *
      * @param asOf     null for every event; else only those recorded at or before it ("what did we know then")
      * @param payloads whether to fetch and decode payloads; without, events carry only their metadata
@@ -483,7 +481,6 @@ public final class EventStore {
                     last[0] = position;
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
-                        return null;
                     }
                     return recorded(rs, userId, position, type, payloads,
                             receivedAt ? instant(rs, receivedAtColumn) : null);
@@ -498,7 +495,8 @@ public final class EventStore {
 
     /**
      * The event of a row of {@link #STREAM}'s columns, read by position (a lookup by name was a few percent of a
-     * long read), at {@code position}, of {@code type}, which this version knows.
+     * long read), at {@code position}, of {@code type} as stored; its type named as {@link EventCodec#typeName}
+     * says.
      *
      * @param payloads whether the row has the payload, 7th, to decode
      */
@@ -508,7 +506,8 @@ public final class EventStore {
         try {
             Event event = payloads ? codec.fromStored(type, version, userId, position.uniqueId(), position.timestamp(),
                     rs.getBytes(7)) : null;
-            return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(), type,
+            return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(),
+                    codec.typeName(type),
                     position.timestamp(), event, receivedAt);
         } catch (InvalidEventException e) {
             throw new StoreException("stored event " + position.uniqueId() + " of user " + userId
@@ -524,7 +523,7 @@ public final class EventStore {
 
     /** The users' events with their pipeline metadata, for export and paged reads. */
     public StoredEvents storedEvents() {
-        return new StoredEvents(this, codec);
+        return new StoredEvents(this);
     }
 
         /** The users with the most events, most first (ties by user id). */

@@ -31,14 +31,16 @@ public final class PayloadMigration {
     }
 
     private static final String NEXT_BATCH = """
-            SELECT id, unique_id, event_type, schema_version, payload::text AS payload FROM events
-            WHERE id > :after AND schema_version < :current AND event_type = ANY(:types)
-            ORDER BY id LIMIT :limit
+            SELECT e.id, e.unique_id, e.event_type, e.schema_version, e.payload::text AS payload, t.current
+            FROM events e JOIN unnest(:types, :currents) AS t(name, current)
+              ON e.event_type = t.name AND e.schema_version < t.current
+            WHERE e.id > :after
+            ORDER BY e.id LIMIT :limit
             """;
 
     private static final String WRITE_BACK = """
-            UPDATE events e SET payload = b.payload::jsonb, schema_version = :current
-            FROM unnest(:ids, :versions, :payloads) AS b(id, version, payload)
+            UPDATE events e SET payload = b.payload::jsonb, schema_version = b.current
+            FROM unnest(:ids, :versions, :payloads, :currents) AS b(id, version, payload, current)
             WHERE e.id = b.id AND e.schema_version = b.version
             """;
 
@@ -84,12 +86,13 @@ public final class PayloadMigration {
         return new Result(converted, batches, !dryRun && pending() == 0);
     }
 
-    /** Rows of known types still at an older version. */
+    /** Rows of registered types still at an older version than their type's current one. */
     public long pending() {
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT count(*) FROM events WHERE schema_version < :current AND event_type = ANY(:types)")
-                .bind("current", EventCodec.CURRENT_SCHEMA_VERSION)
-                .bindArray("types", String.class, EventCodec.EVENT_TYPES)
+                        "SELECT count(*) FROM events e JOIN unnest(:types, :currents) AS t(name, current) "
+                                + "ON e.event_type = t.name AND e.schema_version < t.current")
+                .bindArray("types", String.class, List.copyOf(codec.currentVersions().keySet()))
+                .bindArray("currents", Integer.class, List.copyOf(codec.currentVersions().values()))
                 .mapTo(Long.class).one());
     }
 
@@ -97,10 +100,11 @@ public final class PayloadMigration {
         List<Long> ids = new ArrayList<>(batchSize);
         List<Integer> versions = new ArrayList<>(batchSize);
         List<String> payloads = new ArrayList<>(batchSize);
+        List<Integer> currents = new ArrayList<>(batchSize);
         h.createQuery(NEXT_BATCH)
                 .bind("after", lastId[0])
-                .bind("current", EventCodec.CURRENT_SCHEMA_VERSION)
-                .bindArray("types", String.class, EventCodec.EVENT_TYPES)
+                .bindArray("types", String.class, List.copyOf(codec.currentVersions().keySet()))
+                .bindArray("currents", Integer.class, List.copyOf(codec.currentVersions().values()))
                 .bind("limit", batchSize)
                 .map((rs, ctx) -> {
                     String uniqueId = rs.getString("unique_id");
@@ -114,6 +118,7 @@ public final class PayloadMigration {
                     }
                     ids.add(rs.getLong("id"));
                     versions.add(version);
+                    currents.add(rs.getInt("current"));
                     return null;
                 })
                 .forEach(ignored -> { });
@@ -125,7 +130,7 @@ public final class PayloadMigration {
             return ids.size();
         }
         return h.createUpdate(WRITE_BACK)
-                .bind("current", (short) EventCodec.CURRENT_SCHEMA_VERSION)
+                .bindArray("currents", Integer.class, currents)
                 .bindArray("ids", Long.class, ids)
                 .bindArray("versions", Integer.class, versions)
                 .bindArray("payloads", String.class, payloads)

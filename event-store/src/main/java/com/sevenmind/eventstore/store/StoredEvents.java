@@ -1,7 +1,6 @@
 package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.RecordedEvent;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,8 +11,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * A user's stored events with everything the store keeps of them, their pipeline metadata too, in stream order
- * ((timestamp, unique_id)): for {@code export} and for reading a stream page by page. Events of types this version
- * does not know are passed over.
+ * ((timestamp, unique_id)): for {@code export} and for reading a stream page by page. Events of every type, those
+ * without a registered record as {@link com.sevenmind.eventstore.api.GenericEvent}s.
  */
 public final class StoredEvents {
 
@@ -36,11 +35,9 @@ public final class StoredEvents {
     }
 
     private final EventStore store;
-    private final EventCodec codec;
 
-    StoredEvents(EventStore store, EventCodec codec) {
+    StoredEvents(EventStore store) {
         this.store = store;
-        this.codec = codec;
     }
 
     /**
@@ -73,11 +70,9 @@ public final class StoredEvents {
                 long id = rs.getLong(1);
                 last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id);
                 String type = rs.getString(3);
-                if (codec.knows(type)) {
-                    Instant receivedAt = EventStore.instant(rs, 8);
-                    sink.accept(store.recorded(rs, user, last[0], type, true, receivedAt),
-                            new PipelineMetadata(receivedAt, rs.getString(9)));
-                }
+                Instant receivedAt = EventStore.instant(rs, 8);
+                sink.accept(store.recorded(rs, user, last[0], type, true, receivedAt),
+                        new PipelineMetadata(receivedAt, rs.getString(9)));
                 return null;
             }).forEach(ignored -> { });
             return more[0] ? last[0] : null;

@@ -10,7 +10,7 @@ import java.util.UUID;
  */
 public record ContentPieceCancelled(
         UUID userId, String uniqueId, String sessionId, Instant timestamp,
-        String timezone, String locale, Content content, Double positionSeconds) implements Event {
+        String timezone, String locale, Content content, Double positionSeconds) implements ContentPieceEvent {
 
     public ContentPieceCancelled {
         timestamp = EventFields.validate(userId, uniqueId, sessionId, timestamp, timezone, locale, content,

@@ -10,7 +10,7 @@ import java.util.UUID;
  */
 public record ContentPieceCompleted(
         UUID userId, String uniqueId, String sessionId, Instant timestamp,
-        String timezone, String locale, Content content, Double positionSeconds) implements Event {
+        String timezone, String locale, Content content, Double positionSeconds) implements ContentPieceEvent {
 
     public ContentPieceCompleted {
         timestamp = EventFields.validate(userId, uniqueId, sessionId, timestamp, timezone, locale, content,

@@ -6,7 +6,7 @@ import java.util.UUID;
 /** A user started a content piece (a single or a course item recording). */
 public record ContentPieceStarted(
         UUID userId, String uniqueId, String sessionId, Instant timestamp,
-        String timezone, String locale, Content content) implements Event {
+        String timezone, String locale, Content content) implements ContentPieceEvent {
 
     public ContentPieceStarted {
         timestamp = EventFields.validate(userId, uniqueId, sessionId, timestamp, timezone, locale, content, null);
