@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.GenericEvent;
@@ -120,12 +121,6 @@ class EveryTrackCallTest {
         assertEquals(List.of(), quarantined());
     }
 
-    private static List<String> toList(java.util.Iterator<String> names) {
-        List<String> list = new ArrayList<>();
-        names.forEachRemaining(list::add);
-        return list;
-    }
-
     @Test
     void a_conflict_a_limit_and_forget_work_as_for_the_built_in_types() throws Exception {
         assertEquals("200 {\"result\":\"stored\"}", post("/pubsub/push", purchase("p-1", "yearly", 5999)));
@@ -144,5 +139,40 @@ class EveryTrackCallTest {
         assertEquals("200 {\"result\":\"skipped\",\"reason\":\"user was forgotten\"}",
                 post("/pubsub/push", purchase("p-3", "yearly", 5999)));
         assertEquals(0, db.store().count());
+    }
+
+    @Test
+    void export_then_import_into_an_empty_store_is_lossless_for_every_type_and_the_reads_show_them_all()
+            throws Exception {
+        Path mixed = dir.resolve("mixed.jsonl");
+        Files.write(mixed, List.of(purchase("p-1", "yearly", 5999),
+                ServeTest.track("Content Piece Started", "2024-05-01T09:00:00Z", "s-1"),
+                purchase("p-2", "monthly", 699).replace("Subscription Purchased", "Plan Paused \\\\ for\\\\now"),
+                ServeTest.track("Content Piece Completed", "2024-05-01T09:10:00Z", "s-1", "rs-s-1-end")));
+        Cli.Result imported = cli.run("import", mixed.toString(), "--format", "rudderstack");
+        assertEquals("read 4, stored 4, duplicates 0, rejected 0, conflicts 0, skipped 0\n", imported.out(),
+                imported.toString());
+        String exported = cli.run("export", USER.toString()).out();
+        assertEquals(4, exported.lines().count(), exported);
+
+        JsonNode page = MAPPER.readTree(ServeTest.send(served.base(), "GET", "/users/" + USER + "/events", null)
+                .body());
+        assertEquals(List.of("ContentPieceStarted", "ContentPieceCompleted", "Subscription Purchased",
+                        "Plan Paused \\ for\\now"),
+                toList(page.get("events").elements()).stream().map(e -> e.get("event_type").asText()).toList());
+
+        db.clear();
+        Path file = dir.resolve("export.jsonl");
+        Files.writeString(file, exported, UTF_8);
+        Cli.Result again = cli.run("import", file.toString());
+        assertEquals("read 4, stored 4, duplicates 0, rejected 0, conflicts 0, skipped 0\n", again.out(),
+                again.toString());
+        assertEquals(exported, cli.run("export", USER.toString()).out());
+    }
+
+    private static <T> List<T> toList(java.util.Iterator<T> items) {
+        List<T> list = new ArrayList<>();
+        items.forEachRemaining(list::add);
+        return list;
     }
 }
