@@ -130,12 +130,44 @@ public final class Projector implements AutoCloseable {
      * One user's projections.
      *
      * @param events       every event of the stream, of known types or not
-     * @param unknownTypes events passed over because this version does not know their type, by type name
+     * @param unknownTypes events of types with no registered record in this process, by type name: the projections
+     *                     received them as {@code GenericEvent}s
      * @param views        each projection's view, by name, in the order asked
      * @param read         the events this read fetched
      */
     public record Result(long events, Map<String, Long> unknownTypes, Map<String, Object> views, Source source,
                          long read) {
+
+        /**
+         * The view of {@code projection}, as the type its {@code view} method declares: {@code Stats stats =
+         * result.view(statsProjection);} with no cast.
+         *
+         * @param projection one of the projections this result was asked for
+         * @param <V>        the type its {@code view} method returns
+         * @return its view
+         * @throws IllegalArgumentException when it was not asked for
+         * @throws ClassCastException       when {@code V} is not what its {@code view} returns
+         */
+        @SuppressWarnings("unchecked") // V is checked against the projection's declared view type below
+        public <V> V view(Projection<?> projection) {
+            if (!views.containsKey(projection.name())) {
+                throw new IllegalArgumentException("projection '" + projection.name() + "' was not asked for; asked: "
+                        + views.keySet());
+            }
+            Object view = views.get(projection.name());
+            return (V) declaredViewType(projection).cast(view);
+        }
+
+        private static Class<?> declaredViewType(Projection<?> projection) {
+            Class<?> declared = Object.class;
+            for (var method : projection.getClass().getMethods()) {
+                if (method.getName().equals("view") && method.getParameterCount() == 1
+                        && declared.isAssignableFrom(method.getReturnType())) {
+                    declared = method.getReturnType();
+                }
+            }
+            return declared;
+        }
     }
 
     /** How many users' latest states a projector of the application keeps in memory. */
@@ -211,8 +243,26 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * Runs {@code projections} over the user's stream; with {@code asOf} (not null) around the cache. Safe to call
+     * Runs {@code projections} over every event of the user's stream stored so far, through the cache. Safe to call
      * from several threads.
+     *
+     * @param userId      the user
+     * @param projections the projections, folded in one pass
+     * @return their views, by name
+     */
+    public Result project(UUID userId, List<? extends Projection<?>> projections) {
+        return project(userId, projections, null);
+    }
+
+    /**
+     * Runs {@code projections} over the user's stream as it was known at {@code asOf} (events recorded at or before
+     * it), around the cache; null for every event stored so far, as {@link #project(UUID, List)}. Safe to call from
+     * several threads.
+     *
+     * @param userId      the user
+     * @param projections the projections, folded in one pass
+     * @param asOf        the time of knowledge, or null for now
+     * @return their views, by name
      */
     public Result project(UUID userId, List<? extends Projection<?>> projections, Instant asOf) {
         Result result = read(userId, projections, asOf);

@@ -12,6 +12,7 @@ public sealed interface ContentPieceEvent extends Event
      *
      * @return the session id
      */
+    @Override
     String sessionId();
 
     /**
@@ -19,6 +20,7 @@ public sealed interface ContentPieceEvent extends Event
      *
      * @return e.g. {@code Europe/Berlin}
      */
+    @Override
     String timezone();
 
     /**
@@ -26,6 +28,7 @@ public sealed interface ContentPieceEvent extends Event
      *
      * @return e.g. {@code de-DE}
      */
+    @Override
     String locale();
 
     /**
@@ -33,6 +36,7 @@ public sealed interface ContentPieceEvent extends Event
      *
      * @return the content
      */
+    @Override
     Content content();
 
     /**
@@ -40,6 +44,7 @@ public sealed interface ContentPieceEvent extends Event
      *
      * @return e.g. {@code sevenmind://content/single/abc12/recording/xyz34}
      */
+    @Override
     default String objectUri() {
         return content().objectUri();
     }

@@ -42,6 +42,72 @@ public interface Event {
     }
 
     /**
+     * The session of a Content Piece event, kept here so that projections built against an earlier events-api, when
+     * every event was one, still link and run.
+     *
+     * @return the session id
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one: test for it ({@code instanceof ContentPieceEvent c})
+     */
+    @Deprecated
+    default String sessionId() {
+        throw notContentPiece("sessionId");
+    }
+
+    /**
+     * The time zone of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the IANA time zone
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default String timezone() {
+        throw notContentPiece("timezone");
+    }
+
+    /**
+     * The locale of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the locale
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default String locale() {
+        throw notContentPiece("locale");
+    }
+
+    /**
+     * The content of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the content
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default Content content() {
+        throw notContentPiece("content");
+    }
+
+    /**
+     * The content URI of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the URI
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default String objectUri() {
+        throw notContentPiece("objectUri");
+    }
+
+    private UnsupportedOperationException notContentPiece(String accessor) {
+        return new UnsupportedOperationException(accessor + "() of an event of type " + eventType() + ", which is not "
+                + "a Content Piece event: test for ContentPieceEvent first");
+    }
+
+    /**
      * Checks what every event has, for the compact constructor of an event record: the user is present, the unique
      * id is text that can be stored, the time is present.
      *

@@ -20,7 +20,17 @@ import java.util.UUID;
 public record GenericEvent(String eventType, UUID userId, String uniqueId, Instant timestamp, int schemaVersion,
                            ObjectNode payload) implements Event {
 
-    /** Checks the type name ({@link #requireTypeName}), user, unique id and time, and cuts the time to micros. */
+    /**
+     * Checks the type name ({@link #requireTypeName}), user, unique id and time, and cuts the time to micros.
+     *
+     * @param eventType     the type name
+     * @param userId        the user
+     * @param uniqueId      the unique id
+     * @param timestamp     when it happened
+     * @param schemaVersion the version of the payload's shape, 1 or more
+     * @param payload       its fields
+     * @throws InvalidEventException naming the field at fault
+     */
     public GenericEvent {
         requireTypeName(eventType);
         timestamp = EventFields.validateCommon(userId, uniqueId, timestamp);

@@ -72,14 +72,29 @@ public final class RudderStackCodec {
      * @param metadata what the pipeline said of it
      */
     public record Accepted(Event event, PipelineMetadata metadata) implements Parsed {
+        /**
+         * Checks both are there.
+         *
+         * @param event    the event
+         * @param metadata what the pipeline said of it
+         */
         public Accepted {
             Objects.requireNonNull(event, "event");
             Objects.requireNonNull(metadata, "metadata");
         }
     }
 
-    /** A well-formed call that is not ours to store, with why (e.g. {@code type identify is not a track call}). */
+    /**
+     * A well-formed call that is not ours to store, with why.
+     *
+     * @param reason e.g. {@code type identify is not a track call}
+     */
     public record Skipped(String reason) implements Parsed {
+        /**
+         * Checks the reason is there.
+         *
+         * @param reason why it is skipped
+         */
         public Skipped {
             Objects.requireNonNull(reason, "reason");
         }
@@ -91,6 +106,7 @@ public final class RudderStackCodec {
      * @param json             the event as JSON text
      * @param fallbackUniqueId the unique id to store when the event has no {@code messageId}, e.g. the Pub/Sub message
      *                         id; null when {@code messageId} must be present
+     * @return the event, or why it is skipped
      * @throws InvalidEventException if the text is not a JSON object, or a Content Piece event lacks a field or
      *                               holds an invalid one
      */
@@ -101,6 +117,9 @@ public final class RudderStackCodec {
     /**
      * Parses the RudderStack event in a Pub/Sub push: its message id is the unique id of an event without a
      * {@code messageId}, and the push's fields are kept in the metadata.
+     *
+     * @param envelope the push
+     * @return the event, or why it is skipped
      */
     public Parsed parse(PubSubEnvelope envelope) {
         return parse(envelope.data(), envelope.messageId(), envelope);
