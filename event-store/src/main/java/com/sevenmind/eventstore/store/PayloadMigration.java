@@ -47,12 +47,22 @@ public final class PayloadMigration {
     private final Jdbi jdbi;
     private final EventCodec codec;
 
+    /**
+     * A migration of the store's events table.
+     *
+     * @param jdbi  the store's database
+     * @param codec the codec of the registered types, with their upcasters
+     */
     public PayloadMigration(Jdbi jdbi, EventCodec codec) {
         this.jdbi = jdbi;
         this.codec = codec;
     }
 
-    /** Stored events by (event_type, schema_version). */
+    /**
+     * Stored events by (event_type, schema_version).
+     *
+     * @return the counts, by type and version
+     */
     public List<TypeVersionCount> counts() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT event_type, schema_version, count(*) AS n FROM events
@@ -66,7 +76,11 @@ public final class PayloadMigration {
      * Converts up to {@code maxBatches} batches of {@code batchSize} rows; with {@code dryRun}, only reads and
      * upcasts them (so a row that cannot be upcast is found without writing anything).
      *
+     * @param batchSize how many events a batch holds at most
+     * @param maxBatches the max batches
+     * @param dryRun the dry run
      * @param progress told how many rows each batch handled
+     * @return what the run did
      */
     public Result run(int batchSize, long maxBatches, boolean dryRun, LongConsumer progress) {
         long after = 0;
@@ -86,7 +100,11 @@ public final class PayloadMigration {
         return new Result(converted, batches, !dryRun && pending() == 0);
     }
 
-    /** Rows of registered types still at an older version than their type's current one. */
+    /**
+     * Rows of registered types still at an older version than their type's current one.
+     *
+     * @return the number of rows left to convert
+     */
     public long pending() {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT count(*) FROM events e JOIN unnest(:types, :currents) AS t(name, current) "

@@ -186,6 +186,7 @@ public final class Projector implements AutoCloseable {
     private final Map<Source, Counter> reads = new EnumMap<>(Source.class);
 
     /**
+     * @param store the store
      * @param snapshots the table of snapshots; null for none (see {@link #uncached})
      * @param saveAfter how many more events than the saved snapshots the states must cover to be saved (1: after
      *                  every read of a new event; {@code Long.MAX_VALUE}: never)
@@ -195,7 +196,15 @@ public final class Projector implements AutoCloseable {
         this(store, snapshots, saveAfter, heldUsers, new CompositeMeterRegistry());
     }
 
-    /** As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}. */
+    /**
+     * As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}.
+     *
+     * @param store the store
+     * @param snapshots the snapshot cache; null for none
+     * @param saveAfter how many more events than the saved snapshots the states must cover to be saved
+     * @param heldUsers the held users
+     * @param meters where to count
+     */
     public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, MeterRegistry meters) {
         for (Source source : Source.values()) {
             reads.put(source, Counter.builder("eventstore.projector.reads")
@@ -237,7 +246,12 @@ public final class Projector implements AutoCloseable {
         });
     }
 
-    /** A projector without the cache: every read folds the whole stream, and nothing is saved or kept. */
+    /**
+     * A projector without the cache: every read folds the whole stream, and nothing is saved or kept.
+     *
+     * @param store the store
+     * @return the projector
+     */
     public static Projector uncached(EventStore store) {
         return new Projector(store, null, Long.MAX_VALUE, 0);
     }

@@ -31,6 +31,12 @@ public final class StoredEvents {
     /** Takes each event read, with its metadata. */
     @FunctionalInterface
     public interface Sink {
+        /**
+         * Takes one event.
+         *
+         * @param event    the event, its payload read
+         * @param metadata what the pipeline said of it
+         */
         void accept(RecordedEvent event, PipelineMetadata metadata);
     }
 
@@ -44,6 +50,10 @@ public final class StoredEvents {
      * Feeds {@code sink} the user's events after {@code after} (from the first when null), at most {@code limit}
      * rows of them (every one when 0), in one snapshot through a server-side cursor: constant memory per read.
      *
+     * @param user the user
+     * @param after where to go on from; null for the start
+     * @param limit how many at most
+     * @param sink takes each event
      * @return where the next read goes on from: the last row read, when more follow; null at the end of the stream
      */
     public StreamPosition read(UUID user, StreamPosition after, int limit, Sink sink) {

@@ -14,6 +14,13 @@ import java.util.TreeMap;
  */
 public record StreamResult(long events, Map<String, Long> unknownTypes, StreamPosition last) {
 
+    /**
+     * Keeps a sorted copy of the counts.
+     *
+     * @param events       every event of the stream read
+     * @param unknownTypes events of types with no registered record, by type name
+     * @param last         where the read ended
+     */
     public StreamResult {
         unknownTypes = Collections.unmodifiableMap(new TreeMap<>(unknownTypes));
     }
