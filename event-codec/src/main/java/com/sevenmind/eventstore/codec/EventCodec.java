@@ -35,6 +35,9 @@ import java.util.UUID;
  * without one: every field beside the common ones), and a generic event stored in a version other than 1 its
  * {@code "schema_version"}. The stored payload holds only what has no
  * column. Older payloads are brought up to date by {@link Upcaster}s while they are read.
+ *
+ * <p>Over 300 lines on purpose: it is the one place that knows the events' JSON, in every format, and much of it is
+ * the javadoc of its public methods, which the build requires.
  */
 public final class EventCodec {
 

@@ -93,6 +93,11 @@ final class RecordFormat implements EventFormat {
 
     /** The record's own fields, as an object: its JSON without the common ones. */
     private ObjectNode fields(Event event) {
+        if (!event.eventType().equals(type.name())) {
+            // Stored under the record's name, it would be read back as another type's, or as generic.
+            throw new IllegalStateException(type.getClass().getName() + " names its type '" + type.name()
+                    + "' but its record says '" + event.eventType() + "': override eventType() to return name()");
+        }
         ObjectNode node = mapper.valueToTree(event);
         node.remove(COMMON);
         return node;

@@ -124,4 +124,20 @@ class EventTypesTest {
                 List.of(new SubscriptionPurchased.Type(), new SubscriptionPurchased.Type())));
         assertTrue(e.getMessage().contains("two event types claim the name"), e.getMessage());
     }
+
+    @Test
+    void a_type_whose_record_says_another_name_is_refused_rather_than_stored_under_it() {
+        SubscriptionPurchased.Type renamed = new SubscriptionPurchased.Type() {
+            @Override
+            public String name() {
+                return "Purchase";
+            }
+        };
+        EventCodec codec = new EventCodec(mapper, List.of(), List.of(renamed));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> codec.payload(new SubscriptionPurchased(USER, "m-1", AT, "yearly", 5999)));
+        assertTrue(e.getMessage().contains("names its type 'Purchase' but its record says 'SubscriptionPurchased'"),
+                e.getMessage());
+    }
 }

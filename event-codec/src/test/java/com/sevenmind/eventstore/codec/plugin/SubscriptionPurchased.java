@@ -25,7 +25,7 @@ public record SubscriptionPurchased(UUID userId, String uniqueId, Instant timest
     }
 
     /** Its registration. */
-    public static final class Type implements EventType<SubscriptionPurchased> {
+    public static class Type implements EventType<SubscriptionPurchased> {
 
         @Override
         public Class<SubscriptionPurchased> recordClass() {
