@@ -311,10 +311,15 @@ function renderSummary(projected) {
   const from = state.timeline === null ? projected : state.latest.get(state.timeline);
   const timeline = state.timeline === null ? null : from.projections[state.timeline];
   $('user-title').textContent = state.user;
+  // Events of types with no registered event type, which projections received as generic events.
+  const generic = Object.entries(from.unknown_event_types ?? {});
+  const genericCount = generic.reduce((sum, [, n]) => sum + n, 0);
   $('user-summary').textContent = [
     `${number.format(from.event_count)} events`,
     ...(timeline === null ? [] : [`${number.format(timeline.sessions.length)} sessions`,
       `${number.format(timeline.content.length)} content pieces`]),
+    ...(generic.length === 0 ? [] : [`${number.format(genericCount)} generic (${generic
+        .map(([type, n]) => `${type} ${number.format(n)}`).join(', ')})`]),
     `updated ${new Date().toLocaleTimeString('en-GB')}`,
   ].join(' · ');
 }

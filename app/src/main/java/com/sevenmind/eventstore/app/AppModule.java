@@ -51,6 +51,6 @@ final class AppModule extends AbstractModule {
     @Provides
     @Singleton
     EventCodec eventCodec(ObjectMapper mapper) {
-        return new EventCodec(mapper, plugins.upcasters());
+        return new EventCodec(mapper, plugins.upcasters(), plugins.eventTypes());
     }
 }

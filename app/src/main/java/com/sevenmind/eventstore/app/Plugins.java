@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app;
 
+import com.sevenmind.eventstore.api.EventType;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.Upcaster;
 import java.util.ArrayList;
@@ -10,15 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What was found on the class path: projections and upcasters. The one place {@link ServiceLoader} is asked, so a
+ * What was found on the class path: projections, upcasters and event types. The one place {@link ServiceLoader} is asked, so a
  * jar dropped on the class path is picked up with no change to the application.
  */
-public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters) {
+public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters, List<EventType<?>> eventTypes) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
 
     public Plugins {
         upcasters = List.copyOf(upcasters);
+        eventTypes = List.copyOf(eventTypes);
     }
 
     public static Plugins discover(ClassLoader classLoader) {
@@ -34,7 +36,13 @@ public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters) 
                     source(u));
             upcasters.add(u);
         }
-        return new Plugins(new ProjectionRegistry(projections), upcasters);
+        List<EventType<?>> eventTypes = new ArrayList<>();
+        for (EventType<?> t : ServiceLoader.load(EventType.class, classLoader)) {
+            LOG.info("event type '{}' ({}) version {} from {}", t.name(), t.recordClass().getName(), t.schemaVersion(),
+                    source(t));
+            eventTypes.add(t);
+        }
+        return new Plugins(new ProjectionRegistry(projections), upcasters, eventTypes);
     }
 
     /** Where a plugin's class was loaded from: its jar, or a classes directory. */

@@ -32,6 +32,7 @@ class DropInProjectionIT {
     private static final String SOURCE = """
             package team.example;
 
+            import com.sevenmind.eventstore.api.ContentPieceEvent;
             import com.sevenmind.eventstore.api.Projection;
             import com.sevenmind.eventstore.api.RecordedEvent;
             import java.util.Map;
@@ -40,7 +41,9 @@ class DropInProjectionIT {
                 public String name() { return "sessions"; }
                 public java.util.Set<String> initialState() { return new java.util.HashSet<>(); }
                 public java.util.Set<String> apply(java.util.Set<String> s, RecordedEvent e) {
-                    s.add(e.event().sessionId());
+                    if (e.event() instanceof ContentPieceEvent c) {
+                        s.add(c.sessionId());
+                    }
                     return s;
                 }
                 public Object view(java.util.Set<String> s) { return Map.of("session_count", s.size()); }

@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.cli.GenerateCommand;
 import com.sevenmind.eventstore.codec.EventCodec;
@@ -46,7 +47,7 @@ class ProjectionConsistencyTest {
             Set<String> sessionIds = new HashSet<>();
             ProjectionPass pass = new ProjectionPass(List.of(new StatsProjection(), new HistoryProjection()));
             store.stream(user, e -> {
-                sessionIds.add(e.event().sessionId());
+                sessionIds.add(((ContentPieceEvent) e.event()).sessionId());
                 pass.accept(e);
             });
             Stats stats = (Stats) pass.views().get("stats");

@@ -36,7 +36,7 @@ final class ContentUpcaster implements Upcaster {
             throw new InvalidEventException("object_uri", uri == null ? null : uri.toString(),
                     uri == null ? "is missing" : "is not a string");
         }
-        EventCodec.writeContent(payload.putObject("content"), Content.parse(uri.textValue()));
+        ContentPieceType.writeContent(payload.putObject("content"), Content.parse(uri.textValue()));
         return payload;
     }
 }

@@ -15,16 +15,35 @@ public final class SnapshotFormat {
 
     private final ObjectMapper mapper;
 
+    /**
+     * The format of {@code mapper}.
+     *
+     * @param mapper the project's mapper
+     */
     public SnapshotFormat(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
-    /** Writes a state as JSON. */
+    /**
+     * Writes a state as JSON.
+     *
+     * @param state the state
+     * @param out   where to write it
+     * @throws IOException when writing fails
+     */
     public void write(Object state, OutputStream out) throws IOException {
         mapper.writeValue(out, state);
     }
 
-    /** Reads a state written by {@link #write} as {@code type}. */
+    /**
+     * Reads a state written by {@link #write} as {@code type}.
+     *
+     * @param json the written state
+     * @param type the state's class
+     * @param <S>  the state's type
+     * @return the state
+     * @throws IOException when the JSON does not read as {@code type}
+     */
     public <S> S read(byte[] json, Class<S> type) throws IOException {
         return mapper.readValue(json, type);
     }

@@ -3,7 +3,6 @@ package com.sevenmind.eventstore.codec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.Upcaster;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +12,8 @@ final class Upcasters {
 
     private final Map<String, Upcaster> byTypeAndVersion = new HashMap<>();
 
-    Upcasters(List<Upcaster> dropIns) {
-        List<Upcaster> all = new ArrayList<>();
-        EventCodec.EVENT_TYPES.forEach(type -> all.add(new ContentUpcaster(type)));
-        all.addAll(dropIns);
+    /** @param all the registered types' upcasters and any dropped in */
+    Upcasters(List<Upcaster> all) {
         for (Upcaster u : all) {
             Upcaster clash = byTypeAndVersion.putIfAbsent(key(u.eventType(), u.fromVersion()), u);
             if (clash != null) {
@@ -27,18 +24,18 @@ final class Upcasters {
         }
     }
 
-    /** The payload brought from {@code version} to the current version. */
-    ObjectNode upcast(String eventType, int version, ObjectNode payload) {
-        if (version > EventCodec.CURRENT_SCHEMA_VERSION) {
+    /** The payload brought from {@code version} to {@code currentVersion}, the type's. */
+    ObjectNode upcast(String eventType, int version, int currentVersion, ObjectNode payload) {
+        if (version > currentVersion) {
             throw new InvalidEventException(null, null, "schema version " + version + " is newer than this "
-                    + "application knows (" + EventCodec.CURRENT_SCHEMA_VERSION + "); upgrade the application");
+                    + "application knows (" + currentVersion + "); upgrade the application");
         }
         ObjectNode current = payload;
-        for (int v = version; v < EventCodec.CURRENT_SCHEMA_VERSION; v++) {
+        for (int v = version; v < currentVersion; v++) {
             Upcaster upcaster = byTypeAndVersion.get(key(eventType, v));
             if (upcaster == null) {
                 throw new InvalidEventException(null, null, "no upcaster reads " + eventType + " schema version " + v
-                        + " (the current version is " + EventCodec.CURRENT_SCHEMA_VERSION
+                        + " (the current version is " + currentVersion
                         + "); put a jar with one on the class path");
             }
             current = upcaster.upcast(current);

@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.Content;
 import com.sevenmind.eventstore.api.ContentPieceCancelled;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.Json;
@@ -56,7 +57,7 @@ class EventCodecTest {
     void unknown_fields_of_a_line_are_ignored() {
         Event event = codec.parseLine(line("ContentPieceStarted", ",\"position_seconds\":3,\"app\":\"ios\""));
 
-        assertEquals("s1", event.sessionId());
+        assertEquals("s1", ((ContentPieceEvent) event).sessionId());
     }
 
     @Test

@@ -63,7 +63,13 @@ public final class AppendBatcher {
     private long batches;
     private long events;
 
-    /** @param maxWait how long a caller may wait for the commits before its own, see {@link #MAX_WAIT} */
+    /**
+     * A batcher of appends to {@code store}.
+     *
+     * @param store    the store appended to
+     * @param maxBatch how many events a commit holds at most, see {@link #MAX_BATCH}
+     * @param maxWait  how long a caller may wait for the commits before its own, see {@link #MAX_WAIT}
+     */
     public AppendBatcher(EventStore store, int maxBatch, Duration maxWait) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one event, was " + maxBatch);
@@ -79,6 +85,10 @@ public final class AppendBatcher {
      * AppendListener, java.util.function.ObjIntConsumer)} would for the event alone: one stored, duplicate, conflict
      * or forgotten; or nothing, when the database refused the event, after telling {@code onRefused} its reason.
      *
+     * @param event the event
+     * @param metadata the metadata of each event, in their order; null for none
+     * @param onRefused told of each refused event, with the database's reason and its index
+     * @return what became of the event alone
      * @throws StoreException when the database failed: the event may or may not be stored; or when the commits
      *                        before its own took longer than the wait allowed: then it was not appended
      */
@@ -141,7 +151,11 @@ public final class AppendBatcher {
         return mine.result;
     }
 
-    /** How many batches have been committed so far, with how many events. */
+    /**
+     * How many batches have been committed so far, with how many events.
+     *
+     * @return the batches and events so far
+     */
     public Counts counts() {
         lock.lock();
         try {

@@ -9,18 +9,35 @@ import java.util.function.IntUnaryOperator;
 @FunctionalInterface
 public interface AppendListener {
 
-    /** The event's (user, unique_id) is stored with other content: not stored over the original. */
+    /**
+     * The event's (user, unique_id) is stored with other content: not stored over the original.
+     *
+     * @param index its index in the batch
+     */
     void conflict(int index);
 
-    /** The event's (user, unique_id) is stored with the same content: a re-delivery. */
+    /**
+     * The event's (user, unique_id) is stored with the same content: a re-delivery.
+     *
+     * @param index its index in the batch
+     */
     default void duplicate(int index) {
     }
 
-    /** The event is of a forgotten user: dropped, kept nowhere. */
+    /**
+     * The event is of a forgotten user: dropped, kept nowhere.
+     *
+     * @param index its index in the batch
+     */
     default void forgotten(int index) {
     }
 
-    /** This listener, told of the events of a sub-batch by their index in the whole batch. */
+    /**
+     * This listener, told of the events of a sub-batch by their index in the whole batch.
+     *
+     * @param wholeIndex the index in the whole batch of an index in the sub-batch
+     * @return the listener of the sub-batch
+     */
     default AppendListener at(IntUnaryOperator wholeIndex) {
         AppendListener whole = this;
         return new AppendListener() {

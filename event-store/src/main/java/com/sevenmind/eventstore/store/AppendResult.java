@@ -16,13 +16,26 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record AppendResult(long stored, long duplicates, long conflicts,
                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) long forgotten) {
 
+    /** Nothing appended: the result of an empty batch. */
     public static final AppendResult NONE = new AppendResult(0, 0, 0);
 
-    /** Nothing of a forgotten user in it. */
+    /**
+     * Nothing of a forgotten user in it.
+     *
+     * @param stored how many were stored
+     * @param duplicates how many were duplicates
+     * @param conflicts how many were conflicts
+     */
     public AppendResult(long stored, long duplicates, long conflicts) {
         this(stored, duplicates, conflicts, 0);
     }
 
+    /**
+     * The counts of this and another append together.
+     *
+     * @param other another append's result
+     * @return the sums
+     */
     public AppendResult plus(AppendResult other) {
         return new AppendResult(stored + other.stored, duplicates + other.duplicates, conflicts + other.conflicts,
                 forgotten + other.forgotten);

@@ -17,11 +17,21 @@ public final class CopyText {
     private CopyText() {
     }
 
-    /** Appends the row of an event as the store stores it, in the order of {@link #EVENT_COLUMNS}. */
+    /**
+     * Appends the row of an event as the store stores it, in the order of {@link #EVENT_COLUMNS}.
+     *
+     * @param out where to write
+     * @param e the event
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @param payload its payload as JSON text
+     * @param metadata the metadata of each event, in their order; null for none
+     * @return {@code out}
+     */
     public static StringBuilder appendEvent(StringBuilder out, Event e, int schemaVersion, String payload,
                                             PipelineMetadata metadata) {
         out.append(e.userId()).append('\t');
-        append(out, e.uniqueId()).append('\t').append(e.eventType()).append('\t').append(schemaVersion).append('\t')
+        append(out, e.uniqueId()).append('\t');
+        append(out, e.eventType()).append('\t').append(schemaVersion).append('\t')
                 .append(DateTimeFormatter.ISO_INSTANT.format(e.timestamp())).append('\t');
         append(out, payload).append('\t');
         if (metadata.receivedAt() == null) {
@@ -33,7 +43,13 @@ public final class CopyText {
         return (metadata.json() == null ? out.append(NULL) : append(out, metadata.json())).append('\n');
     }
 
-    /** Appends {@code value} with backslash, tab, newline and carriage return escaped. */
+    /**
+     * Appends {@code value} with backslash, tab, newline and carriage return escaped.
+     *
+     * @param out where to write
+     * @param value the text to escape
+     * @return {@code out}
+     */
     public static StringBuilder append(StringBuilder out, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -70,12 +70,27 @@ public final class Database implements AutoCloseable {
         this.pool = dataSource instanceof HikariDataSource hikari ? hikari : null;
     }
 
-    /** Uses the server at {@code url} (user and password may be null when the URL carries them). */
+    /**
+     * Uses the server at {@code url} (user and password may be null when the URL carries them).
+     *
+     * @param url the JDBC URL
+     * @param user the user
+     * @param password the password
+     * @return the open database
+     */
     public static Database connect(String url, String user, String password) {
         return connect(url, user, password, Timeouts.COMMAND);
     }
 
-    /** Uses the server at {@code url}, each call bounded by {@code timeouts}. */
+    /**
+     * Uses the server at {@code url}, each call bounded by {@code timeouts}.
+     *
+     * @param url the JDBC URL
+     * @param user the user
+     * @param password the password
+     * @param timeouts how long to wait for a connection and for a statement
+     * @return the open database
+     */
     public static Database connect(String url, String user, String password, Timeouts timeouts) {
         return builder(url, user, password).timeouts(timeouts).open();
     }
@@ -83,6 +98,11 @@ public final class Database implements AutoCloseable {
     /**
      * The settings of a database at {@code url}: {@link Timeouts#COMMAND} and the tables in {@link #DEFAULT_SCHEMA}
      * unless set otherwise.
+     *
+     * @param url the JDBC URL
+     * @param user the user
+     * @param password the password
+     * @return a builder to set more on, then {@link Builder#open()}
      */
     public static Builder builder(String url, String user, String password) {
         return new Builder(url, user, password);
@@ -92,6 +112,10 @@ public final class Database implements AutoCloseable {
      * Uses the host's {@code dataSource}, the store's tables in {@code schema}: migrates them through it, and borrows
      * its connections for each piece of work (the live feed holds one). The host's pool bounds the calls (its
      * timeouts) and stays the host's: {@link #close()} leaves it open.
+     *
+     * @param dataSource the host's pool
+     * @param schema the store's schema
+     * @return the open database
      */
     public static Database using(DataSource dataSource, String schema) {
         Migrations.checkSchema(schema);
@@ -140,7 +164,12 @@ public final class Database implements AutoCloseable {
             this.password = password;
         }
 
-        /** Bounds every call; see {@link Timeouts}. */
+        /**
+         * Bounds every call; see {@link Timeouts}.
+         *
+         * @param timeouts how long to wait for a connection and for a statement
+         * @return this builder
+         */
         public Builder timeouts(Timeouts timeouts) {
             this.timeouts = timeouts;
             return this;
@@ -150,19 +179,32 @@ public final class Database implements AutoCloseable {
          * The schema of the store's tables, created when missing: a plain lower-case name. A store of the old layout,
          * with its tables in the URL's current schema, moves into {@link #DEFAULT_SCHEMA} only, so that a store opened
          * elsewhere on purpose starts empty and leaves the database's own alone.
+         *
+         * @param schema the store's schema
+         * @return this builder
          */
         public Builder schema(String schema) {
             this.schema = Migrations.checkSchema(schema);
             return this;
         }
 
-        /** The most connections the store's pool opens (default {@link #POOL_SIZE}). */
+        /**
+         * The most connections the store's pool opens (default {@link #POOL_SIZE}).
+         *
+         * @param poolSize the most connections the pool holds
+         * @return this builder
+         */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
             return this;
         }
 
-        /** What opening does to the schema (default {@link OnOpen#MIGRATE}). */
+        /**
+         * What opening does to the schema (default {@link OnOpen#MIGRATE}).
+         *
+         * @param onOpen run on each new connection
+         * @return this builder
+         */
         public Builder onOpen(OnOpen onOpen) {
             this.onOpen = onOpen;
             return this;
@@ -171,6 +213,9 @@ public final class Database implements AutoCloseable {
         /**
          * Run after the pool is closed, and also when {@link #open()} fails: for what serves the database only to
          * this one, such as a server started for it.
+         *
+         * @param onClose run once when the database closes
+         * @return this builder
          */
         public Builder onClose(Runnable onClose) {
             this.onClose = onClose;
@@ -180,6 +225,8 @@ public final class Database implements AutoCloseable {
         /**
          * Connects and brings the schema up to date, or checks it, as {@link #onOpen} says; fails with one line that
          * names the database.
+         *
+         * @return the open database
          */
         public Database open() {
             try {
@@ -191,6 +238,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The events table, read and written with {@code codec}.
+     *
+     * @param codec the codec of the registered types
+     * @return the store
+     */
     public EventStore eventStore(EventCodec codec) {
         return new EventStore(jdbi, codec, description());
     }
@@ -198,6 +251,10 @@ public final class Database implements AutoCloseable {
     /**
      * Projections of the stream through the snapshot cache, states saved with {@code mapper}. Closing the database
      * closes it first, so the saves it began are finished.
+     *
+     * @param codec the codec of the registered types
+     * @param mapper the project's mapper
+     * @return the projector
      */
     public Projector projector(EventCodec codec, ObjectMapper mapper) {
         Projector projector = new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER,
@@ -206,6 +263,12 @@ public final class Database implements AutoCloseable {
         return projector;
     }
 
+    /**
+     * The snapshot cache, states written with {@code mapper}.
+     *
+     * @param mapper the project's mapper
+     * @return the cache
+     */
     public Snapshots snapshots(ObjectMapper mapper) {
         return new Snapshots(jdbi, mapper, description(), Snapshots.MAX_STATE_BYTES);
     }
@@ -214,6 +277,8 @@ public final class Database implements AutoCloseable {
      * Reports the store's connection pool (HikariCP's {@code hikaricp_*} meters; a host's pool is the host's to
      * report), and the reads of projectors and the reconnections of live feeds made after this call, to
      * {@code registry}. Once per database: the pool takes one.
+     *
+     * @param registry where the pool and the store count
      */
     public void instrument(MeterRegistry registry) {
         if (pool != null) {
@@ -226,16 +291,29 @@ public final class Database implements AutoCloseable {
         return meters;
     }
 
-    /** The store's migrations on this database: applied, pending, and applying them. */
+    /**
+     * The store's migrations on this database: applied, pending, and applying them.
+     *
+     * @return the migrations of the store's schema
+     */
     public SchemaMigrations migrations() {
         return migrations;
     }
 
+    /**
+     * The Jdbi of the store's connections, with its schema on the search path: for what the store has no method for.
+     *
+     * @return the Jdbi
+     */
     public Jdbi jdbi() {
         return jdbi;
     }
 
-    /** Starts listening for committed appends, on a connection of its own; close it before the database. */
+    /**
+     * Starts listening for committed appends, on a connection of its own; close it before the database.
+     *
+     * @return a new live feed, which the caller closes
+     */
     public LiveFeed liveFeed() {
         return LiveFeed.start(this);
     }
@@ -245,7 +323,11 @@ public final class Database implements AutoCloseable {
         return listening.connect(properties);
     }
 
-    /** The JDBC URL, safe to print: without a password. */
+    /**
+     * The JDBC URL, safe to print: without a password.
+     *
+     * @return the URL without a password, for messages
+     */
     public String description() {
         return description;
     }
@@ -353,6 +435,11 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
+    /**
+     * The quarantine of inputs the store could not accept.
+     *
+     * @return the quarantine
+     */
     public Quarantine quarantine() {
         return new Quarantine(jdbi, description());
     }

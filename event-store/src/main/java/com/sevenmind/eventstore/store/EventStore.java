@@ -110,27 +110,57 @@ public final class EventStore {
     private final EventCodec codec;
     private final String description;
 
-    /** @param description the database, for messages: its URL without a password */
+    /**
+     * The events table of {@code jdbi}'s database (see {@code Database.eventStore}).
+     *
+     * @param jdbi        the database, its schema on the search path
+     * @param codec       the codec of the registered types
+     * @param description the database, for messages: its URL without a password
+     */
     public EventStore(Jdbi jdbi, EventCodec codec, String description) {
         this.jdbi = jdbi;
         this.codec = codec;
         this.description = description;
     }
 
+    /**
+     * Appends one event, as {@link #append(List)}.
+     *
+     * @param event the event
+     * @return what became of it
+     */
     public AppendResult append(Event event) {
         return append(List.of(event));
     }
 
+    /**
+     * Appends a batch in the current schema version, as {@link #append(List, int, AppendListener)}.
+     *
+     * @param events the events
+     * @return how many were stored, duplicates and conflicts
+     */
     public AppendResult append(List<? extends Event> events) {
         return append(events, EventCodec.CURRENT_SCHEMA_VERSION, i -> { });
     }
 
-    /** As {@link #append(List, int, AppendListener)}, in the current schema version. */
+    /**
+     * As {@link #append(List, int, AppendListener)}, in the current schema version.
+     *
+     * @param events the events
+     * @param onConflict told of each conflict by its index
+     * @return how many were stored, duplicates and conflicts
+     */
     public AppendResult append(List<? extends Event> events, IntConsumer onConflict) {
         return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict::accept);
     }
 
-    /** As {@link #append(List, int, AppendListener)}, ignoring which events conflicted. */
+    /**
+     * As {@link #append(List, int, AppendListener)}, ignoring which events conflicted.
+     *
+     * @param events the events
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @return how many were stored, duplicates and conflicts
+     */
     public AppendResult append(List<? extends Event> events, int schemaVersion) {
         return append(events, schemaVersion, i -> { });
     }
@@ -143,7 +173,10 @@ public final class EventStore {
      * is not defined: append them in separate batches when that matters. Safe to call from several threads or
      * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
      *
+     * @param events the events
+     * @param listener told of duplicates, conflicts and forgotten users by index
      * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
+     * @return how many were stored, duplicates, conflicts and of forgotten users
      */
     public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener) {
         return append(events, null, schemaVersion, listener);
@@ -154,7 +187,11 @@ public final class EventStore {
      * metadata is not part of an event's content: a re-delivery with other metadata is a duplicate, and the stored
      * copy keeps its own.
      *
+     * @param events the events
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @param listener told of duplicates, conflicts and forgotten users by index
      * @param metadata the metadata of each event of {@code events}, in their order; null for none at all
+     * @return how many were stored, duplicates, conflicts and of forgotten users
      */
     public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
                                AppendListener listener) {
@@ -231,6 +268,12 @@ public final class EventStore {
      * database's reason and its index in {@code events}, and the others are appended. A failure of the database
      * itself (connection, serialization) still throws {@link StoreException}. Not for use inside a transaction of
      * the caller's on this thread: Jdbi would run the append in it, and the refusal would abort it.
+     *
+     * @param events the events
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @param listener told of duplicates, conflicts and forgotten users by index
+     * @param onRefused told of each refused event, with the database's reason and its index
+     * @return how many of the others were stored, duplicates, conflicts and of forgotten users
      */
     public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener,
                                ObjIntConsumer<String> onRefused) {
@@ -240,6 +283,13 @@ public final class EventStore {
     /**
      * As {@link #append(List, int, AppendListener, ObjIntConsumer)}, with metadata as
      * {@link #append(List, List, int, AppendListener)}.
+     *
+     * @param events the events
+     * @param metadata the metadata of each event, in their order; null for none
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @param listener told of duplicates, conflicts and forgotten users by index
+     * @param onRefused told of each refused event, with the database's reason and its index
+     * @return how many of the others were stored, duplicates, conflicts and of forgotten users
      */
     public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
                                AppendListener listener, ObjIntConsumer<String> onRefused) {
@@ -262,7 +312,7 @@ public final class EventStore {
     private void appendRow(StringBuilder rows, List<? extends Event> events, List<PipelineMetadata> metadata, int i,
                            int schemaVersion) {
         Event e = events.get(i);
-        CopyText.appendEvent(rows, e, schemaVersion, codec.payload(e, schemaVersion),
+        CopyText.appendEvent(rows, e, codec.storedVersion(e, schemaVersion), codec.payload(e, schemaVersion),
                 metadata == null ? PipelineMetadata.NONE : metadata.get(i));
     }
 
@@ -270,12 +320,23 @@ public final class EventStore {
      * The events of {@code events} PostgreSQL refuses, by index, each with the database's reason; stores nothing.
      * Halves that fail are halved again, each tried under a savepoint of one transaction that is rolled back, so a
      * few culprits in a batch of n cost some log n tries each.
+     *
+     * @param events the events
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @return the database's reason for each refused event, by index
      */
     public SortedMap<Integer, String> refusals(List<? extends Event> events, int schemaVersion) {
         return refusals(events, null, schemaVersion);
     }
 
-    /** As {@link #refusals(List, int)}, with metadata as {@link #append(List, List, int, AppendListener)}. */
+    /**
+     * As {@link #refusals(List, int)}, with metadata as {@link #append(List, List, int, AppendListener)}.
+     *
+     * @param events the events
+     * @param metadata the metadata of each event, in their order; null for none
+     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @return the database's reason for each refused event, by index
+     */
     public SortedMap<Integer, String> refusals(List<? extends Event> events, List<PipelineMetadata> metadata,
                                                int schemaVersion) {
         return inDatabase(h -> h.inTransaction(tx -> {
@@ -322,6 +383,9 @@ public final class EventStore {
      * The database's one-line reason if {@code failure} is PostgreSQL refusing an event for what it holds: a data
      * exception (SQLSTATE class 22, e.g. a time out of range), an integrity rule other than the unique key (23: a
      * check, a null) or a program limit (54, e.g. a unique id too long to index); null for any other failure.
+     *
+     * @param failure what was thrown
+     * @return the reason, one line; or null
      */
     public static String refusal(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -400,16 +464,14 @@ public final class EventStore {
                     UUID user = rs.getObject("user_uuid", UUID.class);
                     String uniqueId = rs.getString("unique_id");
                     String type = rs.getString("event_type");
-                    if (codec.knows(type)) {
-                        try {
-                            int version = rs.getInt("schema_version");
-                            stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
-                                    codec.fromStored(type, version, user, uniqueId,
-                                            rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
-                                            rs.getString("payload"))));
-                        } catch (InvalidEventException e) {
-                            // Unreadable as stored: whatever arrives now is not the same event.
-                        }
+                    try {
+                        int version = rs.getInt("schema_version");
+                        stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
+                                codec.fromStored(type, version, user, uniqueId,
+                                        rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
+                                        rs.getString("payload"))));
+                    } catch (InvalidEventException e) {
+                        // Unreadable as stored: whatever arrives now is not the same event.
                     }
                     return null;
                 })
@@ -417,12 +479,25 @@ public final class EventStore {
         return stored;
     }
 
-    /** As {@link #stream(UUID, Instant, boolean, Consumer)}, with every event stored so far, payloads decoded. */
+    /**
+     * As {@link #stream(UUID, Instant, boolean, Consumer)}, with every event stored so far, payloads decoded.
+     *
+     * @param userId the user
+     * @param sink takes each event
+     * @return how many events were read, of which types unknown, and where it ended
+     */
     public StreamResult stream(UUID userId, Consumer<RecordedEvent> sink) {
         return stream(userId, null, true, sink);
     }
 
-    /** As {@link #stream(UUID, Instant, boolean, Consumer)}, payloads decoded. */
+    /**
+     * As {@link #stream(UUID, Instant, boolean, Consumer)}, payloads decoded.
+     *
+     * @param userId the user
+     * @param asOf null for every event; else only those recorded at or before it
+     * @param sink takes each event
+     * @return how many events were read, of which types unknown, and where it ended
+     */
     public StreamResult stream(UUID userId, Instant asOf, Consumer<RecordedEvent> sink) {
         return stream(userId, asOf, true, sink);
     }
@@ -430,16 +505,28 @@ public final class EventStore {
     /**
      * Feeds the user's events to {@code sink} ordered by (timestamp, unique_id), as current-version events, through
      * a server-side cursor in one read-only snapshot: constant memory whatever the stream's length. Events of types
-     * this version does not know are passed over and counted.
+     * with no registered record are fed as {@link com.sevenmind.eventstore.api.GenericEvent}s, and counted by type.
      *
+     * @param userId the user
+     * @param sink takes each event
      * @param asOf     null for every event; else only those recorded at or before it ("what did we know then")
      * @param payloads whether to fetch and decode payloads; without, events carry only their metadata
+     * @return how many events were read, of which types unknown, and where it ended
      */
     public StreamResult stream(UUID userId, Instant asOf, boolean payloads, Consumer<RecordedEvent> sink) {
         return stream(userId, asOf, payloads, false, sink);
     }
 
-    /** As {@link #stream(UUID, Instant, boolean, Consumer)}, with each event's receivedAt when {@code receivedAt}. */
+    /**
+     * As {@link #stream(UUID, Instant, boolean, Consumer)}, with each event's receivedAt when {@code receivedAt}.
+     *
+     * @param userId the user
+     * @param asOf null for every event; else only those recorded at or before it
+     * @param payloads whether to fetch and decode payloads
+     * @param receivedAt whether to read each event's receivedAt
+     * @param sink takes each event
+     * @return how many events were read, of which types unknown, and where it ended
+     */
     public StreamResult stream(UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
                                Consumer<RecordedEvent> sink) {
         return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
@@ -483,7 +570,6 @@ public final class EventStore {
                     last[0] = position;
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
-                        return null;
                     }
                     return recorded(rs, userId, position, type, payloads,
                             receivedAt ? instant(rs, receivedAtColumn) : null);
@@ -498,7 +584,8 @@ public final class EventStore {
 
     /**
      * The event of a row of {@link #STREAM}'s columns, read by position (a lookup by name was a few percent of a
-     * long read), at {@code position}, of {@code type}, which this version knows.
+     * long read), at {@code position}, of {@code type} as stored; its type named as {@link EventCodec#typeName}
+     * says.
      *
      * @param payloads whether the row has the payload, 7th, to decode
      */
@@ -508,7 +595,8 @@ public final class EventStore {
         try {
             Event event = payloads ? codec.fromStored(type, version, userId, position.uniqueId(), position.timestamp(),
                     rs.getBytes(7)) : null;
-            return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(), type,
+            return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(),
+                    codec.typeName(type),
                     position.timestamp(), event, receivedAt);
         } catch (InvalidEventException e) {
             throw new StoreException("stored event " + position.uniqueId() + " of user " + userId
@@ -522,12 +610,21 @@ public final class EventStore {
         return value == null ? null : value.toInstant();
     }
 
-    /** The users' events with their pipeline metadata, for export and paged reads. */
+    /**
+     * The users' events with their pipeline metadata, for export and paged reads.
+     *
+     * @return the reader of stored events
+     */
     public StoredEvents storedEvents() {
-        return new StoredEvents(this, codec);
+        return new StoredEvents(this);
     }
 
-        /** The users with the most events, most first (ties by user id). */
+        /**
+         * The users with the most events, most first (ties by user id).
+         *
+         * @param limit how many at most
+         * @return the users and their event counts
+         */
     public List<UserEventCount> topUsers(int limit) {
         return inDatabase(h -> h.createQuery("""
                         SELECT user_uuid, count(*) AS n FROM events
@@ -538,12 +635,20 @@ public final class EventStore {
                 .list());
     }
 
-    /** How many events the store holds. */
+    /**
+     * How many events the store holds.
+     *
+     * @return the number of events stored
+     */
     public long count() {
         return inDatabase(h -> h.createQuery("SELECT count(*) FROM events").mapTo(Long.class).one());
     }
 
-    /** Whether the database answers. */
+    /**
+     * Whether the database answers.
+     *
+     * @return whether healthy
+     */
     public boolean healthy() {
         try {
             return inDatabase(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
@@ -556,6 +661,9 @@ public final class EventStore {
      * Deletes every event of the user, their snapshots and every quarantined input that names them in any form (see
      * {@link Mentions}), and leaves an audit row with the time, the counts and a keyed hash of the user, never the
      * user: for privacy requests. The hash is the tombstone that makes later appends drop the user's events.
+     *
+     * @param userId the user
+     * @return what was deleted
      */
     public Forgotten forget(UUID userId) {
         return inDatabase(h -> h.inTransaction(tx -> {

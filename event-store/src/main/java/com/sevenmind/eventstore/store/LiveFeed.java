@@ -123,6 +123,10 @@ public final class LiveFeed implements AutoCloseable {
      * Calls {@code onChange} after each commit that stored events of {@code user}, and after every reconnection
      * (when anything may have been missed). It runs on the feed's thread: it must return quickly, for instance by
      * waking a thread of its own that re-reads.
+     *
+     * @param user the user
+     * @param onChange run after each commit that stored events of the user
+     * @return the subscription, to close when done
      */
     public Subscription subscribe(UUID user, Runnable onChange) {
         subscribers.compute(user, (u, list) -> {

@@ -31,26 +31,38 @@ public final class PayloadMigration {
     }
 
     private static final String NEXT_BATCH = """
-            SELECT id, unique_id, event_type, schema_version, payload::text AS payload FROM events
-            WHERE id > :after AND schema_version < :current AND event_type = ANY(:types)
-            ORDER BY id LIMIT :limit
+            SELECT e.id, e.unique_id, e.event_type, e.schema_version, e.payload::text AS payload, t.current
+            FROM events e JOIN unnest(:types, :currents) AS t(name, current)
+              ON e.event_type = t.name AND e.schema_version < t.current
+            WHERE e.id > :after
+            ORDER BY e.id LIMIT :limit
             """;
 
     private static final String WRITE_BACK = """
-            UPDATE events e SET payload = b.payload::jsonb, schema_version = :current
-            FROM unnest(:ids, :versions, :payloads) AS b(id, version, payload)
+            UPDATE events e SET payload = b.payload::jsonb, schema_version = b.current
+            FROM unnest(:ids, :versions, :payloads, :currents) AS b(id, version, payload, current)
             WHERE e.id = b.id AND e.schema_version = b.version
             """;
 
     private final Jdbi jdbi;
     private final EventCodec codec;
 
+    /**
+     * A migration of the store's events table.
+     *
+     * @param jdbi  the store's database
+     * @param codec the codec of the registered types, with their upcasters
+     */
     public PayloadMigration(Jdbi jdbi, EventCodec codec) {
         this.jdbi = jdbi;
         this.codec = codec;
     }
 
-    /** Stored events by (event_type, schema_version). */
+    /**
+     * Stored events by (event_type, schema_version).
+     *
+     * @return the counts, by type and version
+     */
     public List<TypeVersionCount> counts() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT event_type, schema_version, count(*) AS n FROM events
@@ -64,7 +76,11 @@ public final class PayloadMigration {
      * Converts up to {@code maxBatches} batches of {@code batchSize} rows; with {@code dryRun}, only reads and
      * upcasts them (so a row that cannot be upcast is found without writing anything).
      *
+     * @param batchSize how many events a batch holds at most
+     * @param maxBatches the max batches
+     * @param dryRun the dry run
      * @param progress told how many rows each batch handled
+     * @return what the run did
      */
     public Result run(int batchSize, long maxBatches, boolean dryRun, LongConsumer progress) {
         long after = 0;
@@ -84,12 +100,17 @@ public final class PayloadMigration {
         return new Result(converted, batches, !dryRun && pending() == 0);
     }
 
-    /** Rows of known types still at an older version. */
+    /**
+     * Rows of registered types still at an older version than their type's current one.
+     *
+     * @return the number of rows left to convert
+     */
     public long pending() {
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT count(*) FROM events WHERE schema_version < :current AND event_type = ANY(:types)")
-                .bind("current", EventCodec.CURRENT_SCHEMA_VERSION)
-                .bindArray("types", String.class, EventCodec.EVENT_TYPES)
+                        "SELECT count(*) FROM events e JOIN unnest(:types, :currents) AS t(name, current) "
+                                + "ON e.event_type = t.name AND e.schema_version < t.current")
+                .bindArray("types", String.class, List.copyOf(codec.currentVersions().keySet()))
+                .bindArray("currents", Integer.class, List.copyOf(codec.currentVersions().values()))
                 .mapTo(Long.class).one());
     }
 
@@ -97,10 +118,11 @@ public final class PayloadMigration {
         List<Long> ids = new ArrayList<>(batchSize);
         List<Integer> versions = new ArrayList<>(batchSize);
         List<String> payloads = new ArrayList<>(batchSize);
+        List<Integer> currents = new ArrayList<>(batchSize);
         h.createQuery(NEXT_BATCH)
                 .bind("after", lastId[0])
-                .bind("current", EventCodec.CURRENT_SCHEMA_VERSION)
-                .bindArray("types", String.class, EventCodec.EVENT_TYPES)
+                .bindArray("types", String.class, List.copyOf(codec.currentVersions().keySet()))
+                .bindArray("currents", Integer.class, List.copyOf(codec.currentVersions().values()))
                 .bind("limit", batchSize)
                 .map((rs, ctx) -> {
                     String uniqueId = rs.getString("unique_id");
@@ -114,6 +136,7 @@ public final class PayloadMigration {
                     }
                     ids.add(rs.getLong("id"));
                     versions.add(version);
+                    currents.add(rs.getInt("current"));
                     return null;
                 })
                 .forEach(ignored -> { });
@@ -125,7 +148,7 @@ public final class PayloadMigration {
             return ids.size();
         }
         return h.createUpdate(WRITE_BACK)
-                .bind("current", (short) EventCodec.CURRENT_SCHEMA_VERSION)
+                .bindArray("currents", Integer.class, currents)
                 .bindArray("ids", Long.class, ids)
                 .bindArray("versions", Integer.class, versions)
                 .bindArray("payloads", String.class, payloads)

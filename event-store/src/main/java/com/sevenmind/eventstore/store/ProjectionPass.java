@@ -14,6 +14,11 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
     private final List<Running<?>> running = new ArrayList<>();
     private long eventCount;
 
+    /**
+     * A pass of {@code projections}, each from its initial state.
+     *
+     * @param projections the projections
+     */
     public ProjectionPass(List<? extends Projection<?>> projections) {
         this(projections, Map.of());
     }
@@ -22,6 +27,9 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
      * Continues folds from saved states, by projection name; a projection without one starts from its initial
      * state. A saved state must be of the projection's state type: one it gave before, or read from a snapshot. The
      * pass takes the states over, as {@link Projection}'s ownership rule says: no other pass may fold them.
+     *
+     * @param projections the projections
+     * @param states the states to go on from, by projection name; the initial state for the others
      */
     public ProjectionPass(List<? extends Projection<?>> projections, Map<String, Object> states) {
         projections.forEach(p -> running.add(new Running<>(p, states.get(p.name()))));
@@ -35,29 +43,49 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
         }
     }
 
-    /** Whether any of the projections looks at payloads, so the read must fetch and decode them. */
+    /**
+     * Whether any of the projections looks at payloads, so the read must fetch and decode them.
+     *
+     * @return whether needs payload
+     */
     public boolean needsPayload() {
         return running.stream().anyMatch(r -> r.projection.needsPayload());
     }
 
-    /** Whether any of the projections looks at {@link RecordedEvent#receivedAt()}, so the read must fetch it. */
+    /**
+     * Whether any of the projections looks at {@link RecordedEvent#receivedAt()}, so the read must fetch it.
+     *
+     * @return whether needs received at
+     */
     public boolean needsReceivedAt() {
         return running.stream().anyMatch(r -> r.projection.needsReceivedAt());
     }
 
-    /** The events accepted by this pass (not those folded into the states it continued from). */
+    /**
+     * The events accepted by this pass (not those folded into the states it continued from).
+     *
+     * @return how many events were accepted
+     */
     public long eventCount() {
         return eventCount;
     }
 
-    /** Each projection's view by name, in the order the projections were given. */
+    /**
+     * Each projection's view by name, in the order the projections were given.
+     *
+     * @return each projection's view, by name
+     */
     public Map<String, Object> views() {
         Map<String, Object> views = new LinkedHashMap<>();
         running.forEach(r -> views.put(r.projection.name(), r.view()));
         return views;
     }
 
-    /** Each projection's state by name, as folded so far: what a snapshot saves. */
+    /**
+     * Each projection's state by name, as folded so far: what a snapshot saves.
+     *
+     * @return each projection's state, by name
+     */
     public Map<String, Object> states() {
         Map<String, Object> states = new LinkedHashMap<>();
         running.forEach(r -> states.put(r.projection.name(), r.state));

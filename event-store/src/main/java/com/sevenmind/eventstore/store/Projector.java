@@ -133,12 +133,44 @@ public final class Projector implements AutoCloseable {
      * One user's projections.
      *
      * @param events       every event of the stream, of known types or not
-     * @param unknownTypes events passed over because this version does not know their type, by type name
+     * @param unknownTypes events of types with no registered record in this process, by type name: the projections
+     *                     received them as {@code GenericEvent}s
      * @param views        each projection's view, by name, in the order asked
      * @param read         the events this read fetched
      */
     public record Result(long events, Map<String, Long> unknownTypes, Map<String, Object> views, Source source,
                          long read) {
+
+        /**
+         * The view of {@code projection}, as the type its {@code view} method declares: {@code Stats stats =
+         * result.view(statsProjection);} with no cast.
+         *
+         * @param projection one of the projections this result was asked for
+         * @param <V>        the type its {@code view} method returns
+         * @return its view
+         * @throws IllegalArgumentException when it was not asked for
+         * @throws ClassCastException       when {@code V} is not what its {@code view} returns
+         */
+        @SuppressWarnings("unchecked") // V is checked against the projection's declared view type below
+        public <V> V view(Projection<?> projection) {
+            if (!views.containsKey(projection.name())) {
+                throw new IllegalArgumentException("projection '" + projection.name() + "' was not asked for; asked: "
+                        + views.keySet());
+            }
+            Object view = views.get(projection.name());
+            return (V) declaredViewType(projection).cast(view);
+        }
+
+        private static Class<?> declaredViewType(Projection<?> projection) {
+            Class<?> declared = Object.class;
+            for (var method : projection.getClass().getMethods()) {
+                if (method.getName().equals("view") && method.getParameterCount() == 1
+                        && declared.isAssignableFrom(method.getReturnType())) {
+                    declared = method.getReturnType();
+                }
+            }
+            return declared;
+        }
     }
 
     /** How many users' latest states a projector of the application keeps in memory. */
@@ -157,6 +189,7 @@ public final class Projector implements AutoCloseable {
     private final Map<Source, Counter> reads = new EnumMap<>(Source.class);
 
     /**
+     * @param store the store
      * @param snapshots the table of snapshots; null for none (see {@link #uncached})
      * @param saveAfter how many more events than the saved snapshots the states must cover to be saved (1: after
      *                  every read of a new event; {@code Long.MAX_VALUE}: never)
@@ -166,7 +199,15 @@ public final class Projector implements AutoCloseable {
         this(store, snapshots, saveAfter, heldUsers, new CompositeMeterRegistry());
     }
 
-    /** As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}. */
+    /**
+     * As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}.
+     *
+     * @param store the store
+     * @param snapshots the snapshot cache; null for none
+     * @param saveAfter how many more events than the saved snapshots the states must cover to be saved
+     * @param heldUsers the held users
+     * @param meters where to count
+     */
     public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, MeterRegistry meters) {
         for (Source source : Source.values()) {
             reads.put(source, Counter.builder("eventstore.projector.reads")
@@ -208,16 +249,42 @@ public final class Projector implements AutoCloseable {
         });
     }
 
-    /** A projector without the cache: every read folds the whole stream, and nothing is saved or kept. */
+    /**
+     * A projector without the cache: every read folds the whole stream, and nothing is saved or kept.
+     *
+     * @param store the store
+     * @return the projector
+     */
     public static Projector uncached(EventStore store) {
         return new Projector(store, null, Long.MAX_VALUE, 0);
     }
 
     /**
-     * Runs {@code projections} over the user's stream (with {@code asOf} not null: as of then, around the cache) and
-     * gives the result to {@code answer}, which writes it: the views are the caller's only until {@code answer}
-     * returns, as the states they may read are then folded on by later reads. Returns what {@code answer} returns.
-     * Safe to call from several threads.
+     * Runs {@code projections} over every event of the user's stream stored so far, through the cache, and gives the
+     * result to {@code answer}, which writes it; as {@link #project(UUID, List, Instant, Function)} with no time.
+     *
+     * @param <T>         what {@code answer} makes of the result
+     * @param userId      the user
+     * @param projections the projections, folded in one pass
+     * @param answer      writes (or copies) the answer while the read holds its states
+     * @return what {@code answer} returned
+     */
+    public <T> T project(UUID userId, List<? extends Projection<?>> projections, Function<Result, T> answer) {
+        return project(userId, projections, null, answer);
+    }
+
+    /**
+     * Runs {@code projections} over the user's stream as it was known at {@code asOf} (events recorded at or before
+     * it), around the cache, or over every event stored so far when {@code asOf} is null, and gives the result to
+     * {@code answer}, which writes it: the views are the caller's only until {@code answer} returns, as the states
+     * they may read are then folded on by later reads. Safe to call from several threads.
+     *
+     * @param <T>         what {@code answer} makes of the result
+     * @param userId      the user
+     * @param projections the projections, folded in one pass
+     * @param asOf        the time of knowledge, or null for now
+     * @param answer      writes (or copies) the answer while the read holds its states
+     * @return what {@code answer} returned
      */
     public <T> T project(UUID userId, List<? extends Projection<?>> projections, Instant asOf,
                          Function<Result, T> answer) {

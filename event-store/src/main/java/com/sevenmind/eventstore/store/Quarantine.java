@@ -36,6 +36,16 @@ public final class Quarantine {
     public record Rejection(long id, String source, Long line, String inputFormat, String input, String reason,
                             Instant rejectedAt) {
 
+        /**
+         * A rejection not stored yet.
+         *
+         * @param source      where it came from
+         * @param line        the line in a file; null for other sources
+         * @param inputFormat native, rudderstack or pubsub
+         * @param input       the input, verbatim
+         * @param reason      why it was rejected
+         * @return the rejection
+         */
         public static Rejection of(String source, Long line, String inputFormat, String input, String reason) {
             return new Rejection(0, source, line, inputFormat, input, reason, null);
         }
@@ -66,11 +76,21 @@ public final class Quarantine {
         this.capBytes = capBytes;
     }
 
-    /** This quarantine with another cap per source. */
+    /**
+     * This quarantine with another cap per source.
+     *
+     * @param bytesPerSource the bytes per source
+     * @return the quarantine with that cap
+     */
     public Quarantine capped(long bytesPerSource) {
         return new Quarantine(jdbi, description, bytesPerSource);
     }
 
+    /**
+     * How many bytes of inputs each source may keep.
+     *
+     * @return the cap per source
+     */
     public long capBytes() {
         return capBytes;
     }
@@ -85,6 +105,9 @@ public final class Quarantine {
      * which holds that row until the commit, and shows the total; only when the total is past the cap, because a
      * concurrent add took the room counted on, is it rolled back and done again with the source's row locked from the
      * start.
+     *
+     * @param rejections the inputs to keep
+     * @return the inputs not kept because their source's cap was reached; they were dropped and counted
      */
     public List<Rejection> add(List<Rejection> rejections) {
         if (rejections.isEmpty()) {
@@ -147,7 +170,13 @@ public final class Quarantine {
                 .bind("source", source).bind("bytes", bytes).mapTo(Long.class).one();
     }
 
-    /** Counts inputs of {@code source} that were not kept, e.g. over a rate. */
+    /**
+     * Counts inputs of {@code source} that were not kept, e.g. over a rate.
+     *
+     * @param source where the inputs came from
+     * @param inputs how many inputs were not kept
+     * @param bytes how many bytes they held
+     */
     public void dropped(String source, long inputs, long bytes) {
         inDatabase(h -> {
             countDropped(h, source, inputs, bytes);
@@ -166,7 +195,11 @@ public final class Quarantine {
         }
     }
 
-    /** Every source that dropped inputs, by source. */
+    /**
+     * Every source that dropped inputs, by source.
+     *
+     * @return the counts of inputs not kept, by source
+     */
     public List<Dropped> drops() {
         return inDatabase(h -> h.createQuery(
                         "SELECT source, inputs, bytes, last_dropped_at FROM quarantine_dropped ORDER BY source")
@@ -175,7 +208,12 @@ public final class Quarantine {
                 .list());
     }
 
-    /** The length of {@code text} in UTF-8, as PostgreSQL's octet_length counts it, without encoding it. */
+    /**
+     * The length of {@code text} in UTF-8, as PostgreSQL's octet_length counts it, without encoding it.
+     *
+     * @param text the text
+     * @return its length in UTF-8 bytes
+     */
     public static long utf8Length(String text) {
         long n = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -204,7 +242,12 @@ public final class Quarantine {
             SELECT id, source, line, input_format, input, reason, rejected_at FROM rejected_events
             WHERE rejected_at >= :since AND id > :after ORDER BY id""";
 
-    /** Feeds the rejections kept since {@code since} (all when null), oldest first, in constant memory. */
+    /**
+     * Feeds the rejections kept since {@code since} (all when null), oldest first, in constant memory.
+     *
+     * @param since the earliest time, or null for all
+     * @param sink takes each event
+     */
     public void list(Instant since, Consumer<Rejection> sink) {
         inDatabase(h -> h.inTransaction(tx -> {
             query(tx, LIST, since, 0).setFetchSize(500).map(Quarantine::rejection).forEach(sink);
@@ -216,6 +259,11 @@ public final class Quarantine {
      * Up to {@code limit} rejections kept since {@code since} (all when null) with ids after {@code afterId}, oldest
      * first: to work through the quarantine without a transaction held open, so that what is done with each (an
      * append that fails, say) is not part of it.
+     *
+     * @param since the earliest time, or null for all
+     * @param afterId the id to go on after; 0 for the first
+     * @param limit how many at most
+     * @return the rejections, oldest first
      */
     public List<Rejection> page(Instant since, long afterId, int limit) {
         return inDatabase(h -> query(h, LIST + " LIMIT :limit", since, afterId).bind("limit", limit)
@@ -233,17 +281,31 @@ public final class Quarantine {
                 rs.getObject("rejected_at", OffsetDateTime.class).toInstant());
     }
 
-    /** The input was accepted on a retry: it is no longer kept here. */
+    /**
+     * The input was accepted on a retry: it is no longer kept here.
+     *
+     * @param id the rejection's id
+     */
     public void resolve(long id) {
         inDatabase(h -> h.createUpdate("DELETE FROM rejected_events WHERE id = :id").bind("id", id).execute());
     }
 
-    /** A retry failed again, maybe for another reason. */
+    /**
+     * A retry failed again, maybe for another reason.
+     *
+     * @param id the rejection's id
+     * @param reason the new reason
+     */
     public void rejectAgain(long id, String reason) {
         inDatabase(h -> h.createUpdate("UPDATE rejected_events SET reason = :reason, rejected_at = now() WHERE id = :id")
                 .bind("id", id).bind("reason", reason).execute());
     }
 
+    /**
+     * How many inputs are kept.
+     *
+     * @return the number of inputs kept
+     */
     public long count() {
         return inDatabase(h -> h.createQuery("SELECT count(*) FROM rejected_events").mapTo(Long.class).one());
     }

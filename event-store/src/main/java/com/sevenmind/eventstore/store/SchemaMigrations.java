@@ -49,11 +49,20 @@ public final class SchemaMigrations {
             this.pending = List.copyOf(pending);
         }
 
+        /**
+         * The schema migrated.
+         *
+         * @return its name
+         */
         public String schema() {
             return schema;
         }
 
-        /** The versions pending, in order. */
+        /**
+         * The versions pending, in order.
+         *
+         * @return the migrations not applied yet
+         */
         public List<String> pending() {
             return pending;
         }
@@ -77,7 +86,11 @@ public final class SchemaMigrations {
         this.after = after;
     }
 
-    /** What is applied and what is pending; changes nothing, also on a database the store has never seen. */
+    /**
+     * What is applied and what is pending; changes nothing, also on a database the store has never seen.
+     *
+     * @return what is applied and what is pending
+     */
     public Status status() {
         MigrationInfoService info = info();
         List<Migration> applied = migrations(info.applied());
@@ -85,7 +98,11 @@ public final class SchemaMigrations {
                 migrations(info.pending()));
     }
 
-    /** Applies the pending migrations and says which; fails with one line that names the database. */
+    /**
+     * Applies the pending migrations and says which; fails with one line that names the database.
+     *
+     * @return what was applied
+     */
     public Migrated migrate() {
         Status was = status();
         apply();

@@ -56,12 +56,22 @@ public final class Snapshots {
                         long eventCount, Map<String, Long> unknownTypes, long stateBytes, Instant savedAt) {
     }
 
-    /** The snapshots of one user, or of all users when {@code userId} is null, by user then projection. */
+    /**
+     * The snapshots of one user, or of all users when {@code userId} is null, by user then projection.
+     *
+     * @param userId the user
+     * @return the user's saved snapshots
+     */
     public List<Saved> list(UUID userId) {
         return Database.guarded(jdbi, description, h -> list(h, userId));
     }
 
-    /** Deletes the snapshots of one user, or all when {@code userId} is null; returns how many. */
+    /**
+     * Deletes the snapshots of one user, or all when {@code userId} is null; returns how many.
+     *
+     * @param userId the user
+     * @return how many were deleted
+     */
     public int drop(UUID userId) {
         return Database.guarded(jdbi, description, h -> userId == null
                 ? h.createUpdate("DELETE FROM snapshots").execute()

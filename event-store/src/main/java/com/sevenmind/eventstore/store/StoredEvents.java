@@ -1,7 +1,6 @@
 package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.RecordedEvent;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,8 +11,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * A user's stored events with everything the store keeps of them, their pipeline metadata too, in stream order
- * ((timestamp, unique_id)): for {@code export} and for reading a stream page by page. Events of types this version
- * does not know are passed over.
+ * ((timestamp, unique_id)): for {@code export} and for reading a stream page by page. Events of every type, those
+ * without a registered record as {@link com.sevenmind.eventstore.api.GenericEvent}s.
  */
 public final class StoredEvents {
 
@@ -32,21 +31,29 @@ public final class StoredEvents {
     /** Takes each event read, with its metadata. */
     @FunctionalInterface
     public interface Sink {
+        /**
+         * Takes one event.
+         *
+         * @param event    the event, its payload read
+         * @param metadata what the pipeline said of it
+         */
         void accept(RecordedEvent event, PipelineMetadata metadata);
     }
 
     private final EventStore store;
-    private final EventCodec codec;
 
-    StoredEvents(EventStore store, EventCodec codec) {
+    StoredEvents(EventStore store) {
         this.store = store;
-        this.codec = codec;
     }
 
     /**
      * Feeds {@code sink} the user's events after {@code after} (from the first when null), at most {@code limit}
      * rows of them (every one when 0), in one snapshot through a server-side cursor: constant memory per read.
      *
+     * @param user the user
+     * @param after where to go on from; null for the start
+     * @param limit how many at most
+     * @param sink takes each event
      * @return where the next read goes on from: the last row read, when more follow; null at the end of the stream
      */
     public StreamPosition read(UUID user, StreamPosition after, int limit, Sink sink) {
@@ -73,11 +80,9 @@ public final class StoredEvents {
                 long id = rs.getLong(1);
                 last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id);
                 String type = rs.getString(3);
-                if (codec.knows(type)) {
-                    Instant receivedAt = EventStore.instant(rs, 8);
-                    sink.accept(store.recorded(rs, user, last[0], type, true, receivedAt),
-                            new PipelineMetadata(receivedAt, rs.getString(9)));
-                }
+                Instant receivedAt = EventStore.instant(rs, 8);
+                sink.accept(store.recorded(rs, user, last[0], type, true, receivedAt),
+                        new PipelineMetadata(receivedAt, rs.getString(9)));
                 return null;
             }).forEach(ignored -> { });
             return more[0] ? last[0] : null;

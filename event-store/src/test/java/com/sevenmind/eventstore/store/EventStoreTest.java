@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sevenmind.eventstore.api.Content;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.GenericEvent;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -219,7 +220,7 @@ class EventStoreTest {
     }
 
     @Test
-    void events_of_unknown_types_are_passed_over_and_counted() {
+    void events_of_unregistered_types_are_read_as_generic_events_and_counted() {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
         store.append(started(user, "1", t));
         insertRaw("r1", "ContentPieceRated", 1, "{\"stars\": 5}");
@@ -230,7 +231,11 @@ class EventStoreTest {
 
         assertEquals(3, result.events());
         assertEquals(Map.of("ContentPieceRated", 2L), result.unknownTypes());
-        assertEquals(List.of("1"), seen.stream().map(RecordedEvent::uniqueId).toList());
+        assertEquals(List.of("1", "r1", "r2"), seen.stream().map(RecordedEvent::uniqueId).toList());
+        GenericEvent rated = (GenericEvent) seen.get(1).event();
+        assertEquals("ContentPieceRated", rated.eventType());
+        assertEquals(5, rated.payload().get("stars").asInt());
+        assertEquals(1, rated.schemaVersion());
     }
 
     @Test

@@ -4,39 +4,120 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A user activity event as it arrives: the Content Piece events tracked by RudderStack, in their current shape
- * (the schema version event-codec's {@code EventCodec.CURRENT_SCHEMA_VERSION}, which every stored event is read as).
- *
- * <p>The stored type name is the record's simple name ({@code ContentPieceStarted}, …), see {@link #eventType()}.
+ * A user activity event as it arrives, of any type: what every event has, whatever its type. A type whose Java record
+ * is registered ({@link EventType}) is read as that record, in its current schema version; a type with no registered
+ * record is read as a {@link GenericEvent}. The three Content Piece events are {@link ContentPieceEvent}s.
  */
-public sealed interface Event permits ContentPieceStarted, ContentPieceCompleted, ContentPieceCancelled {
+public interface Event {
 
-    /** The user whose stream this event belongs to. */
+    /**
+     * The user whose stream this event belongs to.
+     *
+     * @return the user's id
+     */
     UUID userId();
 
-    /** The Pub/Sub message id; an event re-sent with the same id is a duplicate. */
+    /**
+     * The event's own id (RudderStack's {@code messageId}); an event re-sent with the same id is a duplicate.
+     *
+     * @return the unique id within the user's stream
+     */
     String uniqueId();
 
-    String sessionId();
-
-    /** When the event happened (RudderStack's corrected time), microsecond precision. */
+    /**
+     * When the event happened (RudderStack's corrected time), microsecond precision.
+     *
+     * @return the event's time
+     */
     Instant timestamp();
 
-    /** The IANA time zone of the device, e.g. {@code Europe/Berlin}. */
-    String timezone();
-
-    String locale();
-
-    /** The content piece, parsed from its URI. */
-    Content content();
-
-    /** e.g. {@code sevenmind://content/single/abc12/recording/xyz34}. */
-    default String objectUri() {
-        return content().objectUri();
-    }
-
-    /** The name the event is stored and exchanged under: the record's simple name. */
+    /**
+     * The name the event is stored and exchanged under: by default the record's simple name, e.g.
+     * {@code ContentPieceStarted}, as its {@link EventType#name()} is by default.
+     *
+     * @return the stored type name
+     */
     default String eventType() {
         return getClass().getSimpleName();
+    }
+
+    /**
+     * The session of a Content Piece event, kept here so that projections built against an earlier events-api, when
+     * every event was one, still link and run.
+     *
+     * @return the session id
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one: test for it ({@code instanceof ContentPieceEvent c})
+     */
+    @Deprecated
+    default String sessionId() {
+        throw notContentPiece("sessionId");
+    }
+
+    /**
+     * The time zone of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the IANA time zone
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default String timezone() {
+        throw notContentPiece("timezone");
+    }
+
+    /**
+     * The locale of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the locale
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default String locale() {
+        throw notContentPiece("locale");
+    }
+
+    /**
+     * The content of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the content
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default Content content() {
+        throw notContentPiece("content");
+    }
+
+    /**
+     * The content URI of a Content Piece event, kept as {@link #sessionId()} is.
+     *
+     * @return the URI
+     * @throws UnsupportedOperationException for an event of any other type
+     * @deprecated only a {@link ContentPieceEvent} has one
+     */
+    @Deprecated
+    default String objectUri() {
+        throw notContentPiece("objectUri");
+    }
+
+    private UnsupportedOperationException notContentPiece(String accessor) {
+        return new UnsupportedOperationException(accessor + "() of an event of type " + eventType() + ", which is not "
+                + "a Content Piece event: test for ContentPieceEvent first");
+    }
+
+    /**
+     * Checks what every event has, for the compact constructor of an event record: the user is present, the unique
+     * id is text that can be stored, the time is present.
+     *
+     * @param userId    the user
+     * @param uniqueId  the unique id
+     * @param timestamp the time
+     * @return the time as stored: cut to microseconds, PostgreSQL's precision
+     * @throws InvalidEventException naming the field at fault
+     */
+    static Instant checked(UUID userId, String uniqueId, Instant timestamp) {
+        return EventFields.validateCommon(userId, uniqueId, timestamp);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The field rules all Content Piece events share, checked in their compact constructors. */
+/** The field rules events share, checked in their compact constructors. */
 final class EventFields {
 
     /**
@@ -24,14 +24,8 @@ final class EventFields {
     /** Checks every field and returns the timestamp as stored: truncated to microseconds, PostgreSQL's precision. */
     static Instant validate(UUID userId, String uniqueId, String sessionId, Instant timestamp,
                             String timezone, String locale, Content content, Double positionSeconds) {
-        if (userId == null) {
-            throw new InvalidEventException("user_id", null, "is missing");
-        }
-        requireText("unique_id", uniqueId);
+        Instant stored = validateCommon(userId, uniqueId, timestamp);
         requireText("session_id", sessionId);
-        if (timestamp == null) {
-            throw new InvalidEventException("timestamp", null, "is missing");
-        }
         requireText("timezone", timezone);
         if (!ZONES.contains(timezone)) {
             try {
@@ -50,6 +44,18 @@ final class EventFields {
         if (positionSeconds != null && !(positionSeconds >= 0 && positionSeconds < Double.POSITIVE_INFINITY)) {
             throw new InvalidEventException("position_seconds", positionSeconds.toString(),
                     "is not a number of seconds, 0 or more");
+        }
+        return stored;
+    }
+
+    /** Checks what every event has and returns the timestamp as stored: truncated to microseconds. */
+    static Instant validateCommon(UUID userId, String uniqueId, Instant timestamp) {
+        if (userId == null) {
+            throw new InvalidEventException("user_id", null, "is missing");
+        }
+        requireText("unique_id", uniqueId);
+        if (timestamp == null) {
+            throw new InvalidEventException("timestamp", null, "is missing");
         }
         return timestamp.truncatedTo(ChronoUnit.MICROS);
     }

@@ -5,6 +5,13 @@ public final class InvalidEventException extends RuntimeException {
 
     private final String field;
 
+    /**
+     * A complaint about one field, or about the whole input.
+     *
+     * @param field   the field's JSON name (or path), or null for the whole input
+     * @param value   the value found, or null when missing or not to be shown
+     * @param problem what is wrong, e.g. {@code is missing}
+     */
     public InvalidEventException(String field, String value, String problem) {
         super(field == null ? problem
                 : value == null ? "field " + field + " " + problem
@@ -12,7 +19,11 @@ public final class InvalidEventException extends RuntimeException {
         this.field = field;
     }
 
-    /** The JSON name of the offending field, or null when the input as a whole is at fault. */
+    /**
+     * The offending field.
+     *
+     * @return its JSON name, or null when the input as a whole is at fault
+     */
     public String field() {
         return field;
     }

@@ -24,7 +24,11 @@ public final class Json {
     private Json() {
     }
 
-    /** A new mapper configured the project's way; make one per application and share it. */
+    /**
+     * A new mapper configured the project's way; make one per application and share it.
+     *
+     * @return the mapper
+     */
     public static ObjectMapper newObjectMapper() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())

@@ -36,21 +36,43 @@ import java.util.Optional;
  */
 public interface Projection<S> {
 
-    /** The stable name used on the command line and as the key in JSON output, e.g. {@code stats}. */
+    /**
+     * The stable name used on the command line and as the key in JSON output.
+     *
+     * @return the name, e.g. {@code stats}
+     */
     String name();
 
-    /** The state before the first event. */
+    /**
+     * The state before the first event.
+     *
+     * @return a fresh state (or an immutable one)
+     */
     S initialState();
 
-    /** Folds one event into the state. */
+    /**
+     * Folds one event into the state. Every event of the stream comes, of every type: return the state unchanged
+     * for a type the projection does not know.
+     *
+     * @param state the state so far
+     * @param event the next event in stream order
+     * @return the state to carry on with: {@code state}, changed or not, or a new one
+     */
     S apply(S state, RecordedEvent event);
 
-    /** The result, serializable to JSON with the project's mapper (records, maps, lists, strings, numbers). */
+    /**
+     * The result, serializable to JSON with the project's mapper (records, maps, lists, strings, numbers).
+     *
+     * @param state the state after the last event
+     * @return the view
+     */
     Object view(S state);
 
     /**
      * Whether {@link #apply} looks at {@link RecordedEvent#event()}. A projection that needs only the metadata
      * (type, time, ids) says false, and a read that serves only such projections does not fetch payloads at all.
+     *
+     * @return true by default
      */
     default boolean needsPayload() {
         return true;
@@ -59,6 +81,8 @@ public interface Projection<S> {
     /**
      * Whether {@link #apply} looks at {@link RecordedEvent#receivedAt()}. Only a read for a projection that says
      * true fetches it; for the others it is null.
+     *
+     * @return false by default
      */
     default boolean needsReceivedAt() {
         return false;
@@ -67,6 +91,8 @@ public interface Projection<S> {
     /**
      * The version of the rules of {@link #apply} and of the state's shape. Raise it with any change to either: a
      * saved state of another version is never used.
+     *
+     * @return 1 by default
      */
     default int version() {
         return 1;
@@ -77,6 +103,8 @@ public interface Projection<S> {
      * says (JSON with the project's mapper, {@link Json#newObjectMapper()}), so that {@code apply} continued on the
      * read state gives what it gives on the written one. Empty (the default): never saved, always folded from the
      * first event.
+     *
+     * @return the state's class, or empty
      */
     default Optional<Class<S>> snapshotType() {
         return Optional.empty();

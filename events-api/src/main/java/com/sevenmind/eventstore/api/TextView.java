@@ -8,6 +8,11 @@ import java.io.PrintWriter;
  */
 public interface TextView {
 
-    /** Prints the view; every line starts with {@code indent}. */
+    /**
+     * Prints the view; every line starts with {@code indent}.
+     *
+     * @param out    where to print
+     * @param indent what each line starts with
+     */
     void printText(PrintWriter out, String indent);
 }

@@ -16,12 +16,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public interface Upcaster {
 
-    /** The stored event type it reads, e.g. {@code ContentPieceStarted}. */
+    /**
+     * The stored event type it reads.
+     *
+     * @return the type's stored name, e.g. {@code ContentPieceStarted}
+     */
     String eventType();
 
-    /** The schema version it reads; it returns a payload of version {@code fromVersion() + 1}. */
+    /**
+     * The schema version it reads; it returns a payload of version {@code fromVersion() + 1}.
+     *
+     * @return the version read
+     */
     int fromVersion();
 
-    /** The payload one version up; may change {@code payload} and return it. */
+    /**
+     * The payload one version up; may change {@code payload} and return it.
+     *
+     * @param payload a payload of {@link #fromVersion()}
+     * @return the payload of the next version
+     */
     ObjectNode upcast(ObjectNode payload);
 }

@@ -3,7 +3,7 @@ package com.sevenmind.eventstore.generator;
 import com.sevenmind.eventstore.api.ContentPieceCancelled;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
-import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * <p>Chaos draws only from its own random generator, and only for knobs above 0, so with {@link Chaos#NONE} the
  * sessions, and the order they arrive in, are exactly those of the plain generator.
  */
-final class EventIterator implements Iterator<Event> {
+final class EventIterator implements Iterator<ContentPieceEvent> {
 
     // The seed prototype's session shape; the end is missing in the remaining 5%.
     private static final double STARTED = 0.85;
@@ -45,7 +45,7 @@ final class EventIterator implements Iterator<Event> {
      * An event held back until {@code due} events have been made: late, or a {@code copy} to redeliver.
      * {@code order} breaks ties, so the arrival order is the same on every pass.
      */
-    private record Pending(long due, long order, Event event, boolean copy) {
+    private record Pending(long due, long order, ContentPieceEvent event, boolean copy) {
     }
 
     private final List<User> users;
@@ -57,7 +57,7 @@ final class EventIterator implements Iterator<Event> {
     private final UniqueIds uniqueIds;
     private final Chaos chaos;
     private final SplittableRandom chaosRandom;
-    private final ArrayDeque<Event> session = new ArrayDeque<>(3);
+    private final ArrayDeque<ContentPieceEvent> session = new ArrayDeque<>(3);
     private final PriorityQueue<Pending> pending =
             new PriorityQueue<>(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::order));
     private long totalRemaining;
@@ -87,7 +87,7 @@ final class EventIterator implements Iterator<Event> {
     }
 
     @Override
-    public Event next() {
+    public ContentPieceEvent next() {
         if (!hasNext()) {
             throw new NoSuchElementException("all events have been generated");
         }
@@ -98,7 +98,7 @@ final class EventIterator implements Iterator<Event> {
                 pending.poll();
                 return due.copy() ? due.event() : emit(due.event());
             }
-            Event event = make();
+            ContentPieceEvent event = make();
             if (happens(chaos.late())) {
                 hold(event, made + chaosRandom.nextLong(1, MOST_LATE + 1), false);
             } else {
@@ -112,7 +112,7 @@ final class EventIterator implements Iterator<Event> {
     }
 
     /** The next event in the order the sessions make them, before late events and redeliveries. */
-    private Event make() {
+    private ContentPieceEvent make() {
         if (session.isEmpty()) {
             nextSession(pickUser());
         }
@@ -121,14 +121,14 @@ final class EventIterator implements Iterator<Event> {
     }
 
     /** An event arriving for the first time, perhaps to be delivered once more later. */
-    private Event emit(Event event) {
+    private ContentPieceEvent emit(ContentPieceEvent event) {
         if (happens(chaos.redeliver())) {
             hold(event, made + chaosRandom.nextLong(MOST_REDELIVERY_DELAY + 1), true);
         }
         return event;
     }
 
-    private void hold(Event event, long due, boolean copy) {
+    private void hold(ContentPieceEvent event, long due, boolean copy) {
         pending.add(new Pending(due, pendingOrder++, event, copy));
     }
 
@@ -218,13 +218,13 @@ final class EventIterator implements Iterator<Event> {
         return draw < CANCELLED + COMPLETED ? Ending.COMPLETED : Ending.MISSING;
     }
 
-    private Event started(User user, String sessionId, Instant at, ContentPiece piece) {
+    private ContentPieceEvent started(User user, String sessionId, Instant at, ContentPiece piece) {
         return new ContentPieceStarted(user.id(), uniqueIds.next(), sessionId, at,
                 user.country().timezone(), user.country().locale(), piece.content());
     }
 
     /** A Completed says the piece's length as its position; a Cancelled, how far it played. */
-    private Event ended(Ending ending, User user, String sessionId, Instant at, ContentPiece piece,
+    private ContentPieceEvent ended(Ending ending, User user, String sessionId, Instant at, ContentPiece piece,
                         long playedMicros) {
         String timezone = user.country().timezone();
         String locale = user.country().locale();

@@ -1,6 +1,6 @@
 package com.sevenmind.eventstore.generator;
 
-import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -72,7 +72,7 @@ public final class Generator {
      * A fresh pass over exactly {@link GeneratorSettings#events()} distinct events, plus the redelivered copies
      * {@link Chaos#redeliver()} asks for; every call yields the same events in the same order.
      */
-    public Iterator<Event> events() {
+    public Iterator<ContentPieceEvent> events() {
         return new EventIterator(users, quotas, catalogue, settings.periodStart(), settings.period(),
                 new SplittableRandom(eventSeed), new UniqueIds(uniqueIdBase), settings.chaos(),
                 new SplittableRandom(chaosSeed));

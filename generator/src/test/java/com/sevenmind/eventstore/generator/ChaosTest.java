@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.ContentPieceStarted;
-import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,7 +32,7 @@ class ChaosTest {
 
     /** An event's identity: redelivered copies share it, every distinct event has its own. */
     private record Key(UUID userId, String uniqueId) {
-        static Key of(Event event) {
+        static Key of(ContentPieceEvent event) {
             return new Key(event.userId(), event.uniqueId());
         }
     }
@@ -51,11 +51,11 @@ class ChaosTest {
 
     @Test
     void default_chaos_keeps_every_distinct_event_and_redelivers_exact_copies() {
-        List<Event> events = all(CHAOTIC);
-        Map<Key, Event> distinct = new HashMap<>();
+        List<ContentPieceEvent> events = all(CHAOTIC);
+        Map<Key, ContentPieceEvent> distinct = new HashMap<>();
         Map<Key, Integer> deliveries = new HashMap<>();
-        for (Event event : events) {
-            Event earlier = distinct.putIfAbsent(Key.of(event), event);
+        for (ContentPieceEvent event : events) {
+            ContentPieceEvent earlier = distinct.putIfAbsent(Key.of(event), event);
             if (earlier != null) {
                 assertEquals(earlier, event, "redelivery of " + Key.of(event));
             }
@@ -63,7 +63,7 @@ class ChaosTest {
         }
 
         assertEquals(EVENTS, distinct.size(), "distinct (user_id, unique_id)");
-        assertEquals(EVENTS, distinct.values().stream().map(Event::uniqueId).distinct().count(), "distinct unique_ids");
+        assertEquals(EVENTS, distinct.values().stream().map(ContentPieceEvent::uniqueId).distinct().count(), "distinct unique_ids");
         long redeliveries = events.size() - EVENTS;
         double share = 100.0 * redeliveries / EVENTS;
         assertTrue(share >= 1 && share <= 5, "redeliveries: " + redeliveries + " (" + share + "%)");
@@ -74,7 +74,7 @@ class ChaosTest {
 
     @Test
     void default_chaos_doubles_ends_skews_clocks_and_repeats_microseconds() {
-        Map<String, List<Event>> sessions = new HashMap<>();
+        Map<String, List<ContentPieceEvent>> sessions = new HashMap<>();
         new HashSet<>(all(CHAOTIC)).forEach(
                 event -> sessions.computeIfAbsent(event.sessionId(), id -> new ArrayList<>()).add(event));
 
@@ -84,14 +84,14 @@ class ChaosTest {
         long endsBeforeStart = 0;
         long severalEvents = 0;
         long sameMicro = 0;
-        for (List<Event> session : sessions.values()) {
-            List<Event> starts = session.stream().filter(ContentPieceStarted.class::isInstance).toList();
-            List<Event> ends = session.stream().filter(event -> !(event instanceof ContentPieceStarted)).toList();
+        for (List<ContentPieceEvent> session : sessions.values()) {
+            List<ContentPieceEvent> starts = session.stream().filter(ContentPieceStarted.class::isInstance).toList();
+            List<ContentPieceEvent> ends = session.stream().filter(event -> !(event instanceof ContentPieceStarted)).toList();
             String id = session.get(0).sessionId();
             assertTrue(starts.size() <= 1, "starts in session " + id + ": " + starts);
             assertTrue(ends.size() <= 2, "ends in session " + id + ": " + ends);
-            assertEquals(1, session.stream().map(Event::userId).distinct().count(), "users of session " + id);
-            assertEquals(1, session.stream().map(Event::objectUri).distinct().count(), "pieces of session " + id);
+            assertEquals(1, session.stream().map(ContentPieceEvent::userId).distinct().count(), "users of session " + id);
+            assertEquals(1, session.stream().map(ContentPieceEvent::objectUri).distinct().count(), "pieces of session " + id);
 
             ended += ends.isEmpty() ? 0 : 1;
             if (ends.size() == 2) {
@@ -103,7 +103,7 @@ class ChaosTest {
                 startedAndEnded++;
                 Instant start = starts.get(0).timestamp();
                 boolean skewed = false;
-                for (Event end : ends) {
+                for (ContentPieceEvent end : ends) {
                     if (end.timestamp().isBefore(start)) {
                         skewed = true;
                         Duration early = Duration.between(end.timestamp(), start);
@@ -115,7 +115,7 @@ class ChaosTest {
             }
             if (session.size() >= 2) {
                 severalEvents++;
-                sameMicro += session.stream().map(Event::timestamp).distinct().count() == 1 ? 1 : 0;
+                sameMicro += session.stream().map(ContentPieceEvent::timestamp).distinct().count() == 1 ? 1 : 0;
             }
         }
 
@@ -127,13 +127,13 @@ class ChaosTest {
 
     @Test
     void late_events_arrive_long_after_their_place_and_none_is_lost() {
-        List<Event> plain = all(PLAIN);
+        List<ContentPieceEvent> plain = all(PLAIN);
         Map<Key, Integer> plainPositions = new HashMap<>();
         for (int i = 0; i < plain.size(); i++) {
             plainPositions.put(Key.of(plain.get(i)), i);
         }
 
-        List<Event> late = all(settings(EVENTS, 42, new Chaos(0.05, 0, 0, 0, 0)));
+        List<ContentPieceEvent> late = all(settings(EVENTS, 42, new Chaos(0.05, 0, 0, 0, 0)));
         assertEquals(plain.size(), late.size(), "events with late ones");
         assertEquals(new HashSet<>(plain), new HashSet<>(late), "the events, late ones included");
         assertNotEquals(plain, late, "arrival order");
@@ -143,7 +143,7 @@ class ChaosTest {
         }
         assertTrue(farBehind > 0, "no event arrived more than 1,000 events after its place");
 
-        List<Event> allLate = all(settings(EVENTS, 42, new Chaos(1, 0, 0, 0, 0)));
+        List<ContentPieceEvent> allLate = all(settings(EVENTS, 42, new Chaos(1, 0, 0, 0, 0)));
         assertEquals(plain.size(), allLate.size(), "events when all are late");
         assertEquals(new HashSet<>(plain), new HashSet<>(allLate), "the events when all are late");
         assertNotEquals(plain, allLate, "arrival order when all are late");
@@ -151,14 +151,14 @@ class ChaosTest {
 
     @Test
     void redelivered_copies_follow_their_original_within_2000_events() {
-        List<Event> plain = all(PLAIN);
-        List<Event> redelivered = all(settings(EVENTS, 42, new Chaos(0, 0.03, 0, 0, 0)));
+        List<ContentPieceEvent> plain = all(PLAIN);
+        List<ContentPieceEvent> redelivered = all(settings(EVENTS, 42, new Chaos(0, 0.03, 0, 0, 0)));
 
         Map<Key, Integer> originals = new HashMap<>();
-        List<Event> firstDeliveries = new ArrayList<>();
+        List<ContentPieceEvent> firstDeliveries = new ArrayList<>();
         long copies = 0;
         for (int i = 0; i < redelivered.size(); i++) {
-            Event event = redelivered.get(i);
+            ContentPieceEvent event = redelivered.get(i);
             Integer original = originals.putIfAbsent(Key.of(event), firstDeliveries.size());
             if (original == null) {
                 firstDeliveries.add(event);
@@ -176,21 +176,21 @@ class ChaosTest {
 
     @Test
     void full_chaos_delivers_every_event_twice_and_stops() {
-        Iterator<Event> events = new Generator(settings(2, 1, 3, 42, new Chaos(1, 1, 1, 1, 1))).events();
-        List<Event> taken = take(events, 100);
+        Iterator<ContentPieceEvent> events = new Generator(settings(2, 1, 3, 42, new Chaos(1, 1, 1, 1, 1))).events();
+        List<ContentPieceEvent> taken = take(events, 100);
         assertThrows(NoSuchElementException.class, events::next, "next after the last event");
 
         assertEquals(6, taken.size(), "events and their copies");
         assertEquals(3, new HashSet<>(taken).size(), "distinct events");
 
-        List<Event> twice = all(settings(1_000, 7, new Chaos(0, 1, 0, 0, 0)));
+        List<ContentPieceEvent> twice = all(settings(1_000, 7, new Chaos(0, 1, 0, 0, 0)));
         assertEquals(2_000, twice.size(), "events and their copies");
         assertEquals(1_000, new HashSet<>(twice).size(), "distinct events");
     }
 
     @Test
     void second_ends_never_exceed_the_quotas() {
-        List<Event> events = all(settings(20_000, 7, new Chaos(0, 0, 1, 0, 0)));
+        List<ContentPieceEvent> events = all(settings(20_000, 7, new Chaos(0, 0, 1, 0, 0)));
         assertEquals(distinctPerUser(all(settings(20_000, 7, Chaos.NONE))), distinctPerUser(events),
                 "events per user");
         assertEquals(20_000, events.size(), "events");
@@ -200,7 +200,7 @@ class ChaosTest {
     @Test
     void the_same_seed_gives_the_same_chaos() {
         Generator generator = new Generator(CHAOTIC);
-        List<Event> first = all(CHAOTIC);
+        List<ContentPieceEvent> first = all(CHAOTIC);
         assertEquals(first, all(CHAOTIC), "a second generator");
         assertEquals(take(generator.events(), 5_000), take(generator.events(), 5_000), "two passes");
         assertNotEquals(first, all(settings(EVENTS, 43, Chaos.defaults())), "another seed");
@@ -211,7 +211,7 @@ class ChaosTest {
 
     @Test
     void chaos_stays_lazy() {
-        Iterator<Event> events = new Generator(settings(1_000_000_000_000L, 42, new Chaos(1, 1, 1, 1, 1))).events();
+        Iterator<ContentPieceEvent> events = new Generator(settings(1_000_000_000_000L, 42, new Chaos(1, 1, 1, 1, 1))).events();
         assertEquals(1_000, take(events, 1_000).size(), "events taken");
     }
 
@@ -252,25 +252,25 @@ class ChaosTest {
                 chaos);
     }
 
-    private static List<Event> all(GeneratorSettings settings) {
+    private static List<ContentPieceEvent> all(GeneratorSettings settings) {
         return take(new Generator(settings).events(), Integer.MAX_VALUE);
     }
 
-    private static List<Event> take(Iterator<Event> events, int limit) {
-        List<Event> taken = new ArrayList<>();
+    private static List<ContentPieceEvent> take(Iterator<ContentPieceEvent> events, int limit) {
+        List<ContentPieceEvent> taken = new ArrayList<>();
         while (taken.size() < limit && events.hasNext()) {
             taken.add(events.next());
         }
         return taken;
     }
 
-    private static Map<UUID, Long> distinctPerUser(List<Event> events) {
+    private static Map<UUID, Long> distinctPerUser(List<ContentPieceEvent> events) {
         Map<UUID, Long> counts = new HashMap<>();
         new HashSet<>(events).forEach(event -> counts.merge(event.userId(), 1L, Long::sum));
         return counts;
     }
 
-    private static String sha256(Iterator<Event> events, long limit) throws NoSuchAlgorithmException {
+    private static String sha256(Iterator<ContentPieceEvent> events, long limit) throws NoSuchAlgorithmException {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         for (long i = 0; i < limit && events.hasNext(); i++) {
             digest.update((versionOneText(events.next()) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -279,7 +279,7 @@ class ChaosTest {
     }
 
     /** What the records' toString was in schema version 1, before content and position_seconds. */
-    private static String versionOneText(Event e) {
+    private static String versionOneText(ContentPieceEvent e) {
         return e.eventType() + "[userId=" + e.userId() + ", uniqueId=" + e.uniqueId() + ", sessionId=" + e.sessionId()
                 + ", timestamp=" + e.timestamp() + ", timezone=" + e.timezone() + ", locale=" + e.locale()
                 + ", objectUri=" + e.objectUri() + "]";

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.ContentPieceStarted;
-import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,8 +78,8 @@ class GeneratorTest {
 
     @Test
     void the_same_seed_gives_the_same_events_in_the_same_order() {
-        Iterator<Event> first = new Generator(REFERENCE).events();
-        Iterator<Event> second = new Generator(REFERENCE).events();
+        Iterator<ContentPieceEvent> first = new Generator(REFERENCE).events();
+        Iterator<ContentPieceEvent> second = new Generator(REFERENCE).events();
         assertEquals(take(first, 5_000), take(second, 5_000), "the first 5,000 events");
 
         long remaining = 0;
@@ -219,14 +219,14 @@ class GeneratorTest {
     @Test
     void events_are_generated_lazily() {
         // A trillion events could never be held; the first ones must still come at once.
-        Iterator<Event> events = new Generator(settings(100, 1, 1_000_000_000_000L, 42)).events();
+        Iterator<ContentPieceEvent> events = new Generator(settings(100, 1, 1_000_000_000_000L, 42)).events();
         assertEquals(1_000, take(events, 1_000).size(), "events taken");
         assertTrue(events.hasNext(), "more events after the first 1,000");
     }
 
     @Test
     void the_events_end_with_no_such_element() {
-        Iterator<Event> events = new Generator(settings(2, 1, 3, 42)).events();
+        Iterator<ContentPieceEvent> events = new Generator(settings(2, 1, 3, 42)).events();
         assertEquals(3, take(events, 10).size(), "events generated");
         assertThrows(NoSuchElementException.class, events::next, "next after the last event");
     }
@@ -273,7 +273,7 @@ class GeneratorTest {
                 Chaos.NONE);
     }
 
-    private static void forEach(Generator generator, Consumer<Event> action) {
+    private static void forEach(Generator generator, Consumer<ContentPieceEvent> action) {
         generator.events().forEachRemaining(action);
     }
 
@@ -288,8 +288,8 @@ class GeneratorTest {
         return generator.users().stream().map(user -> counts.getOrDefault(user, 0L)).toList();
     }
 
-    private static List<Event> take(Iterator<Event> events, int limit) {
-        List<Event> taken = new ArrayList<>();
+    private static List<ContentPieceEvent> take(Iterator<ContentPieceEvent> events, int limit) {
+        List<ContentPieceEvent> taken = new ArrayList<>();
         while (taken.size() < limit && events.hasNext()) {
             taken.add(events.next());
         }
@@ -297,7 +297,7 @@ class GeneratorTest {
     }
 
     private static final class Session {
-        private Event start;
-        private Event end;
+        private ContentPieceEvent start;
+        private ContentPieceEvent end;
     }
 }

@@ -11,6 +11,8 @@ import java.time.Instant;
 /**
  * Checks a projection against the {@link Projection} contract, in one call from the projection's own tests:
  * {@code ProjectionContract.verify(new MyProjection())}.
+ * The default streams hold events of other types too (a generic one and a registered one of the kit's own), as the
+ * store hands every event of a user to every projection: a projection must leave alone those it does not know.
  * The events are made into user streams as the store would (a re-delivered event kept once, each stream in
  * (timestamp, unique_id) order, no payload when the projection says {@code needsPayload()} is false), and then:
  * <ol>
@@ -42,9 +44,14 @@ public final class ProjectionContract {
                 new Chaos(0.1, 0.05, 0.1, 0.05, 0.1));
     }
 
-    /** Checks {@code projection} on the {@link #defaultSettings()} streams. */
+    /**
+     * Checks {@code projection} on the {@link #defaultSettings()} streams, with events of other types among them.
+     *
+     * @param projection the projection to check
+     * @throws AssertionError naming the rule broken
+     */
     public static void verify(Projection<?> projection) {
-        verify(projection, new Generator(defaultSettings())::events);
+        verify(projection, () -> OtherTypes.among(new Generator(defaultSettings()).events()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.testkit;
 
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.GenericEvent;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
@@ -43,7 +44,7 @@ final class UserStreams {
             }
             clock = e.timestamp().isAfter(clock) ? e.timestamp() : clock;
             byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(new RecordedEvent(++position,
-                    EventCodec.CURRENT_SCHEMA_VERSION, clock, e.userId(), e.uniqueId(), e.eventType(), e.timestamp(),
+                    e instanceof GenericEvent g ? g.schemaVersion() : EventCodec.CURRENT_SCHEMA_VERSION, clock, e.userId(), e.uniqueId(), e.eventType(), e.timestamp(),
                     projection.needsPayload() ? e : null, projection.needsReceivedAt() ? clock : null));
         }
         List<UserStream> streams = new ArrayList<>();

@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.testkit;
 
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.util.Collections;
@@ -110,7 +111,9 @@ final class BrokenProjections {
 
         @Override
         public Set<String> apply(Set<String> sessions, RecordedEvent e) {
-            sessions.add(e.event().sessionId());
+            if (e.event() instanceof ContentPieceEvent c) {
+                sessions.add(c.sessionId());
+            }
             return sessions;
         }
 
@@ -234,7 +237,7 @@ final class BrokenProjections {
 
         @Override
         public Long apply(Long sessions, RecordedEvent e) {
-            return sessions + e.event().sessionId().length();
+            return e.event() instanceof ContentPieceEvent c ? sessions + c.sessionId().length() : sessions;
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Projection;
@@ -54,6 +55,35 @@ class ProjectionContractTest {
     void a_projection_keeping_every_rule_passes_on_the_default_streams_and_on_given_ones() {
         ProjectionContract.verify(new Tallies());
         ProjectionContract.verify(new Tallies(), ARRIVALS);
+    }
+
+    @Test
+    void the_default_streams_hold_events_of_other_types_so_a_projection_assuming_content_pieces_fails() {
+        Projection<Long> assumes = new Projection<>() {
+            @Override
+            public String name() {
+                return "assumes-content-pieces";
+            }
+
+            @Override
+            public Long initialState() {
+                return 0L;
+            }
+
+            @Override
+            public Long apply(Long n, RecordedEvent e) {
+                return n + ((ContentPieceEvent) e.event()).sessionId().length();
+            }
+
+            @Override
+            public Object view(Long n) {
+                return n;
+            }
+        };
+
+        AssertionError e = assertThrows(AssertionError.class, () -> ProjectionContract.verify(assumes));
+        assertTrue(e.getMessage().contains("assumes-content-pieces"), e.getMessage());
+        ProjectionContract.verify(assumes, ARRIVALS);
     }
 
     @Test

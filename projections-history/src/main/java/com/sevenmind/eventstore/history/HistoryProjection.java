@@ -4,7 +4,7 @@ import com.google.auto.service.AutoService;
 import com.sevenmind.eventstore.api.ContentPieceCancelled;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
-import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Instant;
@@ -37,7 +37,10 @@ public final class HistoryProjection implements Projection<HistoryState> {
 
     @Override
     public HistoryState apply(HistoryState state, RecordedEvent recorded) {
-        Event event = recorded.event();
+        if (!(recorded.event() instanceof ContentPieceEvent event)) {
+            // Other types say nothing of listening sessions.
+            return state;
+        }
         SessionState session = state.session(event.sessionId(), event.content());
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, event.timestamp());
         if (event instanceof ContentPieceStarted) {

@@ -5,7 +5,7 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.util.Optional;
 
-/** Counts a user's events by type. */
+/** Counts a user's Content Piece events by type; events of other types are left out. */
 @AutoService(Projection.class)
 public final class StatsProjection implements Projection<Stats> {
 
@@ -39,7 +39,8 @@ public final class StatsProjection implements Projection<Stats> {
             case "ContentPieceStarted" -> new Stats(s.completedCount(), s.startedCount() + 1, s.cancelledCount(), total);
             case "ContentPieceCancelled" ->
                     new Stats(s.completedCount(), s.startedCount(), s.cancelledCount() + 1, total);
-            default -> new Stats(s.completedCount(), s.startedCount(), s.cancelledCount(), total);
+            // Other types are not content activity: total counts the Content Piece events, as it always has.
+            default -> s;
         };
     }
 

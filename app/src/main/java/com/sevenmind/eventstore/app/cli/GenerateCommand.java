@@ -171,7 +171,7 @@ public final class GenerateCommand implements Callable<Integer> {
         BatchAppender appender = new BatchAppender(store, quarantine, codec, batchSize, progress, schemaVersion,
                 err);
         long generated = 0;
-        for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
+        for (Iterator<? extends Event> it = generator.events(); it.hasNext(); generated++) {
             appender.add(it.next());
         }
         AppendResult result = appender.finish();
@@ -190,7 +190,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Writer writer = new BufferedWriter(new OutputStreamWriter(
                 toStdout ? System.out : Files.newOutputStream(Path.of(out)), StandardCharsets.UTF_8), 1 << 16);
         try {
-            for (Iterator<Event> it = generator.events(); it.hasNext(); generated++) {
+            for (Iterator<? extends Event> it = generator.events(); it.hasNext(); generated++) {
                 writer.write(codec.toLine(it.next(), offsetShare > 0 && random.nextDouble() < offsetShare));
                 writer.write('\n');
                 progress.advance(1);

@@ -107,7 +107,8 @@ public final class ProjectCommand implements Callable<Integer> {
                     late.unmeasured() == null ? ""
                             : String.format("; %,d not measured, without %s", late.unmeasured(), late.lateFrom()));
             projected.unknownEventTypes().forEach((type, n) ->
-                    out.printf("  passed over %,d events of type %s, unknown to this version%n", n, type));
+                    out.printf("  %,d events of type %s, which has no registered event type: read as generic events%n",
+                            n, type));
             Output.text(out, mapper, projected.projections(), "  ");
         }
         out.flush();

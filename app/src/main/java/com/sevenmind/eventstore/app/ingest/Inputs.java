@@ -38,7 +38,7 @@ public final class Inputs {
     public Inputs(ObjectMapper mapper, EventCodec codec) {
         this.mapper = mapper;
         this.codec = codec;
-        this.rudderStack = new RudderStackCodec(mapper);
+        this.rudderStack = new RudderStackCodec(mapper, codec);
     }
 
     /** The event in {@code input}, or why it is skipped; throws {@link InvalidEventException} when it is bad. */

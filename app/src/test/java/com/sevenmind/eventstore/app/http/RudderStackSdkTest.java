@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.IOException;
@@ -72,8 +72,8 @@ class RudderStackSdkTest {
             // The same calls again, as after a lost answer: RudderStack's messageId makes them duplicates.
             send(node, base);
 
-            List<Event> stored = new ArrayList<>();
-            db.store().stream(USER, r -> stored.add(r.event()));
+            List<ContentPieceEvent> stored = new ArrayList<>();
+            db.store().stream(USER, r -> stored.add((ContentPieceEvent) r.event()));
             assertEquals(List.of(
                     "sdk-1 ContentPieceStarted s-1 2024-05-01T10:00:00Z Europe/Berlin de-DE",
                     "sdk-2 ContentPieceCompleted s-1 2024-05-01T10:10:00Z Europe/Berlin de-DE",

@@ -25,18 +25,17 @@ final class MetadataKept {
     /** RudderStack's fields held by the columns or the payload, by path; {@code receivedAt} has a column. */
     private static final List<String> STORED_ELSEWHERE = List.of("type", "event", "userId", "messageId", "timestamp",
             "receivedAt");
-    private static final Map<String, List<String>> STORED_ELSEWHERE_INSIDE = Map.of(
-            "context", List.of("timezone", "locale"),
-            "properties", List.of("session_id", "object_uri", "position_seconds"));
 
     private MetadataKept() {
     }
 
     /**
-     * @param event    a RudderStack Content Piece event, read and checked; it is not changed
+     * @param event    a RudderStack track call, read and checked; it is not changed
      * @param envelope the push it came in, or null
+     * @param held     the fields of the call's objects its event holds, as {@code EventCodec.trackFieldsHeld} says
      */
-    static PipelineMetadata of(ObjectMapper mapper, JsonNode event, PubSubEnvelope envelope) {
+    static PipelineMetadata of(ObjectMapper mapper, JsonNode event, PubSubEnvelope envelope,
+                               Map<String, List<String>> held) {
         ObjectNode rudderStack = event.deepCopy();
         Instant receivedAt = receivedAt(event);
         if (receivedAt == null && event.has("receivedAt")) {
@@ -45,12 +44,16 @@ final class MetadataKept {
         } else {
             rudderStack.remove(STORED_ELSEWHERE);
         }
-        STORED_ELSEWHERE_INSIDE.forEach((name, fields) -> {
-            // Checked to be objects when the event was read.
-            ObjectNode inside = (ObjectNode) rudderStack.get(name);
-            inside.remove(fields);
-            if (inside.isEmpty()) {
+        held.forEach((name, fields) -> {
+            // Checked to be objects (or absent) when the event was read.
+            JsonNode inside = rudderStack.get(name);
+            if (fields == null || inside == null || !inside.isObject()) {
                 rudderStack.remove(name);
+            } else {
+                ((ObjectNode) inside).remove(fields);
+                if (inside.isEmpty()) {
+                    rudderStack.remove(name);
+                }
             }
         });
         ObjectNode metadata = mapper.createObjectNode();

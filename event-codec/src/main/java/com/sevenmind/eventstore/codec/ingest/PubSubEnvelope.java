@@ -31,6 +31,17 @@ import java.util.Objects;
 public record PubSubEnvelope(String messageId, String data, Instant publishTime, Map<String, String> attributes,
                              String subscription, Integer deliveryAttempt, String orderingKey) {
 
+    /**
+     * Checks the id and the data are there.
+     *
+     * @param messageId       the message's id
+     * @param data            the decoded data
+     * @param publishTime     when it was published, or null
+     * @param attributes      its attributes; null for none
+     * @param subscription    the subscription, or null
+     * @param deliveryAttempt the delivery attempt, or null
+     * @param orderingKey     the ordering key, or null
+     */
     public PubSubEnvelope {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(data, "data");
@@ -40,6 +51,9 @@ public record PubSubEnvelope(String messageId, String data, Instant publishTime,
     /**
      * Parses a push request body.
      *
+     * @param mapper the project's mapper
+     * @param body   the request body
+     * @return the envelope
      * @throws InvalidEventException if the body is not a JSON object, or {@code message}, its id or its data is
      *                               missing or invalid
      */

@@ -2,17 +2,13 @@ package com.sevenmind.eventstore.codec.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sevenmind.eventstore.api.Content;
-import com.sevenmind.eventstore.api.ContentPieceCancelled;
-import com.sevenmind.eventstore.api.ContentPieceCompleted;
-import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.GenericEvent;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.JsonFields;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -20,9 +16,10 @@ import java.util.UUID;
  * Reads one RudderStack event, as found on a line of a JSON Lines export or in the data of a Pub/Sub message, into
  * one of our {@link Event}s.
  *
- * <p>Only {@code track} calls named {@code Content Piece Started}, {@code Content Piece Completed} or
- * {@code Content Piece Cancelled} become events; every other call is {@link Skipped}, since the same stream carries
- * all of the app's analytics. The fields read:
+ * <p>Every {@code track} call becomes an event: of the registered type whose stored or track name is its
+ * {@code event} ({@code Content Piece Started} is {@code ContentPieceStarted}), else a {@link GenericEvent} stored
+ * under the name as sent, its {@code properties} the payload. Other calls (identify, page, screen, group, alias) are
+ * {@link Skipped}: they describe users and screens, not activity. The fields every event has:
  * <ul>
  *   <li>{@code userId} → user id (a canonical UUID; an event with only an {@code anonymousId} cannot be stored and
  *       is refused as {@code anonymous event: no userId (anonymousId '…')});</li>
@@ -30,44 +27,74 @@ import java.util.UUID;
  *       whichever way it came (a push, an import) and however often it was published; only an event without one
  *       takes the caller's fallback (the Pub/Sub message id);</li>
  *   <li>{@code timestamp} → timestamp: RudderStack's time corrected for the device's clock skew, not
- *       {@code originalTimestamp}, the device's own clock;</li>
- *   <li>{@code context.timezone}, {@code context.locale} → time zone and locale;</li>
- *   <li>{@code properties.session_id}, {@code properties.object_uri} and, on Completed and Cancelled, the optional
- *       {@code properties.position_seconds}.</li>
+ *       {@code originalTimestamp}, the device's own clock.</li>
  * </ul>
+ * A Content Piece event reads {@code context.timezone}, {@code context.locale}, {@code properties.session_id},
+ * {@code properties.object_uri} and, on Completed and Cancelled, the optional {@code properties.position_seconds}.
  * Everything else ({@code receivedAt}, {@code anonymousId}, {@code sentAt}, {@code context.app}, …) is kept beside
- * the event as its {@link PipelineMetadata}, with the Pub/Sub push's own fields when it came in one. A
- * Content Piece event that breaks these rules throws {@link InvalidEventException} naming the field by its RudderStack
- * path, e.g. {@code field context.timezone is missing}.
+ * the event as its {@link PipelineMetadata}, with the Pub/Sub push's own fields when it came in one. An event that
+ * breaks these rules throws {@link InvalidEventException} naming the field by its RudderStack path, e.g.
+ * {@code field context.timezone is missing}.
  */
 public final class RudderStackCodec {
 
-    /** The track event names we store, and the event each becomes. */
-    private static final Map<String, String> EVENT_NAMES = Map.of(
-            "Content Piece Started", "ContentPieceStarted",
-            "Content Piece Completed", "ContentPieceCompleted",
-            "Content Piece Cancelled", "ContentPieceCancelled");
-
     private final ObjectMapper mapper;
+    private final EventCodec codec;
 
+    /**
+     * A reader of the built-in types only; every other track call is a {@link GenericEvent}.
+     *
+     * @param mapper the project's mapper
+     */
     public RudderStackCodec(ObjectMapper mapper) {
+        this(mapper, new EventCodec(mapper));
+    }
+
+    /**
+     * A reader of the types {@code codec} knows.
+     *
+     * @param mapper the project's mapper
+     * @param codec  the codec of the registered types
+     */
+    public RudderStackCodec(ObjectMapper mapper, EventCodec codec) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.codec = Objects.requireNonNull(codec, "codec");
     }
 
     /** What became of one RudderStack event. */
     public sealed interface Parsed permits Accepted, Skipped {
     }
 
-    /** A Content Piece event, to be stored, with what the pipeline said about it. */
+    /**
+     * An event, to be stored, with what the pipeline said about it.
+     *
+     * @param event    the event
+     * @param metadata what the pipeline said of it
+     */
     public record Accepted(Event event, PipelineMetadata metadata) implements Parsed {
+        /**
+         * Checks both are there.
+         *
+         * @param event    the event
+         * @param metadata what the pipeline said of it
+         */
         public Accepted {
             Objects.requireNonNull(event, "event");
             Objects.requireNonNull(metadata, "metadata");
         }
     }
 
-    /** A well-formed call that is not ours to store, with why (e.g. {@code type identify is not a track call}). */
+    /**
+     * A well-formed call that is not ours to store, with why.
+     *
+     * @param reason e.g. {@code type identify is not a track call}
+     */
     public record Skipped(String reason) implements Parsed {
+        /**
+         * Checks the reason is there.
+         *
+         * @param reason why it is skipped
+         */
         public Skipped {
             Objects.requireNonNull(reason, "reason");
         }
@@ -79,6 +106,7 @@ public final class RudderStackCodec {
      * @param json             the event as JSON text
      * @param fallbackUniqueId the unique id to store when the event has no {@code messageId}, e.g. the Pub/Sub message
      *                         id; null when {@code messageId} must be present
+     * @return the event, or why it is skipped
      * @throws InvalidEventException if the text is not a JSON object, or a Content Piece event lacks a field or
      *                               holds an invalid one
      */
@@ -89,6 +117,9 @@ public final class RudderStackCodec {
     /**
      * Parses the RudderStack event in a Pub/Sub push: its message id is the unique id of an event without a
      * {@code messageId}, and the push's fields are kept in the metadata.
+     *
+     * @param envelope the push
+     * @return the event, or why it is skipped
      */
     public Parsed parse(PubSubEnvelope envelope) {
         return parse(envelope.data(), envelope.messageId(), envelope);
@@ -101,14 +132,11 @@ public final class RudderStackCodec {
             return new Skipped("type " + type + " is not a track call");
         }
         String name = JsonFields.text(node, "event");
-        String eventType = EVENT_NAMES.get(name);
-        if (eventType == null) {
-            return new Skipped("event '" + name + "' is not a Content Piece event");
-        }
-        return new Accepted(event(eventType, node, fallbackUniqueId), MetadataKept.of(mapper, node, envelope));
+        return new Accepted(event(name, node, fallbackUniqueId),
+                MetadataKept.of(mapper, node, envelope, codec.trackFieldsHeld(name)));
     }
 
-    private static Event event(String eventType, JsonNode node, String fallbackUniqueId) {
+    private Event event(String name, JsonNode node, String fallbackUniqueId) {
         UUID userId = JsonFields.uuid(userId(node), "userId");
         String messageId = fallbackUniqueId == null ? JsonFields.text(node, "messageId")
                 : JsonFields.optionalText(node, "messageId");
@@ -116,38 +144,13 @@ public final class RudderStackCodec {
         String uniqueId = fallback ? fallbackUniqueId : messageId;
         // RudderStack's path and ours are both "timestamp", so EventCodec's complaint stands as it is.
         Instant timestamp = EventCodec.parseTimestamp(JsonFields.text(node, "timestamp"));
-        JsonNode context = JsonFields.object(node, "context");
-        String timezone = JsonFields.text(context, "context.timezone");
-        String locale = JsonFields.text(context, "context.locale");
-        JsonNode properties = JsonFields.object(node, "properties");
-        String sessionId = JsonFields.text(properties, "properties.session_id");
-        String objectUri = JsonFields.text(properties, "properties.object_uri");
-        Double position = eventType.equals("ContentPieceStarted") ? null : positionSeconds(properties);
-
-        // The records check blank fields, time zones and positions under our field names; each is renamed to the
-        // RudderStack path it came from, with the value the check saw.
-        Map<String, Source> sources = Map.of(
-                "unique_id", new Source(fallback ? "message.messageId" : "messageId", uniqueId),
-                "session_id", new Source("properties.session_id", sessionId),
-                "timezone", new Source("context.timezone", timezone),
-                "locale", new Source("context.locale", locale),
-                "object_uri", new Source("properties.object_uri", objectUri),
-                "position_seconds", new Source("properties.position_seconds", Objects.toString(position, null)));
         try {
-            Content content = Content.parse(objectUri);
-            return switch (eventType) {
-                case "ContentPieceStarted" ->
-                        new ContentPieceStarted(userId, uniqueId, sessionId, timestamp, timezone, locale, content);
-                case "ContentPieceCompleted" -> new ContentPieceCompleted(userId, uniqueId, sessionId, timestamp,
-                        timezone, locale, content, position);
-                default -> new ContentPieceCancelled(userId, uniqueId, sessionId, timestamp, timezone, locale,
-                        content, position);
-            };
+            Event.checked(userId, uniqueId, timestamp);
         } catch (InvalidEventException e) {
-            // Map.of refuses to look up null, the field of a complaint about the whole input.
-            Source source = e.field() == null ? null : sources.get(e.field());
-            throw source == null ? e : JsonFields.renamed(e, source.path(), source.value());
+            throw e.field() == null ? e
+                    : JsonFields.renamed(e, fallback ? "message.messageId" : "messageId", uniqueId);
         }
+        return codec.fromTrack(name, node, userId, uniqueId, timestamp);
     }
 
     /**
@@ -163,21 +166,5 @@ public final class RudderStackCodec {
                     + (id.length() <= 80 ? id : id.substring(0, 77) + "...") + "')");
         }
         return JsonFields.text(node, "userId");
-    }
-
-    /** Where a field handed to the records came from: its RudderStack path and the value read there. */
-    private record Source(String path, String value) {
-    }
-
-    /** The optional position: absent or null is none; anything but a number is refused. */
-    private static Double positionSeconds(JsonNode properties) {
-        JsonNode value = properties.get("position_seconds");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw new InvalidEventException("properties.position_seconds", value.toString(), "is not a number");
-        }
-        return value.doubleValue();
     }
 }

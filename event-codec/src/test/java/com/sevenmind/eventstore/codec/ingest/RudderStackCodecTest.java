@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.Content;
@@ -12,6 +13,7 @@ import com.sevenmind.eventstore.api.ContentPieceCancelled;
 import com.sevenmind.eventstore.api.ContentPieceCompleted;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.api.GenericEvent;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.Json;
 import java.io.IOException;
@@ -90,9 +92,18 @@ class RudderStackCodecTest {
     }
 
     @Test
-    void other_track_calls_are_skipped() {
-        assertEquals(new RudderStackCodec.Skipped("event 'Application Opened' is not a Content Piece event"),
-                codec.parse(fixture("application-opened.json"), null));
+    void other_track_calls_are_kept_under_their_name_with_their_properties() throws JsonProcessingException {
+        RudderStackCodec.Accepted accepted =
+                (RudderStackCodec.Accepted) codec.parse(fixture("application-opened.json"), null);
+
+        GenericEvent event = (GenericEvent) accepted.event();
+        assertEquals("Application Opened", event.eventType());
+        assertEquals(ANDROID_USER, event.userId());
+        assertEquals(mapper.readTree("{\"build\":5120,\"from_background\":false,\"version\":\"5.12.0\"}"),
+                event.payload());
+        JsonNode kept = mapper.readTree(accepted.metadata().json()).get("rudderstack");
+        assertEquals(false, kept.has("properties"), "the properties are the payload, kept once");
+        assertEquals("Europe/Berlin", kept.at("/context/timezone").asText(), "the context is kept whole");
     }
 
     @Test
