@@ -235,6 +235,11 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /** The global feed: every stored event once, in a stable order, after a position a reader keeps. */
+    public Feed feed() {
+        return new Feed(jdbi, description());
+    }
+
     /** Starts listening for committed appends, on a connection of its own; close it before the database. */
     public LiveFeed liveFeed() {
         return LiveFeed.start(this);
