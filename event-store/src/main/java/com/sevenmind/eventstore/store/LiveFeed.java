@@ -53,6 +53,8 @@ public final class LiveFeed implements AutoCloseable {
 
     private final Database database;
     private final Map<UUID, List<Runnable>> subscribers = new ConcurrentHashMap<>();
+    /** Called on every notification, whichever users it names: readers of the whole {@link Feed}. */
+    private final List<Runnable> everyUser = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final Counter reconnects;
     private volatile boolean closed;
@@ -136,6 +138,16 @@ public final class LiveFeed implements AutoCloseable {
         });
     }
 
+    /**
+     * Calls {@code onAppend} after each commit that stored events, of any user, and after every reconnection: a wake-up
+     * for a reader of the {@link Feed}, which carries nothing the reader depends on. As {@link #subscribe}, it runs on
+     * the feed's thread and must return quickly.
+     */
+    public Subscription subscribeAll(Runnable onAppend) {
+        everyUser.add(onAppend);
+        return () -> everyUser.remove(onAppend);
+    }
+
     /** Stops listening and closes the connection; takes at most a poll's time. */
     @Override
     public void close() {
@@ -217,6 +229,7 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void dispatch(String payload) {
+        everyUser.forEach(LiveFeed::call);
         for (String id : payload.split(",")) {
             UUID user;
             try {
@@ -234,6 +247,7 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void everyone() {
+        everyUser.forEach(LiveFeed::call);
         subscribers.values().forEach(those -> those.forEach(LiveFeed::call));
     }
 

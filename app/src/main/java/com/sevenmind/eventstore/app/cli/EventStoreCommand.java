@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "eventstore", mixinStandardHelpOptions = true,
         description = "An event store for user activity on plain PostgreSQL.",
         subcommands = {BenchCommand.class, ClusterCommand.class, DbCommand.class, DemoCommand.class, ExportCommand.class,
-                FollowCommand.class,
+                FeedCommand.class, FollowCommand.class,
                 ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
                 RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
                 SnapshotsCommand.class, UsersCommand.class, AutoComplete.GenerateCompletion.class},

@@ -149,7 +149,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench", "demo", "export", "forget", "generate", "import", "migrate-events", "project",
+    @ValueSource(strings = {"bench", "demo", "export", "feed", "forget", "generate", "import", "migrate-events", "project",
             "projections", "rejected", "serve", "users"})
     void every_command_has_help(String command) {
         Cli.Result result = cli.run(command, "--help");
