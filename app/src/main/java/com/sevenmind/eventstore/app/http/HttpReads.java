@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.app.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.app.FeedLines;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
@@ -26,6 +27,7 @@ final class HttpReads {
     private final ProjectionRegistry registry;
     private final UserProjections userProjections;
     private final UserEventPages pages;
+    private final FeedPages feedPages;
     private final List<Map<String, String>> projectionRows;
     private LiveStreams streams;
 
@@ -42,6 +44,7 @@ final class HttpReads {
         this.registry = registry;
         this.userProjections = userProjections;
         this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
+        this.feedPages = new FeedPages(db.feed(), new FeedLines(codec, mapper), mapper);
         this.projectionRows = registry.rows().stream().map(HttpReads::jarName).toList();
     }
 
@@ -95,6 +98,20 @@ final class HttpReads {
             case METRICS -> new HttpAnswer(200, metrics.scrape(exchange.header(HttpHeader.ACCEPT)));
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
+            case FEED -> new HttpAnswer(200, feedPages.page(exchange.query(FeedPages.PARAMETERS)));
+            case FEED_STREAM -> {
+                // A reconnecting client's Last-Event-ID wins over the after it first connected with.
+                String lastEventId = exchange.request.getHeaders().get("Last-Event-ID");
+                String after = exchange.query(List.of("after")).get("after");
+                var source = feedPages.stream(lastEventId != null
+                        ? feedPages.position(lastEventId, "Last-Event-ID") : feedPages.position(after, "after"));
+                if (exchange.head()) {
+                    LiveStreams.headers(exchange);
+                    yield HttpAnswer.STREAMING_HEAD;
+                }
+                streams.openFeed(exchange, source);
+                yield HttpAnswer.STREAMING;
+            }
             case LIVE -> {
                 var request = HttpRequests.project(registry, target,
                         exchange.query(HttpRequests.PROJECTION_PARAMETERS));

@@ -43,7 +43,8 @@ final class HttpRequests {
         BATCH("POST", "/v1/batch"), PROJECTIONS("GET", "/projections"), USERS("GET", "/users"),
         HEALTH("GET", "/health"), LIVEZ("GET", "/livez"), READYZ("GET", "/readyz"), PAGE("GET", "/"),
         LIVE("GET", "/users/{id}/projections/{name}/live"), USER_PROJECTIONS("GET", "/users/{id}/projections"),
-        USER_EVENTS("GET", "/users/{id}/events"), METRICS("GET", "/metrics"), OPENAPI("GET", ApiDocument.PATH);
+        USER_EVENTS("GET", "/users/{id}/events"), FEED("GET", "/feed"), FEED_STREAM("GET", "/feed/stream"),
+        METRICS("GET", "/metrics"), OPENAPI("GET", ApiDocument.PATH);
 
         /** The routes whose one path is their template, by it; the page's files and a user's paths are matched. */
         private static final Map<String, Route> FIXED = Arrays.stream(values())

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
@@ -81,16 +82,61 @@ final class LiveStreams implements AutoCloseable {
      * before the first read, so no commit falls between the two; an error of that read is answered as any other.
      */
     void open(HttpExchange exchange, ProjectRequest request) {
+        open(exchange, () -> Changes.of(feed, request.user()), () -> {
+            Projected[] next = {request.read(userProjections)};
+            return new Source() {
+                @Override
+                public int send(PrintWriter out, boolean changed) {
+                    if (next[0] == null && changed) {
+                        next[0] = request.read(userProjections);
+                    }
+                    if (next[0] == null) {
+                        return 0;
+                    }
+                    out.print("data: ");
+                    Output.json(out, mapper, next[0]);
+                    out.print("\n");
+                    next[0] = null;
+                    return 1;
+                }
+
+                @Override
+                public Duration recheck() {
+                    return HEARTBEAT;
+                }
+            };
+        });
+    }
+
+    /** {@code GET /feed/stream}: what {@code source} sends, read again at each wake-up of the live feed too. */
+    void openFeed(HttpExchange exchange, Source source) {
+        open(exchange, () -> Changes.ofEveryUser(feed), () -> source);
+    }
+
+    /** What a stream sends. */
+    interface Source {
+        /** Sends what is new, as events; {@code changed}: after a wake-up. Returns the events sent. */
+        int send(PrintWriter out, boolean changed);
+
+        /** How long to wait for a wake-up before {@link #send} is called anyway. */
+        Duration recheck();
+    }
+
+    /**
+     * Takes the exchange over for a stream, if a place is free; else 503. It subscribes to the changes before the
+     * source's first read, so no commit falls between the two; an error of that read is answered as any other.
+     */
+    private void open(HttpExchange exchange, Supplier<Changes> subscribe, Supplier<Source> start) {
         if (!places.tryAcquire()) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
             throw new HttpError(503, "too many live streams (" + max + "), try again later");
         }
-        Changes changes = Changes.of(feed, request.user());
+        Changes changes = subscribe.get();
         try {
-            Projected first = request.read(userProjections);
+            Source source = start.get();
             threads.execute(() -> {
                 try {
-                    stream(exchange, request, changes, first);
+                    stream(exchange, changes, source);
                 } finally {
                     places.release();
                 }
@@ -112,51 +158,57 @@ final class LiveStreams implements AutoCloseable {
     }
 
     /**
-     * Sends the projections as one {@code data:} line of JSON, then again after each change (coalesced), with a
-     * comment line as heartbeat after a quiet spell, until the client goes or the server stops. A read that fails
-     * meanwhile (the database is down) is sent as an event {@code unavailable}; the stream stays, and the feed's
-     * re-read after it reconnects sends the current state.
+     * Sends what the source has, then again after each change (coalesced) or recheck, with a comment line as heartbeat
+     * after a quiet spell, until the client goes or the server stops. A read that fails meanwhile (the database is
+     * down) is sent as an event {@code unavailable}; the stream stays, and the feed's re-read after it reconnects sends
+     * the current state.
      */
-    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, Projected first) {
+    private void stream(HttpExchange exchange, Changes changes, Source source) {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(HEARTBEAT.multipliedBy(2).toMillis());
         long events = 0;
         long changedAt = 0;
+        long quietSince = System.nanoTime();
+        boolean changed = true;
+        boolean watching = false;
         boolean gone = false;
         headers(exchange);
         try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
                 Content.Sink.asOutputStream(exchange.response), UTF_8))) {
-            Object data = first;
             while (true) {
-                if (data == null) {
-                    out.print(": heartbeat\n\n");
-                } else {
-                    out.print(data instanceof Projected ? "data: " : "event: unavailable\ndata: ");
-                    Output.json(out, mapper, data);
+                int sent;
+                try {
+                    sent = source.send(out, changed);
+                } catch (StoreException e) {
+                    LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
+                    out.print("event: unavailable\ndata: ");
+                    Output.json(out, mapper, Map.of("error", HttpApi.DATABASE_UNAVAILABLE));
                     out.print("\n");
-                    events++;
+                    sent = 1;
+                }
+                events += sent;
+                if (sent > 0) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= HEARTBEAT.toNanos()) {
+                    out.print(": heartbeat\n\n");
+                    quietSince = System.nanoTime();
                 }
                 out.flush();
-                if (changedAt != 0) {
+                if (changedAt != 0 && sent > 0) {
                     delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
                     changedAt = 0;
                 }
-                if (events == 1 && data != null) {
+                if (!watching && events > 0) {
                     watchForEnd(endPoint, changes);
+                    watching = true;
                 }
-                data = null;
                 if (out.checkError() || changes.ended()) {
                     gone = true;
                     break;
                 }
-                if (awaitChange(changes, out)) {
+                changed = awaitChange(changes, out, source.recheck());
+                if (changed) {
                     changedAt = changes.changedAt();
-                    try {
-                        data = request.read(userProjections);
-                    } catch (StoreException e) {
-                        LOG.warn("GET {}: {}", exchange.path, ErrorMessages.describe(e));
-                        data = Map.of("error", HttpApi.DATABASE_UNAVAILABLE);
-                    }
                 } else if (changes.ended()) {
                     gone = true;
                     break;
@@ -177,9 +229,10 @@ final class LiveStreams implements AutoCloseable {
     }
 
     /** Waits for a change; when the server stops meanwhile, sends the last event, that says so, and rethrows. */
-    private static boolean awaitChange(Changes changes, PrintWriter out) throws InterruptedException {
+    private static boolean awaitChange(Changes changes, PrintWriter out, Duration timeout)
+            throws InterruptedException {
         try {
-            return changes.await(HEARTBEAT);
+            return changes.await(timeout);
         } catch (InterruptedException e) {
             out.print(CLOSING);
             out.flush();

@@ -651,10 +651,16 @@ class ServeTest {
         private final Thread reader;
         private final String path;
 
-        LiveStream(URI base, String path) throws IOException, InterruptedException {
+        /** The last {@code id:} line's value passed, null before one. */
+        String lastId;
+
+        LiveStream(URI base, String path, String... headers) throws IOException, InterruptedException {
             this.path = base.resolve(path).getRawPath();
-            response = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).build(),
-                    HttpResponse.BodyHandlers.ofLines());
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines());
             ApiContract.check("GET", base.resolve(path).getRawPath(), response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(null), null);
             reader = new Thread(() -> {
@@ -678,6 +684,9 @@ class ServeTest {
             String line;
             while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
                 assertTrue(!line.equals(END), "the stream ended");
+                if (line.startsWith("id: ")) {
+                    lastId = line.substring("id: ".length());
+                }
                 if (line.startsWith("data: ")) {
                     String data = line.substring("data: ".length());
                     ApiContract.checkStreamData(path, data);
