@@ -26,3 +26,21 @@ CREATE TABLE feed_epoch (
     epoch    integer NOT NULL
 );
 INSERT INTO feed_epoch (epoch) VALUES (1);
+
+-- Durable subscriptions: a named reader's position, saved in the same transaction as what it did with the entries
+-- up to there, so that each is applied once. One reader at a time per name holds an advisory lock (FeedSubscription).
+-- A global projection is such a subscription (named global:NAME) whose effect is its state, saved here in the
+-- transaction that moves its position. Neither table has a user: plain tables on a Citus coordinator.
+CREATE TABLE feed_subscriptions (
+    name       text PRIMARY KEY,
+    position   text        NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE global_projections (
+    name       text PRIMARY KEY,
+    version    integer     NOT NULL,   -- the projection's version(): a state of another is rebuilt
+    state      jsonb       NOT NULL,
+    -- The last forget the state reflects: its fold began after that forget committed. A later one rebuilds it.
+    forgotten  text        NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
