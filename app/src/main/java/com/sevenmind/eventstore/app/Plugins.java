@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app;
 
+import com.sevenmind.eventstore.api.GlobalProjection;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.Upcaster;
 import java.util.ArrayList;
@@ -10,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What was found on the class path: projections and upcasters. The one place {@link ServiceLoader} is asked, so a
+ * What was found on the class path: projections, upcasters and global projections. The one place {@link ServiceLoader} is asked, so a
  * jar dropped on the class path is picked up with no change to the application.
  */
-public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters) {
+public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters, GlobalProjectionRegistry globals) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
 
@@ -34,7 +35,12 @@ public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters) 
                     source(u));
             upcasters.add(u);
         }
-        return new Plugins(new ProjectionRegistry(projections), upcasters);
+        List<GlobalProjection<?>> globals = new ArrayList<>();
+        for (GlobalProjection<?> g : ServiceLoader.load(GlobalProjection.class, classLoader)) {
+            LOG.info("global projection '{}' ({}) from {}", g.name(), g.getClass().getName(), source(g));
+            globals.add(g);
+        }
+        return new Plugins(new ProjectionRegistry(projections), upcasters, new GlobalProjectionRegistry(globals));
     }
 
     /** Where a plugin's class was loaded from: its jar, or a classes directory. */

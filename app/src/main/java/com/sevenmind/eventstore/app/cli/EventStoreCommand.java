@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = "An event store for user activity on plain PostgreSQL.",
         subcommands = {BenchCommand.class, ClusterCommand.class, DbCommand.class, DemoCommand.class, ExportCommand.class,
                 FeedCommand.class, FollowCommand.class,
-                ForgetCommand.class, GenerateCommand.class, ImportCommand.class, MigrateEventsCommand.class,
+                ForgetCommand.class, GenerateCommand.class, GlobalCommand.class, ImportCommand.class, MigrateEventsCommand.class,
                 RejectedCommand.class, ProjectCommand.class, ProjectionsCommand.class, ServeCommand.class,
                 SnapshotsCommand.class, UsersCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Without --db-url an embedded PostgreSQL runs on --data-dir; the data stays there between runs.",
