@@ -37,7 +37,7 @@ public final class FeedSubscription implements AutoCloseable {
      * Takes the subscription {@code name}, made at the feed's beginning when new; refused while another reader, in
      * this process or another, holds it.
      *
-     * @throws StoreException naming the subscription when it is held
+     * @throws Held when another reader holds it
      */
     public static FeedSubscription open(Database database, String name) {
         Handle handle = database.jdbi().open();
@@ -51,7 +51,7 @@ public final class FeedSubscription implements AutoCloseable {
         }
         if (!locked) {
             handle.close();
-            throw new StoreException("subscription '" + name + "' is held by another reader");
+            throw new Held(name);
         }
         try {
             handle.createUpdate("INSERT INTO feed_subscriptions (name, position) VALUES (:name, :position) "
@@ -71,6 +71,13 @@ public final class FeedSubscription implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The subscription is held by another reader, in this process or another. */
+    public static final class Held extends StoreException {
+        Held(String name) {
+            super("subscription '" + name + "' is held by another reader");
+        }
     }
 
     /** The connection that holds the subscription, for reads of the consumer's own state beside it. */

@@ -36,9 +36,36 @@ public final class GlobalProjections {
     public record Result(String projection, String position, Object view) {
     }
 
-    /** Folds what is new into the projection's state; returns the view. */
+    /**
+     * Folds what is new into the projection's state; returns the view. While another reader (a {@code serve}, which
+     * keeps it current) holds the projection, returns the state that reader saved last instead.
+     *
+     * @throws NotBuilt when the other reader is folding it again from the beginning
+     */
     public Result catchUp(GlobalProjection<?> projection) {
-        return run(projection, false, n -> { });
+        try {
+            return run(projection, false, n -> { });
+        } catch (FeedSubscription.Held held) {
+            return saved(projection);
+        }
+    }
+
+    /** The state last saved, and its position; refused when none of this version is saved yet. */
+    public Result saved(GlobalProjection<?> projection) {
+        Map<String, Object> row = database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT g.version, g.state::text AS state, s.position
+                        FROM global_projections g JOIN feed_subscriptions s ON s.name = 'global:' || g.name
+                        WHERE g.name = :n""")
+                .bind("n", projection.name()).mapToMap().findOne().orElse(null));
+        if (row == null || (Integer) row.get("version") != projection.version()) {
+            throw new NotBuilt(projection.name());
+        }
+        return new Result(projection.name(), (String) row.get("position"),
+                view(projection, (String) row.get("state")));
+    }
+
+    private <S> Object view(GlobalProjection<S> projection, String state) {
+        return projection.view(read(projection, state));
     }
 
     /** Folds the projection again from the beginning, telling {@code progress} the events folded so far. */
@@ -139,6 +166,13 @@ public final class GlobalProjections {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot read the saved state of global projection '" + projection.name()
                     + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Another process holds the projection and has not saved a state of this version yet. */
+    public static final class NotBuilt extends StoreException {
+        NotBuilt(String name) {
+            super("global projection '" + name + "' is being built by another process; try again");
         }
     }
 

@@ -24,7 +24,6 @@ class FeedSubscriptionTest {
         db.database().jdbi().useHandle(h -> {
             h.execute("CREATE TABLE IF NOT EXISTS seen (unique_id text PRIMARY KEY)");
             h.execute("TRUNCATE seen");
-            h.execute("DELETE FROM feed_subscriptions");
         });
     }
 

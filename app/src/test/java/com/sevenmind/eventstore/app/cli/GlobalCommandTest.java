@@ -28,7 +28,6 @@ class GlobalCommandTest {
     @BeforeEach
     void clear() {
         db.clear();
-        db.database().jdbi().useHandle(h -> h.execute("DELETE FROM global_projections; DELETE FROM feed_subscriptions"));
     }
 
     /** started, completed, cancelled by object_uri, counted by SQL from the stored rows. */

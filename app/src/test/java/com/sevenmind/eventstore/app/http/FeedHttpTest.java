@@ -92,4 +92,31 @@ class FeedHttpTest {
             }
         }
     }
+
+    @Test
+    void serve_keeps_global_projections_current_and_global_reads_what_it_saved() throws Exception {
+        try (ServeTest.Served served = serve()) {
+            db.store().append(List.of(TestEvents.started(ANN, "a-1", T), TestEvents.completed(ANN, "a-2", T)));
+            long committed = System.nanoTime();
+            JsonNode content = null;
+            while (System.nanoTime() - committed < 10_000_000_000L) {
+                HttpResponse<String> answer = ServeTest.send(served.base(), "GET", "/global/content", null,
+                        "Authorization", "Bearer r-s3cret");
+                if (answer.statusCode() == 200 && MAPPER.readTree(answer.body()).get("view").size() == 1
+                        && MAPPER.readTree(answer.body()).at("/view/0/completed").asLong() == 1) {
+                    content = MAPPER.readTree(answer.body());
+                    break;
+                }
+            }
+            assertTrue(content != null, "content was not current within 10 s of the commit");
+            assertEquals(1.0, content.at("/view/0/completion_rate").asDouble());
+            assertEquals(404, ServeTest.send(served.base(), "GET", "/global/nosuch", null,
+                    "Authorization", "Bearer r-s3cret").statusCode());
+
+            // While serve holds it, the command prints what serve saved, at the same position or later.
+            Cli.Result printed = new Cli(db.jdbcUrl()).run("global", "content", "--format", "json");
+            assertEquals(0, printed.exit(), printed.toString());
+            assertEquals(content.get("view"), MAPPER.readTree(printed.out()).get("view"));
+        }
+    }
 }

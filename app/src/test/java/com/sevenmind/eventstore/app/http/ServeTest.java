@@ -18,6 +18,8 @@ import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -91,8 +93,9 @@ class ServeTest {
     }
 
     static Served serve(Database database, HttpApi.Settings settings, IngestOptions options) {
-        HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC),
-                Plugins.discover(ServeTest.class.getClassLoader()).projections(), MAPPER, settings, options);
+        Plugins plugins = Plugins.discover(ServeTest.class.getClassLoader());
+        HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), plugins.projections(), plugins.globals(),
+                MAPPER, settings, options, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         return new Served(api, URI.create("http://127.0.0.1:" + api.start()));
     }
 
