@@ -7,7 +7,9 @@ import com.sevenmind.eventstore.store.FeedSubscription;
 import com.sevenmind.eventstore.store.GlobalProjections;
 import com.sevenmind.eventstore.store.LiveFeed;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ final class GlobalKeeper implements AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(1);
 
     private final Thread thread;
+    private final Map<String, String> failures = new HashMap<>();
     private volatile boolean closed;
 
     GlobalKeeper(LiveFeed feed, GlobalProjections globals, List<GlobalProjection<?>> projections) {
@@ -43,9 +46,15 @@ final class GlobalKeeper implements AutoCloseable {
                     } catch (FeedSubscription.Held held) {
                         LOG.debug("global projection {}: folded by another process", projection.name());
                     } catch (RuntimeException e) {
-                        LOG.warn("global projection {}: {}; trying again", projection.name(),
-                                ErrorMessages.describe(e));
+                        // Said once while it lasts (a database away, a Citus cluster), not every second.
+                        String why = ErrorMessages.describe(e);
+                        if (!why.equals(failures.put(projection.name(), why))) {
+                            LOG.warn("global projection {}: {}; trying again every {} s", projection.name(), why,
+                                    POLL.toSeconds());
+                        }
+                        continue;
                     }
+                    failures.remove(projection.name());
                 }
                 changes.await(POLL);
             }
