@@ -26,6 +26,7 @@ final class AppModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(ProjectionRegistry.class).toInstance(plugins.projections());
+        bind(GlobalProjectionRegistry.class).toInstance(plugins.globals());
     }
 
     @Provides

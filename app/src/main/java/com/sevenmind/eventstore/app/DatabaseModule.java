@@ -9,6 +9,7 @@ import com.sevenmind.eventstore.app.cli.DatabaseOptions;
 import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.GlobalProjections;
 import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.SchemaMigrations;
 
@@ -42,6 +43,12 @@ final class DatabaseModule extends AbstractModule {
     @Singleton
     EventStore eventStore(Database db, EventCodec codec) {
         return db.eventStore(codec);
+    }
+
+    @Provides
+    @Singleton
+    GlobalProjections globalProjections(Database db, EventCodec codec, ObjectMapper mapper) {
+        return new GlobalProjections(db, codec, mapper);
     }
 
     @Provides

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app;
 
 import com.sevenmind.eventstore.api.EventType;
+import com.sevenmind.eventstore.api.GlobalProjection;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.Upcaster;
 import java.util.ArrayList;
@@ -11,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What was found on the class path: projections, upcasters and event types. The one place {@link ServiceLoader} is asked, so a
- * jar dropped on the class path is picked up with no change to the application.
+ * What was found on the class path: projections, upcasters, event types and global projections. The one place
+ * {@link ServiceLoader} is asked, so a jar dropped on the class path is picked up with no change to the application.
  */
-public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters, List<EventType<?>> eventTypes) {
+public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters, List<EventType<?>> eventTypes,
+                      GlobalProjectionRegistry globals) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
 
@@ -42,7 +44,13 @@ public record Plugins(ProjectionRegistry projections, List<Upcaster> upcasters, 
                     source(t));
             eventTypes.add(t);
         }
-        return new Plugins(new ProjectionRegistry(projections), upcasters, eventTypes);
+        List<GlobalProjection<?>> globals = new ArrayList<>();
+        for (GlobalProjection<?> g : ServiceLoader.load(GlobalProjection.class, classLoader)) {
+            LOG.info("global projection '{}' ({}) from {}", g.name(), g.getClass().getName(), source(g));
+            globals.add(g);
+        }
+        return new Plugins(new ProjectionRegistry(projections), upcasters, eventTypes,
+                new GlobalProjectionRegistry(globals));
     }
 
     /** Where a plugin's class was loaded from: its jar, or a classes directory. */

@@ -43,14 +43,16 @@ public final class ProjectionRegistry {
 
     /** The projections named, in the order given; all of them when none is named. */
     public List<Projection<?>> select(List<String> names) {
-        if (names.isEmpty()) {
-            return all();
-        }
-        List<Projection<?>> selected = new ArrayList<>();
+        return names.isEmpty() ? all() : select(byName, names, "projection");
+    }
+
+    /** Those of {@code byName} named, in the order given, each once; an unknown name is refused, naming the known. */
+    static <P> List<P> select(Map<String, P> byName, List<String> names, String kind) {
+        List<P> selected = new ArrayList<>();
         for (String name : names) {
-            Projection<?> p = byName.get(name);
+            P p = byName.get(name);
             if (p == null) {
-                throw new IllegalArgumentException("unknown projection " + ErrorMessages.quote(name) + "; known: "
+                throw new IllegalArgumentException("unknown " + kind + " " + ErrorMessages.quote(name) + "; known: "
                         + String.join(", ", byName.keySet()));
             }
             if (!selected.contains(p)) {

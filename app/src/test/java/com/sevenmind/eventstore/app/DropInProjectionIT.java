@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.api.GlobalProjection;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.store.TestDatabase;
@@ -50,6 +51,23 @@ class DropInProjectionIT {
             }
             """;
 
+    /** A global projection: the events stored, over all users. Its state is a JDK type: one class in the jar. */
+    private static final String GLOBAL_SOURCE = """
+            package team.example;
+
+            import com.sevenmind.eventstore.api.GlobalProjection;
+            import com.sevenmind.eventstore.api.RecordedEvent;
+            import java.util.Map;
+
+            public final class EventTotal implements GlobalProjection<long[]> {
+                public String name() { return "event_total"; }
+                public long[] initialState() { return new long[1]; }
+                public long[] apply(long[] s, RecordedEvent e) { s[0]++; return s; }
+                public Object view(long[] s) { return Map.of("events", s[0]); }
+                public Class<long[]> stateType() { return long[].class; }
+            }
+            """;
+
     @TempDir
     Path dir;
 
@@ -85,6 +103,24 @@ class DropInProjectionIT {
         JsonNode result = mapper.readTree(projected.out());
         assertEquals(2, result.get("projections").get("sessions").get("session_count").asInt());
         assertEquals(3, result.get("projections").get("stats").get("total").asInt());
+    }
+
+    @Test
+    void a_global_projection_jar_on_the_class_path_is_folded_over_every_user() throws Exception {
+        Path jar = PluginJar.build(dir, "team.example.EventTotal", GLOBAL_SOURCE, GlobalProjection.class);
+        String classpath = JarRunner.JAR + File.pathSeparator + jar;
+        Path events = dir.resolve("events.jsonl");
+        Files.write(events, List.of(line("33333333-3333-4333-8333-333333333331", "1", "a"),
+                line("33333333-3333-4333-8333-333333333332", "2", "a")));
+        Cli.Result imported = JarRunner.run(classpath, "--db-url", db.jdbcUrl(), "import", events.toString());
+        assertEquals(0, imported.exit(), imported.toString());
+
+        Cli.Result global = JarRunner.run(classpath, "--db-url", db.jdbcUrl(), "global", "event_total", "--format",
+                "json");
+        assertEquals(0, global.exit(), global.toString());
+        JsonNode line = mapper.readTree(global.out());
+        assertEquals("event_total", line.get("projection").asText());
+        assertEquals(db.store().count(), line.get("view").get("events").asLong(), "every stored event, once");
     }
 
     @Test

@@ -310,6 +310,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * The global feed: every stored event once, in a stable order, after a position a reader keeps.
+     *
+     * @return the feed of this database
+     */
+    public Feed feed() {
+        return new Feed(jdbi, description());
+    }
+
+    /**
      * Starts listening for committed appends, on a connection of its own; close it before the database.
      *
      * @return a new live feed, which the caller closes

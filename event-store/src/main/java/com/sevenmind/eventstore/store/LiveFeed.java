@@ -53,6 +53,8 @@ public final class LiveFeed implements AutoCloseable {
 
     private final Database database;
     private final Map<UUID, List<Runnable>> subscribers = new ConcurrentHashMap<>();
+    /** Called on every notification, whichever users it names: readers of the whole {@link Feed}. */
+    private final List<Runnable> everyUser = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final Counter reconnects;
     private volatile boolean closed;
@@ -140,6 +142,19 @@ public final class LiveFeed implements AutoCloseable {
         });
     }
 
+    /**
+     * Calls {@code onAppend} after each commit that stored events, of any user, and after every reconnection: a wake-up
+     * for a reader of the {@link Feed}, which carries nothing the reader depends on. As {@link #subscribe}, it runs on
+     * the feed's thread and must return quickly.
+     *
+     * @param onAppend the wake-up
+     * @return what ends the subscription
+     */
+    public Subscription subscribeAll(Runnable onAppend) {
+        everyUser.add(onAppend);
+        return () -> everyUser.remove(onAppend);
+    }
+
     /** Stops listening and closes the connection; takes at most a poll's time. */
     @Override
     public void close() {
@@ -221,6 +236,7 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void dispatch(String payload) {
+        everyUser.forEach(LiveFeed::call);
         for (String id : payload.split(",")) {
             UUID user;
             try {
@@ -238,6 +254,7 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void everyone() {
+        everyUser.forEach(LiveFeed::call);
         subscribers.values().forEach(those -> those.forEach(LiveFeed::call));
     }
 

@@ -30,7 +30,8 @@ final class Migrations {
     private static final String OLD_HISTORY = "flyway_schema_history";
     /** Everything the migrations make, by name: sequences go along with the tables that own them. */
     private static final List<String> OLD_TABLES = List.of("events", "rejected_events", "forgotten_users",
-            "snapshots", "quarantine_kept", "quarantine_dropped", "forget_key", OLD_HISTORY);
+            "snapshots", "quarantine_kept", "quarantine_dropped", "forget_key", "feed_epoch", "feed_subscriptions",
+            "global_projections", OLD_HISTORY);
     private static final List<String> OLD_FUNCTIONS = List.of("quarantine_kept_add()", "quarantine_kept_remove()",
             "quarantine_kept_clear()", "forgotten_user_hash(uuid)", "lock_users_for_append(bigint[], uuid[])",
             "distribute_by_user()");

@@ -22,7 +22,8 @@ class SchemaRulesTest {
 
     /** Tables kept whole on the coordinator, never distributed: why, in the migration that distributes the others. */
     static final Set<String> COORDINATOR_LOCAL = Set.of("rejected_events", "quarantine_kept", "quarantine_dropped",
-            "forgotten_users", "forget_key", "eventstore_schema_history");
+            "forgotten_users", "forget_key", "feed_epoch", "feed_subscriptions", "global_projections",
+            "eventstore_schema_history");
 
     /** Each unique index (primary keys and unique constraints have one) of a table of {@code schema} without user_uuid. */
     private static List<String> violations(Handle h, String schema) {

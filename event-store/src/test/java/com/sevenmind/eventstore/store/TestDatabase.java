@@ -174,7 +174,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     /** Empties the tables, for tests that need a clean store per case. */
     public void clear() {
         if (!citus) {
-            database.jdbi().useHandle(h -> h.execute("TRUNCATE events, rejected_events, quarantine_dropped, forgotten_users, snapshots RESTART IDENTITY"));
+            // A serve's global projections save their state, then their position: locked in that order here too.
+            database.jdbi().useHandle(h -> h.execute("TRUNCATE events, rejected_events, quarantine_dropped, forgotten_users, "
+                    + "snapshots, global_projections, feed_subscriptions RESTART IDENTITY"));
             return;
         }
         // A TRUNCATE of the distributed tables is one of every shard, in a transaction over all nodes: a tenth of a
@@ -182,7 +184,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         database.jdbi().useHandle(h -> {
             h.execute("DELETE FROM events");
             h.execute("DELETE FROM snapshots");
-            h.execute("TRUNCATE rejected_events, quarantine_dropped, forgotten_users RESTART IDENTITY");
+            h.execute("TRUNCATE rejected_events, quarantine_dropped, forgotten_users, global_projections, "
+                    + "feed_subscriptions RESTART IDENTITY");
             h.execute("SELECT setval(pg_get_serial_sequence('events', 'id'), 1, false)");
         });
     }

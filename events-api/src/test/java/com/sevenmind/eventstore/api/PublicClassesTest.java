@@ -24,7 +24,7 @@ class PublicClassesTest {
     /** What a projection or upcaster author uses. */
     private static final Set<String> ALLOWED = Set.of(
             "Content", "ContentPieceCancelled", "ContentPieceCompleted", "ContentPieceEvent", "ContentPieceStarted", "Event",
-            "EventType", "GenericEvent",
+            "EventType", "GenericEvent", "GlobalProjection",
             "InvalidEventException", "Json", "Projection", "RecordedEvent", "TextView", "Upcaster");
 
     @Test

@@ -15,9 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 @Command(name = "follow", mixinStandardHelpOptions = true,
         description = {"Prints a user's projections as project does, then again each time new events of the user are "
@@ -92,28 +88,5 @@ final class FollowCommand implements Callable<Integer> {
     private Void print(Projected projected) {
         ProjectCommand.print(spec.commandLine().getOut(), mapper, format, projected, Lateness.DEFAULT_THRESHOLD);
         return null;
-    }
-
-    /**
-     * While installed, Ctrl-C (SIGINT) and SIGTERM interrupt this thread instead of exiting the JVM where it stands:
-     * follow then closes what it opened and exits 0. The JDK offers no other way to handle a signal than this
-     * unsupported, long-stable API (module jdk.unsupported); shutdown hooks run too late to choose the exit code.
-     */
-    private record SignalsInterrupt(Map<Signal, SignalHandler> previous) implements AutoCloseable {
-
-        static SignalsInterrupt install() {
-            Thread thread = Thread.currentThread();
-            Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-            for (String name : List.of("INT", "TERM")) {
-                Signal signal = new Signal(name);
-                previous.put(signal, Signal.handle(signal, s -> thread.interrupt()));
-            }
-            return new SignalsInterrupt(previous);
-        }
-
-        @Override
-        public void close() {
-            previous.forEach(Signal::handle);
-        }
     }
 }

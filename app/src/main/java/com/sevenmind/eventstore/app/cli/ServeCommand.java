@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.OpenedDatabase;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.GooglePushVerifier;
 import com.sevenmind.eventstore.app.http.HttpAccess;
@@ -131,6 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     private final EventCodec codec;
     private final Inputs inputs;
     private final ProjectionRegistry registry;
+    private final GlobalProjectionRegistry globals;
     private final ObjectMapper mapper;
     private final DatabaseOptions databaseOptions;
     private final Provider<Database> database;
@@ -139,12 +141,13 @@ final class ServeCommand implements Callable<Integer> {
     private final Provider<PrometheusMeterRegistry> meters;
 
     @Inject
-    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-                 DatabaseOptions databaseOptions, Provider<Database> database, OpenedDatabase opened,
+    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, GlobalProjectionRegistry globals,
+                 ObjectMapper mapper, DatabaseOptions databaseOptions, Provider<Database> database, OpenedDatabase opened,
                  Provider<PrometheusMeterRegistry> meters) {
         this.codec = codec;
         this.inputs = inputs;
         this.registry = registry;
+        this.globals = globals;
         this.mapper = mapper;
         this.databaseOptions = databaseOptions;
         this.database = database;
@@ -178,7 +181,7 @@ final class ServeCommand implements Callable<Integer> {
         Database db = database.get();
         PrometheusMeterRegistry metrics = meters.get();
         db.instrument(metrics);
-        HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
+        HttpApi api = new HttpApi(db, codec, inputs, registry, globals, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)

@@ -4,9 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
@@ -155,17 +157,19 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
             Settings settings, IngestOptions options) {
-        this(db, codec, inputs, registry, mapper, settings, options,
+        this(db, codec, inputs, registry, new GlobalProjectionRegistry(List.of()), mapper, settings, options,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     /**
      * Serves {@code meters} at {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams
-     * and the quarantine's size. The database's own meters (the pool, the snapshot cache, the live feed) are its
+     * and the quarantine's size; keeps {@code globals} current while it runs, and serves them at
+     * {@code GET /global/{name}}. The database's own meters (the pool, the snapshot cache, the live feed) are its
      * {@link Database#instrument}'s.
      */
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-            Settings settings, IngestOptions options, PrometheusMeterRegistry meters) {
+    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
+            GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
+            PrometheusMeterRegistry meters) {
         EventStore store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
         this.metrics = new HttpMetrics(meters);
@@ -179,7 +183,8 @@ public final class HttpApi implements AutoCloseable {
         this.settings = settings;
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
                 settings.pushVerifier(), options.rudderStackWriteKey());
-        this.reads = new HttpReads(db, store, codec, mapper, registry, new UserProjections(projector), metrics);
+        this.reads = new HttpReads(db, store, codec, mapper, registry, new UserProjections(projector), metrics,
+                globals);
     }
 
     /** The ways in that every request must prove itself on: the quarantine limits only the others. */

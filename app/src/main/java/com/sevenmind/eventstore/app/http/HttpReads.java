@@ -2,11 +2,16 @@ package com.sevenmind.eventstore.app.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.api.GlobalProjection;
+import com.sevenmind.eventstore.app.FeedLines;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
+import com.sevenmind.eventstore.store.GlobalProjections;
+import com.sevenmind.eventstore.store.LiveFeed;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,15 +31,21 @@ final class HttpReads {
     private final ProjectionRegistry registry;
     private final UserProjections userProjections;
     private final UserEventPages pages;
+    private final FeedPages feedPages;
     private final List<Map<String, String>> projectionRows;
     private LiveStreams streams;
+    private final GlobalProjectionRegistry globalRegistry;
+    private final GlobalProjections globals;
+    private GlobalKeeper keeper;
 
     private final HttpMetrics metrics;
     /** Set when the process is asked to stop: readiness fails from then on, so that traffic goes elsewhere. */
     private volatile boolean draining;
 
     HttpReads(Database db, EventStore store, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
-              UserProjections userProjections, HttpMetrics metrics) {
+              UserProjections userProjections, HttpMetrics metrics, GlobalProjectionRegistry globalRegistry) {
+        this.globalRegistry = globalRegistry;
+        this.globals = new GlobalProjections(db, codec, mapper);
         this.db = db;
         this.metrics = metrics;
         this.store = store;
@@ -42,12 +53,16 @@ final class HttpReads {
         this.registry = registry;
         this.userProjections = userProjections;
         this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
+        this.feedPages = new FeedPages(db.feed(), new FeedLines(codec, mapper), mapper);
         this.projectionRows = registry.rows().stream().map(HttpReads::jarName).toList();
     }
 
     /** Opens the live streams' connection to the database, for at most {@code maxStreams} streams at once. */
     void start(int maxStreams) {
-        streams = new LiveStreams(db.liveFeed(), userProjections, mapper, maxStreams, metrics.registry());
+        LiveFeed feed = db.liveFeed();
+        streams = new LiveStreams(feed, userProjections, mapper, maxStreams, metrics.registry());
+        keeper = new GlobalKeeper(feed, globals, globalRegistry.all());
+        keeper.start();
     }
 
     /** From now on {@code /readyz} answers 503: the process is about to stop, and wants no new traffic. */
@@ -57,6 +72,7 @@ final class HttpReads {
 
     /** Ends the live streams, each with a last event that says so. */
     void close() {
+        keeper.close();
         streams.close();
     }
 
@@ -95,6 +111,35 @@ final class HttpReads {
             case METRICS -> new HttpAnswer(200, metrics.scrape(exchange.header(HttpHeader.ACCEPT)));
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
+            case GLOBAL -> {
+                exchange.query(List.of());
+                GlobalProjection<?> projection;
+                try {
+                    projection = globalRegistry.select(List.of(target.projection())).get(0);
+                } catch (IllegalArgumentException e) {
+                    throw new HttpError(404, e.getMessage());
+                }
+                try {
+                    yield new HttpAnswer(200, globals.catchUp(projection));
+                } catch (GlobalProjections.NotBuilt e) {
+                    exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                    throw new HttpError(503, e.getMessage());
+                }
+            }
+            case FEED -> new HttpAnswer(200, feedPages.page(exchange.query(FeedPages.PARAMETERS)));
+            case FEED_STREAM -> {
+                // A reconnecting client's Last-Event-ID wins over the after it first connected with.
+                String lastEventId = exchange.request.getHeaders().get("Last-Event-ID");
+                String after = exchange.query(List.of("after")).get("after");
+                var source = feedPages.stream(lastEventId != null
+                        ? feedPages.position(lastEventId, "Last-Event-ID") : feedPages.position(after, "after"));
+                if (exchange.head()) {
+                    LiveStreams.headers(exchange);
+                    yield HttpAnswer.STREAMING_HEAD;
+                }
+                streams.openFeed(exchange, source);
+                yield HttpAnswer.STREAMING;
+            }
             case LIVE -> {
                 var request = HttpRequests.project(registry, target,
                         exchange.query(HttpRequests.PROJECTION_PARAMETERS));

@@ -30,6 +30,7 @@ final class HttpRequests {
     private static final Pattern USER_PROJECTIONS = Pattern.compile("/users/([^/]+)/projections(?:/([^/]+))?");
     private static final Pattern LIVE = Pattern.compile("/users/([^/]+)/projections/([^/]+)/live");
     private static final Pattern USER_EVENTS = Pattern.compile("/users/([^/]+)/events");
+    private static final Pattern GLOBAL_VIEW = Pattern.compile("/global/([^/]+)");
     static final List<String> PROJECTION_PARAMETERS = List.of("as_of", "late_after", "late_from");
     /** How many users {@code GET /users} lists by default, and at most. */
     private static final int USERS = 10;
@@ -44,7 +45,9 @@ final class HttpRequests {
         BATCH("POST", "/v1/batch"), PROJECTIONS("GET", "/projections"), USERS("GET", "/users"),
         HEALTH("GET", "/health"), LIVEZ("GET", "/livez"), READYZ("GET", "/readyz"), PAGE("GET", "/"),
         LIVE("GET", "/users/{id}/projections/{name}/live"), USER_PROJECTIONS("GET", "/users/{id}/projections"),
-        USER_EVENTS("GET", "/users/{id}/events"), METRICS("GET", "/metrics"), OPENAPI("GET", ApiDocument.PATH);
+        USER_EVENTS("GET", "/users/{id}/events"), FEED("GET", "/feed"), FEED_STREAM("GET", "/feed/stream"),
+        GLOBAL("GET", "/global/{name}"),
+        METRICS("GET", "/metrics"), OPENAPI("GET", ApiDocument.PATH);
 
         /** The routes whose one path is their template, by it; the page's files and a user's paths are matched. */
         private static final Map<String, Route> FIXED = Arrays.stream(values())
@@ -81,6 +84,10 @@ final class HttpRequests {
             Matcher live = LIVE.matcher(path);
             if (live.matches()) {
                 return new Target(Route.LIVE, live.group(1), live.group(2));
+            }
+            Matcher global = GLOBAL_VIEW.matcher(path);
+            if (global.matches()) {
+                return new Target(Route.GLOBAL, null, global.group(1));
             }
             Matcher events = USER_EVENTS.matcher(path);
             if (events.matches()) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
@@ -80,38 +81,92 @@ final class LiveStreams implements AutoCloseable {
 
     /**
      * Takes the exchange over for a stream of the request's projections, if a place is free; else 503. It subscribes
-     * before the first read, so no commit falls between the two; an error of that read is answered as any other. The
-     * first event is sent from here, while the read holds its states, and the stream goes on on a thread of its own.
+     * before the first read, so no commit falls between the two; an error of that read is answered as any other.
      */
     void open(HttpExchange exchange, ProjectRequest request) {
+        open(exchange, () -> Changes.of(feed, request.user()), () -> {
+            reads.open(request);
+            return userSource(request);
+        }, () -> reads.close(request));
+    }
+
+    /**
+     * A user's projections: read first at once, then again after each change, through the re-reads its request's
+     * streams share. What is sent is JSON text, written while each read held its states.
+     */
+    private Source userSource(ProjectRequest request) {
+        String[] next = {reads.read(request, System.nanoTime())};
+        return new Source() {
+            @Override
+            public int send(PrintWriter out, boolean changed) {
+                if (next[0] == null && changed) {
+                    next[0] = reads.read(request, System.nanoTime());
+                }
+                if (next[0] == null) {
+                    return 0;
+                }
+                out.print("data: ");
+                out.print(next[0]);
+                out.print("\n");
+                next[0] = null;
+                return 1;
+            }
+
+            @Override
+            public Duration recheck() {
+                return HEARTBEAT;
+            }
+        };
+    }
+
+    /** {@code GET /feed/stream}: what {@code source} sends, read again at each wake-up of the live feed too. */
+    void openFeed(HttpExchange exchange, Source source) {
+        open(exchange, () -> Changes.ofEveryUser(feed), () -> source, () -> { });
+    }
+
+    /** What a stream sends. */
+    interface Source {
+        /** Sends what is new, as events; {@code changed}: after a wake-up. Returns the events sent. */
+        int send(PrintWriter out, boolean changed);
+
+        /** How long to wait for a wake-up before {@link #send} is called anyway. */
+        Duration recheck();
+    }
+
+    /**
+     * Takes the exchange over for a stream, if a place is free; else 503. It subscribes to the changes before the
+     * source's first read, so no commit falls between the two; an error of that read is answered as any other.
+     * {@code ended} runs once when the stream ends, or fails to start.
+     */
+    private void open(HttpExchange exchange, Supplier<Changes> subscribe, Supplier<Source> start, Runnable ended) {
         if (!places.tryAcquire()) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
             throw new HttpError(503, "too many live streams (" + max + "), try again later");
         }
-        Changes changes = Changes.of(feed, request.user());
-        reads.open(request);
+        Changes changes = subscribe.get();
         try {
-            PrintWriter out = request.read(userProjections, first -> {
-                headers(exchange);
-                PrintWriter writer = new PrintWriter(new OutputStreamWriter(
-                        Content.Sink.asOutputStream(exchange.response), UTF_8));
-                send(writer, "data: ", json(first));
-                return writer;
-            });
+            Source source = start.get();
             threads.execute(() -> {
                 try {
-                    stream(exchange, request, changes, out);
+                    stream(exchange, changes, source);
                 } finally {
-                    reads.close(request);
+                    ended.run();
                     places.release();
                 }
             });
         } catch (RuntimeException e) {
-            reads.close(request);
+            ended.run();
             changes.close();
             places.release();
             throw e;
         }
+    }
+
+    /** {@code data} as one line of JSON, with its line end. */
+    private String json(Object data) {
+        StringWriter text = new StringWriter();
+        Output.json(new PrintWriter(text), mapper, data);
+        return text.toString();
     }
 
     /** The headers a stream is answered with; a HEAD gets them alone. */
@@ -123,53 +178,63 @@ final class LiveStreams implements AutoCloseable {
         exchange.setHeader(HttpHeader.CONNECTION, "close");
     }
 
-    /** One event: {@code prefix}, then {@code json} (one line), sent at once. */
-    private static void send(PrintWriter out, String prefix, String json) {
-        out.print(prefix);
-        out.print(json);
-        out.print("\n");
-        out.flush();
-    }
-
-    /** {@code data} as one line of JSON, with its line end. */
-    private String json(Object data) {
-        StringWriter text = new StringWriter();
-        Output.json(new PrintWriter(text), mapper, data);
-        return text.toString();
-    }
-
     /**
-     * After the first event, sends the projections again after each change (coalesced), each written while its read
-     * holds its states, with a comment line as heartbeat after a quiet spell, until the client goes or the server
-     * stops. A read that fails meanwhile (the database is down) is sent as an event {@code unavailable}; the stream
-     * stays, and the feed's re-read after it reconnects sends the current state.
+     * Sends what the source has, then again after each change (coalesced) or recheck, with a comment line as heartbeat
+     * after a quiet spell, until the client goes or the server stops. A read that fails meanwhile (the database is
+     * down) is sent as an event {@code unavailable}; the stream stays, and the feed's re-read after it reconnects sends
+     * the current state.
      */
-    private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, PrintWriter out) {
+    private void stream(HttpExchange exchange, Changes changes, Source source) {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(HEARTBEAT.multipliedBy(2).toMillis());
-        long events = 1;
+        long events = 0;
+        long changedAt = 0;
+        long quietSince = System.nanoTime();
+        boolean changed = true;
+        boolean watching = false;
         boolean gone = false;
-        watchForEnd(endPoint, changes);
-        try (changes; out) {
-            while (!out.checkError() && !changes.ended()) {
-                if (!awaitChange(changes, out)) {
-                    if (!changes.ended()) {
-                        out.print(": heartbeat\n\n");
-                        out.flush();
-                    }
-                    continue;
-                }
-                long changedAt = changes.changedAt();
+        headers(exchange);
+        try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
+                Content.Sink.asOutputStream(exchange.response), UTF_8))) {
+            while (true) {
+                int sent;
                 try {
-                    send(out, "data: ", reads.read(request, System.nanoTime()));
+                    sent = source.send(out, changed);
                 } catch (StoreException e) {
                     LOG.warn("GET {}: {}", exchange.route(), ErrorMessages.describe(e));
-                    send(out, "event: unavailable\ndata: ", json(Map.of("error", HttpApi.DATABASE_UNAVAILABLE)));
+                    out.print("event: unavailable\ndata: ");
+                    Output.json(out, mapper, Map.of("error", HttpApi.DATABASE_UNAVAILABLE));
+                    out.print("\n");
+                    sent = 1;
                 }
-                events++;
-                delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
+                events += sent;
+                if (sent > 0) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= HEARTBEAT.toNanos()) {
+                    out.print(": heartbeat\n\n");
+                    quietSince = System.nanoTime();
+                }
+                out.flush();
+                if (changedAt != 0 && sent > 0) {
+                    delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
+                    changedAt = 0;
+                }
+                if (!watching && events > 0) {
+                    watchForEnd(endPoint, changes);
+                    watching = true;
+                }
+                if (out.checkError() || changes.ended()) {
+                    gone = true;
+                    break;
+                }
+                changed = awaitChange(changes, out, source.recheck());
+                if (changed) {
+                    changedAt = changes.changedAt();
+                } else if (changes.ended()) {
+                    gone = true;
+                    break;
+                }
             }
-            gone = true;
         } catch (InterruptedException e) {
             // The server is stopping: the stream ends, and the client may connect again elsewhere.
             LOG.info("GET {}: ended by the server stopping", exchange.route());
@@ -185,9 +250,10 @@ final class LiveStreams implements AutoCloseable {
     }
 
     /** Waits for a change; when the server stops meanwhile, sends the last event, that says so, and rethrows. */
-    private static boolean awaitChange(Changes changes, PrintWriter out) throws InterruptedException {
+    private static boolean awaitChange(Changes changes, PrintWriter out, Duration timeout)
+            throws InterruptedException {
         try {
-            return changes.await(HEARTBEAT);
+            return changes.await(timeout);
         } catch (InterruptedException e) {
             out.print(CLOSING);
             out.flush();

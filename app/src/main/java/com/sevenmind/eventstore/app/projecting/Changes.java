@@ -23,7 +23,7 @@ public final class Changes implements AutoCloseable {
     private long lastTaken = System.nanoTime();
 
     private Changes(LiveFeed feed, UUID user) {
-        this.subscription = feed.subscribe(user, this::changed);
+        this.subscription = user == null ? feed.subscribeAll(this::changed) : feed.subscribe(user, this::changed);
     }
 
     /** Subscribes to {@code user}'s changes; read the projections once after this, then after each {@link #await}. */
@@ -37,6 +37,11 @@ public final class Changes implements AutoCloseable {
         }
         changed = true;
         notifyAll();
+    }
+
+    /** Subscribes to every user's changes: for a reader of the whole feed. */
+    public static Changes ofEveryUser(LiveFeed feed) {
+        return new Changes(feed, null);
     }
 
     /** Waits for a change, then out the rest of the interval since the last one taken. */

@@ -149,8 +149,8 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench", "demo", "export", "forget", "generate", "import", "migrate-events", "project",
-            "projections", "rejected", "serve", "users"})
+    @ValueSource(strings = {"bench", "demo", "export", "feed", "forget", "generate", "global", "import",
+            "migrate-events", "project", "projections", "rejected", "serve", "users"})
     void every_command_has_help(String command) {
         Cli.Result result = cli.run(command, "--help");
 

@@ -7,22 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Cli;
-import com.sevenmind.eventstore.app.Main;
+import com.sevenmind.eventstore.app.RunningCommand;
 import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.store.LiveFeed;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,50 +40,9 @@ class FollowCommandTest {
     }
 
     /** follow running on a thread of its own; stopped by interrupting it, as Ctrl-C does. */
-    private final class Following implements AutoCloseable {
-
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        private final Thread thread;
-        private volatile int exit = -1;
-
+    private static final class Following extends RunningCommand {
         Following(String... args) {
-            List<String> all = new ArrayList<>(List.of("--db-url", db.jdbcUrl(), "follow"));
-            all.addAll(List.of(args));
-            thread = new Thread(() -> exit = Main.execute(all.toArray(String[]::new), new PrintWriter(out, true),
-                    new PrintWriter(err, true)), "follow");
-            thread.start();
-        }
-
-        List<String> lines() {
-            return out.toString().lines().toList();
-        }
-
-        /** Waits up to 20 s until the last line printed satisfies {@code done}, and returns it. */
-        String awaitLast(Predicate<String> done) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline) {
-                List<String> lines = lines();
-                if (!lines.isEmpty() && done.test(lines.get(lines.size() - 1))) {
-                    return lines.get(lines.size() - 1);
-                }
-                Thread.sleep(10);
-            }
-            throw new AssertionError("follow did not print the expected line within 20 s; printed:\n" + out
-                    + "\nstderr:\n" + err);
-        }
-
-        int stop() throws InterruptedException {
-            thread.interrupt();
-            thread.join(TimeUnit.SECONDS.toMillis(20));
-            return exit;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (thread.isAlive()) {
-                stop();
-            }
+            super(db.jdbcUrl(), "follow", args);
         }
     }
 

@@ -53,8 +53,8 @@ class MetricsTest {
         database = Database.connect(db.jdbcUrl(), null, null);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         database.instrument(meters);
-        api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC),
-                Plugins.discover(MetricsTest.class.getClassLoader()).projections(), MAPPER,
+        Plugins plugins = Plugins.discover(MetricsTest.class.getClassLoader());
+        api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), plugins.projections(), plugins.globals(), MAPPER,
                 HttpApi.Settings.of("127.0.0.1", 0), IngestOptions.DEFAULT, meters);
         base = URI.create("http://127.0.0.1:" + api.start());
     }

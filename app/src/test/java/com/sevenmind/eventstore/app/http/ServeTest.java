@@ -18,6 +18,8 @@ import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -91,8 +93,9 @@ class ServeTest {
     }
 
     static Served serve(Database database, HttpApi.Settings settings, IngestOptions options) {
-        HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC),
-                Plugins.discover(ServeTest.class.getClassLoader()).projections(), MAPPER, settings, options);
+        Plugins plugins = Plugins.discover(ServeTest.class.getClassLoader());
+        HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), plugins.projections(), plugins.globals(),
+                MAPPER, settings, options, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         return new Served(api, URI.create("http://127.0.0.1:" + api.start()));
     }
 
@@ -650,10 +653,16 @@ class ServeTest {
         private final Thread reader;
         private final String path;
 
-        LiveStream(URI base, String path) throws IOException, InterruptedException {
+        /** The last {@code id:} line's value passed, null before one. */
+        String lastId;
+
+        LiveStream(URI base, String path, String... headers) throws IOException, InterruptedException {
             this.path = base.resolve(path).getRawPath();
-            response = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).build(),
-                    HttpResponse.BodyHandlers.ofLines());
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines());
             ApiContract.check("GET", base.resolve(path).getRawPath(), response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(null), null);
             reader = new Thread(() -> {
@@ -677,6 +686,9 @@ class ServeTest {
             String line;
             while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
                 assertTrue(!line.equals(END), "the stream ended");
+                if (line.startsWith("id: ")) {
+                    lastId = line.substring("id: ".length());
+                }
                 if (line.startsWith("data: ")) {
                     String data = line.substring("data: ".length());
                     ApiContract.checkStreamData(path, data);
