@@ -70,10 +70,10 @@ final class LiveStreams implements AutoCloseable {
         this.places = new Semaphore(max);
         Gauge.builder("eventstore.live.streams", places, p -> max - p.availablePermits())
                 .description("Live streams open").strongReference(true).register(meters);
-        this.delay = Timer.builder("eventstore.live.notification.delay")
+        this.delay = HttpMetrics.latency("eventstore.live.notification.delay")
                 .description("From the live feed telling of a commit of a streamed user to the stream having sent "
                         + "the projections read again (the coalescing of bursts included)")
-                .publishPercentileHistogram().register(meters);
+                .register(meters);
     }
 
     /**
