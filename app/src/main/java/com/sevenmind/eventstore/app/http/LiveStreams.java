@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.app.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.Output;
@@ -18,7 +19,10 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +52,8 @@ final class LiveStreams implements AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
     /** The last event of a stream that the server ends because it stops: the client may connect again elsewhere. */
     static final String CLOSING = "event: closing\ndata: {\"reason\":\"server stopping\"}\n\n";
+    /** The header an EventSource sends on reconnecting: the id of the last event it had. */
+    static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final LiveFeed feed;
     private final UserProjections userProjections;
@@ -116,6 +122,10 @@ final class LiveStreams implements AutoCloseable {
      * comment line as heartbeat after a quiet spell, until the client goes or the server stops. A read that fails
      * meanwhile (the database is down) is sent as an event {@code unavailable}; the stream stays, and the feed's
      * re-read after it reconnects sends the current state.
+     *
+     * <p>Every event has an {@code id:}, the {@link #id} of the last projections sent (the unavailable and closing
+     * events repeat it). A client that reconnects with {@code Last-Event-ID} naming the projections as they are
+     * still is not sent them again: it is resumed where it was, and sent the next change.
      */
     private void stream(HttpExchange exchange, ProjectRequest request, Changes changes, Projected first) {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
@@ -123,15 +133,25 @@ final class LiveStreams implements AutoCloseable {
         long events = 0;
         long changedAt = 0;
         boolean gone = false;
+        String lastId = exchange.request.getHeaders().get(LAST_EVENT_ID);
         headers(exchange);
         try (changes; PrintWriter out = new PrintWriter(new OutputStreamWriter(
                 Content.Sink.asOutputStream(exchange.response), UTF_8))) {
             Object data = first;
+            if (lastId != null && lastId.equals(id(first))) {
+                data = null; // the client has these: a heartbeat tells it the stream is back
+            }
+            boolean watching = false;
             while (true) {
                 if (data == null) {
                     out.print(": heartbeat\n\n");
                 } else {
-                    out.print(data instanceof Projected ? "data: " : "event: unavailable\ndata: ");
+                    if (data instanceof Projected projected) {
+                        lastId = id(projected);
+                        out.print("id: " + lastId + "\ndata: ");
+                    } else {
+                        out.print(idLine(lastId) + "event: unavailable\ndata: ");
+                    }
                     Output.json(out, mapper, data);
                     out.print("\n");
                     events++;
@@ -141,15 +161,16 @@ final class LiveStreams implements AutoCloseable {
                     delay.record(System.nanoTime() - changedAt, TimeUnit.NANOSECONDS);
                     changedAt = 0;
                 }
-                if (events == 1 && data != null) {
+                if (!watching) {
                     watchForEnd(endPoint, changes);
+                    watching = true;
                 }
                 data = null;
                 if (out.checkError() || changes.ended()) {
                     gone = true;
                     break;
                 }
-                if (awaitChange(changes, out)) {
+                if (awaitChange(changes, out, lastId)) {
                     changedAt = changes.changedAt();
                     try {
                         data = request.read(userProjections);
@@ -176,12 +197,29 @@ final class LiveStreams implements AutoCloseable {
                 (System.nanoTime() - exchange.started) / 1_000_000);
     }
 
+    /**
+     * The id of an event that carries {@code projected}: the first 16 hex digits of the SHA-256 of its JSON, so that
+     * equal projections have equal ids on any server, with no state kept between connections.
+     */
+    private String id(Projected projected) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(mapper.writeValueAsBytes(projected));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot make the id of a live event", e);
+        }
+    }
+
+    private static String idLine(String id) {
+        return id == null ? "" : "id: " + id + "\n";
+    }
+
     /** Waits for a change; when the server stops meanwhile, sends the last event, that says so, and rethrows. */
-    private static boolean awaitChange(Changes changes, PrintWriter out) throws InterruptedException {
+    private static boolean awaitChange(Changes changes, PrintWriter out, String lastId) throws InterruptedException {
         try {
             return changes.await(HEARTBEAT);
         } catch (InterruptedException e) {
-            out.print(CLOSING);
+            out.print(idLine(lastId) + CLOSING);
             out.flush();
             throw e;
         }
