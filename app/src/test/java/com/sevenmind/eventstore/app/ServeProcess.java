@@ -1,15 +1,11 @@
 package com.sevenmind.eventstore.app;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +13,8 @@ import java.util.regex.Pattern;
 /** {@code serve --port 0} of the shaded jar on an embedded data directory, in a child process. Needs `package`. */
 public final class ServeProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    /** serve's line that names its address, in any log format (Logback's JsonEncoder writes / as \\/). */
+    private static final Pattern LISTENING = Pattern.compile("listening on (http:[^\\s\"]+:\\d+)");
 
     public final Process process;
     public final String base;
@@ -41,23 +38,42 @@ public final class ServeProcess implements AutoCloseable {
     public static ServeProcess start(List<String> arguments, Map<String, String> environment, Path stderr)
             throws IOException {
         List<String> command = JarRunner.command(JarRunner.JAR.toString(), arguments.toArray(String[]::new));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile())
+                .redirectOutput(stdoutBeside(stderr).toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
+        return new ServeProcess(process, awaitListening(process, stderr), stderr);
+    }
+
+    /**
+     * The address that {@code serve}, writing its log to {@code stderr}, names in its "listening on" line, once it
+     * is there (up to a minute); the process is killed if it never comes.
+     */
+    public static String awaitListening(Process process, Path stderr) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Matcher matcher = LISTENING.matcher(Files.exists(stderr) ? Files.readString(stderr) : "");
+            if (matcher.find()) {
+                return matcher.group(1).replace("\\/", "/");
             }
-        }).completeOnTimeout(null, 60, TimeUnit.SECONDS).join();
-        Matcher matcher = LISTENING.matcher(String.valueOf(line));
-        if (!matcher.find()) {
-            process.destroyForcibly();
-            throw new IllegalStateException("serve did not start: " + line + "\n" + Files.readString(stderr));
+            try {
+                process.waitFor(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
-        return new ServeProcess(process, "http://127.0.0.1:" + matcher.group(1), stderr);
+        process.destroyForcibly();
+        throw new IllegalStateException("serve did not start:\n" + Files.readString(stderr));
+    }
+
+    /** What serve wrote to stdout so far: nothing, serve's output is its log. */
+    public String stdout() throws IOException {
+        return Files.readString(stdoutBeside(stderr));
+    }
+
+    private static Path stdoutBeside(Path stderr) {
+        return stderr.resolveSibling(stderr.getFileName() + ".out");
     }
 
     /** What serve wrote to stderr so far. */

@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -51,8 +50,8 @@ public final class Database implements AutoCloseable {
     private final List<Projector> projectors = new CopyOnWriteArrayList<>();
     /** The store's own pool; null when it borrows a host's connections. */
     private final HikariDataSource pool;
-    /** Where the pool, the projectors and the live feed report; an empty composite records nothing. */
-    private volatile MeterRegistry meters = new CompositeMeterRegistry();
+    /** Where the projectors and the live feed count: nowhere until {@link #instrument}. */
+    private volatile StoreMeters meters = StoreMeters.NONE;
 
     /** Opens a connection for a session that outlives any one piece of work, with these driver properties. */
     @FunctionalInterface
@@ -276,7 +275,8 @@ public final class Database implements AutoCloseable {
     /**
      * Reports the store's connection pool (HikariCP's {@code hikaricp_*} meters; a host's pool is the host's to
      * report), and the reads of projectors and the reconnections of live feeds made after this call, to
-     * {@code registry}. Once per database: the pool takes one.
+     * {@code registry}. Once per database: the pool takes one. Micrometer is an optional dependency of the store:
+     * a host that never calls this needs none on its class path.
      *
      * @param registry where the pool and the store count
      */
@@ -284,10 +284,10 @@ public final class Database implements AutoCloseable {
         if (pool != null) {
             pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         }
-        meters = registry;
+        meters = new MicrometerMeters(registry);
     }
 
-    MeterRegistry meters() {
+    StoreMeters meters() {
         return meters;
     }
 

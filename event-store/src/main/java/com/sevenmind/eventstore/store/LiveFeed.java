@@ -1,6 +1,5 @@
 package com.sevenmind.eventstore.store;
 
-import io.micrometer.core.instrument.Counter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,14 +55,13 @@ public final class LiveFeed implements AutoCloseable {
     /** Called on every notification, whichever users it names: readers of the whole {@link Feed}. */
     private final List<Runnable> everyUser = new CopyOnWriteArrayList<>();
     private final Thread thread;
-    private final Counter reconnects;
+    private final Runnable reconnects;
     private volatile boolean closed;
 
     private LiveFeed(Database database, Connection first) {
         this.database = database;
-        this.reconnects = Counter.builder("eventstore.live.feed.reconnects")
-                .description("Times the live feed listened again after losing its connection")
-                .register(database.meters());
+        this.reconnects = database.meters().counter("eventstore.live.feed.reconnects",
+                "Times the live feed listened again after losing its connection");
         this.thread = new Thread(() -> run(first), "eventstore-live-feed");
         // A feed must never keep a process alive that is otherwise done.
         thread.setDaemon(true);
@@ -190,7 +188,7 @@ public final class LiveFeed implements AutoCloseable {
                     connection = listen(database);
                     LOG.warn("live feed: listening again at {}; every subscriber re-reads", database.description());
                     backoff = FIRST_BACKOFF_MILLIS;
-                    reconnects.increment();
+                    reconnects.run();
                     everyone();
                 } catch (SQLException e) {
                     LOG.warn("live feed: cannot reconnect to {}: {}; trying again in {} ms", database.description(),

@@ -2,9 +2,6 @@ package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.codec.EventCodec;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -186,7 +183,7 @@ public final class Projector implements AutoCloseable {
     /** Null without snapshots. */
     private final ThreadPoolExecutor saver;
     /** Reads by where their states came from: the cache's hits, misses and late rebuilds. */
-    private final Map<Source, Counter> reads = new EnumMap<>(Source.class);
+    private final Map<Source, Runnable> reads = new EnumMap<>(Source.class);
 
     /**
      * @param store the store
@@ -196,24 +193,16 @@ public final class Projector implements AutoCloseable {
      * @param heldUsers how many users' latest states to keep in memory (0: none)
      */
     public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers) {
-        this(store, snapshots, saveAfter, heldUsers, new CompositeMeterRegistry());
+        this(store, snapshots, saveAfter, heldUsers, StoreMeters.NONE);
     }
 
-    /**
-     * As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}.
-     *
-     * @param store the store
-     * @param snapshots the snapshot cache; null for none
-     * @param saveAfter how many more events than the saved snapshots the states must cover to be saved
-     * @param heldUsers the held users
-     * @param meters where to count
-     */
-    public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, MeterRegistry meters) {
+    /** As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}. */
+    Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, StoreMeters meters) {
         for (Source source : Source.values()) {
-            reads.put(source, Counter.builder("eventstore.projector.reads")
-                    .description("Projection reads by where their states came from: the snapshot cache (hit), the "
-                            + "first event (miss), or the first event after a late one (rebuilt)")
-                    .tag("snapshot", source.label).register(meters));
+            reads.put(source, meters.counter("eventstore.projector.reads",
+                    "Projection reads by where their states came from: the snapshot cache (hit), the first event "
+                            + "(miss), or the first event after a late one (rebuilt)",
+                    "snapshot", source.label));
         }
         this.store = store;
         this.snapshots = snapshots;
@@ -289,7 +278,7 @@ public final class Projector implements AutoCloseable {
     public <T> T project(UUID userId, List<? extends Projection<?>> projections, Instant asOf,
                          Function<Result, T> answer) {
         Lease lease = read(userId, projections, asOf);
-        reads.get(lease.result().source()).increment();
+        reads.get(lease.result().source()).run();
         try {
             return answer.apply(lease.result());
         } finally {

@@ -38,11 +38,12 @@ public final class EventStoreCommand implements Runnable {
     }
 
     /** How log lines are written; read before the first logger exists, see {@link #logFormat(String[])}. */
-    public enum LogFormat { text, json }
+    public enum LogFormat { text, json, gcp }
 
-    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:EVENTSTORE_LOG_FORMAT:-text}",
-            description = "Log lines on stderr as text, or each as one JSON object for a log collector "
-                    + "(env EVENTSTORE_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--log-format", paramLabel = "text|json|gcp",
+            defaultValue = "${env:EVENTSTORE_LOG_FORMAT:-text}",
+            description = "Log lines on stderr as text, or each as one JSON object for a log collector, or as Google "
+                    + "Cloud Logging reads them (env EVENTSTORE_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
 
     @Override
@@ -67,7 +68,12 @@ public final class EventStoreCommand implements Runnable {
                 value = args[i].substring("--log-format=".length());
             }
         }
-        return "json".equals(value) ? LogFormat.json : LogFormat.text;
+        for (LogFormat format : LogFormat.values()) {
+            if (format.name().equals(value)) {
+                return format;
+            }
+        }
+        return LogFormat.text;
     }
 
     /** The --db-url given (or from the environment), else null: the embedded server. */

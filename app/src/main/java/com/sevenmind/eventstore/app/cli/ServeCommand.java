@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.BuildVersion;
 import com.sevenmind.eventstore.app.OpenedDatabase;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
@@ -16,7 +17,6 @@ import com.sevenmind.eventstore.store.Timeouts;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -175,6 +175,10 @@ final class ServeCommand implements Callable<Integer> {
                 "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
         GooglePushVerifier pushVerifier = push.verifier().orElse(null);
         IngestOptions ingestOptions = ways.options();
+        // Before anything slow: a platform may stop an instance while it starts, and that is a clean stop too.
+        CountDownLatch asked = new CountDownLatch(1);
+        StopSignals.onStop(asked::countDown);
+        LOG.info("starting: {}, port {}", BuildVersion.describe(), port);
 
         databaseOptions.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
                 Timeouts.SERVE.statement()), poolSize);
@@ -203,15 +207,17 @@ final class ServeCommand implements Callable<Integer> {
         };
         // Any other way out (the embedded server lost for good, SIGHUP) still answers the requests taken.
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "eventstore-serve-shutdown"));
-        CountDownLatch asked = new CountDownLatch(1);
-        StopSignals.onStop(asked::countDown);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + bound);
-        out.flush();
+        // Asked to stop before it listened: no load balancer sent it anything, so there is nothing to drain.
+        boolean listened = asked.getCount() > 0;
+        LOG.info("listening on http://{}:{}", bind.contains(":") ? "[" + bind + "]" : bind, bound);
         asked.await();
         api.drain();
-        LOG.info("stopping: not ready from now on, taking requests for {} s more", drainSeconds);
-        Thread.sleep(drainSeconds * 1_000L);
+        if (listened) {
+            LOG.info("stopping: not ready from now on, taking requests for {} s more", drainSeconds);
+            Thread.sleep(drainSeconds * 1_000L);
+        } else {
+            LOG.info("stopping: asked to while starting");
+        }
         stop.run();
         LOG.info("stopped");
         return 0;

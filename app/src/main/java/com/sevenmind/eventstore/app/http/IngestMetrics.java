@@ -39,10 +39,10 @@ final class IngestMetrics {
     IngestMetrics(MeterRegistry registry) {
         for (Way way : Way.values()) {
             String source = source(way);
-            appends.put(way, Timer.builder("eventstore.append")
+            appends.put(way, HttpMetrics.latency("eventstore.append")
                     .description("Appends of the events of one request, from the call to its commit (a push's wait "
                             + "for its shared commit included)")
-                    .tag("source", source).publishPercentileHistogram().register(registry));
+                    .tag("source", source).register(registry));
             Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
                 counters.put(outcome, Counter.builder("eventstore.events")

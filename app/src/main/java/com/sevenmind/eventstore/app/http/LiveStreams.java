@@ -18,7 +18,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +52,8 @@ final class LiveStreams implements AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
     /** The last event of a stream that the server ends because it stops: the client may connect again elsewhere. */
     static final String CLOSING = "event: closing\ndata: {\"reason\":\"server stopping\"}\n\n";
+    /** The header an EventSource sends on reconnecting: the id of the last event it had. */
+    static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final LiveFeed feed;
     private final UserProjections userProjections;
@@ -73,10 +78,10 @@ final class LiveStreams implements AutoCloseable {
         this.reads = new SharedReads(userProjections, this::json);
         Gauge.builder("eventstore.live.streams", places, p -> max - p.availablePermits())
                 .description("Live streams open").strongReference(true).register(meters);
-        this.delay = Timer.builder("eventstore.live.notification.delay")
+        this.delay = HttpMetrics.latency("eventstore.live.notification.delay")
                 .description("From the live feed telling of a commit of a streamed user to the stream having sent "
                         + "the projections read again (the coalescing of bursts included)")
-                .publishPercentileHistogram().register(meters);
+                .register(meters);
     }
 
     /**
@@ -86,7 +91,7 @@ final class LiveStreams implements AutoCloseable {
     void open(HttpExchange exchange, ProjectRequest request) {
         open(exchange, () -> Changes.of(feed, request.user()), () -> {
             reads.open(request);
-            return userSource(request);
+            return userSource(request, exchange.request.getHeaders().get(LAST_EVENT_ID));
         }, () -> reads.close(request));
     }
 
@@ -94,27 +99,37 @@ final class LiveStreams implements AutoCloseable {
      * A user's projections: read first at once, then again after each change, through the re-reads its request's
      * streams share. What is sent is JSON text, written while each read held its states.
      */
-    private Source userSource(ProjectRequest request) {
-        String[] next = {reads.read(request, System.nanoTime())};
+    private Source userSource(ProjectRequest request, String lastEventId) {
+        String first = reads.read(request, System.nanoTime());
+        boolean resumed = first != null && id(first).equals(lastEventId); // the client has these already
         return new Source() {
+            private String next = resumed ? null : first;
+            private String lastId = resumed ? lastEventId : null;
+
             @Override
             public int send(PrintWriter out, boolean changed) {
-                if (next[0] == null && changed) {
-                    next[0] = reads.read(request, System.nanoTime());
+                if (next == null && changed) {
+                    next = reads.read(request, System.nanoTime());
                 }
-                if (next[0] == null) {
+                if (next == null) {
                     return 0;
                 }
-                out.print("data: ");
-                out.print(next[0]);
+                lastId = id(next);
+                out.print("id: " + lastId + "\ndata: ");
+                out.print(next);
                 out.print("\n");
-                next[0] = null;
+                next = null;
                 return 1;
             }
 
             @Override
             public Duration recheck() {
                 return HEARTBEAT;
+            }
+
+            @Override
+            public String lastId() {
+                return lastId;
             }
         };
     }
@@ -131,6 +146,11 @@ final class LiveStreams implements AutoCloseable {
 
         /** How long to wait for a wake-up before {@link #send} is called anyway. */
         Duration recheck();
+
+        /** The id of the last event sent, repeated on the unavailable and closing events; null for none. */
+        default String lastId() {
+            return null;
+        }
     }
 
     /**
@@ -183,6 +203,10 @@ final class LiveStreams implements AutoCloseable {
      * after a quiet spell, until the client goes or the server stops. A read that fails meanwhile (the database is
      * down) is sent as an event {@code unavailable}; the stream stays, and the feed's re-read after it reconnects sends
      * the current state.
+     *
+     * <p>Every event of a user's stream has an {@code id:}, the {@link #id} of the projections it sends (the unavailable
+     * and closing events repeat the last one). A client that reconnects with {@code Last-Event-ID} naming the
+     * projections as they are still is not sent them again: it is resumed where it was, and sent the next change.
      */
     private void stream(HttpExchange exchange, Changes changes, Source source) {
         EndPoint endPoint = exchange.request.getConnectionMetaData().getConnection().getEndPoint();
@@ -202,7 +226,7 @@ final class LiveStreams implements AutoCloseable {
                     sent = source.send(out, changed);
                 } catch (StoreException e) {
                     LOG.warn("GET {}: {}", exchange.route(), ErrorMessages.describe(e));
-                    out.print("event: unavailable\ndata: ");
+                    out.print(idLine(source.lastId()) + "event: unavailable\ndata: ");
                     Output.json(out, mapper, Map.of("error", HttpApi.DATABASE_UNAVAILABLE));
                     out.print("\n");
                     sent = 1;
@@ -227,7 +251,7 @@ final class LiveStreams implements AutoCloseable {
                     gone = true;
                     break;
                 }
-                changed = awaitChange(changes, out, source.recheck());
+                changed = awaitChange(changes, out, source.recheck(), source.lastId());
                 if (changed) {
                     changedAt = changes.changedAt();
                 } else if (changes.ended()) {
@@ -249,13 +273,30 @@ final class LiveStreams implements AutoCloseable {
                 (System.nanoTime() - exchange.started) / 1_000_000);
     }
 
+    /**
+     * The id of an event that carries {@code json}: the first 16 hex digits of the SHA-256 of the projections' JSON, so
+     * that equal projections have equal ids on any server, with no state kept between connections.
+     */
+    private static String id(String json) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot make the id of a live event", e);
+        }
+    }
+
+    private static String idLine(String id) {
+        return id == null ? "" : "id: " + id + "\n";
+    }
+
     /** Waits for a change; when the server stops meanwhile, sends the last event, that says so, and rethrows. */
-    private static boolean awaitChange(Changes changes, PrintWriter out, Duration timeout)
+    private static boolean awaitChange(Changes changes, PrintWriter out, Duration timeout, String lastId)
             throws InterruptedException {
         try {
             return changes.await(timeout);
         } catch (InterruptedException e) {
-            out.print(CLOSING);
+            out.print(idLine(lastId) + CLOSING);
             out.flush();
             throw e;
         }

@@ -11,14 +11,12 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.Cli;
 import com.sevenmind.eventstore.app.JarRunner;
 import com.sevenmind.eventstore.app.PluginJar;
+import com.sevenmind.eventstore.app.ServeProcess;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,11 +185,7 @@ class InspectorPageIT {
 
     /** Where a started serve listens, from the line it prints. */
     private static String listening(Process serve, String log) throws IOException {
-        String listening = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        assertTrue(listening != null && listening.startsWith("listening on http://"),
-                "serve: " + listening + "\n" + Files.readString(dir.resolve(log)));
-        return listening.substring("listening on ".length());
+        return ServeProcess.awaitListening(serve, dir.resolve(log));
     }
 
     @BeforeEach

@@ -180,6 +180,30 @@ class MetricsTest {
         return ServeTest.send(base, "POST", "/pubsub/push", body);
     }
 
+    /**
+     * A fresh server's /metrics, the scrape before it counted, stays a few hundred lines: each latency histogram has
+     * a dozen buckets, not Micrometer's 70-odd percentile buckets.
+     */
+    @Test
+    void an_idle_server_s_metrics_are_a_few_hundred_lines_with_a_dozen_buckets_a_histogram() throws Exception {
+        PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Plugins found = Plugins.discover(MetricsTest.class.getClassLoader());
+        HttpApi idle = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), found.projections(), found.globals(), MAPPER,
+                HttpApi.Settings.of("127.0.0.1", 0), IngestOptions.DEFAULT, fresh);
+        try {
+            URI idleBase = URI.create("http://127.0.0.1:" + idle.start());
+            ServeTest.send(idleBase, "GET", "/metrics", null);
+            String metrics = ServeTest.send(idleBase, "GET", "/metrics", null).body();
+            long lines = metrics.lines().count();
+            assertTrue(lines <= 300, lines + " lines:\n" + metrics);
+            long buckets = metrics.lines().filter(l -> l.startsWith("eventstore_append_seconds_bucket{")
+                    && l.contains("source=\"push\"")).count();
+            assertEquals(12, buckets, metrics);
+        } finally {
+            idle.close();
+        }
+    }
+
     private static String scrape() throws Exception {
         HttpResponse<String> response = ServeTest.send(base, "GET", "/metrics", null);
         assertEquals(200, response.statusCode(), response.body());

@@ -652,8 +652,7 @@ class ServeTest {
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final Thread reader;
         private final String path;
-
-        /** The last {@code id:} line's value passed, null before one. */
+        /** The id of the last event read by {@link #nextData}. */
         String lastId;
 
         LiveStream(URI base, String path, String... headers) throws IOException, InterruptedException {
@@ -688,8 +687,7 @@ class ServeTest {
                 assertTrue(!line.equals(END), "the stream ended");
                 if (line.startsWith("id: ")) {
                     lastId = line.substring("id: ".length());
-                }
-                if (line.startsWith("data: ")) {
+                } else if (line.startsWith("data: ")) {
                     String data = line.substring("data: ".length());
                     ApiContract.checkStreamData(path, data);
                     return data;
@@ -734,6 +732,29 @@ class ServeTest {
             db.store().append(TestEvents.completed(USER, "e-2", Instant.parse("2024-05-01T10:10:00Z")));
             assertEquals(2, MAPPER.readTree(live.nextData()).at("/event_count").asInt(),
                     "an append from elsewhere (here, the test) is sent too");
+        }
+    }
+
+    @Test
+    void every_live_event_has_an_id_and_a_client_that_reconnects_with_it_is_sent_only_what_changed()
+            throws Exception {
+        String path = "/users/" + USER + "/projections/stats/live";
+        String had;
+        try (LiveStream live = new LiveStream(served.base(), path)) {
+            live.nextData();
+            had = live.lastId;
+        }
+        assertTrue(had != null && had.matches("[0-9a-f]{16}"), "id: " + had);
+
+        try (LiveStream resumed = new LiveStream(served.base(), path, "Last-Event-ID", had)) {
+            assertEquals(200, post("/events", "[" + line("e-1", "2024-05-01T10:00:00Z") + "]").statusCode());
+            assertEquals(1, MAPPER.readTree(resumed.nextData()).at("/event_count").asInt(),
+                    "the first data after resuming is the change, not the state the client had");
+            assertTrue(!had.equals(resumed.lastId), "a new state, a new id");
+        }
+        try (LiveStream behind = new LiveStream(served.base(), path, "Last-Event-ID", had)) {
+            assertEquals(1, MAPPER.readTree(behind.nextData()).at("/event_count").asInt(),
+                    "a client behind is sent the current state at once");
         }
     }
 
