@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 /**
  * The API's OpenAPI document as the tests hold every answer to it: each answer the suite receives (method, path,
  * status, content type, body) must be one the document describes, or the test fails naming the route, the status and
- * what does not match. A path the document lacks may only be answered 404 as {@code NoSuchEndpoint}, and a method a
- * path lacks only 405 as {@code MethodNotAllowed}: anything else is a route missing from the document.
+ * what does not match. A path the document lacks may only be answered 404, and a method a path lacks only 405, as
+ * the document's {@code x-unrouted-responses} says: anything else is a route missing from the document.
  */
 final class ApiContract {
 
@@ -132,7 +132,7 @@ final class ApiContract {
         String route = method + " " + (template == null ? path : template);
         String where;
         if (template == null) {
-            where = "/components/responses/NoSuchEndpoint";
+            where = "/x-unrouted-responses/404";
             if (status != 404) {
                 throw new AssertionError(route + " answered " + status + ": the route is missing from " + resource);
             }
@@ -140,7 +140,7 @@ final class ApiContract {
             JsonNode item = root.path("paths").path(template);
             String operation = head && !item.has("head") ? "get" : method.toLowerCase(Locale.ROOT);
             if (!item.has(operation)) {
-                where = "/components/responses/MethodNotAllowed";
+                where = "/x-unrouted-responses/405";
                 if (status != 405) {
                     throw new AssertionError(route + " answered " + status + ": the method is missing from "
                             + resource);

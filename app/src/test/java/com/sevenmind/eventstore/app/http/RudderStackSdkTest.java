@@ -1,9 +1,7 @@
 package com.sevenmind.eventstore.app.http;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,66 +9,41 @@ import com.sevenmind.eventstore.api.ContentPieceEvent;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RudderStack's official Node SDK ({@code @rudderstack/rudder-sdk-node}) sends to {@code /v1/batch} as it would to
- * RudderStack: gzip bodies, HTTP Basic with the write key. The Maven build installs node into {@code target/node} and
- * the SDK into {@code src/test/node/rudderstack-sdk} (by {@code npm ci}) before the tests; without them the test fails,
- * it never skips.
+ * RudderStack: gzip bodies, HTTP Basic with the write key. The SDK is the npm project
+ * {@code src/test/node/rudderstack-sdk}, run by {@link NodeScripts}.
  */
 class RudderStackSdkTest {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static final Path NODE = Path.of("target/node/node");
-    private static final Path SDK = Path.of("src/test/node/rudderstack-sdk");
     private static final UUID USER = UUID.fromString("0b7d3f1e-4c2a-4e8b-9f6d-2a1c3e5b7d90");
     private static final ObjectMapper MAPPER = Json.newObjectMapper();
 
-    /** The node the build installed, with the SDK beside it; a failure naming what is missing otherwise. */
-    private static Path requireSdk() {
-        String rebuild = ": the build installs it in generate-test-resources (mvn -B verify, without -DskipTests)";
-        if (!Files.isExecutable(NODE)) {
-            fail("node is not installed at app/" + NODE + rebuild);
-        }
-        if (!Files.isRegularFile(SDK.resolve("node_modules/@rudderstack/rudder-sdk-node/package.json"))) {
-            fail("the SDK is not installed in app/" + SDK + "/node_modules" + rebuild);
-        }
-        return NODE.toAbsolutePath();
-    }
-
     /** Runs the SDK's script against {@code base}; its output, and exit code 0 asserted. */
-    private static String send(Path node, String base) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(node.toString(), "send.js", base, RudderStackApiTest.WRITE_KEY,
-                USER.toString()).directory(SDK.toFile()).redirectErrorStream(true).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("the SDK's script did not end within 60 s");
-        }
-        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
-        assertEquals(0, process.exitValue(), output);
-        return output;
+    private static String send(NodeScripts sdk, String base) throws IOException, InterruptedException {
+        return sdk.succeed(60, Map.of(), "send.js", base, RudderStackApiTest.WRITE_KEY, USER.toString());
     }
 
     @Test
     void the_node_sdk_stores_each_content_piece_call_once_and_skips_the_other() throws Exception {
-        Path node = requireSdk();
+        NodeScripts sdk = NodeScripts.require("rudderstack-sdk", "@rudderstack/rudder-sdk-node");
         try (ServeTest.Served served = ServeTest.serve(db.database(), HttpApi.Settings.of("127.0.0.1", 0),
                 new IngestOptions(RudderStackApiTest.WRITE_KEY, false))) {
             String base = served.base().toString();
 
-            assertTrue(send(node, base).contains("flushed"));
+            assertTrue(send(sdk, base).contains("flushed"));
             // The same calls again, as after a lost answer: RudderStack's messageId makes them duplicates.
-            send(node, base);
+            send(sdk, base);
 
             List<ContentPieceEvent> stored = new ArrayList<>();
             db.store().stream(USER, r -> stored.add((ContentPieceEvent) r.event()));
