@@ -3,28 +3,21 @@ package com.sevenmind.eventstore.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sevenmind.eventstore.store.FeedSchedule.Txn;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * The global feed on a real Citus cluster: the no-skip property (fewer tries than on one server: each costs more
- * there), and a worker whose part of a two-phase commit is prepared but not yet committed while the coordinator and
- * the other worker go on, as when its {@code COMMIT PREPARED} is held back.
+ * The global feed on a real Citus cluster: a worker whose part of a two-phase commit is prepared but not yet
+ * committed while the coordinator and the other worker go on, as when its {@code COMMIT PREPARED} is held back.
  */
 class FeedCitusTest {
 
@@ -40,19 +33,6 @@ class FeedCitusTest {
         if (db != null) {
             db.close();
         }
-    }
-
-    @Property(tries = 4)
-    void the_feed_delivers_every_committed_row_once_on_citus(
-            @ForAll("transactions") List<Txn> txns, @ForAll long seed) throws Exception {
-        db.clear();
-        new FeedSchedule(db.jdbcUrl(), txns, 13, () -> FeedNoSkipPropertyTest.feed(db), FeedPosition.START.toString())
-                .run(FeedNoSkipPropertyTest.interleave(txns, new Random(seed)));
-    }
-
-    @Provide
-    Arbitrary<List<Txn>> transactions() {
-        return new FeedNoSkipPropertyTest().transactions();
     }
 
     @Example
