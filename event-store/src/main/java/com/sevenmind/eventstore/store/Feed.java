@@ -2,8 +2,11 @@ package com.sevenmind.eventstore.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -20,27 +23,41 @@ public final class Feed {
     /** The most entries one read returns. */
     public static final int MAX_LIMIT = 10_000;
 
-    /** Events, then tombstones, each after the position and below the horizon; both in the statement's snapshot. */
+    /**
+     * One node's events, then the coordinator's tombstones, each after the node's cursor and below its horizon (the
+     * HORIZON placeholder); both in the statement's snapshot. On one server the node is {@link FeedPosition#LOCAL}.
+     */
     private static final String READ = """
             SELECT tx, id, user_uuid, unique_id, event_type, schema_version, "timestamp", recorded_at, payload,
                    received_at, metadata, user_hash
             FROM ((SELECT tx, id, user_uuid, unique_id, event_type, schema_version, "timestamp", recorded_at,
                           payload::text, received_at, metadata::text, NULL AS user_hash
                    FROM events
-                   WHERE (tx, id) > (CAST(:tx AS xid8), :id) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+                   WHERE origin = :node AND (tx, id) > (CAST(:tx AS xid8), :id) AND tx < HORIZON
                    ORDER BY tx, id LIMIT :limit)
                   UNION ALL
                   (SELECT tx, id, NULL, NULL, NULL, NULL, NULL, forgotten_at, NULL, NULL, NULL,
                           encode(user_hash, 'hex')
                    FROM forgotten_users
-                   WHERE (tx, id) > (CAST(:tx AS xid8), :id) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+                   WHERE CAST(:node AS bigint) = 0 AND (tx, id) > (CAST(:tx AS xid8), :id) AND tx < HORIZON
                    ORDER BY tx, id LIMIT :limit)) entries
             ORDER BY tx, id LIMIT :limit
             """;
+    private static final String LOCAL_READ = READ.replace("HORIZON", "pg_snapshot_xmin(pg_current_snapshot())");
+    private static final String NODE_READ = READ.replace("HORIZON", "CAST(:horizon AS xid8)");
 
     private final Jdbi jdbi;
     private final String description;
     private volatile Integer epoch;
+    private volatile boolean citus;
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    String description() {
+        return description;
+    }
 
     Feed(Jdbi jdbi, String description) {
         this.jdbi = jdbi;
@@ -65,13 +82,37 @@ public final class Feed {
             throw new IllegalArgumentException("limit " + limit + " is out of range: 1 to " + MAX_LIMIT);
         }
         int current = check(after);
-        List<FeedEntry> entries = Database.guarded(jdbi, description, h -> h.createQuery(READ)
-                .bind("tx", Long.toString(after.tx()))
-                .bind("id", after.id())
+        List<Row> rows = citus ? CitusFeed.rows(this, after, limit)
+                : Database.guarded(jdbi, description, h -> h.createQuery(LOCAL_READ)
+                        .bind("node", FeedPosition.LOCAL)
+                        .bind("tx", Long.toUnsignedString(after.cursor(FeedPosition.LOCAL).tx()))
+                        .bind("id", after.cursor(FeedPosition.LOCAL).id())
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> row(FeedPosition.LOCAL, rs))
+                        .list());
+        List<FeedEntry> entries = new ArrayList<>(rows.size());
+        FeedPosition position = after;
+        for (Row row : rows) {
+            position = position.with(current, row.node(), row.cursor());
+            entries.add(row.entry(position));
+        }
+        return new Batch(entries, position);
+    }
+
+    /**
+     * Up to {@code limit} rows of one node after its cursor in {@code after}, below {@code horizon} (that node's
+     * xmin, read before this statement).
+     */
+    List<Row> readNode(FeedPosition after, long node, String horizon, int limit) {
+        FeedPosition.Cursor from = after.cursor(node);
+        return Database.guarded(jdbi, description, h -> h.createQuery(NODE_READ)
+                .bind("node", node)
+                .bind("tx", Long.toUnsignedString(from.tx()))
+                .bind("id", from.id())
+                .bind("horizon", horizon)
                 .bind("limit", limit)
-                .map((rs, ctx) -> entry(rs, current))
+                .map((rs, ctx) -> row(node, rs))
                 .list());
-        return new Batch(entries, entries.isEmpty() ? after : entries.get(entries.size() - 1).position());
     }
 
     /**
@@ -95,19 +136,12 @@ public final class Feed {
      * The feed's epoch: what a position must carry to be read after.
      *
      * @return the epoch every position of this store carries
-     * @throws StoreException on a Citus cluster, where this read is not safe yet (see docs/feed.md)
      */
     public int epoch() {
         Integer known = epoch;
         if (known == null) {
-            // On Citus a transaction id is one node's, and a multi-shard commit reaches the workers after the
-            // coordinator's: this horizon could pass rows not yet visible, and skip them. Refused, never wrong.
-            boolean citus = Database.guarded(jdbi, description, h -> h.createQuery(
+            citus = Database.guarded(jdbi, description, h -> h.createQuery(
                     "SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')").mapTo(Boolean.class).one());
-            if (citus) {
-                throw new StoreException("the global feed does not run on a Citus cluster yet: a multi-shard commit "
-                        + "reaches the workers after the coordinator, and this read could skip it");
-            }
             known = Database.guarded(jdbi, description,
                     h -> h.createQuery("SELECT epoch FROM feed_epoch").mapTo(Integer.class).one());
             epoch = known;
@@ -115,14 +149,29 @@ public final class Feed {
         return known;
     }
 
-    private static FeedEntry entry(ResultSet rs, int epoch) throws SQLException {
-        FeedPosition position = new FeedPosition(epoch, Long.parseLong(rs.getString(1)), rs.getLong(2));
-        UUID user = rs.getObject(3, UUID.class);
-        if (user == null) {
-            return new FeedEntry.Forgotten(position, rs.getString(12), EventStore.instant(rs, 8));
+    /** A row read from a node: its cursor, when it was stored, and the entry it is once its position is known. */
+    record Row(long node, FeedPosition.Cursor cursor, Instant at, Function<FeedPosition, FeedEntry> entry) {
+        FeedEntry entry(FeedPosition position) {
+            return entry.apply(position);
         }
-        return new FeedEntry.Stored(position, user, rs.getString(4), rs.getString(5), rs.getInt(6),
-                EventStore.instant(rs, 7), EventStore.instant(rs, 8), rs.getString(9), EventStore.instant(rs, 10),
-                rs.getString(11));
+    }
+
+    private static Row row(long node, ResultSet rs) throws SQLException {
+        FeedPosition.Cursor cursor = new FeedPosition.Cursor(Long.parseUnsignedLong(rs.getString(1)), rs.getLong(2));
+        UUID user = rs.getObject(3, UUID.class);
+        Instant recordedAt = EventStore.instant(rs, 8);
+        if (user == null) {
+            String hash = rs.getString(12);
+            return new Row(node, cursor, recordedAt, p -> new FeedEntry.Forgotten(p, hash, recordedAt));
+        }
+        String uniqueId = rs.getString(4);
+        String type = rs.getString(5);
+        int version = rs.getInt(6);
+        Instant timestamp = EventStore.instant(rs, 7);
+        String payload = rs.getString(9);
+        Instant receivedAt = EventStore.instant(rs, 10);
+        String metadata = rs.getString(11);
+        return new Row(node, cursor, recordedAt, p -> new FeedEntry.Stored(p, cursor.id(), user, uniqueId, type,
+                version, timestamp, recordedAt, payload, receivedAt, metadata));
     }
 }

@@ -15,9 +15,9 @@ public sealed interface FeedEntry {
 
     /**
      * A stored event, its row as the store keeps it: the payload and the metadata as stored JSON text (the metadata
-     * null when there is none), of the schema version stored.
+     * null when there is none), of the schema version stored. {@code id} is the event's id in the store.
      */
-    record Stored(FeedPosition position, UUID user, String uniqueId, String eventType, int schemaVersion,
+    record Stored(FeedPosition position, long id, UUID user, String uniqueId, String eventType, int schemaVersion,
                   Instant timestamp, Instant recordedAt, String payload, Instant receivedAt, String metadata)
             implements FeedEntry {
     }

@@ -148,7 +148,7 @@ public final class GlobalProjections {
             for (FeedEntry entry : entries) {
                 if (entry instanceof FeedEntry.Stored e) {
                     state = projection.apply(state, recorded(e));
-                } else if (entry.position().compareTo(forgotten) > 0) {
+                } else if (tombstone(entry.position()).compareTo(tombstone(forgotten)) > 0) {
                     throw new Forgotten(entry.position());
                 }
             }
@@ -166,8 +166,13 @@ public final class GlobalProjections {
         }
     }
 
+    /** Where a tombstone is among tombstones: they are all written on one node, the coordinator on Citus. */
+    private static FeedPosition.Cursor tombstone(FeedPosition position) {
+        return position.cursor(FeedPosition.LOCAL);
+    }
+
     private RecordedEvent recorded(FeedEntry.Stored e) {
-        return new RecordedEvent(e.position().id(), e.schemaVersion(), e.recordedAt(), e.user(), e.uniqueId(),
+        return new RecordedEvent(e.id(), e.schemaVersion(), e.recordedAt(), e.user(), e.uniqueId(),
                 e.eventType(), e.timestamp(), codec.fromStored(e.eventType(), e.schemaVersion(), e.user(),
                 e.uniqueId(), e.timestamp(), e.payload()), e.receivedAt());
     }

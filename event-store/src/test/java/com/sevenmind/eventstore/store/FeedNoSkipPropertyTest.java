@@ -46,7 +46,7 @@ class FeedNoSkipPropertyTest {
     void the_feed_delivers_every_committed_row_once_whatever_the_interleaving(
             @ForAll("transactions") List<Txn> txns, @ForAll long seed) throws Exception {
         db.clear();
-        new FeedSchedule(db.jdbcUrl(), txns, 13, FeedNoSkipPropertyTest::feed, FeedPosition.START.toString())
+        new FeedSchedule(db.jdbcUrl(), txns, 13, () -> feed(db), FeedPosition.START.toString())
                 .run(interleave(txns, new Random(seed)));
     }
 
@@ -58,7 +58,7 @@ class FeedNoSkipPropertyTest {
     @Example
     void a_transaction_committing_after_a_later_one_was_read_is_still_delivered() throws Exception {
         db.clear();
-        new FeedSchedule(db.jdbcUrl(), T1_UNDER_T2, 2, FeedNoSkipPropertyTest::feed, FeedPosition.START.toString())
+        new FeedSchedule(db.jdbcUrl(), T1_UNDER_T2, 2, () -> feed(db), FeedPosition.START.toString())
                 .run(T1_UNDER_T2_STEPS);
     }
 
@@ -111,8 +111,8 @@ class FeedNoSkipPropertyTest {
         return steps;
     }
 
-    /** The feed: a new one on every (re)start, resuming from the stored text. */
-    private static Source feed() {
+    /** The feed of {@code db}: a new one on every (re)start, resuming from the stored text. */
+    static Source feed(TestDatabase db) {
         Feed feed = db.database().feed();
         return new Source() {
             @Override
