@@ -22,7 +22,7 @@ class DbCommandTest {
     static final TestDatabase db = new TestDatabase();
 
     /** The store's migrations today, in order. */
-    private static final List<String> VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+    private static final List<String> VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
 
     private final ObjectMapper mapper = Json.newObjectMapper();
     private final Cli cli = new Cli(db.jdbcUrl());
@@ -78,12 +78,12 @@ class DbCommandTest {
         JsonNode status = json(run("fresh_migrate", "db", "status", "--format", "json"));
 
         assertTrue(migrated.get("before").isNull(), migrated.toString());
-        assertEquals("11", migrated.get("after").asText());
+        assertEquals("12", migrated.get("after").asText());
         assertEquals(VERSIONS, versions(migrated.get("applied")));
         assertEquals("events", migrated.get("applied").get(0).get("description").asText());
-        assertEquals("schema fresh_migrate is up to date at version 11\n", again);
+        assertEquals("schema fresh_migrate is up to date at version 12\n", again);
 
-        assertEquals("11", status.get("schema_version").asText());
+        assertEquals("12", status.get("schema_version").asText());
         assertEquals(VERSIONS, versions(status.get("applied")));
         assertEquals(0, status.get("pending").size());
         JsonNode v1 = status.get("applied").get(0);
@@ -101,7 +101,7 @@ class DbCommandTest {
         assertTrue(events.get("distribution").isNull(), events.toString());
 
         String text = run("fresh_migrate", "db", "status").out();
-        assertTrue(text.startsWith("schema fresh_migrate at version 11: 11 applied, 0 pending\n"), text);
+        assertTrue(text.startsWith("schema fresh_migrate at version 12: 12 applied, 0 pending\n"), text);
         assertTrue(Pattern.compile("(?m)^1 +events +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +Success$")
                 .matcher(text).find(), text);
         assertTrue(Pattern.compile("(?m)^events +0 +[\\d,]+$").matcher(text).find(), text);
