@@ -5,6 +5,7 @@ import com.sevenmind.eventstore.app.ingest.BatchAppender;
 import com.sevenmind.eventstore.app.projecting.Lateness;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -19,29 +20,38 @@ final class CliValues {
     private CliValues() {
     }
 
-    /** {@code --as-of}, {@code --since}: {@link Instants#parse}. */
-    static final class InstantConverter implements ITypeConverter<Instant> {
+    /** A converter that runs a shared check, its {@link IllegalArgumentException} a usage error saying why. */
+    private abstract static class Checked<T> implements ITypeConverter<T> {
+
+        private final Function<String, T> check;
+
+        Checked(Function<String, T> check) {
+            this.check = check;
+        }
 
         @Override
-        public Instant convert(String value) {
+        public T convert(String value) {
             try {
-                return Instants.parse(value);
+                return check.apply(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
     }
 
-    /** {@code --late-after}: {@link Lateness#threshold}. */
-    static final class ThresholdConverter implements ITypeConverter<Duration> {
+    /** {@code --as-of}, {@code --since}: {@link Instants#parse}. */
+    static final class InstantConverter extends Checked<Instant> {
 
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Lateness.threshold(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        InstantConverter() {
+            super(Instants::parse);
+        }
+    }
+
+    /** {@code --late-after}: {@link Lateness#threshold}. */
+    static final class ThresholdConverter extends Checked<Duration> {
+
+        ThresholdConverter() {
+            super(Lateness::threshold);
         }
     }
 
