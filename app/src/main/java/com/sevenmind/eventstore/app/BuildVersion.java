@@ -5,17 +5,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.jar.Manifest;
-import picocli.CommandLine.IVersionProvider;
 
 /**
  * The version and commit the running jar was built from, as the build wrote them in its manifest; "development
  * build" when run from classes (tests, an IDE), where no manifest of ours is on the class path.
  */
-public final class BuildVersion implements IVersionProvider {
+public final class BuildVersion {
 
-    @Override
-    public String[] getVersion() {
-        return new String[] {describe()};
+    private BuildVersion() {
     }
 
     /** e.g. "eventstore 0.1.0-SNAPSHOT (commit 63e5a10c2b)". */

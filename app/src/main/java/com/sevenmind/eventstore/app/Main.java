@@ -41,7 +41,8 @@ public final class Main {
         var injector = Guice.createInjector(new AppModule(plugins), new DatabaseModule());
         EventStoreCommand root = injector.getInstance(EventStoreCommand.class);
         CommandLine commandLine = new CommandLine(root, new GuiceFactory(injector));
-        everyCommand(commandLine, command -> command.getCommandSpec().versionProvider(new BuildVersion()));
+        everyCommand(commandLine, command -> command.getCommandSpec()
+                .versionProvider(() -> new String[] {BuildVersion.describe()}));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, root, cmd.getErr()));

@@ -3,7 +3,7 @@ package com.sevenmind.eventstore.app.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
-import com.sevenmind.eventstore.app.cli.EventStoreCommand;
+import com.sevenmind.eventstore.app.cli.DatabaseOptions;
 import com.sevenmind.eventstore.app.cli.Format;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -47,11 +46,10 @@ import picocli.CommandLine.Spec;
                         + "deletes it afterwards (--data-dir is ignored). With --db-url it runs on that server (a "
                         + "Citus coordinator included) in a schema of its own, " + BenchServer.SCHEMA + ", made as "
                         + "a store's and dropped afterwards; it never touches the database's other tables, and is "
-                        + "refused while that schema exists. Progress goes to stderr."})
+                        + "refused while that schema exists. There it runs VACUUM ANALYZE and ANALYZE on its own tables "
+                        + "and CHECKPOINT (the whole server's) between runs, and says so on stderr before it starts. "
+                        + "Progress goes to stderr."})
 public final class BenchCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EventStoreCommand root;
 
     @Spec
     CommandSpec spec;
@@ -74,10 +72,13 @@ public final class BenchCommand implements Callable<Integer> {
     private final ProjectionRegistry registry;
     private final ObjectMapper mapper;
     private final EventCodec codec;
+    /** The global options, read by the root command: bench reads only --db-url, and opens the server itself. */
+    private final DatabaseOptions database;
 
     @Inject
-    BenchCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec) {
+    BenchCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec, DatabaseOptions database) {
         this.registry = registry;
+        this.database = database;
         this.mapper = mapper;
         this.codec = codec;
     }
@@ -95,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         BenchReport report;
-        String url = root.dbUrl();
+        String url = database.dbUrl();
         try (BenchServer opened = url == null ? BenchServer.embedded(err)
                 : BenchServer.at(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
                 err)) {

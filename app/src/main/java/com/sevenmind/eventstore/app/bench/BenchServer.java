@@ -72,6 +72,9 @@ final class BenchServer implements AutoCloseable {
         try {
             Database db = Database.builder(url, user, password).schema(SCHEMA).open();
             err.println("bench: running in schema " + SCHEMA + " of " + db.description() + "; dropped afterwards");
+            // CHECKPOINT is the whole server's, not the schema's: said before any is run, on a server not bench's own.
+            err.println("bench: it runs VACUUM ANALYZE and ANALYZE on its own tables there, and CHECKPOINT (which "
+                    + "writes the whole server's dirty pages) between runs when this role may");
             return new BenchServer(db, "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
         } catch (RuntimeException e) {
             drop.run();

@@ -75,9 +75,4 @@ public final class EventStoreCommand implements Runnable {
         }
         return LogFormat.text;
     }
-
-    /** The --db-url given (or from the environment), else null: the embedded server. */
-    public String dbUrl() {
-        return database.dbUrl();
-    }
 }

@@ -131,7 +131,7 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        BatchAppender.checkBatchSize(spec, batchSize);
+        CliValues.checkBatchSize(spec, batchSize);
         if (schemaVersion != 1 && schemaVersion != EventCodec.CURRENT_SCHEMA_VERSION) {
             throw new ParameterException(spec.commandLine(), "--schema-version must be 1 or "
                     + EventCodec.CURRENT_SCHEMA_VERSION + ", was " + schemaVersion);

@@ -83,7 +83,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BatchAppender.checkBatchSize(spec, batchSize);
+        CliValues.checkBatchSize(spec, batchSize);
         String inputFormat = Inputs.NATIVE;
         Format output = Format.text;
         for (String f : formats) {

@@ -2,7 +2,6 @@ package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
-import com.sevenmind.eventstore.app.ingest.BatchAppender;
 import com.sevenmind.eventstore.app.ingest.Progress;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
@@ -57,7 +56,7 @@ final class MigrateEventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BatchAppender.checkBatchSize(spec, batchSize);
+        CliValues.checkBatchSize(spec, batchSize);
         if (maxBatches < 1) {
             throw new ParameterException(spec.commandLine(), "--max-batches must be at least 1, was " + maxBatches);
         }

@@ -2,7 +2,6 @@ package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Projection;
-import com.sevenmind.eventstore.app.InstantConverter;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Lateness;
@@ -42,13 +41,13 @@ public final class ProjectCommand implements Callable<Integer> {
             description = "text or json (one object per user and line).")
     Format format;
 
-    @Option(names = "--as-of", paramLabel = "T", converter = InstantConverter.class,
+    @Option(names = "--as-of", paramLabel = "T", converter = CliValues.InstantConverter.class,
             description = "Only events the store had received at T (ISO-8601 with Z or an offset): what did we know "
                     + "then? Still in event-time order.")
     Instant asOf;
 
     @Option(names = "--late-after", paramLabel = "DURATION", defaultValue = "PT1H",
-            converter = Lateness.Threshold.class,
+            converter = CliValues.ThresholdConverter.class,
             description = "Events recorded more than this after they happened count as late (ISO-8601, positive, "
                     + "at most 100 years; default: ${DEFAULT-VALUE}).")
     Duration lateAfter;

@@ -2,7 +2,6 @@ package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.app.InstantConverter;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
@@ -40,7 +39,7 @@ final class RejectedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--since", paramLabel = "T", converter = InstantConverter.class,
+    @Option(names = "--since", paramLabel = "T", converter = CliValues.InstantConverter.class,
             description = "Only inputs rejected at or after T (ISO-8601 with Z or an offset).")
     Instant since;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ErrorMessages;
-import com.sevenmind.eventstore.app.InstantConverter;
+import com.sevenmind.eventstore.app.Instants;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.app.projecting.Projected;
@@ -22,7 +22,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import picocli.CommandLine.TypeConversionException;
 
 /** What the HTTP API's paths and query parameters ask for, checked as the command line checks the same values. */
 final class HttpRequests {
@@ -134,23 +133,23 @@ final class HttpRequests {
         Lateness.From lateFrom = Lateness.From.recorded_at;
         try {
             if (query.containsKey("as_of")) {
-                asOf = new InstantConverter().convert(query.get("as_of"));
+                asOf = Instants.parse(query.get("as_of"));
             }
-        } catch (TypeConversionException e) {
+        } catch (IllegalArgumentException e) {
             throw new HttpError(400, "as_of: " + e.getMessage());
         }
         try {
             if (query.containsKey("late_after")) {
-                lateAfter = new Lateness.Threshold().convert(query.get("late_after"));
+                lateAfter = Lateness.threshold(query.get("late_after"));
             }
-        } catch (TypeConversionException e) {
+        } catch (IllegalArgumentException e) {
             throw new HttpError(400, "late_after: " + e.getMessage());
         }
         try {
             if (query.containsKey("late_from")) {
                 lateFrom = Lateness.From.parse(query.get("late_from"));
             }
-        } catch (TypeConversionException e) {
+        } catch (IllegalArgumentException e) {
             throw new HttpError(400, "late_from: " + e.getMessage());
         }
         return new ProjectRequest(userId, projections, asOf, lateAfter, lateFrom);

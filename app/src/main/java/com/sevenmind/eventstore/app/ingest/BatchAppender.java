@@ -10,8 +10,6 @@ import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /**
  * Appends a stream of events in batches, reporting progress, and adds up what the store said. Inputs that cannot be
@@ -25,7 +23,7 @@ public final class BatchAppender {
      * The largest batch taken: a batch is held in memory twice (events and their COPY text) and written in one
      * transaction, and batches past some thousands of events append no faster.
      */
-    static final int MAX_BATCH_SIZE = 100_000;
+    public static final int MAX_BATCH_SIZE = 100_000;
 
     /**
      * Rejected inputs held at most before they go to the quarantine, by count and by their length in UTF-8: they are
@@ -71,14 +69,6 @@ public final class BatchAppender {
         this.batch = new ArrayList<>(batchSize);
         this.metadata = new ArrayList<>(batchSize);
         this.origins = new ArrayList<>(batchSize);
-    }
-
-    /** Refuses a {@code --batch-size} out of 1 to {@link #MAX_BATCH_SIZE} as a usage error. */
-    public static void checkBatchSize(CommandSpec spec, int batchSize) {
-        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            throw new ParameterException(spec.commandLine(),
-                    String.format("--batch-size must be from 1 to %,d, was %d", MAX_BATCH_SIZE, batchSize));
-        }
     }
 
     /** A generated event. */

@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * How late a user's events arrived: recorded_at − timestamp (when the store got them), or received_at − timestamp
@@ -35,14 +33,14 @@ public final class Lateness implements Projection<Lateness.State> {
     public enum From {
         recorded_at, received_at;
 
-        /** Reads HTTP's {@code late_from}, as picocli reads {@code --late-from}. */
+        /** Reads HTTP's {@code late_from}, as the command line reads {@code --late-from}; else throws. */
         public static From parse(String value) {
             for (From from : values()) {
                 if (from.name().equals(value)) {
                     return from;
                 }
             }
-            throw new TypeConversionException(ErrorMessages.quote(value) + " is not recorded_at or received_at");
+            throw new IllegalArgumentException(ErrorMessages.quote(value) + " is not recorded_at or received_at");
         }
     }
 
@@ -51,24 +49,22 @@ public final class Lateness implements Projection<Lateness.State> {
     /** 100 years of 365.25 days: any real lateness, and far from where the threshold in nanoseconds overflows. */
     static final Duration MAX_THRESHOLD = Duration.ofDays(36_525);
 
-    /** Reads a threshold, for {@code project --late-after} and HTTP's {@code late_after} alike. */
-    public static final class Threshold implements ITypeConverter<Duration> {
-
-        @Override
-        public Duration convert(String value) {
-            Duration threshold;
-            try {
-                threshold = Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException(ErrorMessages.quote(value)
-                        + " is not an ISO-8601 duration, e.g. PT1H");
-            }
-            if (threshold.isNegative() || threshold.isZero() || threshold.compareTo(MAX_THRESHOLD) > 0) {
-                throw new TypeConversionException(ErrorMessages.quote(value) + " is out of range: use a positive "
-                        + "duration of at most 100 years (P36525D), e.g. PT1H");
-            }
-            return threshold;
+    /**
+     * Reads a threshold, for {@code project --late-after} and HTTP's {@code late_after} alike; an
+     * {@link IllegalArgumentException} saying what is wrong if it is not one.
+     */
+    public static Duration threshold(String value) {
+        Duration threshold;
+        try {
+            threshold = Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(ErrorMessages.quote(value) + " is not an ISO-8601 duration, e.g. PT1H");
         }
+        if (threshold.isNegative() || threshold.isZero() || threshold.compareTo(MAX_THRESHOLD) > 0) {
+            throw new IllegalArgumentException(ErrorMessages.quote(value) + " is out of range: use a positive "
+                    + "duration of at most 100 years (P36525D), e.g. PT1H");
+        }
+        return threshold;
     }
 
     private final long thresholdMicros;

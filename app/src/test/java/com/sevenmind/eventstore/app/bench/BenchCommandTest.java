@@ -140,6 +140,10 @@ class BenchCommandTest {
         assertEquals(199, report.get("append").get("raw_copied").asLong());
         assertTrue(result.err().contains("bench: running in schema eventstore_bench of " + db.jdbcUrl()),
                 result.err());
+        int warning = result.err().indexOf("bench: it runs VACUUM ANALYZE and ANALYZE on its own tables there, and "
+                + "CHECKPOINT (which writes the whole server's dirty pages) between runs when this role may");
+        assertTrue(warning >= 0 && warning < result.err().indexOf("bench: generating"),
+                "said before anything runs: " + result.err());
         assertEquals(before, storeContents(), "the store's own tables are untouched");
         assertEquals(0L, (long) db.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'").mapTo(Long.class).one()),
