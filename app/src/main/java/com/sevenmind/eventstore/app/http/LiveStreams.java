@@ -105,12 +105,15 @@ final class LiveStreams implements AutoCloseable {
         return new Source() {
             private String next = resumed ? null : first;
             private String lastId = resumed ? lastEventId : null;
+            /** The stream's first call holds no change: its read was {@code first}. */
+            private boolean started;
 
             @Override
             public int send(PrintWriter out, boolean changed) {
-                if (next == null && changed) {
+                if (next == null && changed && started) {
                     next = reads.read(request, System.nanoTime());
                 }
+                started = true;
                 if (next == null) {
                     return 0;
                 }
