@@ -112,7 +112,7 @@ class AppendBatcherTest {
         }
         List<List<Answer>> byThread = new ArrayList<>();
         for (Future<List<Answer>> f : sent) {
-            byThread.add(f.get(50, TimeUnit.SECONDS));
+            byThread.add(f.get(5, TimeUnit.MINUTES)); // a guard against a hang: 3,200 commits take a while on a loaded machine
         }
 
         Set<String> expected = new HashSet<>();
