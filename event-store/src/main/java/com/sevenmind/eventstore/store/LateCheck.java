@@ -17,28 +17,13 @@ import org.jdbi.v3.core.Handle;
 final class LateCheck {
 
     /** Whether the event a start ends on is still stored (a forgotten user's is not). */
-    private static final String COVERED = "EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user)";
+    private static final String COVERED = Statements.sql("event_covered");
 
     /** Whether an event of the user stored since a start's read falls before its position: a late one. */
-    private static final String LATE_EVENT = """
-            EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND id > :maxId
-                      AND ("timestamp", unique_id) <= (:timestamp, :uniqueId))""";
+    private static final String LATE_EVENT = Statements.sql("late_event");
 
-    /**
-     * Whether a late event fell before a start, looking at the events stored since, in id order: the primary key
-     * finds the few there usually are, whatever the user's stream holds. (Asked as one condition, the planner went
-     * through the user's stream index instead, all of it.) Also whether the event the start ends on is still stored.
-     */
-    private static final String CHECK = """
-            WITH newer AS (
-                SELECT user_uuid, "timestamp", unique_id FROM events WHERE id > :maxId ORDER BY id LIMIT :scan
-            )
-            SELECT count(*) AS newer,
-                   count(*) FILTER (WHERE user_uuid = :user
-                                      AND ("timestamp", unique_id) <= (:timestamp, :uniqueId)) > 0 AS late,
-                   %s AS covered
-            FROM newer
-            """.formatted(COVERED);
+    /** Both questions, through the events stored since, in id order. */
+    private static final String CHECK = Statements.sql("late_check").formatted(COVERED);
 
     /** Newer events the check looks at; when there are more, it asks the user's stream instead. */
     private static final int CHECK_SCAN = 1_000;
