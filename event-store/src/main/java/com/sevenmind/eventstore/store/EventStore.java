@@ -176,12 +176,11 @@ public final class EventStore {
         }
         int n = events.size();
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
-        // order and wait for each other instead of deadlocking. User ids have one length, so "user/unique_id"
-        // strings sort as the (user, unique_id) pairs do.
-        List<Map.Entry<String, Integer>> byKey = new ArrayList<>(n);
+        // order and wait for each other instead of deadlocking.
+        List<Map.Entry<EventKey, Integer>> byKey = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Event e = events.get(i);
-            byKey.add(Map.entry(e.userId() + "/" + e.uniqueId(), i));
+            byKey.add(Map.entry(EventKey.of(e), i));
         }
         byKey.sort(Map.Entry.comparingByKey());
         boolean distinct = true;
@@ -200,13 +199,12 @@ public final class EventStore {
             Set<UUID> forgotten = locked(tx.createQuery(LOCK), userLocks, users).one();
             tx.execute(STAGING);
             copy(tx, "COPY append_staging FROM STDIN", rows);
-            Set<String> inserted = new HashSet<>(tx.createQuery(APPEND)
+            Set<EventKey> inserted = new HashSet<>(tx.createQuery(APPEND)
                     .bindArray("forgotten", String.class, forgotten.stream().map(UUID::toString).toList())
-                    .map((rs, ctx) -> rs.getString("user_uuid") + "/" + rs.getString("unique_id"))
+                    .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
                     .list());
             // Only the users of rows stored: a batch of nothing but duplicates notifies no one.
-            LiveFeed.publish(tx, inserted.stream().map(key -> UUID.fromString(key.substring(0, key.indexOf('/'))))
-                    .collect(Collectors.toSet()));
+            LiveFeed.publish(tx, inserted.stream().map(EventKey::userId).collect(Collectors.toSet()));
             if (inserted.size() == n) {
                 return new AppendResult(n, 0, 0);
             }
@@ -217,15 +215,15 @@ public final class EventStore {
                 if (forgotten.contains(e.userId())) {
                     dropped++;
                     listener.forgotten(i);
-                } else if (!inserted.remove(e.userId() + "/" + e.uniqueId())) {
+                } else if (!inserted.remove(EventKey.of(e))) {
                     notInserted.add(i);
                 }
             }
-            Map<String, RecordedEvent> stored = stored(tx, events, notInserted);
+            Map<EventKey, RecordedEvent> stored = stored(tx, events, notInserted);
             long conflicts = 0;
             for (int i : notInserted) {
                 Event e = events.get(i);
-                RecordedEvent original = stored.get(e.userId() + "/" + e.uniqueId());
+                RecordedEvent original = stored.get(EventKey.of(e));
                 if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
                     conflicts++;
                     listener.conflict(i);
@@ -430,8 +428,8 @@ public final class EventStore {
     }
 
     /** The stored events with the keys of {@code events} at {@code indexes}; an unreadable one is left out. */
-    private Map<String, RecordedEvent> stored(Handle h, List<? extends Event> events, List<Integer> indexes) {
-        Map<String, RecordedEvent> stored = new HashMap<>();
+    private Map<EventKey, RecordedEvent> stored(Handle h, List<? extends Event> events, List<Integer> indexes) {
+        Map<EventKey, RecordedEvent> stored = new HashMap<>();
         h.createQuery(STORED)
                 .bindArray("users", String.class, indexes.stream().map(i -> events.get(i).userId().toString()).toList())
                 .bindArray("ids", String.class, indexes.stream().map(i -> events.get(i).uniqueId()).toList())
@@ -441,7 +439,7 @@ public final class EventStore {
                     String type = rs.getString("event_type");
                     try {
                         int version = rs.getInt("schema_version");
-                        stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
+                        stored.put(new EventKey(user, uniqueId), new RecordedEvent(0, version, Instant.EPOCH,
                                 codec.fromStored(type, version, user, uniqueId,
                                         rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
                                         rs.getString("payload"))));
