@@ -46,35 +46,16 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  */
 public final class EventStore {
 
-    // A batch is copied into a temporary table (COPY: no per-row parsing of array literals, no WAL), then moved
-    // with one INSERT. Rows are sorted by the unique key, so concurrent appenders of overlapping batches take the
-    // index locks in the same order and wait for each other instead of deadlocking.
-    private static final String STAGING = """
-            CREATE TEMP TABLE IF NOT EXISTS append_staging (
-                user_uuid uuid, unique_id text COLLATE "C", event_type text, schema_version smallint,
-                "timestamp" timestamptz, payload jsonb, received_at timestamptz, metadata jsonb
-            ) ON COMMIT DELETE ROWS
-            """;
+    /** The staging path's temporary table, and its move of a batch into the events table. */
+    private static final String STAGING = Statements.sql("append_staging_table");
+    private static final String APPEND = Statements.sql("append_from_staging");
+    private static final String FORGET_TOMBSTONE = Statements.sql("forget_tombstone");
 
-    private static final String COPY_DIRECT = "COPY events " + CopyText.EVENT_COLUMNS + " FROM STDIN";
-
-    private static final String APPEND = """
-            INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload, received_at,
-                                metadata)
-            SELECT user_uuid, unique_id, event_type, schema_version, "timestamp", payload, received_at, metadata
-            FROM append_staging
-            WHERE user_uuid <> ALL(CAST(:forgotten AS uuid[]))
-            ORDER BY user_uuid, unique_id
-            ON CONFLICT (user_uuid, unique_id) DO NOTHING
-            RETURNING user_uuid, unique_id
-            """;
-
-    /**
-     * The users' advisory locks, taken before any id is drawn: a read of the snapshot cache waits for the appends of
-     * its user in flight (see Projector), and a forget of one of them waits for the append or the append sees its
-     * tombstone. Its value: the forgotten ones among {@code :users}, whose events are dropped.
-     */
-    private static final String LOCK = "lock_users_for_append(:keys, CAST(:users AS uuid[]))";
+    /** The users' locks, before any id is drawn; its value: the forgotten ones among them, as a uuid[]. */
+    private static final String LOCK = Statements.sql("append_lock_users");
+    /** The fast path's locks and live-feed notifications, in one round trip, then its COPY. */
+    private static final String DIRECT = Statements.sql("append_direct");
+    private static final String COPY_DIRECT = Statements.sql("append_copy").formatted(CopyText.EVENT_COLUMNS);
 
     /**
      * What sends the fast path back to the staging path: a key stored already, or a lock cycle with another one. A
@@ -89,12 +70,7 @@ public final class EventStore {
               ON e.user_uuid = k.user_uuid::uuid AND e.unique_id = k.unique_id
             """;
 
-    private static final String STREAM = """
-            SELECT id, unique_id, event_type, schema_version, "timestamp", recorded_at%s
-            FROM events
-            WHERE user_uuid = :user%s
-            ORDER BY "timestamp", unique_id
-            """;
+    private static final String STREAM = Statements.sql("stream");
 
     /**
      * What a stream read sets for its transaction; a benchmark of the raw limit runs with the same. For a user who
@@ -200,12 +176,11 @@ public final class EventStore {
         }
         int n = events.size();
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
-        // order and wait for each other instead of deadlocking. User ids have one length, so "user/unique_id"
-        // strings sort as the (user, unique_id) pairs do.
-        List<Map.Entry<String, Integer>> byKey = new ArrayList<>(n);
+        // order and wait for each other instead of deadlocking.
+        List<Map.Entry<EventKey, Integer>> byKey = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Event e = events.get(i);
-            byKey.add(Map.entry(e.userId() + "/" + e.uniqueId(), i));
+            byKey.add(Map.entry(EventKey.of(e), i));
         }
         byKey.sort(Map.Entry.comparingByKey());
         boolean distinct = true;
@@ -221,16 +196,15 @@ public final class EventStore {
             if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
                 return new AppendResult(n, 0, 0);
             }
-            Set<UUID> forgotten = locked(tx.createQuery("SELECT " + LOCK), userLocks, users).one();
+            Set<UUID> forgotten = locked(tx.createQuery(LOCK), userLocks, users).one();
             tx.execute(STAGING);
             copy(tx, "COPY append_staging FROM STDIN", rows);
-            Set<String> inserted = new HashSet<>(tx.createQuery(APPEND)
+            Set<EventKey> inserted = new HashSet<>(tx.createQuery(APPEND)
                     .bindArray("forgotten", String.class, forgotten.stream().map(UUID::toString).toList())
-                    .map((rs, ctx) -> rs.getString("user_uuid") + "/" + rs.getString("unique_id"))
+                    .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
                     .list());
             // Only the users of rows stored: a batch of nothing but duplicates notifies no one.
-            LiveFeed.publish(tx, inserted.stream().map(key -> UUID.fromString(key.substring(0, key.indexOf('/'))))
-                    .collect(Collectors.toSet()));
+            LiveFeed.publish(tx, inserted.stream().map(EventKey::userId).collect(Collectors.toSet()));
             if (inserted.size() == n) {
                 return new AppendResult(n, 0, 0);
             }
@@ -241,15 +215,15 @@ public final class EventStore {
                 if (forgotten.contains(e.userId())) {
                     dropped++;
                     listener.forgotten(i);
-                } else if (!inserted.remove(e.userId() + "/" + e.uniqueId())) {
+                } else if (!inserted.remove(EventKey.of(e))) {
                     notInserted.add(i);
                 }
             }
-            Map<String, RecordedEvent> stored = stored(tx, events, notInserted);
+            Map<EventKey, RecordedEvent> stored = stored(tx, events, notInserted);
             long conflicts = 0;
             for (int i : notInserted) {
                 Event e = events.get(i);
-                RecordedEvent original = stored.get(e.userId() + "/" + e.uniqueId());
+                RecordedEvent original = stored.get(EventKey.of(e));
                 if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
                     conflicts++;
                     listener.conflict(i);
@@ -415,8 +389,7 @@ public final class EventStore {
         h.execute("SAVEPOINT append_direct");
         try {
             // One round trip for all; rolled back with the savepoint, the notification is never sent.
-            boolean anyForgotten = !locked(h.createQuery("SELECT " + LOCK
-                                    + ", (SELECT count(" + LiveFeed.NOTIFY + ") FROM unnest(:payloads) AS p)")
+            boolean anyForgotten = !locked(h.createQuery(DIRECT)
                             .bind("channel", LiveFeed.CHANNEL)
                             .bindArray("payloads", String.class, LiveFeed.payloads(users)), userLocks, users)
                     .one().isEmpty();
@@ -455,8 +428,8 @@ public final class EventStore {
     }
 
     /** The stored events with the keys of {@code events} at {@code indexes}; an unreadable one is left out. */
-    private Map<String, RecordedEvent> stored(Handle h, List<? extends Event> events, List<Integer> indexes) {
-        Map<String, RecordedEvent> stored = new HashMap<>();
+    private Map<EventKey, RecordedEvent> stored(Handle h, List<? extends Event> events, List<Integer> indexes) {
+        Map<EventKey, RecordedEvent> stored = new HashMap<>();
         h.createQuery(STORED)
                 .bindArray("users", String.class, indexes.stream().map(i -> events.get(i).userId().toString()).toList())
                 .bindArray("ids", String.class, indexes.stream().map(i -> events.get(i).uniqueId()).toList())
@@ -466,7 +439,7 @@ public final class EventStore {
                     String type = rs.getString("event_type");
                     try {
                         int version = rs.getInt("schema_version");
-                        stored.put(user + "/" + uniqueId, new RecordedEvent(0, version, Instant.EPOCH,
+                        stored.put(new EventKey(user, uniqueId), new RecordedEvent(0, version, Instant.EPOCH,
                                 codec.fromStored(type, version, user, uniqueId,
                                         rs.getObject("timestamp", OffsetDateTime.class).toInstant(),
                                         rs.getString("payload"))));
@@ -672,9 +645,7 @@ public final class EventStore {
             int events = tx.createUpdate("DELETE FROM events WHERE user_uuid = :user").bind("user", userId).execute();
             tx.createUpdate("DELETE FROM snapshots WHERE user_uuid = :user").bind("user", userId).execute();
             long rejected = new Mentions(userId).deleteFromQuarantine(tx);
-            tx.createUpdate("""
-                            INSERT INTO forgotten_users (events_deleted, rejected_deleted, user_hash)
-                            VALUES (:e, :r, forgotten_user_hash(:user))""")
+            tx.createUpdate(FORGET_TOMBSTONE)
                     .bind("e", events).bind("r", rejected).bind("user", userId).execute();
             return new Forgotten(events, rejected);
         }));

@@ -1,0 +1,155 @@
+package com.sevenmind.eventstore.store;
+
+import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.store.Projector.Result;
+import com.sevenmind.eventstore.store.Projector.Source;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds a user's projections in one view of the table, continuing from states held in memory, else from the
+ * snapshots, else from the first event. A start is used only when the event it ends on is still stored (a forgotten
+ * user's is not) and no late event fell before it ({@link LateCheck}).
+ *
+ * <p>The position a fold ends on records the highest id drawn when the read's view of the table was taken. The late
+ * check needs every event of the user with an id at or below it to be in that view. Ids are drawn when rows are
+ * written, not when they commit, so an append in flight could commit an id below it later. Appenders therefore hold
+ * their users' advisory locks shared until they commit, and a read takes its user's lock exclusively while it takes
+ * its view and reads the bound: every append of the user that drew ids before is committed and seen, and any later
+ * one draws higher ids. The bound, not the user's own highest id, keeps the check to the events stored since the
+ * read, however long ago the user's last one was.
+ */
+final class ResumingFold {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResumingFold.class);
+
+    /**
+     * The highest id drawn so far, committed or not (0 before the first): read while appends of the user wait, it
+     * bounds the ids of every event of the user the read can see, and any event of the user stored later has a
+     * higher one.
+     */
+    private static final String DRAWN = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_id_seq";
+
+    private final EventStore store;
+    private final Snapshots snapshots;
+    private final LateCheck lateCheck = new LateCheck();
+
+    ResumingFold(EventStore store, Snapshots snapshots) {
+        this.store = store;
+        this.snapshots = snapshots;
+    }
+
+    /**
+     * A fold's result, its states, the position it ended on, and what it continued from.
+     *
+     * @param last  the last event folded, with the drawn-id bound; null for an empty stream
+     * @param start what the fold continued from; null: the first event
+     */
+    record Folded(Result result, ProjectionPass pass, StreamPosition last, FoldStart start) {
+
+        /** The states to hold or save once the read's answer is written. */
+        FoldStart next() {
+            return new FoldStart(pass.states(), last, result.events(), result.unknownTypes(),
+                    start == null ? 0 : start.saved(), start == null ? 0 : start.refused());
+        }
+    }
+
+    /**
+     * Folds {@code projections} over the user's stream.
+     *
+     * @param key      the held states' key, when every projection saves; null: fold from the first event
+     * @param inMemory the states leased from memory; null: from the snapshots, if any
+     */
+    Folded fold(UUID userId, List<? extends Projection<?>> projections, HeldStates.Key key, FoldStart inMemory) {
+        long lock = EventStore.userLock(userId);
+        return store.inDatabase(h -> {
+            h.execute("SELECT pg_advisory_lock(?)", lock);
+            boolean[] locked = {true};
+            try {
+                return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                    // The transaction's view of the table is taken by its first statement, under the lock; so is the
+                    // highest id drawn: every event of the user at or below it is in that view.
+                    long drawn = tx.createQuery(DRAWN).mapTo(Long.class).one();
+                    tx.execute("SELECT pg_advisory_unlock(?)", lock);
+                    locked[0] = false;
+                    tx.execute(EventStore.STREAM_SETTINGS);
+                    return fold(tx, userId, projections, key, inMemory, drawn);
+                });
+            } finally {
+                if (locked[0]) {
+                    h.execute("SELECT pg_advisory_unlock(?)", lock);
+                }
+            }
+        });
+    }
+
+    private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, HeldStates.Key key,
+                        FoldStart inMemory, long drawn) {
+        Snapshots.Saved saved = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
+        FoldStart start = inMemory != null ? inMemory : saved == null ? null
+                : new FoldStart(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount(), 0);
+        Source source = Source.FULL;
+        if (start != null) {
+            LateCheck.Result check = lateCheck.check(tx, userId, start.covers());
+            if (check.late() && check.covered()) {
+                source = Source.REBUILT;
+            }
+            if (check.late() || !check.covered()) {
+                start = null;
+            }
+        }
+        if (start != null && start.states() == null) {
+            Map<String, Object> states = states(tx, userId, projections);
+            start = states == null ? null : start.withStates(states);
+        }
+        if (start != null) {
+            source = Source.RESUMED;
+        }
+        ProjectionPass pass = new ProjectionPass(projections, start == null ? Map.of() : start.states());
+        StreamResult read = store.streamIn(tx, userId, null, pass.needsPayload(), pass.needsReceivedAt(),
+                start == null ? null : start.covers(), pass);
+        long events = read.events();
+        Map<String, Long> unknown = new TreeMap<>(read.unknownTypes());
+        if (start != null) {
+            events += start.events();
+            start.unknownTypes().forEach((type, n) -> unknown.merge(type, n, Long::sum));
+        }
+        StreamPosition last = read.last() == null ? null
+                : new StreamPosition(read.last().timestamp(), read.last().uniqueId(), read.last().id(), drawn);
+        return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last, start);
+    }
+
+    /** The snapshot every projection (name: version) has at one position; null when one has none or they differ. */
+    private Snapshots.Saved common(Handle tx, UUID userId, Map<String, Integer> versions) {
+        List<Snapshots.Saved> found = snapshots.find(tx, userId, versions, EventCodec.CURRENT_SCHEMA_VERSION);
+        if (found.size() != versions.size()) {
+            return null;
+        }
+        Snapshots.Saved first = found.get(0);
+        boolean same = found.stream().allMatch(s -> s.covers().equals(first.covers())
+                && s.eventCount() == first.eventCount() && s.unknownTypes().equals(first.unknownTypes()));
+        return same ? first : null;
+    }
+
+    /** The saved states by projection name; null when one cannot be read (a state class changed, say). */
+    private Map<String, Object> states(Handle tx, UUID userId, List<? extends Projection<?>> projections) {
+        Map<String, Object> states = new HashMap<>();
+        for (Projection<?> p : projections) {
+            try {
+                states.put(p.name(), snapshots.state(tx, userId, p.name(), p.version(), p.snapshotType().orElseThrow()));
+            } catch (IllegalStateException e) {
+                LOG.warn("{}; folding from the first event", e.getMessage());
+                return null;
+            }
+        }
+        return states;
+    }
+}
