@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.OpenedDatabase;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.GooglePushVerifier;
 import com.sevenmind.eventstore.app.http.HttpAccess;
 import com.sevenmind.eventstore.app.http.HttpApi;
@@ -172,6 +173,7 @@ final class ServeCommand implements Callable<Integer> {
                 "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
         GooglePushVerifier pushVerifier = push.verifier().orElse(null);
         IngestOptions ingestOptions = ways.options();
+        Tracing tracing = Tracing.fromEnvironment();
 
         databaseOptions.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
                 Timeouts.SERVE.statement()), poolSize);
@@ -182,11 +184,12 @@ final class ServeCommand implements Callable<Integer> {
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
-                .withVerbose(root.verbose()), ingestOptions, metrics);
+                .withVerbose(root.verbose()), ingestOptions, metrics, tracing);
         int bound;
         try {
             bound = api.start();
         } catch (RuntimeException e) {
+            tracing.close();
             opened.close();
             throw e;
         }
@@ -195,6 +198,7 @@ final class ServeCommand implements Callable<Integer> {
             if (stopped.compareAndSet(false, true)) {
                 // The server first, so that the snapshots of answered requests are saved while the database is there.
                 api.close();
+                tracing.close(); // the spans of the last requests, exported
                 opened.close();
             }
         };
