@@ -54,7 +54,9 @@ import picocli.CommandLine.Spec;
                 "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
                         + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
                         + "503 and nothing is acknowledged.",
-                "Writes must be Content-Type: application/json; Host and Origin must name an allowed host."})
+                "Writes must be Content-Type: application/json; Host and Origin must name an allowed host.",
+                "Traces with OpenTelemetry when OTEL_TRACES_EXPORTER names an exporter (otlp, logging-otlp, console), "
+                        + "configured by the standard OTEL_* variables; off otherwise."})
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -173,13 +175,13 @@ final class ServeCommand implements Callable<Integer> {
                 "--allowed-hosts must be host names separated by commas, or *, was '" + allowedHosts + "'");
         GooglePushVerifier pushVerifier = push.verifier().orElse(null);
         IngestOptions ingestOptions = ways.options();
-        Tracing tracing = Tracing.fromEnvironment();
 
         databaseOptions.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
                 Timeouts.SERVE.statement()), poolSize);
         Database db = database.get();
         PrometheusMeterRegistry metrics = meters.get();
         db.instrument(metrics);
+        Tracing tracing = Tracing.fromEnvironment();
         HttpApi api = new HttpApi(db, codec, inputs, registry, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)

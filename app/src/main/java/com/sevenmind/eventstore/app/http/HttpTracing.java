@@ -40,18 +40,21 @@ import org.eclipse.jetty.server.Request;
 final class HttpTracing {
 
     /** The prefix Google's Pub/Sub client libraries put before the propagator's fields in message attributes. */
-    static final String PUBSUB_PREFIX = "googclient_";
+    private static final String PUBSUB_PREFIX = "googclient_";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "CONNECT", "TRACE");
-    static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
-    static final AttributeKey<String> MESSAGING_OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
-    static final AttributeKey<String> MESSAGING_OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
-    static final AttributeKey<String> MESSAGING_MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
-    static final AttributeKey<String> MESSAGING_SUBSCRIPTION =
+    // The messaging conventions are still incubating (only in an alpha artifact): their names are written here.
+    private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
+    private static final AttributeKey<String> MESSAGING_OPERATION_TYPE =
+            AttributeKey.stringKey("messaging.operation.type");
+    private static final AttributeKey<String> MESSAGING_OPERATION_NAME =
+            AttributeKey.stringKey("messaging.operation.name");
+    private static final AttributeKey<String> MESSAGING_MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+    private static final AttributeKey<String> MESSAGING_SUBSCRIPTION =
             AttributeKey.stringKey("messaging.destination.subscription.name");
-    static final AttributeKey<String> MESSAGING_ORDERING_KEY =
+    private static final AttributeKey<String> MESSAGING_ORDERING_KEY =
             AttributeKey.stringKey("messaging.gcp_pubsub.message.ordering_key");
-    static final AttributeKey<Long> MESSAGING_DELIVERY_ATTEMPT =
+    private static final AttributeKey<Long> MESSAGING_DELIVERY_ATTEMPT =
             AttributeKey.longKey("messaging.gcp_pubsub.message.delivery_attempt");
 
     private static final TextMapGetter<HttpFields> HEADERS = new TextMapGetter<>() {

@@ -29,10 +29,11 @@ public final class UserProjections {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserProjections.class);
     /** The read span's attributes beside the database's: what was asked, and what was read. */
-    static final AttributeKey<List<String>> PROJECTIONS = AttributeKey.stringArrayKey("eventstore.projections");
-    static final AttributeKey<Long> EVENTS = AttributeKey.longKey("eventstore.events");
-    static final AttributeKey<Long> READ = AttributeKey.longKey("eventstore.events.read");
-    static final AttributeKey<String> SOURCE = AttributeKey.stringKey("eventstore.source");
+    private static final AttributeKey<List<String>> PROJECTIONS =
+            AttributeKey.stringArrayKey("eventstore.projections");
+    private static final AttributeKey<Long> EVENTS = AttributeKey.longKey("eventstore.events");
+    private static final AttributeKey<Long> READ = AttributeKey.longKey("eventstore.events.read");
+    private static final AttributeKey<String> SOURCE = AttributeKey.stringKey("eventstore.source");
 
     private final Projector projector;
     private final Tracer tracer;
