@@ -143,6 +143,23 @@ class HttpTracingTest {
     }
 
     @Test
+    void an_unwrapped_push_carries_the_publishers_context_as_a_header_of_its_attributes() throws Exception {
+        String publisher = "5c1e0f2a9b7d4e3c8a6b1d0f2e4c6a8b";
+        String publishSpan = "1a2b3c4d5e6f7081";
+        HttpResponse<String> answer = ServeTest.send(base, "POST", "/pubsub/push",
+                PushLoad.track(USER, "rs-u", Instant.parse("2024-05-01T10:00:00Z"), 1),
+                "x-goog-pubsub-message-id", "m-u", "x-goog-pubsub-subscription-name",
+                "projects/p/subscriptions/eventstore", "googclient_traceparent",
+                "00-" + publisher + "-" + publishSpan + "-01");
+        assertEquals(200, answer.statusCode(), answer.body());
+
+        SpanData process = span("process eventstore");
+        assertEquals(publisher, process.getTraceId());
+        assertEquals(publishSpan, process.getParentSpanId());
+        assertEquals("m-u", attribute(process, "messaging.message.id"));
+    }
+
+    @Test
     void a_projection_read_is_a_database_span_under_its_request_and_no_span_names_the_user() throws Exception {
         assertEquals(200, ServeTest.send(base, "POST", "/pubsub/push", push("m-3", null)).statusCode());
         exporter.reset();
