@@ -28,7 +28,7 @@ final class HttpExchange {
     /** The route, once the path is known to name one; for the log and the metrics. */
     volatile HttpRequests.Target target;
     /** The request's span, as the context its work runs in ({@link HttpTracing}); the root when not traced. */
-    Context trace = Context.root();
+    volatile Context trace = Context.root();
     /** What an ingestion did, in a few words, for the log; null for other requests. */
     volatile String outcome;
     private final String rawQuery;
