@@ -3,6 +3,16 @@ package com.sevenmind.eventstore.store;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +40,10 @@ import java.util.function.Consumer;
  * Two events with one key are never in one batch, so that each caller is told what became of its own content: the
  * later one waits for the next batch, where the first one is stored. On Citus, a batch that fails because a worker is
  * unreachable is tried again one event at a time: only the callers whose users live on that worker fail.
+ *
+ * <p>Each commit is a span of the {@link Tracer} given (none by default), linked to the span of every caller whose
+ * event it holds: the context current when the caller called {@link #append}. The span's parent is the context of
+ * the caller that commits.
  */
 public final class AppendBatcher {
 
@@ -47,6 +61,12 @@ public final class AppendBatcher {
     private static final AppendResult DUPLICATE = new AppendResult(0, 1, 0);
     private static final AppendResult CONFLICT = new AppendResult(0, 0, 1);
     private static final AppendResult FORGOTTEN = new AppendResult(0, 0, 0, 1);
+    /** The commit span's attributes, as OpenTelemetry's semantic conventions for databases name them. */
+    private static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");
+    private static final AttributeKey<String> DB_OPERATION_NAME = AttributeKey.stringKey("db.operation.name");
+    private static final AttributeKey<String> DB_COLLECTION_NAME = AttributeKey.stringKey("db.collection.name");
+    /** The events the commit holds (not db.operation.batch.size, which counts statements). */
+    private static final AttributeKey<Long> EVENTS = AttributeKey.longKey("eventstore.events");
 
     /** Batches committed (or failed), and the events they held. */
     public record Counts(long batches, long events) {
@@ -55,6 +75,7 @@ public final class AppendBatcher {
     private final EventStore store;
     private final int maxBatch;
     private final long maxWaitNanos;
+    private final Tracer tracer;
     private final ReentrantLock lock = new ReentrantLock();
     /** Events handed and not yet taken into a batch, oldest first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -71,12 +92,25 @@ public final class AppendBatcher {
      * @param maxWait  how long a caller may wait for the commits before its own, see {@link #MAX_WAIT}
      */
     public AppendBatcher(EventStore store, int maxBatch, Duration maxWait) {
+        this(store, maxBatch, maxWait, TracerProvider.noop().get(AppendBatcher.class.getName()));
+    }
+
+    /**
+     * As above, each commit a span of {@code tracer}: see the class's description.
+     *
+     * @param store    the store appended to
+     * @param maxBatch how many events a commit holds at most
+     * @param maxWait  how long a caller may wait for the commits before its own
+     * @param tracer   the tracer of the commits' spans
+     */
+    public AppendBatcher(EventStore store, int maxBatch, Duration maxWait, Tracer tracer) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one event, was " + maxBatch);
         }
         this.store = store;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
+        this.tracer = tracer;
     }
 
     /**
@@ -93,7 +127,7 @@ public final class AppendBatcher {
      *                        before its own took longer than the wait allowed: then it was not appended
      */
     public AppendResult append(Event event, PipelineMetadata metadata, Consumer<String> onRefused) {
-        Pending mine = new Pending(event, metadata, lock.newCondition());
+        Pending mine = new Pending(event, metadata, Context.current(), lock.newCondition());
         boolean interrupted = false;
         lock.lock();
         try {
@@ -215,7 +249,8 @@ public final class AppendBatcher {
         AppendResult[] results = new AppendResult[n];
         Arrays.fill(results, STORED);
         String[] refusals = new String[n];
-        try {
+        Span span = span(batch);
+        try (Scope ignored = span.makeCurrent()) {
             store.append(batch.stream().map(p -> p.event).toList(), batch.stream().map(p -> p.metadata).toList(),
                     EventCodec.CURRENT_SCHEMA_VERSION,
                     new AppendListener() {
@@ -235,6 +270,9 @@ public final class AppendBatcher {
                         }
                     }, (reason, index) -> refusals[index] = reason);
         } catch (RuntimeException | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            span.end();
             if (n > 1 && Database.unreachableWorker(e) != null) {
                 // On Citus, one worker down fails a batch that touches it: each event is tried alone, so that the
                 // users on the other workers are still served. Appends are idempotent: an event the failed batch
@@ -246,10 +284,27 @@ public final class AppendBatcher {
             batch.forEach(p -> p.failure = e);
             return;
         }
+        span.end();
         for (int i = 0; i < n; i++) {
             batch.get(i).result = results[i];
             batch.get(i).refusal = refusals[i];
         }
+    }
+
+    /** The commit's span, started: linked to the span of each caller in the batch. */
+    private Span span(List<Pending> batch) {
+        SpanBuilder builder = tracer.spanBuilder("INSERT events").setSpanKind(SpanKind.CLIENT)
+                .setAttribute(DB_SYSTEM_NAME, "postgresql")
+                .setAttribute(DB_OPERATION_NAME, "INSERT")
+                .setAttribute(DB_COLLECTION_NAME, "events")
+                .setAttribute(EVENTS, (long) batch.size());
+        for (Pending p : batch) {
+            SpanContext caller = Span.fromContext(p.context).getSpanContext();
+            if (caller.isValid()) {
+                builder.addLink(caller);
+            }
+        }
+        return builder.startSpan();
     }
 
     /** A caller's event, and what became of it; its fields are read after {@code done} is seen under the lock. */
@@ -257,6 +312,8 @@ public final class AppendBatcher {
 
         final Event event;
         final PipelineMetadata metadata;
+        /** The caller's context, whose span the commit links to. */
+        final Context context;
         final Condition turn;
         /** The batch this caller is to commit, its own event first. */
         List<Pending> batch;
@@ -267,9 +324,10 @@ public final class AppendBatcher {
         String refusal;
         Throwable failure;
 
-        Pending(Event event, PipelineMetadata metadata, Condition turn) {
+        Pending(Event event, PipelineMetadata metadata, Context context, Condition turn) {
             this.event = event;
             this.metadata = metadata;
+            this.context = context;
             this.turn = turn;
         }
     }

@@ -7,6 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -23,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -260,6 +272,58 @@ class AppendBatcherTest {
         }
         assertEquals(new AppendBatcher.Counts(1, 1), batcher.counts());
         assertEquals(Set.of(user + "/plug ContentPieceStarted"), storedRows());
+    }
+
+    @Test
+    void a_shared_commit_is_a_span_linked_to_the_span_of_every_caller_it_holds() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (SdkTracerProvider provider = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+            Tracer tracer = provider.get("test");
+            batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, Duration.ofSeconds(30), tracer);
+            UUID user = UUID.randomUUID();
+            List<Future<SpanContext>> callersSpans = new ArrayList<>();
+            try (Blocker blocker = new Blocker(user)) {
+                Future<SpanContext> plug = callers.submit(() -> appendIn(tracer, TestEvents.started(user, "plug", AT)));
+                blocker.awaitWaiting();
+                for (int i = 0; i < 3; i++) {
+                    Event event = TestEvents.started(UUID.randomUUID(), "shared-" + i, AT);
+                    callersSpans.add(callers.submit(() -> appendIn(tracer, event)));
+                }
+                await(() -> batcher.queued() == 3);
+                blocker.release();
+                plug.get(10, TimeUnit.SECONDS);
+            }
+            Set<SpanContext> shared = new HashSet<>();
+            for (Future<SpanContext> f : callersSpans) {
+                shared.add(f.get(10, TimeUnit.SECONDS));
+            }
+
+            List<SpanData> commits = exporter.getFinishedSpanItems().stream()
+                    .filter(s -> s.getName().equals("INSERT events")).toList();
+            assertEquals(2, commits.size(), "the plug's commit, then the three queued callers' one");
+            SpanData commit = commits.stream().filter(s -> s.getLinks().size() == 3).findFirst().orElseThrow();
+            assertEquals(shared, commit.getLinks().stream().map(LinkData::getSpanContext)
+                    .collect(Collectors.toSet()), "linked to each caller's span");
+            assertTrue(shared.stream().anyMatch(c -> c.getSpanId().equals(commit.getParentSpanId())),
+                    "a child of the span of the caller that committed: " + commit);
+            assertEquals(SpanKind.CLIENT, commit.getKind());
+            assertEquals("postgresql", commit.getAttributes().get(AttributeKey.stringKey("db.system.name")));
+            assertEquals("INSERT", commit.getAttributes().get(AttributeKey.stringKey("db.operation.name")));
+            assertEquals("events", commit.getAttributes().get(AttributeKey.stringKey("db.collection.name")));
+            assertEquals(3L, commit.getAttributes().get(AttributeKey.longKey("eventstore.events")));
+        }
+    }
+
+    /** Appends {@code event} inside a span of the caller's own, and returns that span's context. */
+    private SpanContext appendIn(Tracer tracer, Event event) {
+        Span span = tracer.spanBuilder("caller").startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            assertEquals(new AppendResult(1, 0, 0), append(event).result());
+            return span.getSpanContext();
+        } finally {
+            span.end();
+        }
     }
 
     private static Throwable failure(Future<Answer> f) throws Exception {

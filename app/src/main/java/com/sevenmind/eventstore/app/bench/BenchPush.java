@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.HttpApi;
 import com.sevenmind.eventstore.app.http.IngestOptions;
 import com.sevenmind.eventstore.app.ingest.Inputs;
@@ -97,11 +98,13 @@ final class BenchPush {
         // Measured as served: with every meter serve keeps, the pool's included.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         db.instrument(meters);
-        // No global projections: the figure is the push path's, as before they existed.
+        // No global projections: the figure is the push path's, as before they existed. Traced as serve is, when the
+        // OTEL_* variables say so: how the pushes' cost changes with tracing on.
+        Tracing tracing = Tracing.fromEnvironment();
         HttpApi api = new HttpApi(db, codec, new Inputs(mapper, codec), registry, new GlobalProjectionRegistry(List.of()),
                 mapper,
                 HttpApi.Settings.of("127.0.0.1", 0).withLimits(THREADS, HttpApi.Settings.QUEUE, 1 << 20, 1,
-                        HttpApi.Settings.CONNECTIONS), IngestOptions.DEFAULT, meters);
+                        HttpApi.Settings.CONNECTIONS), IngestOptions.DEFAULT, meters, tracing);
         try {
             int port = api.start();
             send(port, 0, warmup);
@@ -119,6 +122,7 @@ final class BenchPush {
                     commits, round((after.events() - before.events()) / (double) commits, 2));
         } finally {
             api.close();
+            tracing.close();
         }
     }
 

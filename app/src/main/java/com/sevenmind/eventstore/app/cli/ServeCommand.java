@@ -6,6 +6,7 @@ import com.sevenmind.eventstore.app.OpenedDatabase;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.GooglePushVerifier;
 import com.sevenmind.eventstore.app.http.HttpAccess;
 import com.sevenmind.eventstore.app.http.HttpApi;
@@ -54,7 +55,9 @@ import picocli.CommandLine.Spec;
                 "An input that can never be stored is quarantined (see rejected) and acknowledged as quarantined "
                         + "(refused with 4xx with --nack-rejected); while the database is unreachable the answer is "
                         + "503 and nothing is acknowledged.",
-                "Writes must be Content-Type: application/json; Host and Origin must name an allowed host."})
+                "Writes must be Content-Type: application/json; Host and Origin must name an allowed host.",
+                "Traces with OpenTelemetry when OTEL_TRACES_EXPORTER names an exporter (otlp, logging-otlp, console), "
+                        + "configured by the standard OTEL_* variables; off otherwise."})
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -185,15 +188,17 @@ final class ServeCommand implements Callable<Integer> {
         Database db = database.get();
         PrometheusMeterRegistry metrics = meters.get();
         db.instrument(metrics);
+        Tracing tracing = Tracing.fromEnvironment();
         HttpApi api = new HttpApi(db, codec, inputs, registry, globals, mapper, HttpApi.Settings.of(bind, port)
                 .withTokens(token, readToken).withHosts(hosts)
                 .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
                 .withPushVerifier(pushVerifier)
-                .withVerbose(root.verbose()), ingestOptions, metrics);
+                .withVerbose(root.verbose()), ingestOptions, metrics, tracing);
         int bound;
         try {
             bound = api.start();
         } catch (RuntimeException e) {
+            tracing.close();
             opened.close();
             throw e;
         }
@@ -202,6 +207,7 @@ final class ServeCommand implements Callable<Integer> {
             if (stopped.compareAndSet(false, true)) {
                 // The server first, so that the snapshots of answered requests are saved while the database is there.
                 api.close();
+                tracing.close(); // the spans of the last requests, exported
                 opened.close();
             }
         };

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
-import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
-import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
@@ -146,6 +145,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpAccess access;
     private final HttpReads reads;
     private final HttpMetrics metrics;
+    private final HttpTracing tracing;
     private Server server;
     private HttpConnections connections;
     private HttpWorkers workers;
@@ -170,11 +170,19 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
             GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
             PrometheusMeterRegistry meters) {
+        this(db, codec, inputs, registry, globals, mapper, settings, options, meters, Tracing.off());
+    }
+
+    /** As above, with the spans of requests, ingestion, shared commits and projection reads ({@link HttpTracing}). */
+    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
+            GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
+            PrometheusMeterRegistry meters, Tracing tracing) {
         EventStore store = db.eventStore(codec);
         this.projector = db.projector(codec, mapper);
         this.metrics = new HttpMetrics(meters);
+        this.tracing = new HttpTracing(tracing, mapper);
         this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
-                System::nanoTime, options.nackRejected(), new IngestMetrics(meters));
+                System::nanoTime, options.nackRejected(), new IngestMetrics(meters), tracing.tracer());
         // Counted by the database at each scrape: the quarantine is shared by every replica and by import.
         Gauge.builder("eventstore.quarantine.inputs", db.quarantine(), q -> q.count())
                 .description("Inputs in the quarantine, from every source").strongReference(true).register(meters);
@@ -183,8 +191,8 @@ public final class HttpApi implements AutoCloseable {
         this.settings = settings;
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
                 settings.pushVerifier(), options.rudderStackWriteKey());
-        this.reads = new HttpReads(db, store, codec, mapper, registry, new UserProjections(projector), metrics,
-                globals);
+        this.reads = new HttpReads(db, store, codec, mapper, registry,
+                new UserProjections(projector, tracing.tracer()), metrics, globals);
     }
 
     /** The ways in that every request must prove itself on: the quarantine limits only the others. */
@@ -287,6 +295,7 @@ public final class HttpApi implements AutoCloseable {
             connections.handling(request);
             HttpExchange exchange = new HttpExchange(request, response, callback);
             metrics.watch(exchange);
+            tracing.watch(exchange);
             try {
                 access.checkHost(exchange);
                 Target target = Target.of(exchange.path);
@@ -300,11 +309,14 @@ public final class HttpApi implements AutoCloseable {
                 switch (target.route()) {
                     // Answered here, never queued behind busy workers: a live process answers, whatever its load.
                     case LIVEZ -> new HttpAnswer(200, Map.of("status", "up")).reply(exchange, mapper);
-                    case PUSH -> write(exchange, Way.PUSH,
-                            body -> ingest.push(PushBody.of(mapper, exchange.request.getHeaders(), body)));
-                    case EVENTS -> write(exchange, Way.EVENTS, ingest::events);
-                    case TRACK -> write(exchange, Way.TRACK, rudderStack::track);
-                    case BATCH -> write(exchange, Way.BATCH, rudderStack::batch);
+                    case PUSH -> write(exchange, Way.PUSH, body -> tracing.push(
+                            PushBody.of(mapper, exchange.request.getHeaders(), body), ingest::push));
+                    case EVENTS -> write(exchange, Way.EVENTS,
+                            body -> tracing.ingest(Way.EVENTS, body, ingest::events));
+                    case TRACK -> write(exchange, Way.TRACK,
+                            body -> tracing.ingest(Way.TRACK, body, rudderStack::track));
+                    case BATCH -> write(exchange, Way.BATCH,
+                            body -> tracing.ingest(Way.BATCH, body, rudderStack::batch));
                     default -> {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);

@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sevenmind.eventstore.app.ErrorMessages;
+import io.opentelemetry.context.Context;
 import java.net.URLDecoder;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ final class HttpExchange {
     final long started = System.nanoTime();
     /** The route, once the path is known to name one; for the log and the metrics. */
     volatile HttpRequests.Target target;
+    /** The request's span, as the context its work runs in ({@link HttpTracing}); the root when not traced. */
+    volatile Context trace = Context.root();
     /** What an ingestion did, in a few words, for the log; null for other requests. */
     volatile String outcome;
     private final String rawQuery;

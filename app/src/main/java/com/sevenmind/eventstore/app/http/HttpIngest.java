@@ -19,6 +19,8 @@ import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.StoreException;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -95,15 +97,19 @@ final class HttpIngest {
      */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
                LongSupplier nanoClock, boolean nackRejected) {
-        this(store, quarantine, inputs, mapper, authenticated, nanoClock, nackRejected, IngestMetrics.none());
+        this(store, quarantine, inputs, mapper, authenticated, nanoClock, nackRejected, IngestMetrics.none(),
+                TracerProvider.noop().get(HttpIngest.class.getName()));
     }
 
-    /** As above, counting what becomes of the events in {@code metrics}. */
+    /**
+     * As above, counting what becomes of the events in {@code metrics}, and tracing the pushes' shared commits with
+     * {@code tracer}.
+     */
     HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
-               LongSupplier nanoClock, boolean nackRejected, IngestMetrics metrics) {
+               LongSupplier nanoClock, boolean nackRejected, IngestMetrics metrics, Tracer tracer) {
         this.metrics = metrics;
         this.store = store;
-        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT);
+        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT, tracer);
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;

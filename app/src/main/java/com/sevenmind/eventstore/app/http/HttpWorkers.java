@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.store.StoreException;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,11 +43,13 @@ final class HttpWorkers {
     void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
         try {
             pool.execute(() -> {
-                HttpAnswer answered = answer(answer, exchange.method + " " + exchange.route(), verbose);
-                if (answered.status() == 429) {
-                    exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                try (Scope ignored = exchange.trace.makeCurrent()) {
+                    HttpAnswer answered = answer(answer, exchange.method + " " + exchange.route(), verbose);
+                    if (answered.status() == 429) {
+                        exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+                    }
+                    answered.send(exchange, mapper);
                 }
-                answered.send(exchange, mapper);
             });
         } catch (RejectedExecutionException e) {
             exchange.setHeader(HttpHeader.RETRY_AFTER, "1");

@@ -2,6 +2,14 @@ package com.sevenmind.eventstore.app.projecting;
 
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.store.Projector;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.DbAttributes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +29,25 @@ import org.slf4j.LoggerFactory;
 public final class UserProjections {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserProjections.class);
+    /** The read span's attributes beside the database's: what was asked, and what was read. */
+    private static final AttributeKey<List<String>> PROJECTIONS =
+            AttributeKey.stringArrayKey("eventstore.projections");
+    private static final AttributeKey<Long> EVENTS = AttributeKey.longKey("eventstore.events");
+    private static final AttributeKey<Long> READ = AttributeKey.longKey("eventstore.events.read");
+    private static final AttributeKey<String> SOURCE = AttributeKey.stringKey("eventstore.source");
 
     private final Projector projector;
+    private final Tracer tracer;
 
     @Inject
     public UserProjections(Projector projector) {
+        this(projector, TracerProvider.noop().get(UserProjections.class.getName()));
+    }
+
+    /** As above, each read a span of {@code tracer}, the child of the span current then. */
+    public UserProjections(Projector projector, Tracer tracer) {
         this.projector = projector;
+        this.tracer = tracer;
     }
 
     /** As {@link #project(UUID, List, Instant, Duration, Lateness.From, Function)}: now, with the default lateness. */
@@ -43,7 +64,7 @@ public final class UserProjections {
                          Lateness.From lateFrom, Function<Projected, T> answer) {
         Lateness lateness = new Lateness(lateAfter, lateFrom);
         long start = System.nanoTime();
-        return projector.project(user, lateness.after(projections), asOf, result -> {
+        return read(user, lateness.after(projections), asOf, result -> {
             LOG.info("projected user {}: {} events ({}, {} read) in {} ms", user, result.events(),
                     result.source().name().toLowerCase(Locale.ROOT), result.read(),
                     (System.nanoTime() - start) / 1_000_000);
@@ -51,5 +72,30 @@ public final class UserProjections {
             Lateness.View late = (Lateness.View) views.remove(lateness.name());
             return answer.apply(new Projected(user, asOf, result.events(), late, result.unknownTypes(), views));
         });
+    }
+
+    /** The projector's read, in a span named and described as OpenTelemetry's conventions for databases say. */
+    private <T> T read(UUID user, List<Projection<?>> projections, Instant asOf,
+                       Function<Projector.Result, T> answer) {
+        Span span = tracer.spanBuilder("SELECT events").setSpanKind(SpanKind.CLIENT)
+                .setAttribute(DbAttributes.DB_SYSTEM_NAME, DbAttributes.DbSystemNameValues.POSTGRESQL)
+                .setAttribute(DbAttributes.DB_OPERATION_NAME, "SELECT")
+                .setAttribute(DbAttributes.DB_COLLECTION_NAME, "events")
+                .setAttribute(PROJECTIONS, projections.stream().map(Projection::name).toList())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return projector.project(user, projections, asOf, result -> {
+                span.setAttribute(EVENTS, (long) result.events());
+                span.setAttribute(READ, (long) result.read());
+                span.setAttribute(SOURCE, result.source().name().toLowerCase(Locale.ROOT));
+                return answer.apply(result);
+            });
+        } catch (RuntimeException | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 }
