@@ -7,10 +7,10 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.opentelemetry.api.trace.SpanContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * Log lines as Google Cloud Logging reads structured logs from stdout or stderr: one JSON object a line with
@@ -18,15 +18,12 @@ import java.util.Map;
  * (RFC 3339), then {@code logger} and {@code thread}.
  *
  * <p>The trace of the line ({@code logging.googleapis.com/trace}, {@code spanId}, {@code trace_sampled}) is written
- * when the MDC holds {@code trace_id}, as OpenTelemetry's Logback MDC instrumentation puts it there (with
- * {@code span_id} and {@code trace_flags}) while a span is active; the trace is named within the project of
- * {@code GOOGLE_CLOUD_PROJECT} when that is set.
+ * when a span is current on the thread that logs ({@link Tracing#current()}: the appenders write on that thread), so a
+ * request's lines are found under its trace; the trace is named within the project of {@code GOOGLE_CLOUD_PROJECT}
+ * when that is set.
  */
 public final class GcpJsonEncoder extends EncoderBase<ILoggingEvent> {
 
-    static final String TRACE_ID = "trace_id";
-    static final String SPAN_ID = "span_id";
-    static final String TRACE_FLAGS = "trace_flags";
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] NONE = new byte[0];
 
@@ -52,7 +49,7 @@ public final class GcpJsonEncoder extends EncoderBase<ILoggingEvent> {
             json.writeStringField("time", event.getInstant().toString());
             json.writeStringField("logger", event.getLoggerName());
             json.writeStringField("thread", event.getThreadName());
-            writeTrace(json, event.getMDCPropertyMap());
+            writeTrace(json, Tracing.current());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,20 +79,14 @@ public final class GcpJsonEncoder extends EncoderBase<ILoggingEvent> {
                 : event.getFormattedMessage() + "\n" + ThrowableProxyUtil.asString(thrown);
     }
 
-    private void writeTrace(JsonGenerator json, Map<String, String> mdc) throws IOException {
-        String traceId = mdc.get(TRACE_ID);
-        if (traceId == null) {
+    private void writeTrace(JsonGenerator json, SpanContext span) throws IOException {
+        if (span == null) {
             return;
         }
+        String traceId = span.getTraceId();
         json.writeStringField("logging.googleapis.com/trace",
                 projectId == null || projectId.isBlank() ? traceId : "projects/" + projectId + "/traces/" + traceId);
-        String spanId = mdc.get(SPAN_ID);
-        if (spanId != null) {
-            json.writeStringField("logging.googleapis.com/spanId", spanId);
-        }
-        String flags = mdc.get(TRACE_FLAGS);
-        if (flags != null) {
-            json.writeBooleanField("logging.googleapis.com/trace_sampled", flags.endsWith("1"));
-        }
+        json.writeStringField("logging.googleapis.com/spanId", span.getSpanId());
+        json.writeBooleanField("logging.googleapis.com/trace_sampled", span.isSampled());
     }
 }

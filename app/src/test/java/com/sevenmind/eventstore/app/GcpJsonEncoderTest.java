@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import org.junit.jupiter.api.Test;
 
 class GcpJsonEncoderTest {
@@ -41,16 +44,24 @@ class GcpJsonEncoderTest {
     }
 
     @Test
-    void the_trace_of_an_active_span_in_the_mdc_is_written_in_the_project_when_one_is_known() throws Exception {
-        Map<String, String> span = Map.of("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736",
-                "span_id", "00f067aa0ba902b7", "trace_flags", "01");
+    void the_trace_of_the_span_current_while_logging_is_written_in_the_project_when_one_is_known() throws Exception {
         GcpJsonEncoder encoder = new GcpJsonEncoder();
         encoder.setProjectId("my-project");
-        JsonNode line = encode(encoder, event(Level.INFO, null, span));
-        assertEquals("projects/my-project/traces/4bf92f3577b34da6a3ce929d0e0e4736",
-                line.path("logging.googleapis.com/trace").asText());
-        assertEquals("00f067aa0ba902b7", line.path("logging.googleapis.com/spanId").asText());
-        assertTrue(line.path("logging.googleapis.com/trace_sampled").asBoolean());
+        try (SdkTracerProvider tracing = SdkTracerProvider.builder().build()) {
+            Span span = tracing.get("test").spanBuilder("request").startSpan();
+            JsonNode line;
+            try (Scope ignored = span.makeCurrent()) {
+                line = encode(encoder, event(Level.INFO, null, Map.of()));
+            } finally {
+                span.end();
+            }
+            assertEquals("projects/my-project/traces/" + span.getSpanContext().getTraceId(),
+                    line.path("logging.googleapis.com/trace").asText());
+            assertEquals(span.getSpanContext().getSpanId(), line.path("logging.googleapis.com/spanId").asText());
+            assertTrue(line.path("logging.googleapis.com/trace_sampled").asBoolean());
+        }
+        assertFalse(encode(encoder, event(Level.INFO, null, Map.of())).has("logging.googleapis.com/trace"),
+                "no trace once the span is no longer current");
     }
 
     private LoggingEvent event(Level level, Throwable thrown, Map<String, String> mdc) {
