@@ -1,18 +1,25 @@
 package com.sevenmind.eventstore.app;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.semconv.DbAttributes;
 import io.opentelemetry.semconv.ServiceAttributes;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -113,6 +120,30 @@ public final class Tracing implements AutoCloseable {
     public static SpanContext current() {
         SpanContext context = Span.current().getSpanContext();
         return context.isValid() ? context : null;
+    }
+
+    /** The events a read of the events table returned, on its span. */
+    public static final AttributeKey<Long> EVENTS = AttributeKey.longKey("eventstore.events");
+
+    /**
+     * Runs {@code read} in a client span named as OpenTelemetry's conventions for databases name a read of the events
+     * table, {@code SELECT events}, with {@code attributes} added to it; the span ends when {@code read} returns, and
+     * records what it throws.
+     */
+    public static <T> T selectEvents(Tracer tracer, UnaryOperator<SpanBuilder> attributes, Function<Span, T> read) {
+        Span span = attributes.apply(tracer.spanBuilder("SELECT events").setSpanKind(SpanKind.CLIENT)
+                .setAttribute(DbAttributes.DB_SYSTEM_NAME, DbAttributes.DbSystemNameValues.POSTGRESQL)
+                .setAttribute(DbAttributes.DB_OPERATION_NAME, "SELECT")
+                .setAttribute(DbAttributes.DB_COLLECTION_NAME, "events")).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return read.apply(span);
+        } catch (RuntimeException | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** Exports the spans still held, and stops the SDK this made. */

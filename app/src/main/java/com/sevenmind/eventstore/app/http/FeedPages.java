@@ -1,6 +1,9 @@
 package com.sevenmind.eventstore.app.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Tracer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.app.FeedLines;
 import com.sevenmind.eventstore.app.Output;
@@ -29,12 +32,15 @@ final class FeedPages {
     /** Entries a stream reads at a time. */
     private static final int STREAM_BATCH = 1_000;
 
+    private static final AttributeKey<Long> LIMIT = AttributeKey.longKey("eventstore.feed.limit");
     private final Feed feed;
+    private final Tracer tracer;
     private final FeedLines lines;
     private final ObjectMapper mapper;
 
-    FeedPages(Feed feed, FeedLines lines, ObjectMapper mapper) {
+    FeedPages(Feed feed, FeedLines lines, ObjectMapper mapper, Tracer tracer) {
         this.feed = feed;
+        this.tracer = tracer;
         this.lines = lines;
         this.mapper = mapper;
     }
@@ -42,7 +48,7 @@ final class FeedPages {
     Map<String, Object> page(Map<String, String> query) {
         FeedPosition after = position(query.get("after"), "after");
         int limit = HttpRequests.limit(query.getOrDefault("limit", String.valueOf(DEFAULT_LIMIT)), Feed.MAX_LIMIT);
-        Feed.Batch batch = feed.read(after, limit);
+        Feed.Batch batch = read(after, limit);
         List<ObjectNode> events = new ArrayList<>(batch.entries().size());
         for (FeedEntry entry : batch.entries()) {
             events.add(lines.line(entry));
@@ -65,7 +71,7 @@ final class FeedPages {
             public int send(PrintWriter out, boolean changed) {
                 int sent = 0;
                 while (true) {
-                    Feed.Batch batch = feed.read(position[0], STREAM_BATCH);
+                    Feed.Batch batch = read(position[0], STREAM_BATCH);
                     for (FeedEntry entry : batch.entries()) {
                         out.print("id: " + entry.position() + "\ndata: ");
                         Output.json(out, mapper, lines.line(entry));
@@ -100,4 +106,14 @@ final class FeedPages {
             throw new HttpError(400, source + ": " + e.getMessage());
         }
     }
+
+    /** A batch of the feed, read in a span as the projections' reads are. */
+    private Feed.Batch read(FeedPosition after, int limit) {
+        return Tracing.selectEvents(tracer, span -> span.setAttribute(LIMIT, (long) limit), span -> {
+            Feed.Batch batch = feed.read(after, limit);
+            span.setAttribute(Tracing.EVENTS, (long) batch.entries().size());
+            return batch;
+        });
+    }
+
 }

@@ -192,7 +192,7 @@ public final class HttpApi implements AutoCloseable {
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
                 settings.pushVerifier(), options.rudderStackWriteKey());
         this.reads = new HttpReads(db, store, codec, mapper, registry,
-                new UserProjections(projector, tracing.tracer()), metrics, globals);
+                new UserProjections(projector, tracing.tracer()), metrics, globals, tracing.tracer());
     }
 
     /** The ways in that every request must prove itself on: the quarantine limits only the others. */

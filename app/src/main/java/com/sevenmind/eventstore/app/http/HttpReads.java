@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.Tracer;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.api.GlobalProjection;
 import com.sevenmind.eventstore.app.FeedLines;
@@ -43,7 +44,8 @@ final class HttpReads {
     private volatile boolean draining;
 
     HttpReads(Database db, EventStore store, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
-              UserProjections userProjections, HttpMetrics metrics, GlobalProjectionRegistry globalRegistry) {
+              UserProjections userProjections, HttpMetrics metrics, GlobalProjectionRegistry globalRegistry,
+              Tracer tracer) {
         this.globalRegistry = globalRegistry;
         this.globals = new GlobalProjections(db, codec, mapper);
         this.db = db;
@@ -53,7 +55,7 @@ final class HttpReads {
         this.registry = registry;
         this.userProjections = userProjections;
         this.pages = new UserEventPages(store.storedEvents(), codec, mapper);
-        this.feedPages = new FeedPages(db.feed(), new FeedLines(codec, mapper), mapper);
+        this.feedPages = new FeedPages(db.feed(), new FeedLines(codec, mapper), mapper, tracer);
         this.projectionRows = registry.rows().stream().map(HttpReads::jarName).toList();
     }
 

@@ -1,15 +1,11 @@
 package com.sevenmind.eventstore.app.projecting;
 
 import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.store.Projector;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.DbAttributes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +28,6 @@ public final class UserProjections {
     /** The read span's attributes beside the database's: what was asked, and what was read. */
     private static final AttributeKey<List<String>> PROJECTIONS =
             AttributeKey.stringArrayKey("eventstore.projections");
-    private static final AttributeKey<Long> EVENTS = AttributeKey.longKey("eventstore.events");
     private static final AttributeKey<Long> READ = AttributeKey.longKey("eventstore.events.read");
     private static final AttributeKey<String> SOURCE = AttributeKey.stringKey("eventstore.source");
 
@@ -77,25 +72,13 @@ public final class UserProjections {
     /** The projector's read, in a span named and described as OpenTelemetry's conventions for databases say. */
     private <T> T read(UUID user, List<Projection<?>> projections, Instant asOf,
                        Function<Projector.Result, T> answer) {
-        Span span = tracer.spanBuilder("SELECT events").setSpanKind(SpanKind.CLIENT)
-                .setAttribute(DbAttributes.DB_SYSTEM_NAME, DbAttributes.DbSystemNameValues.POSTGRESQL)
-                .setAttribute(DbAttributes.DB_OPERATION_NAME, "SELECT")
-                .setAttribute(DbAttributes.DB_COLLECTION_NAME, "events")
-                .setAttribute(PROJECTIONS, projections.stream().map(Projection::name).toList())
-                .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            return projector.project(user, projections, asOf, result -> {
-                span.setAttribute(EVENTS, (long) result.events());
-                span.setAttribute(READ, (long) result.read());
-                span.setAttribute(SOURCE, result.source().name().toLowerCase(Locale.ROOT));
-                return answer.apply(result);
-            });
-        } catch (RuntimeException | Error e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
-            throw e;
-        } finally {
-            span.end();
-        }
+        return Tracing.selectEvents(tracer,
+                span -> span.setAttribute(PROJECTIONS, projections.stream().map(Projection::name).toList()),
+                span -> projector.project(user, projections, asOf, result -> {
+                    span.setAttribute(Tracing.EVENTS, (long) result.events());
+                    span.setAttribute(READ, (long) result.read());
+                    span.setAttribute(SOURCE, result.source().name().toLowerCase(Locale.ROOT));
+                    return answer.apply(result);
+                }));
     }
 }

@@ -185,6 +185,26 @@ class HttpTracingTest {
     }
 
     @Test
+    void a_feed_read_is_a_database_span_under_its_request_counting_what_it_returned() throws Exception {
+        assertEquals(200, ServeTest.send(base, "POST", "/pubsub/push", push("m-feed", null)).statusCode());
+        exporter.reset();
+
+        HttpResponse<String> answer = ServeTest.send(base, "GET", "/feed?limit=50", null, "traceparent", TRACEPARENT);
+        assertEquals(200, answer.statusCode(), answer.body());
+
+        SpanData server = span("GET /feed");
+        assertEquals(CALLER, server.getParentSpanId());
+        SpanData read = span("SELECT events");
+        assertEquals(SpanKind.CLIENT, read.getKind());
+        assertEquals(server.getSpanContext(), read.getParentSpanContext());
+        assertEquals("postgresql", attribute(read, "db.system.name"));
+        assertEquals(50L, read.getAttributes().get(AttributeKey.longKey("eventstore.feed.limit")));
+        long returned = MAPPER.readTree(answer.body()).path("events").size();
+        assertTrue(returned > 0, answer.body());
+        assertEquals(returned, read.getAttributes().get(AttributeKey.longKey("eventstore.events")));
+    }
+
+    @Test
     void an_array_of_events_is_ingested_in_a_span_under_its_request() throws Exception {
         String event = CODEC.toLine(TestEvents.started(USER, "e-1", Instant.parse("2024-05-01T10:00:00Z")), false);
         HttpResponse<String> answer = ServeTest.send(base, "POST", "/events", "[" + event + "]",
