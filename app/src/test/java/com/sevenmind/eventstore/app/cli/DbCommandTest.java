@@ -67,7 +67,7 @@ class DbCommandTest {
         assertFalse(schemaExists("fresh_status"), "status made no schema");
 
         String text = run("fresh_status", "db", "status").out();
-        assertTrue(text.startsWith("schema fresh_status at version none: 0 applied, 10 pending (run db migrate)"), text);
+        assertTrue(text.startsWith("schema fresh_status at version none: 0 applied, 12 pending (run db migrate)"), text);
         assertTrue(Pattern.compile("(?m)^10 +quarantine batched +- +Pending$").matcher(text).find(), text);
     }
 
@@ -125,7 +125,7 @@ class DbCommandTest {
 
         assertEquals(1, refused.exit(), refused.toString());
         String expected = "eventstore: the schema fresh_nomigrate of " + db.jdbcUrl() + " is not up to date: "
-                + "migrations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 pending; with --no-migrate the store does not migrate: run "
+                + "migrations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 pending; with --no-migrate the store does not migrate: run "
                 + "'eventstore db migrate' as a user who may change the schema\n";
         assertEquals(expected, refused.err());
         assertEquals(1, serve.exit(), serve.toString());
