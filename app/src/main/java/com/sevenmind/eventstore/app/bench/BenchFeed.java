@@ -7,6 +7,7 @@ import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.GlobalProjection;
 import com.sevenmind.eventstore.app.FeedLines;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.app.http.HttpApi;
 import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
@@ -30,12 +31,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The global feed's cost: (1) catching up over every stored event, {@link Feed#read} in batches and each entry made
  * into the line {@code feed} prints, against one raw sequential SELECT of the same rows made into the same lines;
- * (2) the delay from an append's commit to a client of {@code GET /feed/stream} receiving it, on an idle store;
+ * (2) the delay from an append's commit to a client of {@code GET /feed/stream} receiving it, on an idle store (each
+ * append after the stream's coalescing interval, as {@link BenchLive} does);
  * (3) rebuilding the built-in global projection {@code content} from the beginning.
  */
 final class BenchFeed {
@@ -160,6 +163,9 @@ final class BenchFeed {
             UUID user = UUID.randomUUID();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), UTF_8))) {
                 for (int i = 0; i < SSE_APPENDS; i++) {
+                    // The stream coalesces changes into a read per interval: after one, the next append waits it
+                    // out, so that each is the first change after a quiet spell, as on an idle store.
+                    TimeUnit.MILLISECONDS.sleep(Changes.MIN_INTERVAL_MILLIS);
                     store.append(new ContentPieceStarted(user, "sse-" + i, "sse-session-" + i, Instant.now(),
                             "Europe/Berlin", "de-DE", "sevenmind://content/single/bench/recording/sse"));
                     long committed = System.nanoTime();
