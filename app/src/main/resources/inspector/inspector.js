@@ -80,12 +80,15 @@ async function authorized() {
 
 async function getJson(path) {
   const headers = {Accept: 'application/json'};
-  if (token()) {
-    headers.Authorization = `Bearer ${token()}`;
+  const sent = token();
+  if (sent) {
+    headers.Authorization = `Bearer ${sent}`;
   }
   const response = await fetch(path, {headers});
   if (response.status === 401) {
-    askForToken();
+    if (token() === sent) {
+      askForToken(); // not when a token was entered while this request was on its way
+    }
     throw new Error('this server needs a read token: enter it above');
   }
   let body;
@@ -292,7 +295,8 @@ function render(name, view) {
   if (name === state.timeline) {
     renderTimeline(view);
   } else {
-    section.replaceChildren(section.firstChild, ...generic(view, name, name));
+    section.replaceChildren(section.firstChild, ...generic(view, name,
+        {shown: state.shown, redraw: () => render(name, state.latest.get(name).projections[name])}));
   }
 }
 
@@ -362,10 +366,10 @@ function text(value) {
 }
 
 /**
- * The nodes that show {@code value}, a part of projection {@code name}'s view; {@code key} names the part, so that a
- * table keeps the rows it shows across updates.
+ * The nodes that show {@code value}, a part of a projection's view; {@code key} names the part, so that a table keeps
+ * the rows it shows across updates in {@code drawn.shown}, and "show more" calls {@code drawn.redraw}.
  */
-function generic(value, name, key) {
+function generic(value, key, drawn) {
   if (isObject(value)) {
     const entries = Object.entries(value);
     const figures = entries.filter(([, v]) => typeof v === 'number');
@@ -374,25 +378,25 @@ function generic(value, name, key) {
             element('dd', {}, number.format(v)))))];
     for (const [k, v] of entries.filter(([, v]) => typeof v !== 'number')) {
       nodes.push(element('div', {class: 'part', 'data-field': k}, element('h4', {}, title(k)),
-          ...generic(v, name, `${key}.${k}`)));
+          ...generic(v, `${key}.${k}`, drawn)));
     }
     return nodes;
   }
   if (Array.isArray(value) && value.length > 0 && value.every(isObject)) {
-    return table(value, name, key);
+    return table(value, key, drawn);
   }
   return [element('p', {class: 'value'}, text(value))];
 }
 
 /** Rows of objects as a table, its columns every key of the rows, PAGE rows at a time. */
-function table(rows, name, key) {
+function table(rows, key, drawn) {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const shown = Math.min(state.shown.get(key) || PAGE, rows.length);
+  const shown = Math.min(drawn.shown.get(key) || PAGE, rows.length);
   const more = element('button', {type: 'button'}, `Show ${number.format(Math.min(PAGE, rows.length - shown))} more`);
   more.hidden = shown === rows.length;
   more.addEventListener('click', () => {
-    state.shown.set(key, shown + PAGE);
-    render(name, state.latest.get(name).projections[name]);
+    drawn.shown.set(key, shown + PAGE);
+    drawn.redraw();
   });
   return [element('div', {class: 'table'}, element('table', {class: 'rows generic'},
       element('thead', {}, element('tr', {}, ...columns.map((c) => element('th', {scope: 'col'}, title(c))))),

@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.app.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.cli.DatabaseOptions;
 import com.sevenmind.eventstore.app.cli.Format;
@@ -70,14 +71,18 @@ public final class BenchCommand implements Callable<Integer> {
     Long events;
 
     private final ProjectionRegistry registry;
+    /** Where bench finds {@code content}, the global projection it rebuilds. */
+    private final GlobalProjectionRegistry globals;
     private final ObjectMapper mapper;
     private final EventCodec codec;
     /** The global options, read by the root command: bench reads only --db-url, and opens the server itself. */
     private final DatabaseOptions database;
 
     @Inject
-    BenchCommand(ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec, DatabaseOptions database) {
+    BenchCommand(ProjectionRegistry registry, GlobalProjectionRegistry globals, ObjectMapper mapper, EventCodec codec,
+                 DatabaseOptions database) {
         this.registry = registry;
+        this.globals = globals;
         this.database = database;
         this.mapper = mapper;
         this.codec = codec;
@@ -100,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (BenchServer opened = url == null ? BenchServer.embedded(err)
                 : BenchServer.at(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
                 err)) {
-            report = new BenchRun(opened, registry, mapper, codec, err, quick, scale).run(workload, runs, start);
+            report = new BenchRun(opened, registry, globals, mapper, codec, err, quick, scale).run(workload, runs, start);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {

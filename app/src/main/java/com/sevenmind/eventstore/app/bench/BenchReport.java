@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.cli.ClusterStatus;
+import com.sevenmind.eventstore.store.Feed;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 
 /** What bench prints with --format json, as one object; field names in snake_case. */
 record BenchReport(Workload workload, Append append, Project project, Cached cached, BenchLive.Result live,
-                   BenchPush.Result push, Heap heap, List<Scale> scale, Machine machine, String postgresqlVersion,
+                   BenchFeed.Result feed, BenchPush.Result push, Heap heap, List<Scale> scale, Machine machine, String postgresqlVersion,
                    String server, ClusterStatus cluster, double seconds) {
 
     static void printText(PrintWriter out, BenchReport r, ProjectionRegistry registry) {
@@ -70,6 +71,15 @@ record BenchReport(Workload workload, Append append, Project project, Cached cac
         out.printf("%nlive feed: commit to a follower's re-read of %s, %,d appends, ms%n",
                 ProjectionRegistry.names(registry.quickest(), ", "), l.appends());
         out.printf("  median %.2f, 99th percentile %.2f, max %.2f%n", l.medianMillis(), l.p99Millis(), l.maxMillis());
+        BenchFeed.Result f = r.feed();
+        out.printf("%nglobal feed over the %,d stored events                      ms%n", f.events());
+        out.printf("  catching up: Feed.read, %,d a batch, each as a feed line %10.1f%n", Feed.MAX_LIMIT,
+                f.catchUpMs());
+        out.printf("  raw: one SELECT of the same rows, each as a feed line   %10.1f%n", f.rawMs());
+        out.printf("  raw / catching up                                       %10.3f%n", f.catchUpVsRaw());
+        out.printf("  commit to a GET /feed/stream client, idle store, %d appends: median %.2f, max %.2f%n",
+                BenchFeed.SSE_APPENDS, f.sseP50Ms(), f.sseMaxMs());
+        out.printf("  rebuilding content from the beginning                   %10.1f%n", f.rebuildContentMs());
         BenchPush.Result pu = r.push();
         out.printf("%npush: %,d one-event Pub/Sub pushes from %d HTTP clients at once to serve (%d workers)%s%n",
                 pu.pushes(), pu.clients(), pu.serveThreads(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.bench.BenchReport.Append;
 import com.sevenmind.eventstore.app.bench.BenchReport.Cached;
@@ -56,6 +57,7 @@ final class BenchRun {
     private static final int QUICK_PUSHES = 4_000;
 
     private final ProjectionRegistry registry;
+    private final GlobalProjectionRegistry globals;
     private final ObjectMapper mapper;
     private final EventCodec codec;
     private final PrintWriter err;
@@ -69,10 +71,11 @@ final class BenchRun {
     private final Projector uncached;
     private long fillerSeed = 1_000;
 
-    BenchRun(BenchServer server, ProjectionRegistry registry, ObjectMapper mapper, EventCodec codec, PrintWriter err,
-             boolean quick, boolean scale) {
+    BenchRun(BenchServer server, ProjectionRegistry registry, GlobalProjectionRegistry globals, ObjectMapper mapper,
+             EventCodec codec, PrintWriter err, boolean quick, boolean scale) {
         this.server = server;
         this.registry = registry;
+        this.globals = globals;
         this.mapper = mapper;
         this.codec = codec;
         this.err = err;
@@ -130,6 +133,10 @@ final class BenchRun {
         int liveAppends = (int) Math.min(LIVE_APPENDS, mainEvents);
         err.printf("bench: the live feed, %,d appends%n", liveAppends);
         BenchLive.Result live = BenchLive.measure(db, codec, mapper, registry.quickest(), liveAppends);
+        err.printf("bench: the global feed: catching up, %d appends to an SSE client, rebuilding content%n",
+                BenchFeed.SSE_APPENDS);
+        BenchFeed.Result feed = BenchFeed.measure(db, codec, mapper, registry,
+                globals.select(List.of("content")).get(0));
         int pushes = (int) Math.min(quick ? QUICK_PUSHES : PUSHES, workload.events());
         err.printf("bench: pushes, %,d over HTTP from %d clients, and as many single-row transactions%n", pushes,
                 BenchPush.CLIENTS);
@@ -138,7 +145,7 @@ final class BenchRun {
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
         // At the end: the shards' bytes then show where the workload's events went.
         ClusterStatus cluster = db.jdbi().withHandle(ClusterStatus::read);
-        return new BenchReport(described, append, project, cached, live, push, heap, scales, Machine.current(), version,
+        return new BenchReport(described, append, project, cached, live, feed, push, heap, scales, Machine.current(), version,
                 server.description(), cluster, round(seconds(start), 1));
     }
 

@@ -113,6 +113,10 @@ final class HttpReads {
             case METRICS -> new HttpAnswer(200, metrics.scrape(exchange.header(HttpHeader.ACCEPT)));
             case USER_EVENTS -> new HttpAnswer(200,
                     pages.page(target.user(), exchange.query(UserEventPages.PARAMETERS)));
+            case GLOBALS -> {
+                exchange.query(List.of());
+                yield new HttpAnswer(200, globalRegistry.all().stream().map(p -> Map.of("name", p.name())).toList());
+            }
             case GLOBAL -> {
                 exchange.query(List.of());
                 GlobalProjection<?> projection;

@@ -45,7 +45,7 @@ final class HttpRequests {
         HEALTH("GET", "/health"), LIVEZ("GET", "/livez"), READYZ("GET", "/readyz"), PAGE("GET", "/"),
         LIVE("GET", "/users/{id}/projections/{name}/live"), USER_PROJECTIONS("GET", "/users/{id}/projections"),
         USER_EVENTS("GET", "/users/{id}/events"), FEED("GET", "/feed"), FEED_STREAM("GET", "/feed/stream"),
-        GLOBAL("GET", "/global/{name}"),
+        GLOBALS("GET", "/global"), GLOBAL("GET", "/global/{name}"),
         METRICS("GET", "/metrics"), OPENAPI("GET", ApiDocument.PATH);
 
         /** The routes whose one path is their template, by it; the page's files and a user's paths are matched. */

@@ -28,7 +28,7 @@ class BenchCommandTest {
 
         assertEquals(0, result.exit(), result.toString());
         JsonNode report = Json.newObjectMapper().readTree(result.out());
-        assertKeys(report, "workload", "append", "project", "cached", "live", "push", "heap", "scale", "machine",
+        assertKeys(report, "workload", "append", "project", "cached", "live", "feed", "push", "heap", "scale", "machine",
                 "postgresql_version", "server", "cluster", "seconds");
         assertEquals("a fresh embedded PostgreSQL", report.get("server").asText());
         assertFalse(report.get("cluster").get("citus").asBoolean(), report.get("cluster").toString());
@@ -75,6 +75,12 @@ class BenchCommandTest {
         assertPositive(live, "median_millis", "p99_millis", "max_millis");
         assertTrue(live.get("median_millis").asDouble() <= live.get("p99_millis").asDouble()
                 && live.get("p99_millis").asDouble() <= live.get("max_millis").asDouble(), live.toString());
+
+        JsonNode feed = report.get("feed");
+        assertTrue(feed.get("events").asLong() >= 1990, "caught up over the workload at least: " + feed);
+        assertPositive(feed, "catch_up_ms", "raw_ms", "catch_up_vs_raw", "sse_p50_ms", "sse_max_ms",
+                "rebuild_content_ms");
+        assertTrue(feed.get("sse_p50_ms").asDouble() <= feed.get("sse_max_ms").asDouble(), feed.toString());
 
         JsonNode push = report.get("push");
         assertEquals(1990, push.get("pushes").asInt(), "as many pushes as the workload has events, at most 20,000");

@@ -75,7 +75,8 @@ class ApiDocumentTest {
                 Map.entry(Route.USER_EVENTS, "/users/" + USER + "/events"), Map.entry(Route.OPENAPI, "/openapi.json"),
                 Map.entry(Route.LIVEZ, "/livez"), Map.entry(Route.READYZ, "/readyz"),
                 Map.entry(Route.METRICS, "/metrics"), Map.entry(Route.FEED, "/feed"),
-                Map.entry(Route.FEED_STREAM, "/feed/stream"), Map.entry(Route.GLOBAL, "/global/content"));
+                Map.entry(Route.FEED_STREAM, "/feed/stream"), Map.entry(Route.GLOBAL, "/global/content"),
+                Map.entry(Route.GLOBALS, "/global"));
         assertEquals(EnumSet.allOf(Route.class), EnumSet.copyOf(samples.keySet()), "a sample path for every route");
 
         samples.forEach((route, path) -> {

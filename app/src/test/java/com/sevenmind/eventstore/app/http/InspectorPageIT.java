@@ -17,8 +17,12 @@ import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The inspector page in a real headless Chromium, served by the shaded jar's {@code serve} on a real PostgreSQL:
  * what it shows is what {@code project --format json} prints, before and after another process imports events.
  * The server has a projection dropped in as a jar, which the page shows with its generic view. Screenshots at a
- * laptop's and a phone's width go to {@code target/}.
+ * laptop's and a phone's width go to {@code target/}. The global projections are shown below the user, as
+ * {@code global --format json} prints them.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class InspectorPageIT {
@@ -102,6 +107,23 @@ class InspectorPageIT {
                 latest: latest.querySelector('h4').textContent,
                 latest_figures: figures(latest),
                 latest_session: latest.querySelector('[data-field="session_id"] .value').textContent,
+              };
+            })()""";
+
+    /** What the page shows of the global projection {@code content}, in the terms {@link #expectedGlobal} builds. */
+    private static final String SHOWN_GLOBAL = """
+            (() => {
+              const section = document.querySelector('#global section[data-global="content"]');
+              if (section === null || section.querySelector('table') === null) {
+                return null;
+              }
+              return {
+                heading: section.querySelector('h3').textContent,
+                position: section.querySelector('.position code').textContent,
+                columns: [...section.querySelectorAll('thead th')].map((th) => th.textContent),
+                rows: [...section.querySelectorAll('tbody tr')]
+                    .map((tr) => [...tr.cells].map((td) => td.textContent).join(' | ')),
+                shown: section.querySelector('.shown').textContent,
               };
             })()""";
 
@@ -323,6 +345,61 @@ class InspectorPageIT {
                 shown -> assertEquals(stats, shown.get("stats"), "the Stats figures beside it"));
         List<String> errors = browser.pageErrors();
         assertEquals(List.of(), errors.subList(earlierErrors, errors.size()));
+    }
+
+    @Test
+    void the_global_projection_content_is_shown_as_global_prints_it() throws Exception {
+        Cli cli = new Cli(db.jdbcUrl());
+        Cli.Result generated = cli.run("generate", "--users", "4", "--events", "800", "--seed", "23");
+        assertEquals(0, generated.exit(), generated.toString());
+
+        browser.navigate(base + "/");
+        int earlierErrors = browser.pageErrors().size();
+
+        // serve's keeper folds the new events in the background while global may print the state it last saved:
+        // both are read again until they agree, on events.
+        waitUntil(() -> List.of(global(cli), browser.evaluate(SHOWN_GLOBAL)), printedAndShown -> {
+            JsonNode printed = printedAndShown.get(0);
+            assertTrue(printed.get("view").size() > 0, "content has rows: " + printed);
+            assertShown(expectedGlobal(printed), printedAndShown.get(1));
+        });
+        List<String> errors = browser.pageErrors();
+        assertEquals(List.of(), errors.subList(earlierErrors, errors.size()));
+    }
+
+    /** What {@code global content --format json} prints. */
+    private static JsonNode global(Cli cli) {
+        try {
+            Cli.Result result = cli.run("global", "content", "--format", "json");
+            assertEquals(0, result.exit(), result.toString());
+            return MAPPER.readTree(result.out());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the page must show of {@code printed}, a line of {@code global --format json}: one page of its rows. */
+    private static JsonNode expectedGlobal(JsonNode printed) {
+        JsonNode view = printed.get("view");
+        DecimalFormat number = new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        number.setRoundingMode(RoundingMode.HALF_UP); // as Intl.NumberFormat('en-US') rounds
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("heading", "Content all users");
+        shown.put("position", printed.get("position").asText());
+        List<String> columns = new ArrayList<>();
+        view.get(0).fieldNames().forEachRemaining(f -> columns.add(
+                Character.toUpperCase(f.charAt(0)) + f.substring(1).replace('_', ' ')));
+        shown.put("columns", columns);
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < Math.min(view.size(), 100); i++) {
+            List<String> cells = new ArrayList<>();
+            view.get(i).elements().forEachRemaining(cell -> cells.add(cell.isNull() ? "—"
+                    : cell.isNumber() ? number.format(cell.decimalValue()) : cell.asText()));
+            rows.add(String.join(" | ", cells));
+        }
+        shown.put("rows", rows);
+        shown.put("shown", showing(view.size()));
+        return MAPPER.valueToTree(shown);
     }
 
     /** What the page must show of the dropped-in projection's {@code view} with {@code rows} rows on show. */
