@@ -11,11 +11,9 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.Cli;
 import com.sevenmind.eventstore.app.JarRunner;
 import com.sevenmind.eventstore.app.PluginJar;
+import com.sevenmind.eventstore.app.ServeProcess;
 import com.sevenmind.eventstore.store.TestDatabase;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -184,11 +182,9 @@ class DropInEventTypeIT {
         Process server = new ProcessBuilder(JarRunner.command(classpath, "--db-url", db.jdbcUrl(), "serve", "--port",
                 "0")).redirectError(dir.resolve("serve.log").toFile()).start();
         try (Chromium browser = Chromium.start(chromium.get(), dir.resolve("profile"))) {
-            String listening = new BufferedReader(new InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine();
-            assertTrue(listening != null && listening.startsWith("listening on http://"), String.valueOf(listening));
+            String base = ServeProcess.awaitListening(server, dir.resolve("serve.log"));
             browser.viewport(1280, 900, false);
-            browser.navigate(listening.substring("listening on ".length()) + "/#user=" + USER);
+            browser.navigate(base + "/#user=" + USER);
             String shown = """
                     (() => {
                       const section = document.querySelector('#views section[data-projection="subscriptions"]');
