@@ -542,7 +542,7 @@ class ServeTest {
                     file.statusCode() + " " + file.headers().firstValue("Content-Type").orElse(null), named.group(1));
             files.add(named.group(1));
         }
-        assertEquals(Set.of("/inspector/inspector.js", "/inspector/inspector.css"), files);
+        assertEquals(Set.of("/inspector/inspector.js", "/inspector/global.js", "/inspector/inspector.css"), files);
     }
 
     @Test
