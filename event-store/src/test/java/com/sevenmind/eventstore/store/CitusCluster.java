@@ -92,7 +92,7 @@ final class CitusCluster {
         try {
             // Under /tmp: the servers run as the OS user postgres, who must reach the directory.
             Path directory = Files.createTempDirectory(Path.of("/tmp"), "eventstore-citus-");
-            int basePort = freePorts(WORKERS + 1);
+            int basePort = freePorts(WORKERS + 2); // the extra worker of extraWorker's too
             CitusCluster started = new CitusCluster(scripts, directory, basePort);
             Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "citus-cluster-stop"));
             started.script("start", directory.toString(), String.valueOf(WORKERS), String.valueOf(basePort));
@@ -105,7 +105,9 @@ final class CitusCluster {
     /** The first of {@code count} consecutive free ports. */
     private static int freePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            // Below Linux's ephemeral range (32768 and up), where a client's connection could take a port between
+            // this check and a server's start.
+            int base = ThreadLocalRandom.current().nextInt(20_000, 32_000);
             if (allFree(base, count)) {
                 return base;
             }
