@@ -12,7 +12,6 @@ import com.sevenmind.eventstore.stats.Stats;
 import com.sevenmind.eventstore.stats.StatsProjection;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.Projector;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -52,9 +51,9 @@ class EmbeddingTest {
                                 OBJECT)));
                 assertEquals(2, appended.stored());
 
-                Projector.Result result = store.projector(codec, mapper)
-                        .project(USER, List.of(new StatsProjection()), null);
-                assertEquals(new Stats(1, 1, 0, 2), result.views().get("stats"));
+                StatsProjection stats = new StatsProjection();
+                Stats view = store.projector(codec, mapper).project(USER, List.of(stats), result -> result.view(stats));
+                assertEquals(new Stats(1, 1, 0, 2), view);
             }
             try (Connection connection = pool.getConnection();
                  ResultSet orders = connection.createStatement().executeQuery("SELECT count(*) FROM orders")) {
