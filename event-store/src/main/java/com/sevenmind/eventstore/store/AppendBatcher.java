@@ -232,10 +232,10 @@ public final class AppendBatcher {
     /** Takes the oldest queued events, up to the cap, leaving any with a key the batch already holds. */
     private List<Pending> take() {
         List<Pending> batch = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
+        Set<EventKey> keys = new HashSet<>();
         for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
             Pending p = it.next();
-            if (keys.add(p.event.userId() + "/" + p.event.uniqueId())) {
+            if (keys.add(EventKey.of(p.event))) {
                 it.remove();
                 p.taken = true;
                 batch.add(p);
