@@ -173,8 +173,8 @@ public final class EmbeddedServer implements AutoCloseable {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
-    /** The superuser's password; never to be printed. */
-    String password() {
+    /** The superuser's password, for other processes with {@link #jdbcUrl()}; never to be printed. */
+    public String password() {
         return password;
     }
 

@@ -8,6 +8,8 @@ import com.sevenmind.eventstore.app.cli.DatabaseOptions;
 import com.sevenmind.eventstore.app.cli.Format;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +68,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "text, or json: one object to diff between commits.")
     Format format;
 
+    @Option(names = "--push-external", description = "Only the pushes, as an operator would measure them: serve in a "
+            + "process of its own, " + "8 and 64 clients on raw keep-alive sockets, each form against pgbench's "
+            + "8 clients committing single-row INSERT ... ON CONFLICT DO NOTHING on the same server just before "
+            + "(pgbench must be on the PATH); 20,000 pushes a form after as many to warm up, pgbench for 10 s "
+            + "(4,000 and 3 s with --quick).")
+    boolean pushExternal;
+
+    @Option(names = "--serve-jfr", paramLabel = "FILE", description = "With --push-external: serve records a JFR "
+            + "profile (settings=profile) of the 8 clients' pushes to FILE.")
+    Path serveJfr;
+
     @Option(names = "--events", paramLabel = "N", hidden = true,
             description = "Workload size, a multiple of 199 (for tests); the scale sizes shrink in proportion.")
     Long events;
@@ -97,14 +110,17 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (serveJfr != null && !pushExternal) {
+            throw new ParameterException(spec.commandLine(), "--serve-jfr needs --push-external");
+        }
+        if (pushExternal) {
+            return pushExternal();
+        }
         int runs = quick ? 3 : 5;
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         BenchReport report;
-        String url = database.dbUrl();
-        try (BenchServer opened = url == null ? BenchServer.embedded(err)
-                : BenchServer.at(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"),
-                err)) {
+        try (BenchServer opened = open(err)) {
             report = new BenchRun(opened, registry, globals, mapper, codec, err, quick, scale).run(workload, runs, start);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -115,5 +131,28 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int pushExternal() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        BenchPushExternal.Result result;
+        try (BenchServer opened = open(err)) {
+            result = new BenchPushExternal(opened, codec, err, quick ? 4_000 : 20_000,
+                    Duration.ofSeconds(quick ? 3 : 10), serveJfr).run();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        } else {
+            BenchPushExternal.printText(out, result);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private BenchServer open(PrintWriter err) throws Exception {
+        String url = database.dbUrl();
+        return url == null ? BenchServer.embedded(err)
+                : BenchServer.at(url, System.getenv("EVENTSTORE_DB_USER"), System.getenv("EVENTSTORE_DB_PASSWORD"), err);
     }
 }

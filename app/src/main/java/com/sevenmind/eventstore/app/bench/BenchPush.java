@@ -1,7 +1,5 @@
 package com.sevenmind.eventstore.app.bench;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
@@ -15,22 +13,12 @@ import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,8 +30,8 @@ import org.jdbi.v3.core.Handle;
  * they can; (b) as many HTTP clients in this process, each sending distinct one-event Pub/Sub pushes (RudderStack
  * track calls in base64 envelopes, as Pub/Sub sends them) to an in-process {@code serve}, one after the other. Each
  * after a warm-up of as many: with fewer, the JIT was still compiling the request path while the pushes were timed.
- * The clients are plain HTTP/1.1 keep-alive connections writing each request and reading its answer: a full HTTP
- * client library spent a third of the process's CPU on itself, which measured the library, not serve.
+ * The clients are {@link PushClients}. {@link BenchPushExternal} measures the same against serve in a process of its
+ * own.
  */
 final class BenchPush {
 
@@ -56,8 +44,6 @@ final class BenchPush {
     private static final String INSERT = "INSERT INTO " + RAW_TABLE
             + " (user_uuid, unique_id, event_type, schema_version, \"timestamp\", payload)"
             + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (user_uuid, unique_id) DO NOTHING";
-    private static final Instant START = Instant.parse("2026-03-01T07:15:00.603Z");
-    private static final int USERS = 1_000;
 
     /**
      * @param pushesPerS   pushes answered per second, all clients together
@@ -107,19 +93,14 @@ final class BenchPush {
                         HttpApi.Settings.CONNECTIONS), IngestOptions.DEFAULT, meters, tracing);
         try {
             int port = api.start();
-            send(port, 0, warmup);
+            PushClients.send(port, CLIENTS, 0, warmup);
             AppendBatcher.Counts before = api.pushCommits();
-            long start = System.nanoTime();
-            long[] nanos = send(port, warmup, pushes);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            PushClients.Timing t = PushClients.send(port, CLIENTS, warmup, pushes);
             AppendBatcher.Counts after = api.pushCommits();
             long commits = after.batches() - before.batches();
-            Arrays.sort(nanos);
-            double pushesPerS = pushes / seconds;
-            return new Result(CLIENTS, pushes, THREADS, Math.round(pushesPerS), Math.round(rawTxPerS),
-                    round(pushesPerS / rawTxPerS, 3), millis(nanos[(nanos.length - 1) / 2]),
-                    millis(nanos[(int) Math.ceil(nanos.length * 0.99) - 1]), millis(nanos[nanos.length - 1]),
-                    commits, round((after.events() - before.events()) / (double) commits, 2));
+            return new Result(CLIENTS, pushes, THREADS, Math.round(t.pushesPerS()), Math.round(rawTxPerS),
+                    PushClients.round(t.pushesPerS() / rawTxPerS, 3), t.p50Ms(), t.p99Ms(), t.maxMs(), commits,
+                    PushClients.round((after.events() - before.events()) / (double) commits, 2));
         } finally {
             api.close();
             tracing.close();
@@ -140,7 +121,7 @@ final class BenchPush {
                         connection.setAutoCommit(true);
                         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                             for (int i = from + client; i < from + n; i += CLIENTS) {
-                                ContentPieceStarted e = event(i);
+                                ContentPieceStarted e = PushClients.event(i);
                                 insert.setObject(1, e.userId());
                                 insert.setString(2, e.uniqueId());
                                 insert.setString(3, e.eventType());
@@ -163,105 +144,5 @@ final class BenchPush {
         } finally {
             clients.shutdownNow();
         }
-    }
-
-    /** Pushes {@code from} to {@code from + n}, each client one after the other; returns each one's time. */
-    private long[] send(int port, int from, int n) throws Exception {
-        List<List<String>> bodies = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-            List<String> mine = new ArrayList<>();
-            for (int i = from + c; i < from + n; i += CLIENTS) {
-                mine.add(push(i));
-            }
-            bodies.add(mine);
-        }
-        long[] nanos = new long[n];
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                int client = c;
-                done.add(clients.submit(() -> {
-                    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                        socket.setTcpNoDelay(true);
-                        socket.setSoTimeout(30_000);
-                        OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-                        InputStream in = new BufferedInputStream(socket.getInputStream());
-                        List<String> mine = bodies.get(client);
-                        for (int k = 0; k < mine.size(); k++) {
-                            byte[] body = mine.get(k).getBytes(UTF_8);
-                            long sent = System.nanoTime();
-                            out.write(("POST /pubsub/push HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                    + "Content-Type: application/json\r\nContent-Length: " + body.length
-                                    + "\r\n\r\n").getBytes(UTF_8));
-                            out.write(body);
-                            out.flush();
-                            BenchAnswer answer = BenchAnswer.read(in);
-                            nanos[client + k * CLIENTS] = System.nanoTime() - sent;
-                            if (answer.status() != 200 || !answer.body().strip().equals("{\"result\":\"stored\"}")) {
-                                throw new IllegalStateException("push " + (from + client + k * CLIENTS)
-                                        + " answered " + answer.status() + " " + answer.body());
-                            }
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            return nanos;
-        } finally {
-            clients.shutdownNow();
-        }
-    }
-
-    /** The i-th event: users round robin, one a second per user. */
-    private static ContentPieceStarted event(int i) {
-        UUID user = new UUID(0xbe4c4_0000L, i % USERS);
-        return new ContentPieceStarted(user, messageId(i), sessionId(i), START.plusSeconds(i / USERS),
-                "Europe/Berlin", "de-DE", "sevenmind://content/single/abc12/recording/xyz34");
-    }
-
-    private static String messageId(int i) {
-        return "1772349300603-bench-push-" + i;
-    }
-
-    private static String sessionId(int i) {
-        return new UUID(0x5e55_0000L, i).toString();
-    }
-
-    /** The i-th event as Pub/Sub pushes it: a RudderStack Android track call, base64 in the envelope. */
-    private static String push(int i) {
-        UUID user = new UUID(0xbe4c4_0000L, i % USERS);
-        String data = """
-                {"anonymousId":"8d2f5a3e-1c4b-4f6a-9e7d-2b3c4d5e6f70","channel":"mobile","context":{"app":{"build":\
-                "5120","name":"7Mind","namespace":"de.sevenmind.android","version":"5.12.0"},"device":{\
-                "adTrackingEnabled":false,"id":"8d2f5a3e-1c4b-4f6a-9e7d-2b3c4d5e6f70","manufacturer":"Google",\
-                "model":"Pixel 7","name":"panther","type":"Android"},"library":{"name":\
-                "com.rudderstack.android.sdk.core","version":"1.20.1"},"locale":"de-DE","network":{"bluetooth":false,\
-                "carrier":"Telekom.de","cellular":false,"wifi":true},"os":{"name":"Android","version":"14"},"screen":\
-                {"density":420,"height":2400,"width":1080},"sessionId":1709276912345,"timezone":"Europe/Berlin",\
-                "traits":{"anonymousId":"8d2f5a3e-1c4b-4f6a-9e7d-2b3c4d5e6f70","id":"%1$s","userId":"%1$s"},\
-                "userAgent":"Dalvik/2.1.0 (Linux; U; Android 14; Pixel 7 Build/UQ1A.240205.004)"},"event":\
-                "Content Piece Started","integrations":{"All":true},"messageId":"%2$s","originalTimestamp":"%3$s",\
-                "properties":{"content_title":"Breathing Space","duration_seconds":600,"object_uri":\
-                "sevenmind://content/single/abc12/recording/xyz34","session_id":"%4$s","source_screen":"Home"},\
-                "receivedAt":"%3$s","request_ip":"203.0.113.42","rudderId":"5c1a9e2b-3d4f-4a6b-8c7d-9e0f1a2b3c4d",\
-                "sentAt":"%3$s","timestamp":"%3$s","type":"track","userId":"%1$s"}"""
-                .formatted(user, messageId(i), START.plusSeconds(i / USERS), sessionId(i));
-        return "{\"message\":{\"attributes\":{},\"data\":\"" + Base64.getEncoder().encodeToString(data.getBytes(UTF_8))
-                + "\",\"messageId\":\"" + (17_000_000_000L + i) + "\",\"message_id\":\"" + (17_000_000_000L + i)
-                + "\",\"publishTime\":\"2026-03-01T07:15:01.123Z\",\"publish_time\":\"2026-03-01T07:15:01.123Z\"},"
-                + "\"subscription\":\"projects/sevenmind-prod/subscriptions/eventstore-push\"}";
-    }
-
-    private static double millis(long nanos) {
-        return Math.round(nanos / 1e4) / 100.0;
-    }
-
-    private static double round(double value, int decimals) {
-        double scale = Math.pow(10, decimals);
-        return Math.round(value * scale) / scale;
     }
 }

@@ -1,6 +1,6 @@
 package com.sevenmind.eventstore.app.bench;
 
-import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
+import com.sevenmind.eventstore.embedded.EmbeddedServer;
 import com.sevenmind.eventstore.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,16 +26,22 @@ final class BenchServer implements AutoCloseable {
     private static final String DUPLICATE_SCHEMA = "42P06";
 
     private final Database db;
+    private final Access access;
     private final String description;
     private final Cleanup cleanup;
+
+    /** How another process reaches the store's tables: for {@code bench --push-external}'s serve and pgbench. */
+    record Access(String url, String user, String password, String schema) {
+    }
 
     @FunctionalInterface
     private interface Cleanup {
         void run() throws SQLException;
     }
 
-    private BenchServer(Database db, String description, Cleanup cleanup) {
+    private BenchServer(Database db, Access access, String description, Cleanup cleanup) {
         this.db = db;
+        this.access = access;
         this.description = description;
         this.cleanup = cleanup;
     }
@@ -44,8 +50,11 @@ final class BenchServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("eventstore-bench-");
         err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
         try {
-            return new BenchServer(EmbeddedDatabase.start(dir), "a fresh embedded PostgreSQL",
-                    () -> deleteRecursively(dir));
+            EmbeddedServer server = EmbeddedServer.start(dir, reason -> err.println("bench: " + reason));
+            Database db = Database.builder(server.jdbcUrl(), "postgres", server.password()).onClose(server::close)
+                    .open();
+            return new BenchServer(db, new Access(server.jdbcUrl(), "postgres", server.password(),
+                    Database.DEFAULT_SCHEMA), "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
         } catch (RuntimeException e) {
             deleteRecursively(dir);
             throw e;
@@ -75,7 +84,7 @@ final class BenchServer implements AutoCloseable {
             // CHECKPOINT is the whole server's, not the schema's: said before any is run, on a server not bench's own.
             err.println("bench: it runs VACUUM ANALYZE and ANALYZE on its own tables there, and CHECKPOINT (which "
                     + "writes the whole server's dirty pages) between runs when this role may");
-            return new BenchServer(db, "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
+            return new BenchServer(db, new Access(url, user, password, SCHEMA), "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
         } catch (RuntimeException e) {
             drop.run();
             throw e;
@@ -84,6 +93,10 @@ final class BenchServer implements AutoCloseable {
 
     Database database() {
         return db;
+    }
+
+    Access access() {
+        return access;
     }
 
     /** Where it runs, for the report: followed by the server's version. */
