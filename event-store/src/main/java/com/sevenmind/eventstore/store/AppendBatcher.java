@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -84,8 +83,6 @@ public final class AppendBatcher {
     private boolean committing;
     private long batches;
     private long events;
-    /** Whether a batch's new events go in one statement ({@link BatchStatement}); known at the first commit. */
-    private volatile Boolean oneStatement;
 
     /**
      * A batcher of appends to {@code store}.
@@ -254,28 +251,24 @@ public final class AppendBatcher {
         String[] refusals = new String[n];
         Span span = span(batch);
         try (Scope ignored = span.makeCurrent()) {
-            List<Integer> rest = appendNew(batch);
-            if (!rest.isEmpty()) {
-                // Duplicates, conflicts, forgotten users, refused events: the store's append tells them apart.
-                store.append(rest.stream().map(i -> batch.get(i).event).toList(),
-                        rest.stream().map(i -> batch.get(i).metadata).toList(), EventCodec.CURRENT_SCHEMA_VERSION,
-                        new AppendListener() {
-                            @Override
-                            public void conflict(int index) {
-                                results[rest.get(index)] = CONFLICT;
-                            }
+            store.append(batch.stream().map(p -> p.event).toList(), batch.stream().map(p -> p.metadata).toList(),
+                    EventCodec.CURRENT_SCHEMA_VERSION,
+                    new AppendListener() {
+                        @Override
+                        public void conflict(int index) {
+                            results[index] = CONFLICT;
+                        }
 
-                            @Override
-                            public void duplicate(int index) {
-                                results[rest.get(index)] = DUPLICATE;
-                            }
+                        @Override
+                        public void duplicate(int index) {
+                            results[index] = DUPLICATE;
+                        }
 
-                            @Override
-                            public void forgotten(int index) {
-                                results[rest.get(index)] = FORGOTTEN;
-                            }
-                        }, (reason, index) -> refusals[rest.get(index)] = reason);
-            }
+                        @Override
+                        public void forgotten(int index) {
+                            results[index] = FORGOTTEN;
+                        }
+                    }, (reason, index) -> refusals[index] = reason);
         } catch (RuntimeException | Error e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);
@@ -296,36 +289,6 @@ public final class AppendBatcher {
             batch.get(i).result = results[i];
             batch.get(i).refusal = refusals[i];
         }
-    }
-
-    /**
-     * Stores the batch's new events in one statement ({@link BatchStatement}); returns the indexes of the others.
-     * An event the database refuses fails the statement: then none is stored, and all are the others; so are all
-     * where the statement does not serve (Citus).
-     */
-    private List<Integer> appendNew(List<Pending> batch) {
-        List<Integer> byKey = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            byKey.add(i);
-        }
-        if (oneStatement == null) {
-            oneStatement = BatchStatement.serves(store);
-        }
-        if (!oneStatement) {
-            return byKey;
-        }
-        byKey.sort(Comparator.comparing(i -> EventKey.of(batch.get(i).event)));
-        Set<EventKey> stored;
-        try {
-            stored = BatchStatement.append(store, byKey.stream().map(i -> batch.get(i).event).toList(),
-                    byKey.stream().map(i -> batch.get(i).metadata).toList());
-        } catch (StoreException e) {
-            if (EventStore.refusal(e) == null) {
-                throw e;
-            }
-            return byKey;
-        }
-        return byKey.stream().filter(i -> !stored.contains(EventKey.of(batch.get(i).event))).toList();
     }
 
     /** The commit's span, started: linked to the span of each caller in the batch. */

@@ -664,10 +664,6 @@ public final class EventStore {
     public record Forgotten(long eventsDeleted, long rejectedDeleted) {
     }
 
-    EventCodec codec() {
-        return codec;
-    }
-
     <R> R inDatabase(HandleCallback<R, RuntimeException> work) {
         return Database.guarded(jdbi, description, work);
     }
