@@ -27,6 +27,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * The global feed never skips: writers commit, roll back and hold transactions open in any order, a reader with
  * random batch sizes crashes and restarts from its stored position, and it is given every committed row exactly
  * once. The same schedules make a plain {@code id > checkpoint} reader skip rows (the negative control).
+ *
+ * <p>The build runs it twice: on the embedded server, and on a Citus cluster (the {@code citus} execution), where the
+ * writers' rows go through the coordinator to both workers and a commit is two-phase. A worker's held {@code COMMIT
+ * PREPARED} is {@link FeedCitusTest}'s case.
  */
 class FeedNoSkipPropertyTest {
 

@@ -29,14 +29,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The global feed's cost: (1) catching up over every stored event, {@link Feed#read} in batches and each entry made
- * into the line {@code feed} prints, against one raw sequential SELECT of the same rows made into the same lines;
+ * into the line {@code feed} prints, against one raw sequential SELECT of the same rows made into the same lines
+ * (the median of {@link #RUNS} of each, taken in turns);
  * (2) the delay from an append's commit to a client of {@code GET /feed/stream} receiving it, on an idle store (each
  * append after the stream's coalescing interval, as {@link BenchLive} does);
  * (3) rebuilding the built-in global projection {@code content} from the beginning.
@@ -44,6 +47,8 @@ import org.jdbi.v3.core.Handle;
 final class BenchFeed {
 
     private static final int BATCH = Feed.MAX_LIMIT;
+    /** Catch-ups and raw reads measured, one after the other, after one of each as warm-up: their medians count. */
+    private static final int RUNS = 3;
     /** Appends timed from commit to the SSE client. */
     static final int SSE_APPENDS = 20;
     private static final String RAW_READ = """
@@ -53,8 +58,8 @@ final class BenchFeed {
 
     /**
      * @param events          the stored events caught up over
-     * @param catchUpMs       the feed read and made into lines, in batches of {@link #BATCH}
-     * @param rawMs           one SELECT of the same rows, made into the same lines
+     * @param catchUpMs       the feed read and made into lines, in batches of {@link #BATCH} (median of {@link #RUNS})
+     * @param rawMs           one SELECT of the same rows, made into the same lines (median of {@link #RUNS})
      * @param catchUpVsRaw    rawMs over catchUpMs: the feed's speed as a share of the raw read's
      * @param sseP50Ms        median of {@link #SSE_APPENDS} delays from commit to the SSE client's data line
      * @param sseMaxMs        the largest of them
@@ -70,18 +75,26 @@ final class BenchFeed {
     static Result measure(Database db, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
                           GlobalProjection<?> content) throws Exception {
         FeedLines lines = new FeedLines(codec, mapper);
-        catchUp(db.feed(), lines); // warm-up
-        long start = System.nanoTime();
-        long events = catchUp(db.feed(), lines);
-        double catchUpMs = (System.nanoTime() - start) / 1e6;
-        start = System.nanoTime();
-        long raw = raw(db, lines);
-        double rawMs = (System.nanoTime() - start) / 1e6;
-        if (raw != events) {
-            throw new IllegalStateException("bench: the feed gave " + events + " events, the raw read " + raw);
+        catchUp(db.feed(), lines); // warm-up, of both: each compiles code of its own
+        raw(db, lines);
+        List<Double> catchUps = new ArrayList<>();
+        List<Double> raws = new ArrayList<>();
+        long events = 0;
+        for (int run = 0; run < RUNS; run++) {
+            long start = System.nanoTime();
+            events = catchUp(db.feed(), lines);
+            catchUps.add((System.nanoTime() - start) / 1e6);
+            start = System.nanoTime();
+            long raw = raw(db, lines);
+            raws.add((System.nanoTime() - start) / 1e6);
+            if (raw != events) {
+                throw new IllegalStateException("bench: the feed gave " + events + " events, the raw read " + raw);
+            }
         }
+        double catchUpMs = BenchRun.median(catchUps);
+        double rawMs = BenchRun.median(raws);
         long[] delays = sse(db, codec, mapper, registry);
-        start = System.nanoTime();
+        long start = System.nanoTime();
         new GlobalProjections(db, codec, mapper).rebuild(content, n -> { });
         double rebuildMs = (System.nanoTime() - start) / 1e6;
         return new Result(events, BenchRun.round(catchUpMs, 1), BenchRun.round(rawMs, 1),

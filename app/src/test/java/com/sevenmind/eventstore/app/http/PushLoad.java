@@ -110,12 +110,18 @@ final class PushLoad implements AutoCloseable {
 
     /** RudderStack's id is {@code messageId}: the event's key, by which the test finds what it acknowledged. */
     static String track(UUID user, String messageId, Instant timestamp, int n) {
-        ObjectNode node = MAPPER.createObjectNode().put("type", "track").put("event", "Content Piece Started")
+        return track(user, messageId, "Content Piece Started", "sevenmind://content/single/abc12/recording/xyz34",
+                timestamp, n);
+    }
+
+    /** A track call of {@code event} (a Content Piece type's track name) on the content {@code objectUri}. */
+    static String track(UUID user, String messageId, String event, String objectUri, Instant timestamp, int n) {
+        ObjectNode node = MAPPER.createObjectNode().put("type", "track").put("event", event)
                 .put("userId", user.toString()).put("messageId", messageId).put("timestamp", timestamp.toString())
                 .put("anonymousId", "a-1");
         node.putObject("context").put("timezone", "Europe/Berlin").put("locale", "de-DE");
         node.putObject("properties").put("session_id", "s-" + n)
-                .put("object_uri", "sevenmind://content/single/abc12/recording/xyz34");
+                .put("object_uri", objectUri);
         return node.toString();
     }
 
