@@ -173,8 +173,11 @@ public final class EmbeddedServer implements AutoCloseable {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
-    /** The superuser's password; never to be printed. */
-    String password() {
+    /**
+     * The superuser's password, for a client of this server that connects by itself (as a user would with the
+     * data directory's {@code pg-password}); never to be printed.
+     */
+    public String password() {
         return password;
     }
 

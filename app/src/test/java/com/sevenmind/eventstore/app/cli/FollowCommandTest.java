@@ -106,7 +106,7 @@ class FollowCommandTest {
     @Test
     void after_the_listener_connection_is_killed_while_events_are_appended_follow_ends_with_the_right_answer()
             throws Exception {
-        String database = db.database().jdbi().withHandle(h ->
+        String database = db.sql().withHandle(h ->
                 h.createQuery("SELECT current_database()").mapTo(String.class).one());
         try (Following follow = new Following(USER.toString(), "--format", "json")) {
             follow.awaitLast(line -> eventCount(line) == 0);
@@ -162,7 +162,7 @@ class FollowCommandTest {
      * were terminated.
      */
     private static int killFeed() {
-        return db.database().jdbi().withHandle(h -> h.createQuery("""
+        return db.sql().withHandle(h -> h.createQuery("""
                         SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
                         WHERE application_name = :name AND datname = current_database()
                         """).bind("name", LiveFeed.APPLICATION_NAME).mapTo(Integer.class).one());

@@ -48,7 +48,7 @@ class SchemaCommandsTest {
 
     /** An event that happened at {@code at} and reached the store at {@code recorded}. */
     private static void insert(String uniqueId, String type, String at, String recorded) {
-        db.database().jdbi().useHandle(h -> h.execute("""
+        db.sql().useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", recorded_at, payload)
                 VALUES (?, ?, ?, 2, ?::timestamptz, ?::timestamptz, '{"session_id": "s", "timezone": "Europe/Berlin",
                         "locale": "de", "content": {"kind": "unknown", "object_uri": "sevenmind://x"}}')""",
