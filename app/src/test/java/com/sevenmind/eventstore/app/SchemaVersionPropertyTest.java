@@ -64,7 +64,7 @@ class SchemaVersionPropertyTest {
 
         assertEquals(allCurrent, projectAll(), "mixed versions, upcast while read");
 
-        PayloadMigration migration = new PayloadMigration(db.sql(), new EventCodec(Json.newObjectMapper()));
+        PayloadMigration migration = db.database().payloadMigration(new EventCodec(Json.newObjectMapper()));
         assertEquals(asVersion1.size(), migration.run(7, Long.MAX_VALUE, false, n -> { }).converted());
         assertEquals(allCurrent, projectAll(), "after migrate-events");
     }

@@ -310,6 +310,46 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * The store's status: its migrations, and its tables with their sizes (and on Citus their distribution). Reads
+     * only: a database opened {@link OnOpen#AS_IS} is left as it is.
+     *
+     * @return the status
+     */
+    public DbStatus status() {
+        return DbStatus.read(this);
+    }
+
+    /**
+     * The Citus cluster's nodes, the shards of the store's tables on them and how each table is distributed, read
+     * from Citus's catalog on the coordinator; on a database without Citus only that, and the server's version.
+     *
+     * @return the status
+     */
+    public ClusterStatus cluster() {
+        return Database.guarded(jdbi, description, ClusterStatus::read);
+    }
+
+    /**
+     * Moves shards until every active worker of the Citus cluster holds its share, and waits for the moves.
+     *
+     * @return what was moved
+     * @throws IllegalStateException on a database without Citus, or when a move fails
+     */
+    public Rebalanced rebalance() {
+        return Database.guarded(jdbi, description, Rebalanced::run);
+    }
+
+    /**
+     * The rewrite of old payloads to the current schema version, with {@code codec}.
+     *
+     * @param codec the codec of the registered types
+     * @return the migration
+     */
+    public PayloadMigration payloadMigration(EventCodec codec) {
+        return new PayloadMigration(jdbi, codec);
+    }
+
+    /**
      * The global feed: every stored event once, in a stable order, after a position a reader keeps.
      *
      * @return the feed of this database

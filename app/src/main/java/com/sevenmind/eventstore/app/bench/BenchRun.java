@@ -13,13 +13,13 @@ import com.sevenmind.eventstore.app.bench.BenchReport.Machine;
 import com.sevenmind.eventstore.app.bench.BenchReport.Project;
 import com.sevenmind.eventstore.app.bench.BenchReport.Scale;
 import com.sevenmind.eventstore.app.bench.BenchReport.Workload;
-import com.sevenmind.eventstore.app.cli.ClusterStatus;
 import com.sevenmind.eventstore.app.ingest.Progress;
 import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.store.AppendResult;
+import com.sevenmind.eventstore.store.ClusterStatus;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
@@ -144,7 +144,7 @@ final class BenchRun {
         Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
         // At the end: the shards' bytes then show where the workload's events went.
-        ClusterStatus cluster = db.jdbi().withHandle(ClusterStatus::read);
+        ClusterStatus cluster = db.cluster();
         return new BenchReport(described, append, project, cached, live, feed, push, heap, scales, Machine.current(), version,
                 server.description(), cluster, round(seconds(start), 1));
     }

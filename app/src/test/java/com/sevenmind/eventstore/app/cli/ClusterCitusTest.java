@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sevenmind.eventstore.app.Cli;
+import com.sevenmind.eventstore.store.ClusterStatus;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.sql.Statement;
 import java.sql.SQLException;
