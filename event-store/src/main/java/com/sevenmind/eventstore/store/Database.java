@@ -300,12 +300,8 @@ public final class Database implements AutoCloseable {
         return migrations;
     }
 
-    /**
-     * The Jdbi of the store's connections, with its schema on the search path: for what the store has no method for.
-     *
-     * @return the Jdbi
-     */
-    public Jdbi jdbi() {
+    /** The Jdbi of the store's connections, its schema on the search path: the store's own, never a host's. */
+    Jdbi jdbi() {
         return jdbi;
     }
 

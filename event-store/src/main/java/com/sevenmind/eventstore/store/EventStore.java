@@ -74,7 +74,7 @@ public final class EventStore {
      * is much of the table the planner rightly prefers a scan and a sort to following the index row by row through
      * a heap in arrival order; this gives that sort the memory not to spill to disk.
      */
-    public static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
+    static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
 
     /** Rows fetched per round trip of the server-side cursor: enough to amortize, small enough to stay flat. */
     private static final int FETCH_SIZE = 2_000;

@@ -1,6 +1,6 @@
 package com.sevenmind.eventstore.app.bench;
 
-import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
+import com.sevenmind.eventstore.embedded.EmbeddedServer;
 import com.sevenmind.eventstore.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -26,16 +28,44 @@ final class BenchServer implements AutoCloseable {
     private static final String DUPLICATE_SCHEMA = "42P06";
 
     private final Database db;
+    private final Settings settings;
     private final String description;
     private final Cleanup cleanup;
+    /** Bench's own connection, for its raw measurements and its statements; opened on first use. */
+    private Connection connection;
 
     @FunctionalInterface
     private interface Cleanup {
         void run() throws SQLException;
     }
 
-    private BenchServer(Database db, String description, Cleanup cleanup) {
-        this.db = db;
+    /** Where bench connects: the store through its {@link Database}, the raw measurements through plain JDBC. */
+    private record Settings(String url, String user, String password, String schema) {
+
+        Database open(Runnable onClose) {
+            return Database.builder(url, user, password).schema(schema).onClose(onClose).open();
+        }
+
+        Connection connect() throws SQLException {
+            Properties properties = new Properties();
+            if (user != null) {
+                properties.setProperty("user", user);
+            }
+            if (password != null) {
+                properties.setProperty("password", password);
+            }
+            // As the store's pool connects: rows in binary from a statement's first execution, so that the raw
+            // limit reads the same bytes as the store.
+            properties.setProperty("prepareThreshold", "-1");
+            Connection c = DriverManager.getConnection(url, properties);
+            c.setSchema(schema);
+            return c;
+        }
+    }
+
+    private BenchServer(Settings settings, Runnable onClose, String description, Cleanup cleanup) {
+        this.db = settings.open(onClose);
+        this.settings = settings;
         this.description = description;
         this.cleanup = cleanup;
     }
@@ -44,8 +74,9 @@ final class BenchServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("eventstore-bench-");
         err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
         try {
-            return new BenchServer(EmbeddedDatabase.start(dir), "a fresh embedded PostgreSQL",
-                    () -> deleteRecursively(dir));
+            EmbeddedServer server = EmbeddedServer.start(dir, reason -> err.println("bench: " + reason));
+            return new BenchServer(new Settings(server.jdbcUrl(), "postgres", server.password(),
+                    Database.DEFAULT_SCHEMA), server::close, "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
         } catch (RuntimeException e) {
             deleteRecursively(dir);
             throw e;
@@ -70,12 +101,14 @@ final class BenchServer implements AutoCloseable {
             }
         };
         try {
-            Database db = Database.builder(url, user, password).schema(SCHEMA).open();
-            err.println("bench: running in schema " + SCHEMA + " of " + db.description() + "; dropped afterwards");
+            BenchServer server = new BenchServer(new Settings(url, user, password, SCHEMA), () -> { },
+                    "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
+            err.println("bench: running in schema " + SCHEMA + " of " + server.db.description()
+                    + "; dropped afterwards");
             // CHECKPOINT is the whole server's, not the schema's: said before any is run, on a server not bench's own.
             err.println("bench: it runs VACUUM ANALYZE and ANALYZE on its own tables there, and CHECKPOINT (which "
                     + "writes the whole server's dirty pages) between runs when this role may");
-            return new BenchServer(db, "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
+            return server;
         } catch (RuntimeException e) {
             drop.run();
             throw e;
@@ -86,25 +119,50 @@ final class BenchServer implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Bench's own connection to the server, the store's tables on its search path, open until bench ends: its raw
+     * measurements and statements run on it as any client's would, never on the store's pool. Not thread-safe.
+     */
+    Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = settings.connect();
+        }
+        return connection;
+    }
+
+    /** A new connection as {@link #connection()}, for a measurement with several clients; the caller closes it. */
+    Connection connect() throws SQLException {
+        return settings.connect();
+    }
+
     /** Where it runs, for the report: followed by the server's version. */
     String description() {
         return description;
     }
 
     /** Whether the role may run CHECKPOINT (a superuser or pg_checkpoint); bench skips its checkpoints if not. */
-    boolean mayCheckpoint() {
-        return db.jdbi().withHandle(h -> h.createQuery("""
+    boolean mayCheckpoint() throws SQLException {
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT rolsuper OR EXISTS (SELECT FROM pg_roles c WHERE c.rolname = 'pg_checkpoint'
                                            AND pg_has_role(c.oid, 'member'))
-                FROM pg_roles WHERE rolname = current_user""").mapTo(Boolean.class).one());
+                FROM pg_roles WHERE rolname = current_user""")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     @Override
     public void close() throws SQLException {
         try {
-            db.close();
+            if (connection != null) {
+                connection.close();
+            }
         } finally {
-            cleanup.run();
+            try {
+                db.close();
+            } finally {
+                cleanup.run();
+            }
         }
     }
 
