@@ -61,7 +61,7 @@ class AnyArrivalOrderPropertyTest {
             @ForAll @IntRange(min = 0, max = 100) int splitPercent) {
         db.clear();
         EventStore store = db.store();
-        Map<String, Event> distinct = distinct(events);
+        Map<List<Object>, Event> distinct = distinct(events);
 
         Random random = new Random(shuffleSeed);
         List<Event> arrivals = new ArrayList<>(events);
@@ -72,7 +72,7 @@ class AnyArrivalOrderPropertyTest {
         int split = arrivals.size() * splitPercent / 100;
 
         AppendResult first = append(store, arrivals.subList(0, split), batchSize);
-        Map<String, Event> firstDistinct = distinct(arrivals.subList(0, split));
+        Map<List<Object>, Event> firstDistinct = distinct(arrivals.subList(0, split));
         for (UUID user : USERS) {
             assertEquals(expected(firstDistinct.values(), user).views(), project(store, user, new ArrayList<>()).views(),
                     "after the first part");
@@ -97,9 +97,9 @@ class AnyArrivalOrderPropertyTest {
         return total;
     }
 
-    private static Map<String, Event> distinct(List<Event> events) {
-        Map<String, Event> distinct = new LinkedHashMap<>();
-        events.forEach(e -> distinct.putIfAbsent(e.userId() + "/" + e.uniqueId(), e));
+    private static Map<List<Object>, Event> distinct(List<Event> events) {
+        Map<List<Object>, Event> distinct = new LinkedHashMap<>();
+        events.forEach(e -> distinct.putIfAbsent(List.of(e.userId(), e.uniqueId()), e));
         return distinct;
     }
 

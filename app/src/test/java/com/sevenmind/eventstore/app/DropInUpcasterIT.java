@@ -53,7 +53,7 @@ class DropInUpcasterIT {
 
     @Test
     void an_upcaster_jar_on_the_class_path_makes_rows_of_an_unknown_old_version_readable() throws Exception {
-        db.database().jdbi().useHandle(h -> h.execute("""
+        db.sql().useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
                 VALUES (?::uuid, 'legacy-1', 'ContentPieceStarted', 0, '2023-01-01T08:00:00Z',
                         '{"session": "s-1", "tz": "Europe/Berlin", "lang": "de", "uri": "sevenmind://content/single/a/recording/b"}')

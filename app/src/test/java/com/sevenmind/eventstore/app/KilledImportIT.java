@@ -59,7 +59,7 @@ class KilledImportIT {
         assertEquals(0, rerun.exit(), rerun.toString());
         JsonNode summary = mapper.readTree(rerun.out());
         assertEquals(distinct.size() - atKill, summary.get("stored").asLong(), "the rest, and nothing twice");
-        Set<String> stored = new HashSet<>(db.database().jdbi().withHandle(h ->
+        Set<String> stored = new HashSet<>(db.sql().withHandle(h ->
                 h.createQuery("SELECT user_uuid || '/' || unique_id FROM events").mapTo(String.class).list()));
         assertEquals(distinct, stored);
         assertEquals(distinct.size(), db.store().count());

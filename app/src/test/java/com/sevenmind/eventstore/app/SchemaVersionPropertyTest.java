@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.history.HistoryProjection;
 import com.sevenmind.eventstore.stats.StatsProjection;
+import com.sevenmind.eventstore.store.AppendOptions;
 import com.sevenmind.eventstore.store.PayloadMigration;
 import com.sevenmind.eventstore.store.ProjectionPass;
 import com.sevenmind.eventstore.store.TestDatabase;
@@ -58,12 +59,12 @@ class SchemaVersionPropertyTest {
         List<Event> asVersion1 = new ArrayList<>();
         List<Event> asVersion2 = new ArrayList<>();
         events.forEach(e -> (random.nextBoolean() ? asVersion1 : asVersion2).add(e));
-        db.store().append(asVersion1, 1);
+        db.store().append(asVersion1, AppendOptions.DEFAULTS.withSchemaVersion(1));
         db.store().append(asVersion2);
 
         assertEquals(allCurrent, projectAll(), "mixed versions, upcast while read");
 
-        PayloadMigration migration = new PayloadMigration(db.database().jdbi(), new EventCodec(Json.newObjectMapper()));
+        PayloadMigration migration = db.database().payloadMigration(new EventCodec(Json.newObjectMapper()));
         assertEquals(asVersion1.size(), migration.run(7, Long.MAX_VALUE, false, n -> { }).converted());
         assertEquals(allCurrent, projectAll(), "after migrate-events");
     }

@@ -48,6 +48,6 @@ final class ScrambledEvents {
                 default -> new ContentPieceCancelled(user, id, session, at, zone, "de-DE", content, position);
             };
         });
-        return event.list().ofMaxSize(60).uniqueElements(e -> e.userId() + "/" + e.uniqueId());
+        return event.list().ofMaxSize(60).uniqueElements(e -> List.of(e.userId(), e.uniqueId()));
     }
 }

@@ -173,7 +173,10 @@ public final class EmbeddedServer implements AutoCloseable {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
-    /** The superuser's password, for other processes with {@link #jdbcUrl()}; never to be printed. */
+    /**
+     * The superuser's password, for a client of this server that connects by itself (as a user would with the
+     * data directory's {@code pg-password}); never to be printed.
+     */
     public String password() {
         return password;
     }

@@ -1,7 +1,6 @@
 package com.sevenmind.eventstore.store;
 
 import com.sevenmind.eventstore.api.Event;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -115,9 +114,9 @@ public final class AppendBatcher {
 
     /**
      * Appends one event with its metadata, in the current schema version, in a transaction it may share with other
-     * callers', and returns once that has committed. Returns what {@link EventStore#append(List, List, int,
-     * AppendListener, java.util.function.ObjIntConsumer)} would for the event alone: one stored, duplicate, conflict
-     * or forgotten; or nothing, when the database refused the event, after telling {@code onRefused} its reason.
+     * callers', and returns once that has committed. Returns what {@link EventStore#append(List, AppendOptions)}
+     * would for the event alone: one stored, duplicate, conflict or forgotten; or nothing, when the database refused
+     * the event, after telling {@code onRefused} its reason.
      *
      * @param event the event
      * @param metadata the metadata of each event, in their order; null for none
@@ -251,9 +250,10 @@ public final class AppendBatcher {
         String[] refusals = new String[n];
         Span span = span(batch);
         try (Scope ignored = span.makeCurrent()) {
-            store.append(batch.stream().map(p -> p.event).toList(), batch.stream().map(p -> p.metadata).toList(),
-                    EventCodec.CURRENT_SCHEMA_VERSION,
-                    new AppendListener() {
+            store.append(batch.stream().map(p -> p.event).toList(), AppendOptions.DEFAULTS
+                    .withMetadata(batch.stream().map(p -> p.metadata).toList())
+                    .withRefusals((reason, index) -> refusals[index] = reason)
+                    .withListener(new AppendListener() {
                         @Override
                         public void conflict(int index) {
                             results[index] = CONFLICT;
@@ -268,7 +268,7 @@ public final class AppendBatcher {
                         public void forgotten(int index) {
                             results[index] = FORGOTTEN;
                         }
-                    }, (reason, index) -> refusals[index] = reason);
+                    }));
         } catch (RuntimeException | Error e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);

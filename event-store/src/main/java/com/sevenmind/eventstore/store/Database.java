@@ -300,13 +300,49 @@ public final class Database implements AutoCloseable {
         return migrations;
     }
 
-    /**
-     * The Jdbi of the store's connections, with its schema on the search path: for what the store has no method for.
-     *
-     * @return the Jdbi
-     */
-    public Jdbi jdbi() {
+    /** The Jdbi of the store's connections, its schema on the search path: the store's own, never a host's. */
+    Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * The store's status: its migrations, and its tables with their sizes (and on Citus their distribution). Reads
+     * only: a database opened {@link OnOpen#AS_IS} is left as it is.
+     *
+     * @return the status
+     */
+    public DbStatus status() {
+        return DbStatus.read(this);
+    }
+
+    /**
+     * The Citus cluster's nodes, the shards of the store's tables on them and how each table is distributed, read
+     * from Citus's catalog on the coordinator; on a database without Citus only that, and the server's version.
+     *
+     * @return the status
+     */
+    public ClusterStatus cluster() {
+        return Database.guarded(jdbi, description, ClusterStatus::read);
+    }
+
+    /**
+     * Moves shards until every active worker of the Citus cluster holds its share, and waits for the moves.
+     *
+     * @return what was moved
+     * @throws IllegalStateException on a database without Citus, or when a move fails
+     */
+    public Rebalanced rebalance() {
+        return Database.guarded(jdbi, description, Rebalanced::run);
+    }
+
+    /**
+     * The rewrite of old payloads to the current schema version, with {@code codec}.
+     *
+     * @param codec the codec of the registered types
+     * @return the migration
+     */
+    public PayloadMigration payloadMigration(EventCodec codec) {
+        return new PayloadMigration(jdbi, codec);
     }
 
     /**

@@ -4,7 +4,6 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.codec.EventCodec;
-import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -23,8 +22,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
-import java.util.function.ObjIntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
@@ -77,7 +74,7 @@ public final class EventStore {
      * is much of the table the planner rightly prefers a scan and a sort to following the index row by row through
      * a heap in arrival order; this gives that sort the memory not to spill to disk.
      */
-    public static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
+    static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
 
     /** Rows fetched per round trip of the server-side cursor: enough to amortize, small enough to stay flat. */
     private static final int FETCH_SIZE = 2_000;
@@ -100,81 +97,65 @@ public final class EventStore {
     }
 
     /**
-     * Appends one event, as {@link #append(List)}.
+     * Appends one event with the {@link AppendOptions#DEFAULTS}: a convenience for the many callers (hosts, tests)
+     * that append as the store does by default.
      *
      * @param event the event
      * @return what became of it
      */
     public AppendResult append(Event event) {
-        return append(List.of(event));
+        return append(List.of(event), AppendOptions.DEFAULTS);
     }
 
     /**
-     * Appends a batch in the current schema version, as {@link #append(List, int, AppendListener)}.
+     * Appends a batch with the {@link AppendOptions#DEFAULTS}: a convenience, as {@link #append(Event)}.
      *
      * @param events the events
-     * @return how many were stored, duplicates and conflicts
+     * @return how many were stored, duplicates, conflicts and of forgotten users
      */
     public AppendResult append(List<? extends Event> events) {
-        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, i -> { });
-    }
-
-    /**
-     * As {@link #append(List, int, AppendListener)}, in the current schema version.
-     *
-     * @param events the events
-     * @param onConflict told of each conflict by its index
-     * @return how many were stored, duplicates and conflicts
-     */
-    public AppendResult append(List<? extends Event> events, IntConsumer onConflict) {
-        return append(events, EventCodec.CURRENT_SCHEMA_VERSION, onConflict::accept);
-    }
-
-    /**
-     * As {@link #append(List, int, AppendListener)}, ignoring which events conflicted.
-     *
-     * @param events the events
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1
-     * @return how many were stored, duplicates and conflicts
-     */
-    public AppendResult append(List<? extends Event> events, int schemaVersion) {
-        return append(events, schemaVersion, i -> { });
+        return append(events, AppendOptions.DEFAULTS);
     }
 
     /**
      * Appends a batch in one transaction. An event whose (user, unique_id) is already stored, or repeats within the
      * batch, is not stored again: with the same content it is a duplicate (a re-delivery); with different content it
-     * is a conflict; {@code listener} is told of each by its index in {@code events}, and of events of forgotten
+     * is a conflict; the options' listener is told of each by its index in {@code events}, and of events of forgotten
      * users. Of two events with one key in a batch, the first is told nothing, though which one's content is stored
      * is not defined: append them in separate batches when that matters. Safe to call from several threads or
      * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
+     * An event PostgreSQL refuses fails the batch with {@link StoreException}, unless the options say
+     * {@link AppendOptions#withRefusals whom to tell instead}.
      *
      * @param events the events
-     * @param listener told of duplicates, conflicts and forgotten users by index
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1 as rows were written before
+     * @param options the schema version, pipeline metadata, listener and what to do with refused events
      * @return how many were stored, duplicates, conflicts and of forgotten users
      */
-    public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener) {
-        return append(events, null, schemaVersion, listener);
+    public AppendResult append(List<? extends Event> events, AppendOptions options) {
+        options.checkSize(events.size());
+        if (options.onRefused() == null) {
+            return appendOnce(events, options);
+        }
+        try {
+            return appendOnce(events, options);
+        } catch (StoreException e) {
+            if (refusal(e) == null) {
+                throw e;
+            }
+        }
+        Map<Integer, String> refused = refusals(events, options);
+        refused.forEach((i, reason) -> options.onRefused().accept(reason, i));
+        List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
+        return appendOnce(kept.stream().map(events::get).toList(), options.keeping(kept));
     }
 
-    /**
-     * As {@link #append(List, int, AppendListener)}, each event stored with what the pipeline said about it. The
-     * metadata is not part of an event's content: a re-delivery with other metadata is a duplicate, and the stored
-     * copy keeps its own.
-     *
-     * @param events the events
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1
-     * @param listener told of duplicates, conflicts and forgotten users by index
-     * @param metadata the metadata of each event of {@code events}, in their order; null for none at all
-     * @return how many were stored, duplicates, conflicts and of forgotten users
-     */
-    public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
-                               AppendListener listener) {
+    /** The append of {@link #append(List, AppendOptions)}, a refused event failing it. */
+    private AppendResult appendOnce(List<? extends Event> events, AppendOptions options) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
         int n = events.size();
+        AppendListener listener = options.listener();
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
         // order and wait for each other instead of deadlocking.
         List<Map.Entry<EventKey, Integer>> byKey = new ArrayList<>(n);
@@ -187,7 +168,7 @@ public final class EventStore {
         StringBuilder rows = new StringBuilder(n * 320);
         for (int i = 0; i < n; i++) {
             distinct &= i == 0 || !byKey.get(i).getKey().equals(byKey.get(i - 1).getKey());
-            appendRow(rows, events, metadata, byKey.get(i).getValue(), schemaVersion);
+            appendRow(rows, events, options, byKey.get(i).getValue());
         }
         boolean batchDistinct = distinct;
         long[] userLocks = events.stream().mapToLong(e -> userLock(e.userId())).sorted().distinct().toArray();
@@ -236,58 +217,11 @@ public final class EventStore {
         }));
     }
 
-    /**
-     * As {@link #append(List, int, AppendListener)}, but an event PostgreSQL refuses for what it holds (see
-     * {@link #refusal(Throwable)}) does not fail its batch: each one is reported to {@code onRefused} with the
-     * database's reason and its index in {@code events}, and the others are appended. A failure of the database
-     * itself (connection, serialization) still throws {@link StoreException}. Not for use inside a transaction of
-     * the caller's on this thread: Jdbi would run the append in it, and the refusal would abort it.
-     *
-     * @param events the events
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1
-     * @param listener told of duplicates, conflicts and forgotten users by index
-     * @param onRefused told of each refused event, with the database's reason and its index
-     * @return how many of the others were stored, duplicates, conflicts and of forgotten users
-     */
-    public AppendResult append(List<? extends Event> events, int schemaVersion, AppendListener listener,
-                               ObjIntConsumer<String> onRefused) {
-        return append(events, null, schemaVersion, listener, onRefused);
-    }
-
-    /**
-     * As {@link #append(List, int, AppendListener, ObjIntConsumer)}, with metadata as
-     * {@link #append(List, List, int, AppendListener)}.
-     *
-     * @param events the events
-     * @param metadata the metadata of each event, in their order; null for none
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1
-     * @param listener told of duplicates, conflicts and forgotten users by index
-     * @param onRefused told of each refused event, with the database's reason and its index
-     * @return how many of the others were stored, duplicates, conflicts and of forgotten users
-     */
-    public AppendResult append(List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
-                               AppendListener listener, ObjIntConsumer<String> onRefused) {
-        try {
-            return append(events, metadata, schemaVersion, listener);
-        } catch (StoreException e) {
-            if (refusal(e) == null) {
-                throw e;
-            }
-        }
-        Map<Integer, String> refused = refusals(events, metadata, schemaVersion);
-        refused.forEach((i, reason) -> onRefused.accept(reason, i));
-        List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
-        return append(kept.stream().map(events::get).toList(),
-                metadata == null ? null : kept.stream().map(metadata::get).toList(), schemaVersion,
-                listener.at(kept::get));
-    }
-
     /** Appends the COPY row of {@code events.get(i)}, with its metadata if there is any. */
-    private void appendRow(StringBuilder rows, List<? extends Event> events, List<PipelineMetadata> metadata, int i,
-                           int schemaVersion) {
+    private void appendRow(StringBuilder rows, List<? extends Event> events, AppendOptions options, int i) {
         Event e = events.get(i);
-        CopyText.appendEvent(rows, e, codec.storedVersion(e, schemaVersion), codec.payload(e, schemaVersion),
-                metadata == null ? PipelineMetadata.NONE : metadata.get(i));
+        CopyText.appendEvent(rows, e, codec.storedVersion(e, options.schemaVersion()),
+                codec.payload(e, options.schemaVersion()), options.metadata(i));
     }
 
     /**
@@ -296,40 +230,28 @@ public final class EventStore {
      * few culprits in a batch of n cost some log n tries each.
      *
      * @param events the events
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1
+     * @param options the schema version and pipeline metadata they would be appended with; the rest is not read
      * @return the database's reason for each refused event, by index
      */
-    public SortedMap<Integer, String> refusals(List<? extends Event> events, int schemaVersion) {
-        return refusals(events, null, schemaVersion);
-    }
-
-    /**
-     * As {@link #refusals(List, int)}, with metadata as {@link #append(List, List, int, AppendListener)}.
-     *
-     * @param events the events
-     * @param metadata the metadata of each event, in their order; null for none
-     * @param schemaVersion the shape to write the payloads in: the current one, or 1
-     * @return the database's reason for each refused event, by index
-     */
-    public SortedMap<Integer, String> refusals(List<? extends Event> events, List<PipelineMetadata> metadata,
-                                               int schemaVersion) {
+    public SortedMap<Integer, String> refusals(List<? extends Event> events, AppendOptions options) {
+        options.checkSize(events.size());
         return inDatabase(h -> h.inTransaction(tx -> {
             tx.execute(STAGING);
             SortedMap<Integer, String> refused = new TreeMap<>();
-            probe(tx, events, metadata, schemaVersion, 0, events.size(), refused);
+            probe(tx, events, options, 0, events.size(), refused);
             tx.rollback();
             return refused;
         }));
     }
 
-    private void probe(Handle tx, List<? extends Event> events, List<PipelineMetadata> metadata, int schemaVersion,
-                       int from, int to, Map<Integer, String> refused) {
+    private void probe(Handle tx, List<? extends Event> events, AppendOptions options, int from, int to,
+                       Map<Integer, String> refused) {
         if (from == to) {
             return;
         }
         StringBuilder rows = new StringBuilder();
         for (int i = from; i < to; i++) {
-            appendRow(rows, events, metadata, i, schemaVersion);
+            appendRow(rows, events, options, i);
         }
         tx.execute("SAVEPOINT append_probe");
         String reason = null;
@@ -348,8 +270,8 @@ public final class EventStore {
             refused.put(from, reason);
         } else if (reason != null) {
             int middle = (from + to) >>> 1;
-            probe(tx, events, metadata, schemaVersion, from, middle, refused);
-            probe(tx, events, metadata, schemaVersion, middle, to, refused);
+            probe(tx, events, options, from, middle, refused);
+            probe(tx, events, options, middle, to, refused);
         }
     }
 

@@ -53,7 +53,7 @@ public final class PayloadMigration {
      * @param jdbi  the store's database
      * @param codec the codec of the registered types, with their upcasters
      */
-    public PayloadMigration(Jdbi jdbi, EventCodec codec) {
+    PayloadMigration(Jdbi jdbi, EventCodec codec) {
         this.jdbi = jdbi;
         this.codec = codec;
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.RecordedEvent;
-import com.sevenmind.eventstore.codec.EventCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +59,8 @@ class AppendRefusalTest {
         Map<Integer, String> refused = new TreeMap<>();
         List<Integer> conflicts = new ArrayList<>();
 
-        AppendResult result = store.append(batch(), EventCodec.CURRENT_SCHEMA_VERSION, conflicts::add,
-                (reason, i) -> refused.put(i, reason));
+        AppendResult result = store.append(batch(), AppendOptions.DEFAULTS
+                .withListener(conflicts::add).withRefusals((reason, i) -> refused.put(i, reason)));
 
         assertEquals(new AppendResult(3, 0, 0), result);
         assertEquals(List.of(), conflicts);
@@ -79,8 +78,8 @@ class AppendRefusalTest {
         store.append(TestEvents.completed(USER, "4", AT.plusSeconds(2)));
         List<Integer> conflicts = new ArrayList<>();
 
-        AppendResult result = store.append(batch(), EventCodec.CURRENT_SCHEMA_VERSION, conflicts::add,
-                (reason, i) -> { });
+        AppendResult result = store.append(batch(), AppendOptions.DEFAULTS
+                .withListener(conflicts::add).withRefusals((reason, i) -> { }));
 
         assertEquals(new AppendResult(2, 0, 1), result);
         assertEquals(List.of(4), conflicts);
@@ -88,7 +87,7 @@ class AppendRefusalTest {
 
     @Test
     void finding_the_refused_events_stores_nothing() {
-        assertEquals(List.of(1, 3), List.copyOf(store.refusals(batch(), EventCodec.CURRENT_SCHEMA_VERSION).keySet()));
+        assertEquals(List.of(1, 3), List.copyOf(store.refusals(batch(), AppendOptions.DEFAULTS).keySet()));
         assertEquals(0, store.count());
     }
 

@@ -112,7 +112,8 @@ class EventStoreTest {
         List<Integer> conflicting = new ArrayList<>();
 
         AppendResult result = store.append(List.of(started(user, "1", t), completed(user, "1", t),
-                started(user, "1", t.plusSeconds(1)), started(user, "2", t)), conflicting::add);
+                started(user, "1", t.plusSeconds(1)), started(user, "2", t)),
+                AppendOptions.DEFAULTS.withListener(conflicting::add));
 
         assertEquals(new AppendResult(1, 1, 2), result);
         assertEquals(List.of(1, 2), conflicting);
@@ -123,7 +124,8 @@ class EventStoreTest {
     void a_resent_event_stored_in_the_old_schema_version_is_a_duplicate_though_the_old_row_could_not_keep_all() {
         Event completed = new ContentPieceCompleted(user, "1", "s", Instant.parse("2024-05-01T10:00:00Z"),
                 "Europe/Berlin", "de-DE", Content.parse("sevenmind://content/single/a/recording/b"), 93.5);
-        store.append(List.of(completed), 1); // version 1 had no position_seconds
+        // version 1 had no position_seconds
+        store.append(List.of(completed), AppendOptions.DEFAULTS.withSchemaVersion(1));
 
         assertEquals(new AppendResult(0, 1, 0), store.append(completed));
     }

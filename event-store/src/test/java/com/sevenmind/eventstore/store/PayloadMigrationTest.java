@@ -48,7 +48,7 @@ class PayloadMigrationTest {
                 default -> TestEvents.cancelled(user, "old-" + i, "s" + i / 2, t.plusSeconds(i));
             });
         }
-        store.append(old, 1);
+        store.append(old, AppendOptions.DEFAULTS.withSchemaVersion(1));
         store.append(List.of(TestEvents.started(ALICE, "new-1", t.minusSeconds(5))));
         db.database().jdbi().useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)

@@ -289,10 +289,11 @@ class ProjectorTest {
         CountDownLatch inFlight = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<AppendResult> late = CompletableFuture.supplyAsync(() -> db.store().append(
-                List.of(started(user, "a", T), completed(user, "m", T.plusSeconds(10))), i -> {
+                List.of(started(user, "a", T), completed(user, "m", T.plusSeconds(10))),
+                AppendOptions.DEFAULTS.withListener(i -> {
                     inFlight.countDown();
                     Latches.await(release);
-                }));
+                })));
         assertTrue(inFlight.await(30, TimeUnit.SECONDS));
         db.store().append(started(user, "z", T.plusSeconds(20)));
 

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -165,6 +167,17 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     public Database database() {
         return database;
+    }
+
+    /**
+     * This database on connections of the test's own, outside the store's pool, the store's schema on their search
+     * path: for the raw SQL of a test outside the store's package (rows set up that no store API makes, rows
+     * asserted on), as any other client of the database connects. Each handle opens a connection.
+     */
+    public Jdbi sql() {
+        Properties properties = new Properties();
+        properties.setProperty("currentSchema", Database.DEFAULT_SCHEMA);
+        return Jdbi.create(jdbcUrl(), properties);
     }
 
     public EventStore store() {

@@ -34,7 +34,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The global feed's cost: (1) catching up over every stored event, {@link Feed#read} in batches and each entry made
@@ -72,11 +71,11 @@ final class BenchFeed {
     private BenchFeed() {
     }
 
-    static Result measure(Database db, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry,
-                          GlobalProjection<?> content) throws Exception {
+    static Result measure(Database db, Connection connection, EventCodec codec, ObjectMapper mapper,
+                          ProjectionRegistry registry, GlobalProjection<?> content) throws Exception {
         FeedLines lines = new FeedLines(codec, mapper);
         catchUp(db.feed(), lines); // warm-up, of both: each compiles code of its own
-        raw(db, lines);
+        raw(connection, lines);
         List<Double> catchUps = new ArrayList<>();
         List<Double> raws = new ArrayList<>();
         long events = 0;
@@ -85,7 +84,7 @@ final class BenchFeed {
             events = catchUp(db.feed(), lines);
             catchUps.add((System.nanoTime() - start) / 1e6);
             start = System.nanoTime();
-            long raw = raw(db, lines);
+            long raw = raw(connection, lines);
             raws.add((System.nanoTime() - start) / 1e6);
             if (raw != events) {
                 throw new IllegalStateException("bench: the feed gave " + events + " events, the raw read " + raw);
@@ -122,27 +121,24 @@ final class BenchFeed {
     }
 
     /** One SELECT of every event, in no order, each row made into the line the feed makes of it. */
-    private static long raw(Database db, FeedLines lines) throws SQLException {
+    private static long raw(Connection c, FeedLines lines) throws SQLException {
         long rows = 0;
         long sink = 0;
-        try (Handle h = db.jdbi().open()) {
-            Connection c = h.getConnection();
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(RAW_READ)) {
-                s.setFetchSize(BenchRaw.FETCH_SIZE);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        FeedEntry.Stored e = new FeedEntry.Stored(FeedPosition.START, rs.getLong(1),
-                                rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getInt(5),
-                                instant(rs, 6), instant(rs, 7), rs.getString(8), instant(rs, 9), rs.getString(10));
-                        sink += lines.line(e).size();
-                        rows++;
-                    }
+        c.setAutoCommit(false);
+        try (PreparedStatement s = c.prepareStatement(RAW_READ)) {
+            s.setFetchSize(BenchRaw.FETCH_SIZE);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    FeedEntry.Stored e = new FeedEntry.Stored(FeedPosition.START, rs.getLong(1),
+                            rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            instant(rs, 6), instant(rs, 7), rs.getString(8), instant(rs, 9), rs.getString(10));
+                    sink += lines.line(e).size();
+                    rows++;
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
             }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
         BenchRaw.blackhole = sink;
         return rows;

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Pushes against PostgreSQL's own limit, on the same server: (a) {@link #CLIENTS} connections, each committing
@@ -55,13 +54,15 @@ final class BenchPush {
                   double p50Ms, double p99Ms, double maxMs, long commits, double meanBatch) {
     }
 
+    private final BenchServer server;
     private final Database db;
     private final EventCodec codec;
     private final ObjectMapper mapper;
     private final ProjectionRegistry registry;
 
-    BenchPush(Database db, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry) {
-        this.db = db;
+    BenchPush(BenchServer server, EventCodec codec, ObjectMapper mapper, ProjectionRegistry registry) {
+        this.server = server;
+        this.db = server.database();
         this.codec = codec;
         this.mapper = mapper;
         this.registry = registry;
@@ -69,17 +70,21 @@ final class BenchPush {
 
     Result measure(int pushes) throws Exception {
         int warmup = pushes;
-        try (Handle h = db.jdbi().open()) {
-            BenchRaw.createLikeEvents(h.getConnection(), RAW_TABLE);
-        }
+        BenchRaw.createLikeEvents(server.connection(), RAW_TABLE);
         double rawTxPerS;
+        List<Connection> connections = new ArrayList<>();
         try {
-            raw(0, warmup);
-            rawTxPerS = raw(warmup, pushes);
-        } finally {
-            try (Handle h = db.jdbi().open()) {
-                h.execute("DROP TABLE " + RAW_TABLE);
+            // Connected before the clock starts, as the store's pool is: the figure is the transactions'.
+            for (int c = 0; c < CLIENTS; c++) {
+                connections.add(server.connect());
             }
+            raw(connections, 0, warmup);
+            rawTxPerS = raw(connections, warmup, pushes);
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
+            BenchRaw.execute(server.connection(), "DROP TABLE " + RAW_TABLE);
         }
         // Measured as served: with every meter serve keeps, the pool's included.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -107,8 +112,11 @@ final class BenchPush {
         }
     }
 
-    /** Rows {@code from} to {@code from + n} of the raw limit, each a transaction; returns transactions a second. */
-    private double raw(int from, int n) throws Exception {
+    /**
+     * Rows {@code from} to {@code from + n} of the raw limit, each a transaction, a client on each of
+     * {@code connections}; returns transactions a second.
+     */
+    private double raw(List<Connection> connections, int from, int n) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -116,21 +124,17 @@ final class BenchPush {
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
                 done.add(clients.submit(() -> {
-                    try (Handle h = db.jdbi().open()) {
-                        Connection connection = h.getConnection();
-                        connection.setAutoCommit(true);
-                        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                            for (int i = from + client; i < from + n; i += CLIENTS) {
-                                ContentPieceStarted e = PushClients.event(i);
-                                insert.setObject(1, e.userId());
-                                insert.setString(2, e.uniqueId());
-                                insert.setString(3, e.eventType());
-                                insert.setInt(4, EventCodec.CURRENT_SCHEMA_VERSION);
-                                insert.setObject(5, OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
-                                insert.setString(6, codec.payload(e));
-                                if (insert.executeUpdate() != 1) {
-                                    throw new IllegalStateException("raw insert " + i + " stored nothing");
-                                }
+                    try (PreparedStatement insert = connections.get(client).prepareStatement(INSERT)) {
+                        for (int i = from + client; i < from + n; i += CLIENTS) {
+                            ContentPieceStarted e = PushClients.event(i);
+                            insert.setObject(1, e.userId());
+                            insert.setString(2, e.uniqueId());
+                            insert.setString(3, e.eventType());
+                            insert.setInt(4, EventCodec.CURRENT_SCHEMA_VERSION);
+                            insert.setObject(5, OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
+                            insert.setString(6, codec.payload(e));
+                            if (insert.executeUpdate() != 1) {
+                                throw new IllegalStateException("raw insert " + i + " stored nothing");
                             }
                         }
                     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Handle;
 
 /**
  * {@code bench --push-external}: pushes against PostgreSQL's commit rate as an operator would measure them. serve runs
@@ -76,9 +76,7 @@ final class BenchPushExternal {
 
     Result run() throws Exception {
         Path dir = Files.createTempDirectory("eventstore-push-");
-        try (Handle h = server.database().jdbi().open()) {
-            BenchRaw.createLikeEvents(h.getConnection(), RAW_TABLE);
-        }
+        BenchRaw.createLikeEvents(server.connection(), RAW_TABLE);
         Path log = dir.resolve("serve.log");
         Process serve = startServe(log);
         try {
@@ -112,8 +110,8 @@ final class BenchPushExternal {
             if (!serve.waitFor(30, TimeUnit.SECONDS)) {
                 serve.destroyForcibly().waitFor();
             }
-            try (Handle h = server.database().jdbi().open()) {
-                h.execute("DROP TABLE " + RAW_TABLE);
+            try (Statement drop = server.connection().createStatement()) {
+                drop.execute("DROP TABLE " + RAW_TABLE);
             }
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {

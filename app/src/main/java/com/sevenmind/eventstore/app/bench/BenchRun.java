@@ -13,13 +13,13 @@ import com.sevenmind.eventstore.app.bench.BenchReport.Machine;
 import com.sevenmind.eventstore.app.bench.BenchReport.Project;
 import com.sevenmind.eventstore.app.bench.BenchReport.Scale;
 import com.sevenmind.eventstore.app.bench.BenchReport.Workload;
-import com.sevenmind.eventstore.app.cli.ClusterStatus;
 import com.sevenmind.eventstore.app.ingest.Progress;
 import com.sevenmind.eventstore.app.projecting.Lateness;
 import com.sevenmind.eventstore.app.projecting.Projected;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.store.AppendResult;
+import com.sevenmind.eventstore.store.ClusterStatus;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 
 /**
  * One bench on one server: the measurements in turn, each into the {@link BenchReport}.
@@ -72,7 +71,7 @@ final class BenchRun {
     private long fillerSeed = 1_000;
 
     BenchRun(BenchServer server, ProjectionRegistry registry, GlobalProjectionRegistry globals, ObjectMapper mapper,
-             EventCodec codec, PrintWriter err, boolean quick, boolean scale) {
+             EventCodec codec, PrintWriter err, boolean quick, boolean scale) throws SQLException {
         this.server = server;
         this.registry = registry;
         this.globals = globals;
@@ -135,16 +134,16 @@ final class BenchRun {
         BenchLive.Result live = BenchLive.measure(db, codec, mapper, registry.quickest(), liveAppends);
         err.printf("bench: the global feed: catching up, %d appends to an SSE client, rebuilding content%n",
                 BenchFeed.SSE_APPENDS);
-        BenchFeed.Result feed = BenchFeed.measure(db, codec, mapper, registry,
+        BenchFeed.Result feed = BenchFeed.measure(db, server.connection(), codec, mapper, registry,
                 globals.select(List.of("content")).get(0));
         int pushes = (int) Math.min(quick ? QUICK_PUSHES : PUSHES, workload.events());
         err.printf("bench: pushes, %,d over HTTP from %d clients, and as many single-row transactions%n", pushes,
                 BenchPush.CLIENTS);
-        BenchPush.Result push = new BenchPush(db, codec, mapper, registry).measure(pushes);
+        BenchPush.Result push = new BenchPush(server, codec, mapper, registry).measure(pushes);
         Workload described = new Workload(workload.events(), BenchWorkload.USERS, mainEvents,
                 BenchWorkload.USERS - 1, workload.backgroundUserEvents(), BenchWorkload.SEED, BATCH, WARMUPS, runs);
         // At the end: the shards' bytes then show where the workload's events went.
-        ClusterStatus cluster = db.jdbi().withHandle(ClusterStatus::read);
+        ClusterStatus cluster = db.cluster();
         return new BenchReport(described, append, project, cached, live, feed, push, heap, scales, Machine.current(), version,
                 server.description(), cluster, round(seconds(start), 1));
     }
@@ -275,17 +274,15 @@ final class BenchRun {
         R run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} on a pooled connection with autocommit off; the work commits. */
+    /** Runs {@code work} on bench's own connection with autocommit off; the work commits. */
     private <R> R withConnection(ConnectionWork<R> work) throws SQLException {
-        try (Handle h = db.jdbi().open()) {
-            Connection c = h.getConnection();
-            c.setAutoCommit(false);
-            try {
-                return work.run(c);
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+        Connection c = server.connection();
+        c.setAutoCommit(false);
+        try {
+            return work.run(c);
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 

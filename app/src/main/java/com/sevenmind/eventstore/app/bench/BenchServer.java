@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -29,18 +31,43 @@ final class BenchServer implements AutoCloseable {
     private final Access access;
     private final String description;
     private final Cleanup cleanup;
-
-    /** How another process reaches the store's tables: for {@code bench --push-external}'s serve and pgbench. */
-    record Access(String url, String user, String password, String schema) {
-    }
+    /** Bench's own connection, for its raw measurements and its statements; opened on first use. */
+    private Connection connection;
 
     @FunctionalInterface
     private interface Cleanup {
         void run() throws SQLException;
     }
 
-    private BenchServer(Database db, Access access, String description, Cleanup cleanup) {
-        this.db = db;
+    /**
+     * Where bench connects: the store through its {@link Database}, the raw measurements through plain JDBC, and
+     * another process ({@code bench --push-external}'s serve and pgbench) by these settings.
+     */
+    record Access(String url, String user, String password, String schema) {
+
+        Database open(Runnable onClose) {
+            return Database.builder(url, user, password).schema(schema).onClose(onClose).open();
+        }
+
+        Connection connect() throws SQLException {
+            Properties properties = new Properties();
+            if (user != null) {
+                properties.setProperty("user", user);
+            }
+            if (password != null) {
+                properties.setProperty("password", password);
+            }
+            // As the store's pool connects: rows in binary from a statement's first execution, so that the raw
+            // limit reads the same bytes as the store.
+            properties.setProperty("prepareThreshold", "-1");
+            Connection c = DriverManager.getConnection(url, properties);
+            c.setSchema(schema);
+            return c;
+        }
+    }
+
+    private BenchServer(Access access, Runnable onClose, String description, Cleanup cleanup) {
+        this.db = access.open(onClose);
         this.access = access;
         this.description = description;
         this.cleanup = cleanup;
@@ -51,10 +78,8 @@ final class BenchServer implements AutoCloseable {
         err.println("bench: starting a fresh embedded PostgreSQL in " + dir);
         try {
             EmbeddedServer server = EmbeddedServer.start(dir, reason -> err.println("bench: " + reason));
-            Database db = Database.builder(server.jdbcUrl(), "postgres", server.password()).onClose(server::close)
-                    .open();
-            return new BenchServer(db, new Access(server.jdbcUrl(), "postgres", server.password(),
-                    Database.DEFAULT_SCHEMA), "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
+            return new BenchServer(new Access(server.jdbcUrl(), "postgres", server.password(),
+                    Database.DEFAULT_SCHEMA), server::close, "a fresh embedded PostgreSQL", () -> deleteRecursively(dir));
         } catch (RuntimeException e) {
             deleteRecursively(dir);
             throw e;
@@ -79,12 +104,14 @@ final class BenchServer implements AutoCloseable {
             }
         };
         try {
-            Database db = Database.builder(url, user, password).schema(SCHEMA).open();
-            err.println("bench: running in schema " + SCHEMA + " of " + db.description() + "; dropped afterwards");
+            BenchServer server = new BenchServer(new Access(url, user, password, SCHEMA), () -> { },
+                    "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
+            err.println("bench: running in schema " + SCHEMA + " of " + server.db.description()
+                    + "; dropped afterwards");
             // CHECKPOINT is the whole server's, not the schema's: said before any is run, on a server not bench's own.
             err.println("bench: it runs VACUUM ANALYZE and ANALYZE on its own tables there, and CHECKPOINT (which "
                     + "writes the whole server's dirty pages) between runs when this role may");
-            return new BenchServer(db, new Access(url, user, password, SCHEMA), "PostgreSQL at --db-url, in schema " + SCHEMA + ":", drop);
+            return server;
         } catch (RuntimeException e) {
             drop.run();
             throw e;
@@ -93,6 +120,22 @@ final class BenchServer implements AutoCloseable {
 
     Database database() {
         return db;
+    }
+
+    /**
+     * Bench's own connection to the server, the store's tables on its search path, open until bench ends: its raw
+     * measurements and statements run on it as any client's would, never on the store's pool. Not thread-safe.
+     */
+    Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = access.connect();
+        }
+        return connection;
+    }
+
+    /** A new connection as {@link #connection()}, for a measurement with several clients; the caller closes it. */
+    Connection connect() throws SQLException {
+        return access.connect();
     }
 
     Access access() {
@@ -105,19 +148,28 @@ final class BenchServer implements AutoCloseable {
     }
 
     /** Whether the role may run CHECKPOINT (a superuser or pg_checkpoint); bench skips its checkpoints if not. */
-    boolean mayCheckpoint() {
-        return db.jdbi().withHandle(h -> h.createQuery("""
+    boolean mayCheckpoint() throws SQLException {
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT rolsuper OR EXISTS (SELECT FROM pg_roles c WHERE c.rolname = 'pg_checkpoint'
                                            AND pg_has_role(c.oid, 'member'))
-                FROM pg_roles WHERE rolname = current_user""").mapTo(Boolean.class).one());
+                FROM pg_roles WHERE rolname = current_user""")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     @Override
     public void close() throws SQLException {
         try {
-            db.close();
+            if (connection != null) {
+                connection.close();
+            }
         } finally {
-            cleanup.run();
+            try {
+                db.close();
+            } finally {
+                cleanup.run();
+            }
         }
     }
 

@@ -2,7 +2,9 @@ package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
+import com.sevenmind.eventstore.store.ClusterStatus;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.Rebalanced;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintWriter;
@@ -63,8 +65,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ClusterStatus status;
-            status = database.get().jdbi().withHandle(ClusterStatus::read);
+            ClusterStatus status = database.get().cluster();
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.json) {
                 Output.json(out, mapper, status);
@@ -148,30 +149,9 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             long start = System.nanoTime();
-            Moved moved;
-            moved = database.get().jdbi().withHandle(h -> {
-                if (h.createQuery("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").mapTo(Long.class)
-                        .one() == 0) {
-                    throw new IllegalStateException("not a Citus cluster: the database has no citus extension; "
-                            + "there are no shards to move");
-                }
-                Long job = h.createQuery("SELECT citus_rebalance_start()").mapTo(Long.class).one();
-                if (job == null) {
-                    return new Moved(null, 0, 0);
-                }
-                h.execute("SELECT citus_rebalance_wait()");
-                String state = h.createQuery("SELECT state::text FROM pg_dist_background_job WHERE job_id = :job")
-                        .bind("job", job).mapTo(String.class).one();
-                if (!state.equals("finished")) {
-                    throw new IllegalStateException("the rebalance, Citus job " + job + ", ended " + state
-                            + "; SELECT * FROM citus_rebalance_status() on the coordinator says why");
-                }
-                long moves = h.createQuery("""
-                        SELECT count(*) FROM pg_dist_background_task
-                        WHERE job_id = :job AND status = 'done' AND command LIKE '%citus_move_shard_placement%'""")
-                        .bind("job", job).mapTo(Long.class).one();
-                return new Moved(job, moves, Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-            });
+            Rebalanced rebalanced = database.get().rebalance();
+            Moved moved = new Moved(rebalanced.jobId(), rebalanced.moves(),
+                    rebalanced.jobId() == null ? 0 : Math.round((System.nanoTime() - start) / 1e8) / 10.0);
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.json) {
                 Output.json(out, mapper, moved);

@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.store.Database;
+import com.sevenmind.eventstore.store.DbStatus;
 import com.sevenmind.eventstore.store.SchemaMigrations;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -107,7 +108,7 @@ final class DbCommand implements Runnable {
 
         @Override
         DbStatus run(Database db) {
-            return DbStatus.read(db);
+            return db.status();
         }
 
         @Override

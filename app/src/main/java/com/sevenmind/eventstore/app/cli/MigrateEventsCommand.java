@@ -61,7 +61,7 @@ final class MigrateEventsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-batches must be at least 1, was " + maxBatches);
         }
         Migrated migrated;
-        PayloadMigration migration = new PayloadMigration(database.get().jdbi(), codec);
+        PayloadMigration migration = database.get().payloadMigration(codec);
         List<TypeVersionCount> before = migration.counts();
         Progress progress = new Progress(spec.commandLine().getErr(), dryRun ? "check" : "migrate",
                 migration.pending());

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
+import com.sevenmind.eventstore.store.AppendOptions;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.EventStore;
@@ -126,8 +126,8 @@ final class RejectedCommand implements Callable<Integer> {
             Parsed parsed = inputs.read(r.inputFormat(), r.input());
             if (parsed instanceof Accepted accepted) {
                 String[] refused = {null};
-                AppendResult result = store.append(List.of(accepted.event()), List.of(accepted.metadata()),
-                        EventCodec.CURRENT_SCHEMA_VERSION, i -> { }, (reason, i) -> refused[0] = reason);
+                AppendResult result = store.append(List.of(accepted.event()), AppendOptions.DEFAULTS
+                        .withMetadata(List.of(accepted.metadata())).withRefusals((reason, i) -> refused[0] = reason));
                 if (refused[0] != null) {
                     n[5]++;
                     quarantine.rejectAgain(r.id(), Inputs.refused(refused[0]));

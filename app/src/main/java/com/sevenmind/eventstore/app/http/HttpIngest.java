@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.JsonFields;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Skipped;
 import com.sevenmind.eventstore.store.AppendBatcher;
+import com.sevenmind.eventstore.store.AppendOptions;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
@@ -223,14 +223,15 @@ final class HttpIngest {
             AppendResult result;
             try {
                 long start = System.nanoTime();
-                result = store.append(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION, i -> conflicts.add(
-                        Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), CONFLICT)));
+                result = store.append(events, AppendOptions.DEFAULTS.withMetadata(metadata).withListener(i ->
+                        conflicts.add(Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i),
+                                CONFLICT))));
                 metrics.appended(Way.EVENTS, result, System.nanoTime() - start);
             } catch (StoreException e) {
                 if (EventStore.refusal(e) == null) {
                     throw e;
                 }
-                store.refusals(events, metadata, EventCodec.CURRENT_SCHEMA_VERSION)
+                store.refusals(events, AppendOptions.DEFAULTS.withMetadata(metadata))
                         .forEach((i, reason) -> invalid.put(i, Inputs.refused(reason)));
                 if (invalid.isEmpty()) {
                     throw e;

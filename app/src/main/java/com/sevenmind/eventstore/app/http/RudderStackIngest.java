@@ -8,11 +8,11 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.JsonFields;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Parsed;
+import com.sevenmind.eventstore.store.AppendOptions;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
@@ -137,13 +137,14 @@ final class RudderStackIngest {
         List<Rejection> refusedOrConflicting = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         long start = System.nanoTime();
-        AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events,
-                metadata, EventCodec.CURRENT_SCHEMA_VERSION,
-                i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls, HttpIngest.CONFLICT)),
-                (reason, i) -> {
+        AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events, AppendOptions.DEFAULTS
+                .withMetadata(metadata)
+                .withListener(i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls,
+                        HttpIngest.CONFLICT)))
+                .withRefusals((reason, i) -> {
                     refusedOrConflicting.add(rejection(way, positions.get(i), calls, Inputs.refused(reason)));
                     refusals.add("event " + (positions.get(i) + 1) + ": " + Inputs.refused(reason));
-                });
+                }));
         if (!events.isEmpty()) {
             ingest.metrics().appended(way, result, System.nanoTime() - start);
         }

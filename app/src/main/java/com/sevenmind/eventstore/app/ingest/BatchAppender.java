@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.app.ingest;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
+import com.sevenmind.eventstore.store.AppendOptions;
 import com.sevenmind.eventstore.store.AppendResult;
 import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
@@ -109,14 +110,16 @@ public final class BatchAppender {
 
     private void flush() {
         if (!batch.isEmpty()) {
-            result = result.plus(store.append(batch, metadata, schemaVersion,
-                    i -> rejections.add(rejection(i, "conflict")),
-                    (reason, i) -> {
+            result = result.plus(store.append(batch, AppendOptions.DEFAULTS
+                    .withSchemaVersion(schemaVersion)
+                    .withMetadata(metadata)
+                    .withListener(i -> rejections.add(rejection(i, "conflict")))
+                    .withRefusals((reason, i) -> {
                         refused++;
                         Rejection r = rejection(i, Inputs.refused(reason));
                         err.println(where(r) + ": " + r.reason());
                         rejections.add(r);
-                    }));
+                    })));
             progress.advance(batch.size());
         }
         quarantine();

@@ -151,14 +151,14 @@ class BenchCommandTest {
         assertTrue(warning >= 0 && warning < result.err().indexOf("bench: generating"),
                 "said before anything runs: " + result.err());
         assertEquals(before, storeContents(), "the store's own tables are untouched");
-        assertEquals(0L, (long) db.database().jdbi().withHandle(h -> h.createQuery(
+        assertEquals(0L, (long) db.sql().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'").mapTo(Long.class).one()),
                 "its schema is dropped afterwards");
     }
 
     @Test
     void with_db_url_a_schema_of_that_name_already_there_is_refused_and_kept() {
-        db.database().jdbi().useHandle(h -> h.execute("CREATE SCHEMA eventstore_bench"));
+        db.sql().useHandle(h -> h.execute("CREATE SCHEMA eventstore_bench"));
         try {
             Cli.Result result = new Cli(db.jdbcUrl()).run("bench", "--events", "199", "--quick");
 
@@ -166,16 +166,16 @@ class BenchCommandTest {
             assertEquals("eventstore: the database at --db-url has a schema eventstore_bench already: another bench "
                     + "is running on it, or one was killed before it cleaned up; when none runs, DROP SCHEMA "
                     + "eventstore_bench CASCADE\n", result.err());
-            assertEquals(1L, (long) db.database().jdbi().withHandle(h -> h.createQuery(
+            assertEquals(1L, (long) db.sql().withHandle(h -> h.createQuery(
                     "SELECT count(*) FROM pg_namespace WHERE nspname = 'eventstore_bench'").mapTo(Long.class).one()));
         } finally {
-            db.database().jdbi().useHandle(h -> h.execute("DROP SCHEMA eventstore_bench"));
+            db.sql().useHandle(h -> h.execute("DROP SCHEMA eventstore_bench"));
         }
     }
 
     /** Every event of the store's own events table, and the counts of its other tables. */
     private static String storeContents() {
-        return db.database().jdbi().withHandle(h -> h.createQuery("""
+        return db.sql().withHandle(h -> h.createQuery("""
                 SELECT (SELECT string_agg(id || ' ' || user_uuid || ' ' || unique_id || ' ' || payload::text, E'\n'
                                           ORDER BY id) FROM eventstore.events)
                        || (SELECT count(*) FROM eventstore.snapshots) || ' ' || (SELECT count(*) FROM eventstore.rejected_events)

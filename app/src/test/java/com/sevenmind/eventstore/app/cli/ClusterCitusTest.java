@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sevenmind.eventstore.app.Cli;
+import com.sevenmind.eventstore.store.ClusterStatus;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.sql.Statement;
 import java.sql.SQLException;
@@ -111,7 +112,7 @@ class ClusterCitusTest {
         Cli cli = new Cli(db.jdbcUrl());
         String users = cli.run("users", "--top", "100", "--format", "json").out();
         int port = db.extraWorker();
-        db.database().jdbi().useHandle(h -> h.execute("SELECT citus_add_node('localhost', " + port + ")"));
+        db.sql().useHandle(h -> h.execute("SELECT citus_add_node('localhost', " + port + ")"));
         JsonNode added = mapper.readTree(cli.run("cluster", "status", "--format", "json").out()).get("nodes").get(3);
         assertEquals(port, added.get("port").asInt(), added.toString());
         assertEquals(0, added.get("shards").asLong(), "a worker added holds nothing yet: " + added);

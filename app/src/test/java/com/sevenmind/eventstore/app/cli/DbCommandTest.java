@@ -45,7 +45,7 @@ class DbCommandTest {
     }
 
     private static boolean schemaExists(String schema) {
-        return db.database().jdbi().withHandle(h -> h.createQuery(
+        return db.sql().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_namespace WHERE nspname = :s").bind("s", schema).mapTo(Long.class).one()) > 0;
     }
 

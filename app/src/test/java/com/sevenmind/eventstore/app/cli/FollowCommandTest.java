@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,9 +107,10 @@ class FollowCommandTest {
     @Test
     void after_the_listener_connection_is_killed_while_events_are_appended_follow_ends_with_the_right_answer()
             throws Exception {
-        String database = db.database().jdbi().withHandle(h ->
-                h.createQuery("SELECT current_database()").mapTo(String.class).one());
-        try (Following follow = new Following(USER.toString(), "--format", "json")) {
+        // Opened now: it kills the feed's connection also while the database takes no new connections.
+        try (Handle sql = db.sql().open();
+             Following follow = new Following(USER.toString(), "--format", "json")) {
+            String database = sql.createQuery("SELECT current_database()").mapTo(String.class).one();
             follow.awaitLast(line -> eventCount(line) == 0);
 
             // Appends go on while the listener's connection is killed again and again.
@@ -122,7 +124,7 @@ class FollowCommandTest {
             int killed = 0;
             for (int round = 0; round < 5; round++) {
                 Thread.sleep(150);
-                killed += killFeed();
+                killed += killFeed(sql);
             }
             appending.set(false);
             appender.join();
@@ -138,7 +140,7 @@ class FollowCommandTest {
                  Statement s = admin.createStatement()) {
                 s.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
                 try {
-                    killed += killFeed();
+                    killed += killFeed(sql);
                     List<Event> last = List.of(TestEvents.completed(USER, "last-1", T.minusSeconds(1)),
                             TestEvents.cancelled(USER, "last-2", T.minusSeconds(2)));
                     db.store().append(last);
@@ -158,14 +160,14 @@ class FollowCommandTest {
     }
 
     /**
-     * Terminates the live feed's connection to this test's database, waiting up to 5 s until it is gone; how many
-     * were terminated.
+     * Terminates the live feed's connection to this test's database through {@code h}, waiting up to 5 s until it is
+     * gone; how many were terminated.
      */
-    private static int killFeed() {
-        return db.database().jdbi().withHandle(h -> h.createQuery("""
+    private static int killFeed(Handle h) {
+        return h.createQuery("""
                         SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
                         WHERE application_name = :name AND datname = current_database()
-                        """).bind("name", LiveFeed.APPLICATION_NAME).mapTo(Integer.class).one());
+                        """).bind("name", LiveFeed.APPLICATION_NAME).mapTo(Integer.class).one();
     }
 
     @Test

@@ -33,7 +33,7 @@ class GlobalCommandTest {
     /** started, completed, cancelled by object_uri, counted by SQL from the stored rows. */
     private static Map<String, List<Long>> counted() {
         Map<String, List<Long>> counts = new TreeMap<>();
-        db.database().jdbi().useHandle(h -> h.createQuery("""
+        db.sql().useHandle(h -> h.createQuery("""
                         SELECT payload->'content'->>'object_uri',
                                count(*) FILTER (WHERE event_type = 'ContentPieceStarted'),
                                count(*) FILTER (WHERE event_type = 'ContentPieceCompleted'),
@@ -74,7 +74,7 @@ class GlobalCommandTest {
         assertEquals(0, cli.run("generate", "--users", "3", "--events", "500", "--seed", "9").exit());
         assertEquals(counted(), rows(content()));
 
-        UUID user = db.database().jdbi().withHandle(h -> h.createQuery("SELECT user_uuid FROM events LIMIT 1")
+        UUID user = db.sql().withHandle(h -> h.createQuery("SELECT user_uuid FROM events LIMIT 1")
                 .mapTo(UUID.class).one());
         assertEquals(0, cli.run("forget", user.toString()).exit());
         Map<String, List<Long>> after = rows(content());

@@ -68,7 +68,7 @@ class ImportFuzzTest {
         assertEquals(s.get("stored").asLong(), db.store().count());
         assertEquals(s.get("rejected").asLong(), result.err().lines().filter(l -> l.startsWith("line ")).count());
         assertTrue(s.get("rejected").asLong() > 500, "the mutations found the error paths");
-        long quarantined = db.database().jdbi().withHandle(h ->
+        long quarantined = db.sql().withHandle(h ->
                 h.createQuery("SELECT count(DISTINCT line) FROM rejected_events").mapTo(Long.class).one());
         assertEquals(s.get("rejected").asLong() + s.get("conflicts").asLong(), quarantined,
                 "every rejected or conflicting line is in the quarantine");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Cli;
+import com.sevenmind.eventstore.store.AppendOptions;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +48,7 @@ class SchemaCommandsTest {
 
     /** An event that happened at {@code at} and reached the store at {@code recorded}. */
     private static void insert(String uniqueId, String type, String at, String recorded) {
-        db.database().jdbi().useHandle(h -> h.execute("""
+        db.sql().useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", recorded_at, payload)
                 VALUES (?, ?, ?, 2, ?::timestamptz, ?::timestamptz, '{"session_id": "s", "timezone": "Europe/Berlin",
                         "locale": "de", "content": {"kind": "unknown", "object_uri": "sevenmind://x"}}')""",
@@ -109,7 +110,8 @@ class SchemaCommandsTest {
     void migrate_events_rewrites_version_1_rows_and_projections_stay_the_same() throws Exception {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
         db.store().append(List.of(started(USER, "1", "s1", t),
-                completed(USER, "2", "s1", t.plusSeconds(300)), cancelled(USER, "3", "s2", t.plusSeconds(900))), 1);
+                completed(USER, "2", "s1", t.plusSeconds(300)), cancelled(USER, "3", "s2", t.plusSeconds(900))),
+                AppendOptions.DEFAULTS.withSchemaVersion(1));
         db.store().append(started(USER, "4", "s2", t.plusSeconds(600)));
         JsonNode before = project().get("projections");
 

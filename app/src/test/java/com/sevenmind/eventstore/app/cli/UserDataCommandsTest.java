@@ -99,7 +99,7 @@ class UserDataCommandsTest {
         assertEquals(0, cli.run("rejected", "--since", "2999-01-01T00:00:00Z", "--format", "json").out().length());
 
         // The fix: the first delivery was wrong and is removed; the second may now take its place.
-        db.database().jdbi().useHandle(h -> h.execute("DELETE FROM events WHERE unique_id = 'm-1'"));
+        db.sql().useHandle(h -> h.execute("DELETE FROM events WHERE unique_id = 'm-1'"));
         Cli.Result retried = cli.run("rejected", "--retry", "--format", "json");
 
         assertEquals(0, retried.exit(), retried.toString());

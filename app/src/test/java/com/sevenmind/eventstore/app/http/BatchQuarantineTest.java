@@ -49,7 +49,7 @@ class BatchQuarantineTest {
     @BeforeEach
     void clear() {
         db.clear();
-        db.database().jdbi().useHandle(h -> h.execute("TRUNCATE quarantine_dropped"));
+        db.sql().useHandle(h -> h.execute("TRUNCATE quarantine_dropped"));
     }
 
     /** {"batch":[…]} of {@code calls} calls, each {@code call} with %d the call's number and %s {@code tag}. */
@@ -110,7 +110,7 @@ class BatchQuarantineTest {
             }
         }
         assertEquals((long) requests * calls, db.database().quarantine().count());
-        assertEquals(List.of(), db.database().jdbi().withHandle(h -> h.createQuery("""
+        assertEquals(List.of(), db.sql().withHandle(h -> h.createQuery("""
                         SELECT k.source FROM quarantine_kept k
                         WHERE k.bytes <> (SELECT sum(octet_length(input)) FROM rejected_events r
                                           WHERE r.source = k.source)""").mapTo(String.class).list()));

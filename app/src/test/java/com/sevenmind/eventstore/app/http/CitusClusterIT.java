@@ -184,7 +184,7 @@ class CitusClusterIT {
     }
 
     private static List<String> pushUsers() {
-        return cluster.database().jdbi().withHandle(h -> h.createQuery(
+        return cluster.sql().withHandle(h -> h.createQuery(
                 "SELECT DISTINCT user_uuid::text FROM events WHERE unique_id LIKE 'rebalance-%'")
                 .mapTo(String.class).list());
     }
@@ -205,10 +205,10 @@ class CitusClusterIT {
     }
 
     private static void sql(String statement) {
-        cluster.database().jdbi().useHandle(h -> h.execute(statement));
+        cluster.sql().useHandle(h -> h.execute(statement));
     }
 
     private static long count(String query) {
-        return cluster.database().jdbi().withHandle(h -> h.createQuery(query).mapTo(Long.class).one());
+        return cluster.sql().withHandle(h -> h.createQuery(query).mapTo(Long.class).one());
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.app.ServeProcess;
-import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
-import com.sevenmind.eventstore.store.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,12 +115,10 @@ class EmbeddedFaultIT {
     /** Every acknowledged push stored exactly once; the counts go to the test's output. */
     private static void assertStoredOnce(String fault, Path data, Set<String> acknowledged) {
         Map<String, Long> stored;
-        try (Database db = EmbeddedDatabase.start(data)) {
-            stored = db.jdbi().withHandle(h -> h.createQuery("SELECT unique_id, count(*) AS n FROM events "
-                            + "GROUP BY unique_id")
-                    .map((rs, ctx) -> Map.entry(rs.getString("unique_id"), rs.getLong("n")))
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-        }
+        stored = StoredRows.read(data, h -> h.createQuery("SELECT unique_id, count(*) AS n FROM events "
+                        + "GROUP BY unique_id")
+                .map((rs, ctx) -> Map.entry(rs.getString("unique_id"), rs.getLong("n")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         Set<String> lost = new HashSet<>(acknowledged);
         lost.removeAll(stored.keySet());
         long duplicated = stored.values().stream().filter(n -> n > 1).count();

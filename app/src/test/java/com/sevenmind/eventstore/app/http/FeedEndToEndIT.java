@@ -139,7 +139,7 @@ class FeedEndToEndIT {
      */
     private static void awaitContent(TestDatabase db, Cli cli, ServeTest.Served served) throws Exception {
         TreeMap<String, List<Long>> expected = new TreeMap<>();
-        db.database().jdbi().useHandle(h -> h.createQuery(CONTENT_COUNT).map((rs, ctx) -> expected.put(
+        db.sql().useHandle(h -> h.createQuery(CONTENT_COUNT).map((rs, ctx) -> expected.put(
                 rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4)))).list());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         TreeMap<String, List<Long>> printed = null;
@@ -171,7 +171,7 @@ class FeedEndToEndIT {
     }
 
     private static List<String> query(TestDatabase db, String sql) {
-        return db.database().jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+        return db.sql().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
     }
 
     private static void await(BooleanSupplier done, String what, RunningCommand command) throws InterruptedException {

@@ -85,7 +85,7 @@ class ForgottenUserTest {
     }
 
     private long events(UUID user) {
-        return db.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM events WHERE user_uuid = :u")
+        return db.sql().withHandle(h -> h.createQuery("SELECT count(*) FROM events WHERE user_uuid = :u")
                 .bind("u", user).mapTo(Long.class).one());
     }
 

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.app.ServeProcess;
-import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
-import com.sevenmind.eventstore.store.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,10 +75,8 @@ class KilledServeIT {
         }
 
         Map<String, Long> stored = new HashMap<>();
-        try (Database db = EmbeddedDatabase.start(data)) {
-            db.jdbi().useHandle(h -> h.createQuery("SELECT unique_id, count(*) AS n FROM events GROUP BY unique_id")
-                    .map((rs, ctx) -> stored.put(rs.getString("unique_id"), rs.getLong("n"))).forEach(n -> { }));
-        }
+        StoredRows.read(data, h -> h.createQuery("SELECT unique_id, count(*) AS n FROM events GROUP BY unique_id")
+                .map((rs, ctx) -> stored.put(rs.getString("unique_id"), rs.getLong("n"))).list());
         System.out.printf("serve killed: %d pushes sent, %d acknowledged, %d unanswered; %d stored after sending "
                 + "all again%n", sent.size(), acknowledged.size(), unanswered, stored.size());
         assertEquals(sent.keySet(), stored.keySet(), "every push stored after sending all again");

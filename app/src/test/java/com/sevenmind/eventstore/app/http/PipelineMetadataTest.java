@@ -80,7 +80,7 @@ class PipelineMetadataTest {
 
     /** Every stored event's received_at and metadata, in stream order, as {"received_at","metadata"} objects. */
     private static List<Map<String, Object>> stored() {
-        return db.database().jdbi().withHandle(h -> h.createQuery("""
+        return db.sql().withHandle(h -> h.createQuery("""
                         SELECT received_at, metadata::text AS metadata FROM events ORDER BY "timestamp", unique_id""")
                 .map((rs, ctx) -> {
                     Map<String, Object> row = new LinkedHashMap<>();

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ServeProcess;
-import com.sevenmind.eventstore.embedded.EmbeddedDatabase;
-import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -106,10 +104,8 @@ class ServeOpsIT {
                 && live.contains("data: {\"reason\":\"server stopping\"}"), "live stream: " + live);
 
         Set<String> stored = new HashSet<>();
-        try (Database db = EmbeddedDatabase.start(data)) {
-            stored.addAll(db.jdbi().withHandle(h -> h.createQuery("SELECT unique_id FROM events")
-                    .mapTo(String.class).list()));
-        }
+        stored.addAll(StoredRows.read(data, h -> h.createQuery("SELECT unique_id FROM events")
+                .mapTo(String.class).list()));
         Set<String> lost = new HashSet<>(acknowledged);
         lost.removeAll(stored);
         assertEquals(Set.of(), lost, "acknowledged, yet not stored");

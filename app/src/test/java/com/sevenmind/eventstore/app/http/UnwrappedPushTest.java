@@ -148,7 +148,7 @@ class UnwrappedPushTest {
                 .toString());
         assertEquals("projects/p/subscriptions/eventstore", envelope.get("subscription").asText());
         // The fix: the first event goes, so the second is no longer in conflict.
-        db.database().jdbi().useHandle(h -> h.execute("DELETE FROM events"));
+        db.sql().useHandle(h -> h.execute("DELETE FROM events"));
         Cli.Result retried = cli.run("rejected", "--retry", "--format", "json");
         assertEquals("{\"retried\":1,\"stored\":1,\"duplicates\":0,\"skipped\":0,\"conflicts\":0,\"still_rejected\":0}",
                 retried.out().strip(), retried.toString());

@@ -1,18 +1,20 @@
-package com.sevenmind.eventstore.app.cli;
+package com.sevenmind.eventstore.store;
 
-import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.SchemaMigrations;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What {@code db status} shows: the store's migrations (from Flyway's history, nothing applied) and its tables with
- * their sizes; on Citus each table's distribution, as {@link ClusterStatus} reads it.
+ * The store's status as {@link Database#status()} reads it: its migrations (from Flyway's history, nothing applied)
+ * and its tables with their sizes; on Citus each table's distribution, as {@link ClusterStatus} reads it.
  *
+ * @param schema        the store's schema
  * @param schemaVersion the version of the last migration applied, null when none is
+ * @param applied       the migrations applied
+ * @param pending       the migrations not applied yet
  * @param citus         whether the database is a Citus coordinator
+ * @param tables        the store's tables, by name
  */
 public record DbStatus(String schema, String schemaVersion, List<SchemaMigrations.Migration> applied,
                        List<SchemaMigrations.Migration> pending, boolean citus, List<Table> tables) {
@@ -20,10 +22,14 @@ public record DbStatus(String schema, String schemaVersion, List<SchemaMigration
     /**
      * One of the store's tables.
      *
-     * @param rowsEstimate PostgreSQL's estimate (from the last ANALYZE, else the live rows it counted); null for a
-     *                     table Citus keeps on the workers
-     * @param bytes        with indexes and TOAST; on Citus those of every shard, null when a node did not answer
-     * @param distribution on Citus: distributed, reference or local; else null
+     * @param name               its name
+     * @param rowsEstimate       PostgreSQL's estimate (from the last ANALYZE, else the live rows it counted); null
+     *                           for a table Citus keeps on the workers
+     * @param bytes              with indexes and TOAST; on Citus those of every shard, null when a node did not answer
+     * @param distribution       on Citus: distributed, reference or local; else null
+     * @param distributionColumn on Citus, the column a distributed table is split by; else null
+     * @param colocatedWith      on Citus, for a distributed table, the first table sharing its shards' placement
+     * @param shards             on Citus, its shards; else null
      */
     public record Table(String name, Long rowsEstimate, Long bytes, String distribution, String distributionColumn,
                         String colocatedWith, Long shards) {

@@ -1,43 +1,61 @@
-package com.sevenmind.eventstore.app.cli;
+package com.sevenmind.eventstore.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * What {@code cluster status} shows, read from Citus's own catalog on the coordinator: {@code pg_dist_node} for the
- * nodes, {@code citus_check_connection_to_node} for whether the coordinator reaches each, {@code citus_shards} for
- * the shards and their bytes, {@code pg_dist_partition} for how each table is distributed. On a database without the
- * citus extension, only {@code citus: false} and the server's version.
+ * A Citus cluster's status as {@link Database#cluster()} reads it from Citus's own catalog on the coordinator:
+ * {@code pg_dist_node} for the nodes, {@code citus_check_connection_to_node} for whether the coordinator reaches each,
+ * {@code citus_shards} for the shards and their bytes, {@code pg_dist_partition} for how each table is distributed.
+ * On a database without the citus extension, only {@code citus: false} and the server's version.
  *
- * <p>The store's tables are the tables of the schema the store migrates (the connection's current schema), without
- * Flyway's history.
+ * <p>The store's tables are the tables of the store's schema, without Flyway's history.
+ *
+ * @param citus             whether the database has the citus extension
+ * @param citusVersion      the extension's version; null without Citus
+ * @param postgresqlVersion the server's version
+ * @param nodes             the primary nodes, the coordinator first; null without Citus
+ * @param eventsShardCount  the shards of {@code events}; null without Citus, or when it is not distributed
+ * @param tables            the store's tables, by name; null without Citus
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterStatus(boolean citus, String citusVersion, String postgresqlVersion, List<Node> nodes,
-                     Long eventsShardCount, List<Table> tables) {
+                            Long eventsShardCount, List<Table> tables) {
 
     /** How long the coordinator waits for a node before calling it unreachable: a hung node must not hang status. */
-    static final String CONNECT_TIMEOUT = "5s";
+    public static final String CONNECT_TIMEOUT = "5s";
 
     /**
-     * @param shards the shards of the store's tables placed on the node
-     * @param bytes  their bytes, null when a node holding some of them did not answer
+     * A node of the cluster.
+     *
+     * @param host      its host name, as registered
+     * @param port      its port
+     * @param role      coordinator or worker
+     * @param active    whether Citus places shards on it
+     * @param reachable whether the coordinator reached it within {@link #CONNECT_TIMEOUT}
+     * @param shards    the shards of the store's tables placed on the node
+     * @param bytes     their bytes, null when a node holding some of them did not answer
      */
     public record Node(String host, int port, String role, boolean active, boolean reachable, long shards, Long bytes) {
     }
 
     /**
+     * One of the store's tables.
+     *
+     * @param name               its name
      * @param distribution       distributed, reference or local
      * @param distributionColumn the column a distributed table is split by, else null
      * @param colocatedWith      for a distributed table, the first table (by name) sharing its shards' placement
+     * @param shards             its shards; 0 for a local table
      * @param bytes              on every node (a reference table once per copy), null when a node did not answer
      */
     public record Table(String name, String distribution, String distributionColumn, String colocatedWith, long shards,
-                 Long bytes) {
+                        Long bytes) {
     }
 
-    public static ClusterStatus read(Handle h) {
+    /** Reads the status on {@code h}, a connection of the store with its schema on the search path. */
+    static ClusterStatus read(Handle h) {
         String postgresql = h.createQuery("SHOW server_version").mapTo(String.class).one();
         String citus = h.createQuery("SELECT extversion FROM pg_extension WHERE extname = 'citus'")
                 .mapTo(String.class).findOne().orElse(null);
@@ -103,8 +121,12 @@ public record ClusterStatus(boolean citus, String citusVersion, String postgresq
         });
     }
 
-    /** The active nodes the coordinator could not reach: the status is shown, and the command fails. */
-    List<Node> unreachable() {
+    /**
+     * The active nodes the coordinator could not reach: their shards' users cannot be served.
+     *
+     * @return those nodes; none without Citus
+     */
+    public List<Node> unreachable() {
         return nodes == null ? List.of() : nodes.stream().filter(n -> n.active() && !n.reachable()).toList();
     }
 }
