@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -46,6 +47,7 @@ final class Checks<S> {
         applyDependsOnItsArgumentsOnly();
         stateSurvivesSnapshots();
         viewIsAValue();
+        namedFieldsAreAllItReads();
     }
 
     private void viewsAreJson() {
@@ -160,6 +162,31 @@ final class Checks<S> {
                             + "folded into its state gave another JSON than written at once (does the view read the "
                             + "state while it is written?) " + changed);
                 }
+            }
+        }
+    }
+
+    /**
+     * With {@code payloadFields()} named, each stream read back from stored payloads decoding only those fields must
+     * give the view it gives decoded whole, old versions upcast included.
+     */
+    private void namedFieldsAreAllItReads() {
+        Set<String> fields = projection.payloadFields();
+        if (!projection.needsPayload() || fields.isEmpty()) {
+            return;
+        }
+        String rule = "payloadFields() must name every payload field apply reads";
+        StoredStreams stored = new StoredStreams();
+        for (UserStream stream : streams) {
+            UserStream whole = stored.decoded(stream, Set.of());
+            UserStream named = stored.decoded(stream, fields);
+            int n = stream.events().size();
+            String where = "of user " + stream.user() + "'s " + n + " events";
+            String changed = JsonDifference.of(json(rule, fold(projection.initialState(), whole, 0, n), where),
+                    json(rule, fold(projection.initialState(), named, 0, n), where));
+            if (changed != null) {
+                throw fail(rule, "user " + stream.user() + "'s " + n + " events, read with only "
+                        + new TreeSet<>(fields) + " decoded, gave another view than decoded whole, " + changed);
             }
         }
     }
