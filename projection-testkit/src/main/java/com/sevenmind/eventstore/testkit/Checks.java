@@ -122,18 +122,24 @@ final class Checks<S> {
             for (int split : splits(n)) {
                 String where = "user " + stream.user() + "'s " + n + " events, split " + split(stream, split);
                 byte[] saved = save(rule, fold(projection.initialState(), stream, 0, split), where);
-                S read;
-                try {
-                    read = format.read(saved, type);
-                } catch (IOException | RuntimeException e) {
-                    throw fail(rule, where + ": the saved state cannot be read back as " + type.getName() + ": "
-                            + e.getMessage() + "; it was saved as " + shown(saved), e);
-                }
-                String changed = JsonDifference.of(onePass.get(stream.user()),
-                        json(rule, fold(read, stream, split, n), "of a fold continued from a saved state"));
-                if (changed != null) {
-                    throw fail(rule, where + ": folding in two passes, the state saved and read back in between, "
-                            + "gave another view than one pass, " + changed + "; the saved state: " + shown(saved));
+                // As saved, and as the JSON a saved state is exported and was saved as before the binary format.
+                for (boolean asJson : new boolean[] {false, true}) {
+                    S read;
+                    try {
+                        read = format.read(asJson ? format.json(saved).getBytes(StandardCharsets.UTF_8) : saved,
+                                type);
+                    } catch (IOException | RuntimeException e) {
+                        throw fail(rule, where + ": the saved state cannot be read back" + (asJson ? " from its JSON"
+                                : "") + " as " + type.getName() + ": " + e.getMessage() + "; it was saved as "
+                                + shown(saved), e);
+                    }
+                    String changed = JsonDifference.of(onePass.get(stream.user()),
+                            json(rule, fold(read, stream, split, n), "of a fold continued from a saved state"));
+                    if (changed != null) {
+                        throw fail(rule, where + ": folding in two passes, the state saved and read back"
+                                + (asJson ? " from its JSON" : "") + " in between, gave another view than one pass, "
+                                + changed + "; the saved state: " + shown(saved));
+                    }
                 }
             }
         }
@@ -250,8 +256,14 @@ final class Checks<S> {
         }
     }
 
-    private static String shown(byte[] json) {
-        String text = new String(json, StandardCharsets.UTF_8);
+    /** The saved state's JSON, cut short. */
+    private String shown(byte[] saved) {
+        String text;
+        try {
+            text = format.json(saved);
+        } catch (IOException e) {
+            text = "(unreadable: " + e.getMessage() + ")";
+        }
         return text.length() <= STATE_SHOWN ? text : text.substring(0, STATE_SHOWN) + "…";
     }
 
