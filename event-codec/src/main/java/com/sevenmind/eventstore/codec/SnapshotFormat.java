@@ -25,7 +25,8 @@ public final class SnapshotFormat {
     public static final byte SMILE = 1;
 
     private final ObjectMapper mapper;
-    private final ObjectMapper smile;
+    /** Through the mapper's readers and writers, so its caches of (de)serializers serve both forms. */
+    private final SmileFactory smile = new SmileFactory();
 
     /**
      * The format of {@code mapper}.
@@ -34,7 +35,6 @@ public final class SnapshotFormat {
      */
     public SnapshotFormat(ObjectMapper mapper) {
         this.mapper = mapper;
-        this.smile = mapper.copyWith(new SmileFactory());
     }
 
     /**
@@ -46,7 +46,7 @@ public final class SnapshotFormat {
      */
     public void write(Object state, OutputStream out) throws IOException {
         out.write(SMILE);
-        smile.writeValue(out, state);
+        mapper.writer().with(smile).writeValue(out, state);
     }
 
     /**
@@ -59,7 +59,8 @@ public final class SnapshotFormat {
      * @throws IOException when it does not read as {@code type}
      */
     public <S> S read(byte[] saved, Class<S> type) throws IOException {
-        return isSmile(saved) ? smile.readValue(saved, 1, saved.length - 1, type) : mapper.readValue(saved, type);
+        return isSmile(saved) ? mapper.readerFor(type).with(smile).readValue(saved, 1, saved.length - 1)
+                : mapper.readValue(saved, type);
     }
 
     /**
@@ -70,8 +71,9 @@ public final class SnapshotFormat {
      * @throws IOException when it is neither Smile nor JSON
      */
     public String json(byte[] saved) throws IOException {
-        return isSmile(saved) ? mapper.writeValueAsString(smile.readTree(Arrays.copyOfRange(saved, 1, saved.length)))
-                : mapper.writeValueAsString(mapper.readTree(saved));
+        return mapper.writeValueAsString(isSmile(saved)
+                ? mapper.reader().with(smile).readTree(Arrays.copyOfRange(saved, 1, saved.length))
+                : mapper.readTree(saved));
     }
 
     private static boolean isSmile(byte[] saved) {
