@@ -164,8 +164,8 @@ final class ContentPieceType<E extends Record & ContentPieceEvent> implements Ev
     }
 
     @Override
-    public Event fromPayload(UUID userId, String uniqueId, Instant timestamp, byte[] payload) {
-        StoredPayload p = StoredPayload.read(mapper, payload);
+    public Event fromPayload(UUID userId, String uniqueId, Instant timestamp, byte[] payload, Set<String> fields) {
+        StoredPayload p = StoredPayload.read(mapper, payload, fields);
         return create(userId, uniqueId, timestamp, required("session_id", p.sessionId),
                 required("timezone", p.timezone), required("locale", p.locale), p.content(), p.positionSeconds);
     }

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -418,15 +419,37 @@ public final class EventCodec {
      */
     public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
                             byte[] payload) {
+        return fromStored(eventType, schemaVersion, userId, uniqueId, timestamp, payload, Set.of());
+    }
+
+    /**
+     * As {@link #fromStored(String, int, UUID, String, Instant, byte[])}, decoding only the payload fields a read's
+     * projections name ({@code Projection.payloadFields()}, which says what the event then holds) and skipping the
+     * rest: a Content Piece event has its required fields and the named ones, a generic event's payload the named
+     * ones, a plug-in type's record all of them. An older version is upcast whole first: an upcaster may need any
+     * field.
+     *
+     * @param eventType     the stored type name
+     * @param schemaVersion the stored version
+     * @param userId        the user
+     * @param uniqueId      the unique id
+     * @param timestamp     the time
+     * @param payload       the stored payload, UTF-8
+     * @param fields        the fields to decode; empty for all
+     * @return the event
+     */
+    public Event fromStored(String eventType, int schemaVersion, UUID userId, String uniqueId, Instant timestamp,
+                            byte[] payload, Set<String> fields) {
         EventFormat format = byName.get(eventType);
         if (format == null) {
-            return new GenericEvent(eventType, userId, uniqueId, timestamp, schemaVersion,
-                    (ObjectNode) JsonFields.readObject(mapper, new String(payload, UTF_8), "payload"));
+            return new GenericEvent(eventType, userId, uniqueId, timestamp, schemaVersion, fields.isEmpty()
+                    ? (ObjectNode) JsonFields.readObject(mapper, new String(payload, UTF_8), "payload")
+                    : PayloadFields.select(mapper, payload, fields));
         }
         // Older versions go through the upcasters' trees once, then the one decoder of the current shape.
         byte[] current = schemaVersion == format.type().schemaVersion() ? payload
                 : upcastPayload(eventType, schemaVersion, new String(payload, UTF_8)).getBytes(UTF_8);
-        return format.fromPayload(userId, uniqueId, timestamp, current);
+        return format.fromPayload(userId, uniqueId, timestamp, current, fields);
     }
 
     /**

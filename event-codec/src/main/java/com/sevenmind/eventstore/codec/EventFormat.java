@@ -8,6 +8,7 @@ import com.sevenmind.eventstore.api.InvalidEventException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,6 +42,9 @@ interface EventFormat {
     /** The stored payload in the shape of {@code schemaVersion}: the type's current one, or an older it can write. */
     String payload(Event event, int schemaVersion);
 
-    /** The event of a stored payload of the type's current version, UTF-8. */
-    Event fromPayload(UUID userId, String uniqueId, Instant timestamp, byte[] payload);
+    /**
+     * The event of a stored payload of the type's current version, UTF-8, with at least the {@code fields} named
+     * (empty: all), as {@code Projection.payloadFields()} says.
+     */
+    Event fromPayload(UUID userId, String uniqueId, Instant timestamp, byte[] payload, Set<String> fields);
 }

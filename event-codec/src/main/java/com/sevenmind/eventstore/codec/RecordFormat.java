@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -77,8 +78,9 @@ final class RecordFormat implements EventFormat {
         return EventCodec.write(mapper, fields(event));
     }
 
+    /** Always the whole record, whatever {@code fields} names: its constructor may require any field. */
     @Override
-    public Event fromPayload(UUID userId, String uniqueId, Instant timestamp, byte[] payload) {
+    public Event fromPayload(UUID userId, String uniqueId, Instant timestamp, byte[] payload, Set<String> fields) {
         JsonNode node;
         try {
             node = mapper.readTree(payload);

@@ -8,10 +8,13 @@ import com.sevenmind.eventstore.api.Content;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 
 /**
  * A current-version payload read with Jackson's streaming parser, field by field, unknown fields skipped: reading a
- * long stream decodes every payload, and building a tree for each costs more than the rest of the read.
+ * long stream decodes every payload, and building a tree for each costs more than the rest of the read. The fields
+ * the records require are always read; the optional ones (the content's ids, the position) only when named
+ * ({@link PayloadFields}), else they are skipped and left null.
  */
 final class StoredPayload {
 
@@ -27,8 +30,11 @@ final class StoredPayload {
     private String recordingId;
     private String objectUri;
 
-    /** @param json UTF-8 */
-    static StoredPayload read(ObjectMapper mapper, byte[] json) {
+    /**
+     * @param json   UTF-8
+     * @param fields the fields to read beside the required ones; empty for all
+     */
+    static StoredPayload read(ObjectMapper mapper, byte[] json, Set<String> fields) {
         StoredPayload payload = new StoredPayload();
         try (JsonParser p = mapper.getFactory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -41,8 +47,9 @@ final class StoredPayload {
                     case "session_id" -> payload.sessionId = text(p, name);
                     case "timezone" -> payload.timezone = text(p, name);
                     case "locale" -> payload.locale = text(p, name);
-                    case "position_seconds" -> payload.positionSeconds = seconds(p);
-                    case "content" -> payload.readContent(p);
+                    case "position_seconds" -> payload.positionSeconds =
+                            PayloadFields.named(fields, null, name) ? seconds(p) : null;
+                    case "content" -> payload.readContent(p, fields);
                     default -> p.skipChildren();
                 }
             }
@@ -68,7 +75,7 @@ final class StoredPayload {
         return new Content(kind, courseId, itemId, singleId, recordingId, objectUri);
     }
 
-    private void readContent(JsonParser p) throws IOException {
+    private void readContent(JsonParser p, Set<String> fields) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new InvalidEventException("content", value(p), "is not an object");
         }
@@ -78,14 +85,19 @@ final class StoredPayload {
             p.nextToken();
             switch (name) {
                 case "kind" -> kind = optionalText(p, "content.kind");
-                case "course_id" -> courseId = optionalText(p, name);
-                case "item_id" -> itemId = optionalText(p, name);
-                case "single_id" -> singleId = optionalText(p, name);
-                case "recording_id" -> recordingId = optionalText(p, name);
+                case "course_id" -> courseId = id(p, fields, name, "content.course_id");
+                case "item_id" -> itemId = id(p, fields, name, "content.item_id");
+                case "single_id" -> singleId = id(p, fields, name, "content.single_id");
+                case "recording_id" -> recordingId = id(p, fields, name, "content.recording_id");
                 case "object_uri" -> objectUri = optionalText(p, name);
                 default -> p.skipChildren();
             }
         }
+    }
+
+    /** One of the content's ids when named; null, its value not even decoded, when not. */
+    private static String id(JsonParser p, Set<String> fields, String name, String path) throws IOException {
+        return PayloadFields.named(fields, "content", path) ? optionalText(p, name) : null;
     }
 
     /** A required string: as {@link JsonFields#text}, a JSON null is missing. */

@@ -409,33 +409,36 @@ public final class EventStore {
      * @return how many events were read, of which types unknown, and where it ended
      */
     public StreamResult stream(UUID userId, Instant asOf, boolean payloads, Consumer<RecordedEvent> sink) {
-        return stream(userId, asOf, payloads, false, sink);
+        return stream(userId, asOf, payloads ? Set.of() : null, false, sink);
     }
 
     /**
-     * As {@link #stream(UUID, Instant, boolean, Consumer)}, with each event's receivedAt when {@code receivedAt}.
+     * As {@link #stream(UUID, Instant, boolean, Consumer)}, decoding only the payload fields named (as
+     * {@link ProjectionPass#payloadFields()} gives them), with each event's receivedAt when {@code receivedAt}.
      *
      * @param userId the user
      * @param asOf null for every event; else only those recorded at or before it
-     * @param payloads whether to fetch and decode payloads
+     * @param fields the payload fields to decode, empty for all; null to fetch no payloads
      * @param receivedAt whether to read each event's receivedAt
      * @param sink takes each event
      * @return how many events were read, of which types unknown, and where it ended
      */
-    public StreamResult stream(UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
+    public StreamResult stream(UUID userId, Instant asOf, Set<String> fields, boolean receivedAt,
                                Consumer<RecordedEvent> sink) {
         return inDatabase(h -> h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
             tx.execute(STREAM_SETTINGS);
-            return streamIn(tx, userId, asOf, payloads, receivedAt, null, sink);
+            return streamIn(tx, userId, asOf, fields, receivedAt, null, sink);
         }));
     }
 
     /**
      * The read of {@link #stream(UUID, Instant, boolean, Consumer)} on a handle in a transaction that ran
-     * {@link #STREAM_SETTINGS}, from just after {@code after} when not null.
+     * {@link #STREAM_SETTINGS}, from just after {@code after} when not null, decoding the payload {@code fields}
+     * named (empty: all; null: no payloads fetched).
      */
-    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, boolean payloads, boolean receivedAt,
+    StreamResult streamIn(Handle tx, UUID userId, Instant asOf, Set<String> fields, boolean receivedAt,
                           StreamPosition after, Consumer<RecordedEvent> sink) {
+        boolean payloads = fields != null;
         long[] count = {0};
         Map<String, Long> unknown = new TreeMap<>();
         StreamPosition[] last = {after};
@@ -466,7 +469,7 @@ public final class EventStore {
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
                     }
-                    return recorded(rs, userId, position, type, payloads,
+                    return recorded(rs, userId, position, type, fields,
                             receivedAt ? instant(rs, receivedAtColumn) : null);
                 })
                 .forEach(event -> {
@@ -482,14 +485,14 @@ public final class EventStore {
      * long read), at {@code position}, of {@code type} as stored; its type named as {@link EventCodec#typeName}
      * says.
      *
-     * @param payloads whether the row has the payload, 7th, to decode
+     * @param fields the payload fields to decode when the row has the payload, 7th (empty: all); null when not
      */
-    RecordedEvent recorded(ResultSet rs, UUID userId, StreamPosition position, String type, boolean payloads,
+    RecordedEvent recorded(ResultSet rs, UUID userId, StreamPosition position, String type, Set<String> fields,
                            Instant receivedAt) throws SQLException {
         int version = rs.getInt(4);
         try {
-            Event event = payloads ? codec.fromStored(type, version, userId, position.uniqueId(), position.timestamp(),
-                    rs.getBytes(7)) : null;
+            Event event = fields != null ? codec.fromStored(type, version, userId, position.uniqueId(),
+                    position.timestamp(), rs.getBytes(7), fields) : null;
             return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(),
                     codec.typeName(type),
                     position.timestamp(), event, receivedAt);

@@ -3,9 +3,11 @@ package com.sevenmind.eventstore.store;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Feeds several projections from one pass over a stream: accept each event in order, then ask for the views. */
@@ -50,6 +52,28 @@ public final class ProjectionPass implements Consumer<RecordedEvent> {
      */
     public boolean needsPayload() {
         return running.stream().anyMatch(r -> r.projection.needsPayload());
+    }
+
+    /**
+     * The payload fields the projections that look at payloads read, together: empty (all) when one of them does not
+     * name its fields ({@link Projection#payloadFields()}); null when none looks at payloads.
+     *
+     * @return the fields to decode; empty for all; null for no payloads
+     */
+    public Set<String> payloadFields() {
+        if (!needsPayload()) {
+            return null;
+        }
+        Set<String> fields = new HashSet<>();
+        for (Running<?> r : running) {
+            if (r.projection.needsPayload()) {
+                if (r.projection.payloadFields().isEmpty()) {
+                    return Set.of();
+                }
+                fields.addAll(r.projection.payloadFields());
+            }
+        }
+        return Set.copyOf(fields);
     }
 
     /**

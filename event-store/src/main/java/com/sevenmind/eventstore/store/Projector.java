@@ -180,7 +180,7 @@ public final class Projector implements AutoCloseable {
         List<? extends Projection<?>> saving = projections.stream().filter(p -> p.snapshotType().isPresent()).toList();
         if (asOf != null || saving.isEmpty() || fold == null) {
             ProjectionPass pass = new ProjectionPass(projections);
-            StreamResult read = store.stream(userId, asOf, pass.needsPayload(), pass.needsReceivedAt(), pass);
+            StreamResult read = store.stream(userId, asOf, pass.payloadFields(), pass.needsReceivedAt(), pass);
             return new Lease(new Result(read.events(), read.unknownTypes(), pass.views(), Source.FULL, read.events()),
                     NOTHING_LEASED);
         }

@@ -114,7 +114,7 @@ final class ResumingFold {
             source = Source.RESUMED;
         }
         ProjectionPass pass = new ProjectionPass(projections, start == null ? Map.of() : start.states());
-        StreamResult read = store.streamIn(tx, userId, null, pass.needsPayload(), pass.needsReceivedAt(),
+        StreamResult read = store.streamIn(tx, userId, null, pass.payloadFields(), pass.needsReceivedAt(),
                 start == null ? null : start.covers(), pass);
         long events = read.events();
         Map<String, Long> unknown = new TreeMap<>(read.unknownTypes());

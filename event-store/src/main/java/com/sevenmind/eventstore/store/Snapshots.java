@@ -30,9 +30,9 @@ public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
 
     /**
-     * The largest state saved, as JSON. Loading one costs its bytes and its objects together; a user whose History
-     * is larger (some 300,000 events) is read whole by a new process, which needs memory for the state alone, and
-     * continued from memory by a running one.
+     * The largest state saved, in bytes as {@link SnapshotFormat} writes it. Loading one costs its bytes and its
+     * objects together; a user whose History is larger is read whole by a new process, which needs memory for the
+     * state alone, and continued from memory by a running one.
      */
     static final int MAX_STATE_BYTES = 16 << 20;
 
@@ -42,7 +42,7 @@ public final class Snapshots {
     private final String description;
     private final int maxStateBytes;
 
-    /** @param maxStateBytes the largest state saved, as JSON: {@link #MAX_STATE_BYTES} but in tests */
+    /** @param maxStateBytes the largest state saved: {@link #MAX_STATE_BYTES} but in tests */
     Snapshots(Jdbi jdbi, ObjectMapper mapper, String description, int maxStateBytes) {
         this.jdbi = jdbi;
         this.mapper = mapper;
@@ -124,7 +124,7 @@ public final class Snapshots {
                  StreamPosition covers, long eventCount, Map<String, Long> unknownTypes) {
         // Measured first, then written into a buffer of its size: a state too large to save costs no memory, and
         // one that is saved is held once, not in a growing buffer's copies.
-        Counted json;
+        Counted saved;
         try {
             Counted measured = new Counted(0);
             format.write(state, measured);
@@ -133,8 +133,8 @@ public final class Snapshots {
                         measured.size(), maxStateBytes);
                 return false;
             }
-            json = new Counted((int) measured.size());
-            format.write(state, json);
+            saved = new Counted((int) measured.size());
+            format.write(state, saved);
         } catch (IOException e) {
             throw new IllegalStateException("the state of " + projection + " cannot be saved: " + e.getMessage(), e);
         }
@@ -156,7 +156,7 @@ public final class Snapshots {
                               saved_at = EXCLUDED.saved_at
                             """)
                     .bind("user", userId).bind("projection", projection).bind("version", version)
-                    .bind("schema", eventSchema).bindBinaryStream("state", json.read(), (int) json.size())
+                    .bind("schema", eventSchema).bindBinaryStream("state", saved.read(), (int) saved.size())
                     .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
                     .bind("uniqueId", covers.uniqueId()).bind("lastId", covers.id()).bind("maxId", covers.maxId())
                     .bind("events", eventCount).bind("unknown", mapper.writeValueAsString(unknownTypes))

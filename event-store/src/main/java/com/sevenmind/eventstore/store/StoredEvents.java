@@ -5,6 +5,7 @@ import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -81,7 +82,7 @@ public final class StoredEvents {
                 last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id);
                 String type = rs.getString(3);
                 Instant receivedAt = EventStore.instant(rs, 8);
-                sink.accept(store.recorded(rs, user, last[0], type, true, receivedAt),
+                sink.accept(store.recorded(rs, user, last[0], type, Set.of(), receivedAt),
                         new PipelineMetadata(receivedAt, rs.getString(9)));
                 return null;
             }).forEach(ignored -> { });

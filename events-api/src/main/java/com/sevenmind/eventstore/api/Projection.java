@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.api;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A view computed from one user's stream, as a streaming fold: {@link #initialState()}, then
@@ -76,6 +77,28 @@ public interface Projection<S> {
      */
     default boolean needsPayload() {
         return true;
+    }
+
+    /**
+     * The payload fields {@link #apply} reads, by their names in the stored payload ({@code session_id}; a field of
+     * an object after a dot: {@code content.object_uri}; an object's name reads all of it). When every projection of
+     * a read that needs payloads names its fields, the read decodes only those (all of them together) and skips the
+     * rest of each payload. What {@link RecordedEvent#event()} then holds:
+     * <ul>
+     *   <li>a Content Piece event: the fields its record requires are always there (the record checks them:
+     *       {@code session_id}, {@code timezone}, {@code locale}, {@code content.kind}, {@code content.object_uri});
+     *       the others not named are null ({@code content.course_id}, {@code content.item_id},
+     *       {@code content.single_id}, {@code content.recording_id}, {@code position_seconds});</li>
+     *   <li>a {@link GenericEvent}: its {@code payload()} holds only the named fields the payload has;</li>
+     *   <li>the record of a plug-in {@link EventType}: the whole record, as its constructor may require any field.</li>
+     * </ul>
+     * A payload stored in an older version is brought up to date whole (an upcaster may need any field), then read
+     * as above. {@code projection-testkit} checks that the projection gives the same views either way.
+     *
+     * @return the fields read; empty (the default) for all of them
+     */
+    default Set<String> payloadFields() {
+        return Set.of();
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -46,6 +47,7 @@ final class Checks<S> {
         applyDependsOnItsArgumentsOnly();
         stateSurvivesSnapshots();
         viewIsAValue();
+        namedFieldsAreAllItReads();
     }
 
     private void viewsAreJson() {
@@ -120,18 +122,24 @@ final class Checks<S> {
             for (int split : splits(n)) {
                 String where = "user " + stream.user() + "'s " + n + " events, split " + split(stream, split);
                 byte[] saved = save(rule, fold(projection.initialState(), stream, 0, split), where);
-                S read;
-                try {
-                    read = format.read(saved, type);
-                } catch (IOException | RuntimeException e) {
-                    throw fail(rule, where + ": the saved state cannot be read back as " + type.getName() + ": "
-                            + e.getMessage() + "; it was saved as " + shown(saved), e);
-                }
-                String changed = JsonDifference.of(onePass.get(stream.user()),
-                        json(rule, fold(read, stream, split, n), "of a fold continued from a saved state"));
-                if (changed != null) {
-                    throw fail(rule, where + ": folding in two passes, the state saved and read back in between, "
-                            + "gave another view than one pass, " + changed + "; the saved state: " + shown(saved));
+                // As saved, and as the JSON a saved state is exported and was saved as before the binary format.
+                for (boolean asJson : new boolean[] {false, true}) {
+                    S read;
+                    try {
+                        read = format.read(asJson ? format.json(saved).getBytes(StandardCharsets.UTF_8) : saved,
+                                type);
+                    } catch (IOException | RuntimeException e) {
+                        throw fail(rule, where + ": the saved state cannot be read back" + (asJson ? " from its JSON"
+                                : "") + " as " + type.getName() + ": " + e.getMessage() + "; it was saved as "
+                                + shown(saved), e);
+                    }
+                    String changed = JsonDifference.of(onePass.get(stream.user()),
+                            json(rule, fold(read, stream, split, n), "of a fold continued from a saved state"));
+                    if (changed != null) {
+                        throw fail(rule, where + ": folding in two passes, the state saved and read back"
+                                + (asJson ? " from its JSON" : "") + " in between, gave another view than one pass, "
+                                + changed + "; the saved state: " + shown(saved));
+                    }
                 }
             }
         }
@@ -160,6 +168,31 @@ final class Checks<S> {
                             + "folded into its state gave another JSON than written at once (does the view read the "
                             + "state while it is written?) " + changed);
                 }
+            }
+        }
+    }
+
+    /**
+     * With {@code payloadFields()} named, each stream read back from stored payloads decoding only those fields must
+     * give the view it gives decoded whole, old versions upcast included.
+     */
+    private void namedFieldsAreAllItReads() {
+        Set<String> fields = projection.payloadFields();
+        if (!projection.needsPayload() || fields.isEmpty()) {
+            return;
+        }
+        String rule = "payloadFields() must name every payload field apply reads";
+        StoredStreams stored = new StoredStreams();
+        for (UserStream stream : streams) {
+            UserStream whole = stored.decoded(stream, Set.of());
+            UserStream named = stored.decoded(stream, fields);
+            int n = stream.events().size();
+            String where = "of user " + stream.user() + "'s " + n + " events";
+            String changed = JsonDifference.of(json(rule, fold(projection.initialState(), whole, 0, n), where),
+                    json(rule, fold(projection.initialState(), named, 0, n), where));
+            if (changed != null) {
+                throw fail(rule, "user " + stream.user() + "'s " + n + " events, read with only "
+                        + new TreeSet<>(fields) + " decoded, gave another view than decoded whole, " + changed);
             }
         }
     }
@@ -223,8 +256,14 @@ final class Checks<S> {
         }
     }
 
-    private static String shown(byte[] json) {
-        String text = new String(json, StandardCharsets.UTF_8);
+    /** The saved state's JSON, cut short. */
+    private String shown(byte[] saved) {
+        String text;
+        try {
+            text = format.json(saved);
+        } catch (IOException e) {
+            text = "(unreadable: " + e.getMessage() + ")";
+        }
         return text.length() <= STATE_SHOWN ? text : text.substring(0, STATE_SHOWN) + "…";
     }
 

@@ -22,9 +22,11 @@ import java.time.Instant;
  *   <li>{@code apply} depends on its arguments only: each stream folded again, interleaved event by event with
  *       another stream's fold, gives the view it gave folded alone;</li>
  *   <li>when the projection saves its state ({@code snapshotType()}), folding in one pass equals folding in two, the
- *       state saved and read back in between as the snapshot cache does it, at several split points of each
- *       stream.</li>
+ *       state saved and read back in between as the snapshot cache does it (and from the saved state's JSON), at
+ *       several split points of each stream.</li>
  *   <li>a view is a value: taken, then its state folded on, it writes what it wrote when taken.</li>
+ *   <li>when the projection names its payload fields ({@code payloadFields()}), each stream stored and read back
+ *       decoding only those gives the view it gives decoded whole, events stored in an old version included.</li>
  * </ol>
  * A broken rule throws an {@link AssertionError} that names the projection, the rule, the user, the split point or
  * event, and the first place where the JSON views differ.

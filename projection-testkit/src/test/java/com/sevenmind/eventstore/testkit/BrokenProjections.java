@@ -250,4 +250,42 @@ final class BrokenProjections {
             return false;
         }
     }
+
+    /**
+     * Counts the recordings played, by the content's recording id; names the recording id only when {@code honest},
+     * else only the session: a read that decodes what it names leaves the id null.
+     */
+    static final class RecordingsPlayed implements Projection<Long> {
+
+        private final boolean honest;
+
+        RecordingsPlayed(boolean honest) {
+            this.honest = honest;
+        }
+
+        @Override
+        public String name() {
+            return honest ? "recordings" : "recordings-unnamed";
+        }
+
+        @Override
+        public Long initialState() {
+            return 0L;
+        }
+
+        @Override
+        public Long apply(Long played, RecordedEvent e) {
+            return e.event() instanceof ContentPieceEvent c && c.content().recordingId() != null ? played + 1 : played;
+        }
+
+        @Override
+        public Object view(Long played) {
+            return played;
+        }
+
+        @Override
+        public Set<String> payloadFields() {
+            return honest ? Set.of("content.recording_id") : Set.of("session_id");
+        }
+    }
 }

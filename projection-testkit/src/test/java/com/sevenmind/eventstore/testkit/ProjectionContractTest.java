@@ -14,6 +14,7 @@ import com.sevenmind.eventstore.generator.Generator;
 import com.sevenmind.eventstore.testkit.BrokenProjections.CountsInAField;
 import com.sevenmind.eventstore.testkit.BrokenProjections.LosesStateInSnapshots;
 import com.sevenmind.eventstore.testkit.BrokenProjections.ReadsAPayloadItSaidItDoesNotNeed;
+import com.sevenmind.eventstore.testkit.BrokenProjections.RecordingsPlayed;
 import com.sevenmind.eventstore.testkit.BrokenProjections.SharedInitialState;
 import com.sevenmind.eventstore.testkit.BrokenProjections.Tallies;
 import com.sevenmind.eventstore.testkit.BrokenProjections.UnwritableView;
@@ -168,6 +169,16 @@ class ProjectionContractTest {
                 + ReadsAPayloadItSaidItDoesNotNeed.class.getName() + "): apply must fold every event: it threw on "
                 + "event 1 of user " + ANNA + "'s 3 (unique_id a1, ContentPieceStarted): "
                 + "java.lang.IllegalStateException: the payload of a1 was not read"), message);
+    }
+
+    @Test
+    void a_projection_naming_the_fields_it_reads_passes_and_one_reading_a_field_it_did_not_name_fails() {
+        ProjectionContract.verify(new RecordingsPlayed(true));
+
+        assertEquals("projection 'recordings-unnamed' (" + RecordingsPlayed.class.getName() + "): payloadFields() "
+                + "must name every payload field apply reads: user " + ANNA + "'s 3 events, read with only "
+                + "[session_id] decoded, gave another view than decoded whole, at $: expected 3, was 0",
+                failure(new RecordingsPlayed(false)));
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.api.RecordedEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A user's listening sessions (every event with the same session_id), their outcome, duration and anomalies, and a
@@ -27,6 +28,12 @@ public final class HistoryProjection implements Projection<HistoryState> {
     @Override
     public HistoryState initialState() {
         return new HistoryState();
+    }
+
+    /** What {@link #apply} reads of a payload: a read skips the locale, the content's ids and the position. */
+    @Override
+    public Set<String> payloadFields() {
+        return Set.of("session_id", "timezone", "content.kind", "content.object_uri");
     }
 
     /** Saved by columns, see {@link HistoryState.Saved}. */
