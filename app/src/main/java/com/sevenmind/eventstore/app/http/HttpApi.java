@@ -7,9 +7,12 @@ import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.Tracing;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
+import com.sevenmind.eventstore.app.ingest.IngestMetrics;
+import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.ingest.RudderStackIngest;
+import com.sevenmind.eventstore.app.ingest.Way;
 import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.Utf8;
@@ -138,8 +141,8 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Projector projector;
-    private final HttpIngest ingest;
-    private final RudderStackIngest rudderStack;
+    private final Ingestion ingestion;
+    private final IngestAnswers ingest;
     private final ObjectMapper mapper;
     private final Settings settings;
     private final HttpAccess access;
@@ -181,12 +184,13 @@ public final class HttpApi implements AutoCloseable {
         this.projector = db.projector(codec, mapper);
         this.metrics = new HttpMetrics(meters);
         this.tracing = new HttpTracing(tracing, mapper);
-        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
-                System::nanoTime, options.nackRejected(), new IngestMetrics(meters), tracing.tracer());
+        this.ingestion = new Ingestion(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
+                System::nanoTime, new IngestMetrics(meters), tracing.tracer());
+        this.ingest = new IngestAnswers(ingestion, new RudderStackIngest(store, inputs, mapper, ingestion,
+                Instant::now), options.nackRejected());
         // Counted by the database at each scrape: the quarantine is shared by every replica and by import.
         Gauge.builder("eventstore.quarantine.inputs", db.quarantine(), q -> q.count())
                 .description("Inputs in the quarantine, from every source").strongReference(true).register(meters);
-        this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
         this.mapper = mapper;
         this.settings = settings;
         this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
@@ -211,7 +215,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** The commits pushes have shared so far: how many, and the events in them. */
     public AppendBatcher.Counts pushCommits() {
-        return ingest.pushCommits();
+        return ingestion.pushCommits();
     }
 
     /** Starts listening and returns the port. */
@@ -314,9 +318,9 @@ public final class HttpApi implements AutoCloseable {
                     case EVENTS -> write(exchange, Way.EVENTS,
                             body -> tracing.ingest(Way.EVENTS, body, ingest::events));
                     case TRACK -> write(exchange, Way.TRACK,
-                            body -> tracing.ingest(Way.TRACK, body, rudderStack::track));
+                            body -> tracing.ingest(Way.TRACK, body, ingest::track));
                     case BATCH -> write(exchange, Way.BATCH,
-                            body -> tracing.ingest(Way.BATCH, body, rudderStack::batch));
+                            body -> tracing.ingest(Way.BATCH, body, ingest::batch));
                     default -> {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);
@@ -359,8 +363,9 @@ public final class HttpApi implements AutoCloseable {
                 if (whole.over()) {
                     String kept = new String(whole.bytes(), 0, Math.min(whole.bytes().length, Inputs.KEPT_CHARS),
                             UTF_8);
-                    throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
-                            settings.maxBody(), inflated ? " (decompressed)" : ""));
+                    String reason = String.format("request body is over the limit of %,d bytes%s", settings.maxBody(),
+                            inflated ? " (decompressed)" : "");
+                    throw ingest.refuse(413, way, kept, reason, reason);
                 }
                 Utf8.Decoded text = new Utf8().decode(whole.bytes());
                 if (!text.valid()) {
