@@ -58,11 +58,11 @@ import org.slf4j.LoggerFactory;
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
  *
- * <p>Jetty's few threads only move bytes, check requests ({@link HttpAccess}) and gather bodies ({@link HttpBody});
- * they never wait. A request whose head and body have arrived runs on a fixed pool of workers behind a bounded queue:
- * when both are full, it is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the
- * connections and gives each request's head and body a deadline, so that slow clients hold neither workers nor the
- * server.
+ * <p>Requests are checked ({@link HttpAccess}) and their bodies gathered ({@link HttpBody}) without waiting. A request
+ * whose head and body have arrived is answered by one of a fixed number of workers, Jetty's {@link
+ * org.eclipse.jetty.server.handler.QoSHandler} ({@link HttpWorkers}), behind a bounded queue: when both are full, it
+ * is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the connections and gives each
+ * request's head and body a deadline, so that slow clients hold neither workers nor the server.
  *
  * <p>Over 300 lines on purpose: the server's settings, its start and its ordered stop are one lifecycle; the reads,
  * the workers and ingestion live in their own files.
@@ -139,6 +139,8 @@ public final class HttpApi implements AutoCloseable {
     static final String DATABASE_UNAVAILABLE = "database unavailable";
     static final String SHUTTING_DOWN = "server shutting down, try again";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Jetty's threads that only move bytes: its acceptor and selector, and the reads and writes of connections. */
+    private static final int IO_THREADS = 32;
 
     private final Projector projector;
     private final Ingestion ingestion;
@@ -222,10 +224,13 @@ public final class HttpApi implements AutoCloseable {
     public int start() {
         reads.start(settings.streams());
         workers = new HttpWorkers(settings.threads(), settings.queue(), mapper, settings.verbose());
-        QueuedThreadPool io = new QueuedThreadPool(32, 4);
-        io.setName("http-io");
-        io.setDaemon(true); // the serve command's main thread keeps the process alive
-        server = new Server(io);
+        // Jetty's threads move bytes, and answer: the workers' requests and the streams' first reads run on them.
+        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS + settings.threads() + settings.streams(), 4);
+        threads.setName("http");
+        threads.setDaemon(true); // the serve command's main thread keeps the process alive
+        server = new Server(threads);
+        workers.setServer(server);
+        server.addBean(workers);
         HttpConfiguration configuration = new HttpConfiguration();
         configuration.setSendServerVersion(false);
         connections = new HttpConnections(configuration, settings.connections(), settings.headTimeout());
@@ -271,17 +276,16 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         reads.drain();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HttpWorkers.STOP_SECONDS);
         var answered = Graceful.shutdown(server);
         reads.close();
         try {
             answered.get(HttpWorkers.STOP_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            // Not all answered in time: the wait for the workers below says so.
+            LOG.warn("stopping with requests still running after {} s", HttpWorkers.STOP_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.stop(deadline);
+        workers.stopTaking();
         projector.close(); // the snapshots of answered requests are saved before the database may go
         try {
             server.stop();
@@ -325,7 +329,11 @@ public final class HttpApi implements AutoCloseable {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);
                         }
-                        workers.work(exchange, () -> reads.answer(exchange, target));
+                        if (target.route().streams()) {
+                            workers.now(exchange, () -> reads.answer(exchange, target));
+                        } else {
+                            workers.work(exchange, () -> reads.answer(exchange, target));
+                        }
                     }
                 }
             } catch (HttpError e) {

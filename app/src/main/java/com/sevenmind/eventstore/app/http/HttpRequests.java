@@ -63,6 +63,11 @@ final class HttpRequests {
         boolean open() {
             return this == HEALTH || this == LIVEZ || this == READYZ || this == PAGE || this == OPENAPI;
         }
+
+        /** Whether it streams: its exchange is held for the stream's life, under a cap of its own. */
+        boolean streams() {
+            return this == LIVE || this == FEED_STREAM;
+        }
     }
 
     /** A path's endpoint and the user and projection it names, if any. */
