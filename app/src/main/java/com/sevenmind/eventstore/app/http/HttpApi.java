@@ -3,34 +3,28 @@ package com.sevenmind.eventstore.app.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
+import com.google.inject.Module;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.StoreModule;
 import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
-import com.sevenmind.eventstore.app.ingest.IngestMetrics;
 import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.app.ingest.RudderStackIngest;
 import com.sevenmind.eventstore.app.ingest.Way;
-import com.sevenmind.eventstore.app.projecting.UserProjections;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -155,64 +149,47 @@ public final class HttpApi implements AutoCloseable {
     private HttpConnections connections;
     private HttpWorkers workers;
 
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-            Settings settings) {
-        this(db, codec, inputs, registry, mapper, settings, IngestOptions.DEFAULT);
-    }
-
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-            Settings settings, IngestOptions options) {
-        this(db, codec, inputs, registry, new GlobalProjectionRegistry(List.of()), mapper, settings, options,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /** Made by {@link ServeModule}. */
+    HttpApi(Settings settings, ObjectMapper mapper, Projector projector, Ingestion ingestion, IngestAnswers ingest,
+            HttpAccess access, HttpReads reads, HttpMetrics metrics, HttpTracing tracing) {
+        this.settings = settings;
+        this.mapper = mapper;
+        this.projector = projector;
+        this.ingestion = ingestion;
+        this.ingest = ingest;
+        this.access = access;
+        this.reads = reads;
+        this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     /**
-     * Serves {@code meters} at {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams
-     * and the quarantine's size; keeps {@code globals} current while it runs, and serves them at
-     * {@code GET /global/{name}}. The database's own meters (the pool, the snapshot cache, the live feed) are its
-     * {@link Database#instrument}'s.
+     * The HTTP API on {@code db}, outside the serve command (a test, bench, a host): serves {@code meters} at
+     * {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams and the quarantine's size;
+     * keeps {@code globals} current while it runs, and serves them at {@code GET /global/{name}}; with the spans of
+     * requests, ingestion, shared commits and projection reads ({@link HttpTracing}). The database's own meters (the
+     * pool, the snapshot cache, the live feed) are its {@link Database#instrument}'s.
      */
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
-            GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
-            PrometheusMeterRegistry meters) {
-        this(db, codec, inputs, registry, globals, mapper, settings, options, meters, Tracing.off());
-    }
-
-    /** As above, with the spans of requests, ingestion, shared commits and projection reads ({@link HttpTracing}). */
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
+    public static HttpApi create(Database db, EventCodec codec, ProjectionRegistry registry,
             GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
             PrometheusMeterRegistry meters, Tracing tracing) {
-        EventStore store = db.eventStore(codec);
-        this.projector = db.projector(codec, mapper);
-        this.metrics = new HttpMetrics(meters);
-        this.tracing = new HttpTracing(tracing, mapper);
-        this.ingestion = new Ingestion(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
-                System::nanoTime, new IngestMetrics(meters), tracing.tracer());
-        this.ingest = new IngestAnswers(ingestion, new RudderStackIngest(store, inputs, mapper, ingestion,
-                Instant::now), options.nackRejected());
-        // Counted by the database at each scrape: the quarantine is shared by every replica and by import.
-        Gauge.builder("eventstore.quarantine.inputs", db.quarantine(), q -> q.count())
-                .description("Inputs in the quarantine, from every source").strongReference(true).register(meters);
-        this.mapper = mapper;
-        this.settings = settings;
-        this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
-                settings.pushVerifier(), options.rudderStackWriteKey());
-        this.reads = new HttpReads(db, store, codec, mapper, registry,
-                new UserProjections(projector, tracing.tracer()), metrics, globals, tracing.tracer());
+        Module given = binder -> {
+            binder.bind(Database.class).toInstance(db);
+            binder.bind(EventCodec.class).toInstance(codec);
+            binder.bind(ProjectionRegistry.class).toInstance(registry);
+            binder.bind(GlobalProjectionRegistry.class).toInstance(globals);
+            binder.bind(ObjectMapper.class).toInstance(mapper);
+            binder.bind(PrometheusMeterRegistry.class).toInstance(meters);
+        };
+        return Guice.createInjector(given, new StoreModule(), new ServeModule(settings, options, tracing))
+                .getInstance(HttpApi.class);
     }
 
-    /** The ways in that every request must prove itself on: the quarantine limits only the others. */
-    private static Set<Way> authenticated(Settings settings, IngestOptions options) {
-        Set<Way> ways = EnumSet.noneOf(Way.class);
-        if (options.rudderStackWriteKey() != null) {
-            ways.addAll(EnumSet.of(Way.TRACK, Way.BATCH));
-        }
-        if (settings.token() != null) {
-            ways.addAll(EnumSet.allOf(Way.class));
-        } else if (settings.pushVerifier() != null) {
-            ways.add(Way.PUSH);
-        }
-        return ways;
+    /** As above, without spans. */
+    public static HttpApi create(Database db, EventCodec codec, ProjectionRegistry registry,
+            GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
+            PrometheusMeterRegistry meters) {
+        return create(db, codec, registry, globals, mapper, settings, options, meters, Tracing.off());
     }
 
     /** The commits pushes have shared so far: how many, and the events in them. */

@@ -21,8 +21,6 @@ import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.StoreException;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.TracerProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -73,19 +71,19 @@ public final class Ingestion {
      */
     public Ingestion(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper,
                      Set<Way> authenticated, LongSupplier nanoClock) {
-        this(store, quarantine, inputs, mapper, authenticated, nanoClock, IngestMetrics.none(),
-                TracerProvider.noop().get(Ingestion.class.getName()));
+        this(store, new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT), quarantine, inputs,
+                mapper, authenticated, nanoClock, IngestMetrics.none());
     }
 
     /**
-     * As above, counting what becomes of the events in {@code metrics}, and tracing the pushes' shared commits with
-     * {@code tracer}.
+     * As above, with the pushes sharing the commits of {@code batcher}, and counting what becomes of the events in
+     * {@code metrics}.
      */
-    public Ingestion(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper,
-                     Set<Way> authenticated, LongSupplier nanoClock, IngestMetrics metrics, Tracer tracer) {
+    public Ingestion(EventStore store, AppendBatcher batcher, Quarantine quarantine, Inputs inputs, ObjectMapper mapper,
+                     Set<Way> authenticated, LongSupplier nanoClock, IngestMetrics metrics) {
         this.metrics = metrics;
         this.store = store;
-        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT, tracer);
+        this.batcher = batcher;
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
