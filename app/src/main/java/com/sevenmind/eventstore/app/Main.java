@@ -38,7 +38,9 @@ public final class Main {
             err.println("eventstore: " + e.getMessage());
             return 1;
         }
-        var injector = Guice.createInjector(new AppModule(plugins), new DatabaseModule());
+        // The database is opened by this module when a command first asks, and closed here, whatever the command did.
+        DatabaseModule database = new DatabaseModule();
+        var injector = Guice.createInjector(new AppModule(plugins), database);
         EventStoreCommand root = injector.getInstance(EventStoreCommand.class);
         CommandLine commandLine = new CommandLine(root, new GuiceFactory(injector));
         everyCommand(commandLine, command -> command.getCommandSpec()
@@ -55,7 +57,7 @@ public final class Main {
             exitCode = failed(e, root, err);
         }
         try {
-            injector.getInstance(OpenedDatabase.class).close();
+            database.close();
         } catch (RuntimeException e) {
             return failed(e, root, err);
         }

@@ -6,16 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.ContentPieceStarted;
 import com.sevenmind.eventstore.api.GlobalProjection;
 import com.sevenmind.eventstore.app.FeedLines;
+import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.projecting.Changes;
 import com.sevenmind.eventstore.app.http.HttpApi;
-import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.http.IngestOptions;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Feed;
 import com.sevenmind.eventstore.store.FeedEntry;
 import com.sevenmind.eventstore.store.FeedPosition;
 import com.sevenmind.eventstore.store.GlobalProjections;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -158,8 +161,9 @@ final class BenchFeed {
             end = b.next();
         }
         var store = db.eventStore(codec);
-        HttpApi api = new HttpApi(db, codec, new Inputs(mapper, codec), registry, mapper,
-                HttpApi.Settings.of("127.0.0.1", 0));
+        HttpApi api = HttpApi.create(db, codec, registry, new GlobalProjectionRegistry(List.of()), mapper,
+                HttpApi.Settings.of("127.0.0.1", 0), IngestOptions.DEFAULT,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         try {
             int port = api.start();
             HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -7,7 +7,6 @@ import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.HttpApi;
 import com.sevenmind.eventstore.app.http.IngestOptions;
-import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
@@ -92,8 +91,7 @@ final class BenchPush {
         // No global projections: the figure is the push path's, as before they existed. Traced as serve is, when the
         // OTEL_* variables say so: how the pushes' cost changes with tracing on.
         Tracing tracing = Tracing.fromEnvironment();
-        HttpApi api = new HttpApi(db, codec, new Inputs(mapper, codec), registry, new GlobalProjectionRegistry(List.of()),
-                mapper,
+        HttpApi api = HttpApi.create(db, codec, registry, new GlobalProjectionRegistry(List.of()), mapper,
                 HttpApi.Settings.of("127.0.0.1", 0).withLimits(THREADS, HttpApi.Settings.QUEUE, 1 << 20, 1,
                         HttpApi.Settings.CONNECTIONS), IngestOptions.DEFAULT, meters, tracing);
         try {

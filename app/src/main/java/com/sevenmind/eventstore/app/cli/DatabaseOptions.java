@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app.cli;
 
+import com.sevenmind.eventstore.app.DatabaseConfig;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Timeouts;
 import jakarta.inject.Singleton;
@@ -10,9 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Which database a command line uses (global options, given before the command) and how long its calls may take
- * (the command's kind). One per command line: the root command reads the options into it, the database is opened
- * from it.
+ * Which database a command line uses: global options, given before the command, read into a {@link DatabaseConfig}
+ * once the command line is parsed ({@link EventStoreCommand#databaseConfig()}).
  */
 @Singleton
 public final class DatabaseOptions {
@@ -40,55 +40,19 @@ public final class DatabaseOptions {
                     + "(env EVENTSTORE_NO_MIGRATE=true).")
     boolean noMigrate;
 
-    private boolean schemaAsIs;
-    private Timeouts timeouts = Timeouts.COMMAND;
-    private int poolSize = Database.POOL_SIZE;
-
     /** The --db-url given (or from the environment), else null: the embedded server. */
     public String dbUrl() {
         return dbUrl == null || dbUrl.isBlank() ? null : dbUrl;
     }
 
-    public String dbSchema() {
-        return dbSchema;
-    }
-
-    public Path dataDir() {
-        return dataDir;
-    }
-
-    /** The limits of a command that may legitimately run long, unless {@link #serving} said otherwise. */
-    public Timeouts timeouts() {
-        return timeouts;
-    }
-
-    /** Connections in the pool, unless {@link #serving} said otherwise. */
-    public int poolSize() {
-        return poolSize;
-    }
-
-    /** What opening the database does to the store's schema: migrate it, unless --no-migrate or {@link #schemaAsIs}. */
-    public Database.OnOpen onOpen() {
-        return schemaAsIs ? Database.OnOpen.AS_IS : noMigrate ? Database.OnOpen.REQUIRE_MIGRATED
-                : Database.OnOpen.MIGRATE;
-    }
-
-    /**
-     * The schema is the command's subject (db status, db migrate): opened as it is. Call before the database is first
-     * asked for.
-     */
-    void schemaAsIs() {
-        this.schemaAsIs = true;
-    }
-
-    /** A server's limits and pool: call before the database is first asked for. */
-    void serving(Timeouts timeouts, int poolSize) {
-        this.timeouts = timeouts;
-        this.poolSize = poolSize;
+    /** The database the options name, opened as a command's: its limits and pool, migrated unless --no-migrate. */
+    DatabaseConfig config() {
+        return new DatabaseConfig(dbUrl(), dataDir, dbSchema, Timeouts.COMMAND, Database.POOL_SIZE,
+                noMigrate ? Database.OnOpen.REQUIRE_MIGRATED : Database.OnOpen.MIGRATE, this::lost);
     }
 
     /** The embedded server went away for good: says why, and exits. */
-    public void lost(String reason) {
+    private void lost(String reason) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("eventstore: " + reason);
         err.flush();

@@ -1,6 +1,7 @@
 package com.sevenmind.eventstore.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sevenmind.eventstore.app.DatabaseConfig;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.DbStatus;
@@ -31,7 +32,7 @@ final class DbCommand implements Runnable {
     }
 
     /** What both subcommands take: the database, opened as it is, and text or JSON out. */
-    private abstract static class Subcommand<R> implements Callable<Integer> {
+    private abstract static class Subcommand<R> implements Callable<Integer>, DatabaseConfig.Tuned {
 
         @Spec
         CommandSpec spec;
@@ -40,18 +41,21 @@ final class DbCommand implements Runnable {
         Format format;
 
         final ObjectMapper mapper;
-        final DatabaseOptions options;
         final Provider<Database> database;
 
-        Subcommand(ObjectMapper mapper, DatabaseOptions options, Provider<Database> database) {
+        Subcommand(ObjectMapper mapper, Provider<Database> database) {
             this.mapper = mapper;
-            this.options = options;
             this.database = database;
+        }
+
+        /** The schema is the subject: opened as it is. */
+        @Override
+        public DatabaseConfig tune(DatabaseConfig config) {
+            return config.asIs();
         }
 
         @Override
         public Integer call() {
-            options.schemaAsIs();
             R result = run(database.get());
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.json) {
@@ -76,8 +80,8 @@ final class DbCommand implements Runnable {
     static final class Migrate extends Subcommand<SchemaMigrations.Migrated> {
 
         @Inject
-        Migrate(ObjectMapper mapper, DatabaseOptions options, Provider<Database> database) {
-            super(mapper, options, database);
+        Migrate(ObjectMapper mapper, Provider<Database> database) {
+            super(mapper, database);
         }
 
         @Override
@@ -102,8 +106,8 @@ final class DbCommand implements Runnable {
     static final class Status extends Subcommand<DbStatus> {
 
         @Inject
-        Status(ObjectMapper mapper, DatabaseOptions options, Provider<Database> database) {
-            super(mapper, options, database);
+        Status(ObjectMapper mapper, Provider<Database> database) {
+            super(mapper, database);
         }
 
         @Override

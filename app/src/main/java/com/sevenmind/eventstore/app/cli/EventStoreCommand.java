@@ -1,13 +1,16 @@
 package com.sevenmind.eventstore.app.cli;
 
+import com.sevenmind.eventstore.app.DatabaseConfig;
 import com.sevenmind.eventstore.app.bench.BenchCommand;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** The root command: global options, given before the command, and the list of commands. */
@@ -21,6 +24,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Without --db-url an embedded PostgreSQL runs on --data-dir; the data stays there between runs.",
                 "Completion in bash or zsh: source <(eventstore generate-completion)",
                 "Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected (import)."})
+@Singleton // the one picocli parses into, and the one the database is opened from
 public final class EventStoreCommand implements Runnable {
 
     @Spec
@@ -53,6 +57,19 @@ public final class EventStoreCommand implements Runnable {
 
     public boolean verbose() {
         return verbose;
+    }
+
+    /**
+     * The database this command line opens: the global options, tuned by the command that runs when it opens its
+     * database otherwise ({@link DatabaseConfig.Tuned}). Asked once the command line is parsed.
+     */
+    public DatabaseConfig databaseConfig() {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        while (parsed.hasSubcommand()) {
+            parsed = parsed.subcommand();
+        }
+        DatabaseConfig config = database.config();
+        return parsed.commandSpec().userObject() instanceof DatabaseConfig.Tuned tuned ? tuned.tune(config) : config;
     }
 
     /**

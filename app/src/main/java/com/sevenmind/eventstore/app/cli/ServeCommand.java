@@ -1,23 +1,18 @@
 package com.sevenmind.eventstore.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Injector;
 import com.sevenmind.eventstore.app.BuildVersion;
-import com.sevenmind.eventstore.app.OpenedDatabase;
-import com.sevenmind.eventstore.codec.EventCodec;
-import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
-import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.DatabaseConfig;
 import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.http.GooglePushVerifier;
 import com.sevenmind.eventstore.app.http.HttpAccess;
 import com.sevenmind.eventstore.app.http.HttpApi;
 import com.sevenmind.eventstore.app.http.IngestOptions;
-import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.app.http.ServeModule;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Timeouts;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Inject;
-import jakarta.inject.Provider;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +53,7 @@ import picocli.CommandLine.Spec;
                 "Writes must be Content-Type: application/json; Host and Origin must name an allowed host.",
                 "Traces with OpenTelemetry when OTEL_TRACES_EXPORTER names an exporter (otlp, logging-otlp, console), "
                         + "configured by the standard OTEL_* variables; off otherwise."})
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, DatabaseConfig.Tuned {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -132,30 +127,19 @@ final class ServeCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int connectTimeout;
 
-    private final EventCodec codec;
-    private final Inputs inputs;
-    private final ProjectionRegistry registry;
-    private final GlobalProjectionRegistry globals;
-    private final ObjectMapper mapper;
-    private final DatabaseOptions databaseOptions;
-    private final Provider<Database> database;
-    private final OpenedDatabase opened;
-    /** A provider: the other commands, made along with this one, need no registry. */
-    private final Provider<PrometheusMeterRegistry> meters;
+    /** The command line's: serve's own objects come from a child of it, made once the options are checked. */
+    private final Injector injector;
 
     @Inject
-    ServeCommand(EventCodec codec, Inputs inputs, ProjectionRegistry registry, GlobalProjectionRegistry globals,
-                 ObjectMapper mapper, DatabaseOptions databaseOptions, Provider<Database> database, OpenedDatabase opened,
-                 Provider<PrometheusMeterRegistry> meters) {
-        this.codec = codec;
-        this.inputs = inputs;
-        this.registry = registry;
-        this.globals = globals;
-        this.mapper = mapper;
-        this.databaseOptions = databaseOptions;
-        this.database = database;
-        this.opened = opened;
-        this.meters = meters;
+    ServeCommand(Injector injector) {
+        this.injector = injector;
+    }
+
+    /** A server's limits and pool, as --connect-timeout and --pool-size say. */
+    @Override
+    public DatabaseConfig tune(DatabaseConfig config) {
+        return config.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
+                Timeouts.SERVE.statement()), poolSize);
     }
 
     @Override
@@ -183,32 +167,29 @@ final class ServeCommand implements Callable<Integer> {
         StopSignals.onStop(asked::countDown);
         LOG.info("starting: {}, port {}", BuildVersion.describe(), port);
 
-        databaseOptions.serving(new Timeouts(Duration.ofSeconds(connectTimeout), Timeouts.SERVE.socket(),
-                Timeouts.SERVE.statement()), poolSize);
-        Database db = database.get();
-        PrometheusMeterRegistry metrics = meters.get();
-        db.instrument(metrics);
         Tracing tracing = Tracing.fromEnvironment();
-        HttpApi api = new HttpApi(db, codec, inputs, registry, globals, mapper, HttpApi.Settings.of(bind, port)
-                .withTokens(token, readToken).withHosts(hosts)
-                .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
-                .withPushVerifier(pushVerifier)
-                .withVerbose(root.verbose()), ingestOptions, metrics, tracing);
+        HttpApi api;
         int bound;
         try {
+            Injector serving = injector.createChildInjector(new ServeModule(HttpApi.Settings.of(bind, port)
+                    .withTokens(token, readToken).withHosts(hosts)
+                    .withLimits(threads, HttpApi.Settings.QUEUE, maxBody, maxStreams, HttpApi.Settings.CONNECTIONS)
+                    .withPushVerifier(pushVerifier)
+                    .withVerbose(root.verbose()), ingestOptions, tracing));
+            serving.getInstance(Database.class).instrument(serving.getInstance(PrometheusMeterRegistry.class));
+            api = serving.getInstance(HttpApi.class);
             bound = api.start();
         } catch (RuntimeException e) {
             tracing.close();
-            opened.close();
             throw e;
         }
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
-                // The server first, so that the snapshots of answered requests are saved while the database is there.
+                // The server first, so that the snapshots of answered requests are saved while the database is there
+                // (closed by whoever opened it, once this command returns).
                 api.close();
                 tracing.close(); // the spans of the last requests, exported
-                opened.close();
             }
         };
         // Any other way out (the embedded server lost for good, SIGHUP) still answers the requests taken.

@@ -3,7 +3,7 @@ package com.sevenmind.eventstore.app.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sevenmind.eventstore.app.ErrorMessages;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.app.ingest.Way;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;

@@ -3,31 +3,28 @@ package com.sevenmind.eventstore.app.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
+import com.google.inject.Module;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
+import com.sevenmind.eventstore.app.StoreModule;
 import com.sevenmind.eventstore.app.Tracing;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
+import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.app.projecting.UserProjections;
+import com.sevenmind.eventstore.app.ingest.Way;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
-import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Projector;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,11 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@link Inspector} page at {@code /}. Every answer but the page's files and the live streams is JSON; every refusal
  * is {@code {"error":"<one line>"}}.
  *
- * <p>Jetty's few threads only move bytes, check requests ({@link HttpAccess}) and gather bodies ({@link HttpBody});
- * they never wait. A request whose head and body have arrived runs on a fixed pool of workers behind a bounded queue:
- * when both are full, it is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the
- * connections and gives each request's head and body a deadline, so that slow clients hold neither workers nor the
- * server.
+ * <p>Requests are checked ({@link HttpAccess}) and their bodies gathered ({@link HttpBody}) without waiting. A request
+ * whose head and body have arrived is answered by one of a fixed number of workers, Jetty's {@link
+ * org.eclipse.jetty.server.handler.QoSHandler} ({@link HttpWorkers}), behind a bounded queue: when both are full, it
+ * is answered 503 at once instead of waiting without bound. {@link HttpConnections} caps the connections and gives each
+ * request's head and body a deadline, so that slow clients hold neither workers nor the server.
  *
  * <p>Over 300 lines on purpose: the server's settings, its start and its ordered stop are one lifecycle; the reads,
  * the workers and ingestion live in their own files.
@@ -136,10 +133,12 @@ public final class HttpApi implements AutoCloseable {
     static final String DATABASE_UNAVAILABLE = "database unavailable";
     static final String SHUTTING_DOWN = "server shutting down, try again";
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Jetty's threads that only move bytes: its acceptor and selector, and the reads and writes of connections. */
+    private static final int IO_THREADS = 32;
 
     private final Projector projector;
-    private final HttpIngest ingest;
-    private final RudderStackIngest rudderStack;
+    private final Ingestion ingestion;
+    private final IngestAnswers ingest;
     private final ObjectMapper mapper;
     private final Settings settings;
     private final HttpAccess access;
@@ -150,78 +149,65 @@ public final class HttpApi implements AutoCloseable {
     private HttpConnections connections;
     private HttpWorkers workers;
 
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-            Settings settings) {
-        this(db, codec, inputs, registry, mapper, settings, IngestOptions.DEFAULT);
-    }
-
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry, ObjectMapper mapper,
-            Settings settings, IngestOptions options) {
-        this(db, codec, inputs, registry, new GlobalProjectionRegistry(List.of()), mapper, settings, options,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /** Made by {@link ServeModule}. */
+    HttpApi(Settings settings, ObjectMapper mapper, Projector projector, Ingestion ingestion, IngestAnswers ingest,
+            HttpAccess access, HttpReads reads, HttpMetrics metrics, HttpTracing tracing) {
+        this.settings = settings;
+        this.mapper = mapper;
+        this.projector = projector;
+        this.ingestion = ingestion;
+        this.ingest = ingest;
+        this.access = access;
+        this.reads = reads;
+        this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     /**
-     * Serves {@code meters} at {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams
-     * and the quarantine's size; keeps {@code globals} current while it runs, and serves them at
-     * {@code GET /global/{name}}. The database's own meters (the pool, the snapshot cache, the live feed) are its
-     * {@link Database#instrument}'s.
+     * The HTTP API on {@code db}, outside the serve command (a test, bench, a host): serves {@code meters} at
+     * {@code GET /metrics}, and reports to it the requests, the ingestion, the live streams and the quarantine's size;
+     * keeps {@code globals} current while it runs, and serves them at {@code GET /global/{name}}; with the spans of
+     * requests, ingestion, shared commits and projection reads ({@link HttpTracing}). The database's own meters (the
+     * pool, the snapshot cache, the live feed) are its {@link Database#instrument}'s.
      */
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
-            GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
-            PrometheusMeterRegistry meters) {
-        this(db, codec, inputs, registry, globals, mapper, settings, options, meters, Tracing.off());
-    }
-
-    /** As above, with the spans of requests, ingestion, shared commits and projection reads ({@link HttpTracing}). */
-    public HttpApi(Database db, EventCodec codec, Inputs inputs, ProjectionRegistry registry,
+    public static HttpApi create(Database db, EventCodec codec, ProjectionRegistry registry,
             GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
             PrometheusMeterRegistry meters, Tracing tracing) {
-        EventStore store = db.eventStore(codec);
-        this.projector = db.projector(codec, mapper);
-        this.metrics = new HttpMetrics(meters);
-        this.tracing = new HttpTracing(tracing, mapper);
-        this.ingest = new HttpIngest(store, db.quarantine(), inputs, mapper, authenticated(settings, options),
-                System::nanoTime, options.nackRejected(), new IngestMetrics(meters), tracing.tracer());
-        // Counted by the database at each scrape: the quarantine is shared by every replica and by import.
-        Gauge.builder("eventstore.quarantine.inputs", db.quarantine(), q -> q.count())
-                .description("Inputs in the quarantine, from every source").strongReference(true).register(meters);
-        this.rudderStack = new RudderStackIngest(store, inputs, mapper, ingest, Instant::now);
-        this.mapper = mapper;
-        this.settings = settings;
-        this.access = new HttpAccess(settings.allowedHosts(), settings.token(), settings.readToken(),
-                settings.pushVerifier(), options.rudderStackWriteKey());
-        this.reads = new HttpReads(db, store, codec, mapper, registry,
-                new UserProjections(projector, tracing.tracer()), metrics, globals, tracing.tracer());
+        Module given = binder -> {
+            binder.bind(Database.class).toInstance(db);
+            binder.bind(EventCodec.class).toInstance(codec);
+            binder.bind(ProjectionRegistry.class).toInstance(registry);
+            binder.bind(GlobalProjectionRegistry.class).toInstance(globals);
+            binder.bind(ObjectMapper.class).toInstance(mapper);
+            binder.bind(PrometheusMeterRegistry.class).toInstance(meters);
+        };
+        return Guice.createInjector(given, new StoreModule(), new ServeModule(settings, options, tracing))
+                .getInstance(HttpApi.class);
     }
 
-    /** The ways in that every request must prove itself on: the quarantine limits only the others. */
-    private static Set<Way> authenticated(Settings settings, IngestOptions options) {
-        Set<Way> ways = EnumSet.noneOf(Way.class);
-        if (options.rudderStackWriteKey() != null) {
-            ways.addAll(EnumSet.of(Way.TRACK, Way.BATCH));
-        }
-        if (settings.token() != null) {
-            ways.addAll(EnumSet.allOf(Way.class));
-        } else if (settings.pushVerifier() != null) {
-            ways.add(Way.PUSH);
-        }
-        return ways;
+    /** As above, without spans. */
+    public static HttpApi create(Database db, EventCodec codec, ProjectionRegistry registry,
+            GlobalProjectionRegistry globals, ObjectMapper mapper, Settings settings, IngestOptions options,
+            PrometheusMeterRegistry meters) {
+        return create(db, codec, registry, globals, mapper, settings, options, meters, Tracing.off());
     }
 
     /** The commits pushes have shared so far: how many, and the events in them. */
     public AppendBatcher.Counts pushCommits() {
-        return ingest.pushCommits();
+        return ingestion.pushCommits();
     }
 
     /** Starts listening and returns the port. */
     public int start() {
         reads.start(settings.streams());
         workers = new HttpWorkers(settings.threads(), settings.queue(), mapper, settings.verbose());
-        QueuedThreadPool io = new QueuedThreadPool(32, 4);
-        io.setName("http-io");
-        io.setDaemon(true); // the serve command's main thread keeps the process alive
-        server = new Server(io);
+        // Jetty's threads move bytes, and answer: the workers' requests and the streams' first reads run on them.
+        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS + settings.threads() + settings.streams(), 4);
+        threads.setName("http");
+        threads.setDaemon(true); // the serve command's main thread keeps the process alive
+        server = new Server(threads);
+        workers.setServer(server);
+        server.addBean(workers);
         HttpConfiguration configuration = new HttpConfiguration();
         configuration.setSendServerVersion(false);
         connections = new HttpConnections(configuration, settings.connections(), settings.headTimeout());
@@ -267,17 +253,16 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         reads.drain();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HttpWorkers.STOP_SECONDS);
         var answered = Graceful.shutdown(server);
         reads.close();
         try {
             answered.get(HttpWorkers.STOP_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            // Not all answered in time: the wait for the workers below says so.
+            LOG.warn("stopping with requests still running after {} s", HttpWorkers.STOP_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.stop(deadline);
+        workers.stopTaking();
         projector.close(); // the snapshots of answered requests are saved before the database may go
         try {
             server.stop();
@@ -314,14 +299,18 @@ public final class HttpApi implements AutoCloseable {
                     case EVENTS -> write(exchange, Way.EVENTS,
                             body -> tracing.ingest(Way.EVENTS, body, ingest::events));
                     case TRACK -> write(exchange, Way.TRACK,
-                            body -> tracing.ingest(Way.TRACK, body, rudderStack::track));
+                            body -> tracing.ingest(Way.TRACK, body, ingest::track));
                     case BATCH -> write(exchange, Way.BATCH,
-                            body -> tracing.ingest(Way.BATCH, body, rudderStack::batch));
+                            body -> tracing.ingest(Way.BATCH, body, ingest::batch));
                     default -> {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);
                         }
-                        workers.work(exchange, () -> reads.answer(exchange, target));
+                        if (target.route().streams()) {
+                            workers.now(exchange, () -> reads.answer(exchange, target));
+                        } else {
+                            workers.work(exchange, () -> reads.answer(exchange, target));
+                        }
                     }
                 }
             } catch (HttpError e) {
@@ -359,8 +348,9 @@ public final class HttpApi implements AutoCloseable {
                 if (whole.over()) {
                     String kept = new String(whole.bytes(), 0, Math.min(whole.bytes().length, Inputs.KEPT_CHARS),
                             UTF_8);
-                    throw ingest.refuse(413, way, kept, String.format("request body is over the limit of %,d bytes%s",
-                            settings.maxBody(), inflated ? " (decompressed)" : ""));
+                    String reason = String.format("request body is over the limit of %,d bytes%s", settings.maxBody(),
+                            inflated ? " (decompressed)" : "");
+                    throw ingest.refuse(413, way, kept, reason, reason);
                 }
                 Utf8.Decoded text = new Utf8().decode(whole.bytes());
                 if (!text.valid()) {

@@ -1,17 +1,15 @@
 package com.sevenmind.eventstore.app.http;
 
+import com.sevenmind.eventstore.app.ingest.IngestMetrics;
 import com.sevenmind.eventstore.store.AppendResult;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.slf4j.Logger;
@@ -32,20 +30,7 @@ final class HttpMetrics {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-    /**
-     * The buckets of every latency histogram of serve: a handful that fit a request, an append and a live
-     * notification (milliseconds to seconds; a live stream's whole life falls in +Inf), where Micrometer's percentile
-     * histogram would give each series some 70.
-     */
-    private static final Duration[] LATENCY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
-            10_000).map(Duration::ofMillis).toArray(Duration[]::new);
-
     private final PrometheusMeterRegistry registry;
-
-    /** A timer published as a histogram with {@link #LATENCY_BUCKETS}. */
-    static Timer.Builder latency(String name) {
-        return Timer.builder(name).serviceLevelObjectives(LATENCY_BUCKETS);
-    }
 
     HttpMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
@@ -67,7 +52,7 @@ final class HttpMetrics {
         String route = exchange.route();
         String outcome = status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR"
                 : status >= 300 ? "REDIRECTION" : status >= 200 ? "SUCCESS" : "INFORMATIONAL";
-        latency("http.server.requests")
+        IngestMetrics.latency("http.server.requests")
                 .description("HTTP requests by method, route template, status and outcome; a live stream at its end")
                 .tags("method", method, "route", route, "status", Integer.toString(status), "outcome", outcome)
                 .register(registry)

@@ -21,7 +21,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The answers to reads: every endpoint but the writes, which {@link HttpIngest} and {@link RudderStackIngest} take. */
+/** The answers to reads: every endpoint but the writes, which {@link IngestAnswers} takes. */
 final class HttpReads {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpReads.class);

@@ -1,8 +1,5 @@
 package com.sevenmind.eventstore.app.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.app.ErrorMessages;
@@ -65,6 +62,11 @@ final class HttpRequests {
         /** Whether it is open to all, token or not: the health checks, the page's files and the API's document. */
         boolean open() {
             return this == HEALTH || this == LIVEZ || this == READYZ || this == PAGE || this == OPENAPI;
+        }
+
+        /** Whether it streams: its exchange is held for the stream's life, under a cap of its own. */
+        boolean streams() {
+            return this == LIVE || this == FEED_STREAM;
         }
     }
 
@@ -171,15 +173,5 @@ final class HttpRequests {
             // answered below, as any other number out of range
         }
         throw new HttpError(400, "limit: " + ErrorMessages.quote(value) + " is not a whole number from 1 to " + max);
-    }
-
-    /** The body as a JSON object, or null when it is not one (not JSON, or JSON of another kind). */
-    static JsonNode jsonObject(ObjectMapper mapper, String body) {
-        try {
-            JsonNode root = mapper.readTree(body);
-            return root != null && root.isObject() ? root : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

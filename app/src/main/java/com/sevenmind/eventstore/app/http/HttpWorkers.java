@@ -4,62 +4,102 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
 import com.sevenmind.eventstore.store.StoreException;
 import io.opentelemetry.context.Scope;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers that answer requests: a fixed pool behind a bounded queue, so that when both are full a request is
- * answered 503 at once instead of waiting without bound; and what each failure of an answer tells the client.
+ * The workers that answer requests, as Jetty's {@link QoSHandler}: at most {@code threads} requests are answered at
+ * once, on Jetty's threads, and {@code queue} more wait for one without a thread; past that a request is answered 503
+ * at once instead of waiting without bound. And what each failure of an answer tells the client.
+ *
+ * <p>A request comes here only once its head and body have arrived ({@link HttpBody}), so a slow client holds no
+ * worker. A stream is no work for them: it holds its exchange for its whole life, under a cap of its own
+ * ({@link LiveStreams}), and is answered by {@link #now}.
  */
-final class HttpWorkers {
+final class HttpWorkers extends QoSHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpWorkers.class);
     /** How long a stop waits for the requests already taken to be answered. */
     static final long STOP_SECONDS = 10;
+    /** The request's attribute that holds its {@link Work}, for the handler the QoSHandler lets it through to. */
+    private static final String WORK = HttpWorkers.class.getName() + ".work";
 
-    private final ThreadPoolExecutor pool;
+    /** A request let through: its exchange, and what answers it. */
+    private record Work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+    }
+
     private final ObjectMapper mapper;
     private final boolean verbose;
+    private volatile boolean stopped;
 
     HttpWorkers(int threads, int queue, ObjectMapper mapper, boolean verbose) {
-        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                Worker::new, new ThreadPoolExecutor.AbortPolicy());
+        super(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                Work work = (Work) request.getAttribute(WORK);
+                now(work.exchange(), work.answer(), mapper, verbose);
+                return true;
+            }
+        });
+        setMaxRequestCount(threads);
+        setMaxSuspendedRequestCount(queue);
         this.mapper = mapper;
         this.verbose = verbose;
     }
 
     /**
-     * Runs {@code answer} on a worker and sends what it gives; 503 at once when every worker and the queue are busy.
+     * Runs {@code answer} when a worker is free and sends what it gives; 503 at once when every worker and the queue
+     * are busy.
+     */
+    void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+        if (stopped) {
+            // Its body came in after the stop began: it is not taken, so another instance may take it.
+            exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+            exchange.setHeader(HttpHeader.CONNECTION, "close");
+            HttpAnswer.error(503, HttpApi.SHUTTING_DOWN).reply(exchange, mapper);
+            return;
+        }
+        exchange.request.setAttribute(WORK, new Work(exchange, answer));
+        try {
+            handle(exchange.request, exchange.response, exchange.callback);
+        } catch (Exception e) { // the handler let through answers whatever happens; QoSHandler declares it
+            HttpAnswer.error(500, "internal error: " + ErrorMessages.describe(e)).reply(exchange, mapper);
+        }
+    }
+
+    /** Runs {@code answer} on this thread, outside the workers' limit, and sends what it gives. */
+    void now(HttpExchange exchange, Supplier<HttpAnswer> answer) {
+        now(exchange, answer, mapper, verbose);
+    }
+
+    /**
      * Whatever {@code answer} throws, an {@link Error} too, is answered: an exchange left unanswered would hold its
      * connection for good.
      */
-    void work(HttpExchange exchange, Supplier<HttpAnswer> answer) {
-        try {
-            pool.execute(() -> {
-                try (Scope ignored = exchange.trace.makeCurrent()) {
-                    HttpAnswer answered = answer(answer, exchange.method + " " + exchange.route(), verbose);
-                    if (answered.status() == 429) {
-                        exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-                    }
-                    answered.send(exchange, mapper);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
-            if (pool.isShutdown()) {
-                // Its body came in after the stop began: it is not taken, so another instance may take it.
-                exchange.setHeader(HttpHeader.CONNECTION, "close");
+    private static void now(HttpExchange exchange, Supplier<HttpAnswer> answer, ObjectMapper mapper,
+                            boolean verbose) {
+        try (Scope ignored = exchange.trace.makeCurrent()) {
+            HttpAnswer answered = answer(answer, exchange.method + " " + exchange.route(), verbose);
+            if (answered.status() == 429) {
+                exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
             }
-            HttpAnswer.error(503, pool.isShutdown() ? HttpApi.SHUTTING_DOWN : "server busy, try again")
-                    .reply(exchange, mapper);
+            answered.send(exchange, mapper);
         }
+    }
+
+    /** Every worker and the queue are busy. */
+    @Override
+    protected void reject(Request request, Response response, Callback callback, int status) {
+        HttpExchange exchange = ((Work) request.getAttribute(WORK)).exchange();
+        exchange.setHeader(HttpHeader.RETRY_AFTER, "1");
+        HttpAnswer.error(503, "server busy, try again").reply(exchange, mapper);
     }
 
     /**
@@ -86,27 +126,8 @@ final class HttpWorkers {
         }
     }
 
-    /** Answers the requests already taken, waiting at most until {@code deadline} ({@link System#nanoTime}), then stops. */
-    void stop(long deadline) {
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                LOG.warn("stopping with requests still running after {} s", STOP_SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A thread of the worker pool. */
-    private static final class Worker extends Thread {
-
-        private static final AtomicInteger COUNT = new AtomicInteger();
-
-        Worker(Runnable task) {
-            super(task, "http-worker-" + COUNT.incrementAndGet());
-            // The serve command's main thread keeps the process alive; workers must not hold up its exit.
-            setDaemon(true);
-        }
+    /** From now on a request whose body comes in is refused: the server is stopping. */
+    void stopTaking() {
+        stopped = true;
     }
 }

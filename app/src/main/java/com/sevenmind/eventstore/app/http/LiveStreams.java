@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.app.ErrorMessages;
+import com.sevenmind.eventstore.app.ingest.IngestMetrics;
 import com.sevenmind.eventstore.app.Output;
 import com.sevenmind.eventstore.app.http.HttpRequests.ProjectRequest;
 import com.sevenmind.eventstore.app.projecting.Changes;
@@ -78,7 +79,7 @@ final class LiveStreams implements AutoCloseable {
         this.reads = new SharedReads(userProjections, this::json);
         Gauge.builder("eventstore.live.streams", places, p -> max - p.availablePermits())
                 .description("Live streams open").strongReference(true).register(meters);
-        this.delay = HttpMetrics.latency("eventstore.live.notification.delay")
+        this.delay = IngestMetrics.latency("eventstore.live.notification.delay")
                 .description("From the live feed telling of a commit of a streamed user to the stream having sent "
                         + "the projections read again (the coalescing of bursts included)")
                 .register(meters);

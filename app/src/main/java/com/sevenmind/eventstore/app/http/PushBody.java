@@ -45,7 +45,7 @@ final class PushBody {
     }
 
     static Input of(ObjectMapper mapper, HttpFields headers, String body) {
-        JsonNode root = HttpRequests.jsonObject(mapper, body);
+        JsonNode root = Inputs.jsonObject(mapper, body);
         boolean wrapped = root != null && root.path("message").isObject();
         String messageId = headers.get(MESSAGE_ID);
         if (wrapped || messageId == null && (root == null || !root.has("type"))) {

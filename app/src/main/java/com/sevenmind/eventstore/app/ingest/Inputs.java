@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
@@ -52,6 +53,16 @@ public final class Inputs {
             case PUBSUB -> rudderStack.parse(PubSubEnvelope.parse(mapper, input));
             default -> throw new IllegalArgumentException("unknown input format " + format + "; known: " + FORMATS);
         };
+    }
+
+    /** The body as a JSON object, or null when it is not one (not JSON, or JSON of another kind). */
+    public static JsonNode jsonObject(ObjectMapper mapper, String body) {
+        try {
+            JsonNode root = mapper.readTree(body);
+            return root != null && root.isObject() ? root : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** The reason kept with an event PostgreSQL refused. */

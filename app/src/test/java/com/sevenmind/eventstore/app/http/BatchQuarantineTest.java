@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.ingest.Way;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Quarantine.Dropped;
@@ -17,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -70,16 +70,15 @@ class BatchQuarantineTest {
     @Test
     void without_a_token_a_batch_keeps_at_most_a_burst_of_bad_calls_and_leaves_the_rate_no_debt() {
         AtomicLong nanos = new AtomicLong();
-        HttpIngest ingest = new HttpIngest(db.store(), db.database().quarantine(), INPUTS, MAPPER,
+        IngestAnswers rudderStack = IngestHardeningTest.answers(db, db.database().quarantine(),
                 EnumSet.noneOf(Way.class), nanos::get, false);
-        RudderStackIngest rudderStack = new RudderStackIngest(db.store(), INPUTS, MAPPER, ingest, Instant::now);
 
-        assertEquals(counts(0, HttpIngest.BURST, 10_000 - HttpIngest.BURST),
+        assertEquals(counts(0, Ingestion.BURST, 10_000 - Ingestion.BURST),
                 rudderStack.batch(batch(10_000, "{}", "")));
 
-        assertEquals(HttpIngest.BURST, db.database().quarantine().count());
+        assertEquals(Ingestion.BURST, db.database().quarantine().count());
         List<Dropped> drops = db.database().quarantine().drops();
-        assertEquals(List.of(SOURCE, 10_000L - HttpIngest.BURST), List.of(drops.get(0).source(),
+        assertEquals(List.of(SOURCE, 10_000L - Ingestion.BURST), List.of(drops.get(0).source(),
                 drops.get(0).inputs()));
         // A tenth of a second later the bucket holds one input again: the flood left no debt to pay off first.
         nanos.addAndGet(100_000_000);

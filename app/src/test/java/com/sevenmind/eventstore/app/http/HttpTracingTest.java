@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Plugins;
 import com.sevenmind.eventstore.app.Tracing;
-import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.TestDatabase;
 import com.sevenmind.eventstore.store.TestEvents;
@@ -67,7 +66,7 @@ class HttpTracingTest {
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
         Plugins found = Plugins.discover(HttpTracingTest.class.getClassLoader());
-        api = new HttpApi(db.database(), CODEC, new Inputs(MAPPER, CODEC), found.projections(), found.globals(), MAPPER,
+        api = HttpApi.create(db.database(), CODEC, found.projections(), found.globals(), MAPPER,
                 HttpApi.Settings.of("127.0.0.1", 0), IngestOptions.DEFAULT,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Tracing.of(sdk));
         port = api.start();

@@ -9,21 +9,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Cli;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.ingest.RudderStackIngest;
+import com.sevenmind.eventstore.app.ingest.Way;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Dropped;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,9 +195,18 @@ class IngestHardeningTest {
 
     // --- finding 9: the quarantine's bounds
 
-    private static HttpIngest ingest(Quarantine quarantine, boolean authenticated, AtomicLong clock) {
-        return new HttpIngest(db.store(), quarantine, new Inputs(MAPPER, CODEC), MAPPER,
-                authenticated ? EnumSet.allOf(Way.class) : EnumSet.noneOf(Way.class), clock::get, true);
+    private static IngestAnswers ingest(Quarantine quarantine, boolean authenticated, AtomicLong clock) {
+        return answers(db, quarantine, authenticated ? EnumSet.allOf(Way.class) : EnumSet.noneOf(Way.class),
+                clock::get, true);
+    }
+
+    /** The ways in over HTTP on {@code db}, without a server. */
+    static IngestAnswers answers(TestDatabase db, Quarantine quarantine, Set<Way> authenticated,
+                                 LongSupplier nanoClock, boolean nackRejected) {
+        Inputs inputs = new Inputs(MAPPER, CODEC);
+        Ingestion ingestion = new Ingestion(db.store(), quarantine, inputs, MAPPER, authenticated, nanoClock);
+        return new IngestAnswers(ingestion, new RudderStackIngest(db.store(), inputs, MAPPER, ingestion,
+                Instant::now), nackRejected);
     }
 
     /** A body sent to the push endpoint as a wrapped push. */
@@ -207,8 +221,8 @@ class IngestHardeningTest {
     @Test
     void without_a_token_past_the_rate_an_input_is_answered_429_not_kept_and_counted() {
         AtomicLong clock = new AtomicLong();
-        HttpIngest ingest = ingest(db.database().quarantine(), false, clock);
-        for (int i = 0; i < HttpIngest.BURST; i++) {
+        IngestAnswers ingest = ingest(db.database().quarantine(), false, clock);
+        for (int i = 0; i < Ingestion.BURST; i++) {
             String body = "not json " + i;
             assertEquals(400, refusal(() -> ingest.push(wrapped(body))).status());
         }
@@ -219,7 +233,7 @@ class IngestHardeningTest {
         assertEquals("not valid JSON at column 1: Unrecognized token 'not': was expecting (JSON String, Number, "
                 + "Array, Object or token 'null', 'true' or 'false'); not kept: over 10 invalid inputs a second on "
                 + "/pubsub/push without a token; send again later", over.getMessage());
-        assertEquals(HttpIngest.BURST, quarantined().size());
+        assertEquals(Ingestion.BURST, quarantined().size());
         List<Dropped> drops = db.database().quarantine().drops();
         assertEquals(List.of(PUSH_SOURCE, 1L, 22L), List.of(drops.get(0).source(), drops.get(0).inputs(),
                 drops.get(0).bytes()));
@@ -232,19 +246,19 @@ class IngestHardeningTest {
 
     @Test
     void with_a_token_there_is_no_rate_and_bodies_are_kept_whole() {
-        HttpIngest ingest = ingest(db.database().quarantine(), true, new AtomicLong());
+        IngestAnswers ingest = ingest(db.database().quarantine(), true, new AtomicLong());
         String big = "x".repeat(100_000);
-        for (int i = 0; i <= HttpIngest.BURST; i++) {
+        for (int i = 0; i <= Ingestion.BURST; i++) {
             String body = big + i;
             assertEquals(400, refusal(() -> ingest.push(wrapped(body))).status());
         }
-        assertEquals(HttpIngest.BURST + 1, quarantined().size());
+        assertEquals(Ingestion.BURST + 1, quarantined().size());
         assertEquals(100_001, quarantined().get(0).input().length());
     }
 
     @Test
     void without_a_token_a_body_is_kept_cut_to_its_first_64_kib_as_its_reason_says() {
-        HttpIngest ingest = ingest(db.database().quarantine(), false, new AtomicLong());
+        IngestAnswers ingest = ingest(db.database().quarantine(), false, new AtomicLong());
 
         refusal(() -> ingest.push(wrapped("x".repeat(100_000))));
 
@@ -256,7 +270,7 @@ class IngestHardeningTest {
 
     @Test
     void past_its_cap_an_input_is_answered_507_not_kept_and_counted() {
-        HttpIngest ingest = ingest(db.database().quarantine().capped(2_000), true, new AtomicLong());
+        IngestAnswers ingest = ingest(db.database().quarantine().capped(2_000), true, new AtomicLong());
         assertEquals(400, refusal(() -> ingest.push(wrapped("a".repeat(1_500)))).status());
 
         HttpError full = refusal(() -> ingest.push(wrapped("b".repeat(1_000))));
@@ -284,7 +298,7 @@ class IngestHardeningTest {
 
     @Test
     void a_push_answer_says_so_when_stored() {
-        HttpIngest ingest = ingest(db.database().quarantine(), false, new AtomicLong());
+        IngestAnswers ingest = ingest(db.database().quarantine(), false, new AtomicLong());
         assertEquals(Map.of("result", "stored"), ingest.push(wrapped(push("m-1", track("2024-05-01T10:00:00Z", "s-1")))));
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Plugins;
-import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.LiveFeed;
@@ -54,7 +53,7 @@ class MetricsTest {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         database.instrument(meters);
         Plugins plugins = Plugins.discover(MetricsTest.class.getClassLoader());
-        api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), plugins.projections(), plugins.globals(), MAPPER,
+        api = HttpApi.create(database, CODEC, plugins.projections(), plugins.globals(), MAPPER,
                 HttpApi.Settings.of("127.0.0.1", 0), IngestOptions.DEFAULT, meters);
         base = URI.create("http://127.0.0.1:" + api.start());
     }
@@ -188,7 +187,7 @@ class MetricsTest {
     void an_idle_server_s_metrics_are_a_few_hundred_lines_with_a_dozen_buckets_a_histogram() throws Exception {
         PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Plugins found = Plugins.discover(MetricsTest.class.getClassLoader());
-        HttpApi idle = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), found.projections(), found.globals(), MAPPER,
+        HttpApi idle = HttpApi.create(database, CODEC, found.projections(), found.globals(), MAPPER,
                 HttpApi.Settings.of("127.0.0.1", 0), IngestOptions.DEFAULT, fresh);
         try {
             URI idleBase = URI.create("http://127.0.0.1:" + idle.start());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Json;
+import com.sevenmind.eventstore.app.ingest.RudderStackIngest;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.io.ByteArrayOutputStream;

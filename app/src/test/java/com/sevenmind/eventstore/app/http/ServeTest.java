@@ -11,7 +11,6 @@ import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Cli;
 import com.sevenmind.eventstore.app.Mutations;
 import com.sevenmind.eventstore.app.Plugins;
-import com.sevenmind.eventstore.app.ingest.Inputs;
 import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
@@ -94,8 +93,8 @@ class ServeTest {
 
     static Served serve(Database database, HttpApi.Settings settings, IngestOptions options) {
         Plugins plugins = Plugins.discover(ServeTest.class.getClassLoader());
-        HttpApi api = new HttpApi(database, CODEC, new Inputs(MAPPER, CODEC), plugins.projections(), plugins.globals(),
-                MAPPER, settings, options, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        HttpApi api = HttpApi.create(database, CODEC, plugins.projections(), plugins.globals(), MAPPER,
+                settings, options, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         return new Served(api, URI.create("http://127.0.0.1:" + api.start()));
     }
 

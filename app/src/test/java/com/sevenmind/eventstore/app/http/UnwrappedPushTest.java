@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.app.Cli;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
+import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
-import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.app.ingest.Way;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.TestDatabase;
 import java.net.http.HttpResponse;
@@ -38,7 +38,6 @@ class UnwrappedPushTest {
     static final TestDatabase db = new TestDatabase();
 
     private static final ObjectMapper MAPPER = Json.newObjectMapper();
-    private static final EventCodec CODEC = new EventCodec(MAPPER);
     private static final String SOURCE = "http POST /pubsub/push";
     private static final String ANONYMOUS = "anonymous event: no userId (anonymousId 'a-1')";
     /** Write metadata on: Google's headers, and one message attribute. */
@@ -195,16 +194,16 @@ class UnwrappedPushTest {
     @Test
     void acknowledged_or_not_an_input_past_the_rate_is_429_and_past_the_cap_507() {
         AtomicLong clock = new AtomicLong();
-        HttpIngest open = new HttpIngest(db.store(), db.database().quarantine(), new Inputs(MAPPER, CODEC), MAPPER,
-                EnumSet.noneOf(Way.class), clock::get, false);
-        for (int i = 0; i < HttpIngest.BURST; i++) {
+        IngestAnswers open = IngestHardeningTest.answers(db, db.database().quarantine(), EnumSet.noneOf(Way.class),
+                clock::get, false);
+        for (int i = 0; i < Ingestion.BURST; i++) {
             assertEquals("quarantined", open.push(new PushBody.Input(Inputs.PUBSUB, "not json " + i)).get("result"));
         }
         assertEquals(429, assertThrows(HttpError.class,
                 () -> open.push(new PushBody.Input(Inputs.PUBSUB, "not json, one too many"))).status());
 
-        HttpIngest capped = new HttpIngest(db.store(), db.database().quarantine().capped(2_000),
-                new Inputs(MAPPER, CODEC), MAPPER, EnumSet.allOf(Way.class), clock::get, false);
+        IngestAnswers capped = IngestHardeningTest.answers(db, db.database().quarantine().capped(2_000),
+                EnumSet.allOf(Way.class), clock::get, false);
         db.clear();
         assertEquals("quarantined", capped.push(new PushBody.Input(Inputs.PUBSUB, "a".repeat(1_500))).get("result"));
         HttpError full = assertThrows(HttpError.class,

@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.app.http;
+package com.sevenmind.eventstore.app.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.app.http.HttpIngest.Way;
-import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.ingest.Outcome.Drop;
+import com.sevenmind.eventstore.app.ingest.Outcome.Limit;
+import com.sevenmind.eventstore.app.ingest.Outcome.Problem;
 import com.sevenmind.eventstore.codec.JsonFields;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
@@ -18,9 +19,7 @@ import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -37,15 +36,15 @@ import java.util.function.Supplier;
  * {@code rejected --retry} reads the same time, but without the receivedAt set here, so that a request sent again
  * has its bad calls kept once.
  */
-final class RudderStackIngest {
+public final class RudderStackIngest {
 
     private final EventStore store;
     private final Inputs inputs;
     private final ObjectMapper mapper;
-    private final HttpIngest ingest;
+    private final Ingestion ingest;
     private final Supplier<Instant> clock;
 
-    RudderStackIngest(EventStore store, Inputs inputs, ObjectMapper mapper, HttpIngest ingest,
+    public RudderStackIngest(EventStore store, Inputs inputs, ObjectMapper mapper, Ingestion ingest,
                       Supplier<Instant> clock) {
         this.store = store;
         this.inputs = inputs;
@@ -54,9 +53,9 @@ final class RudderStackIngest {
         this.clock = clock;
     }
 
-    /** POST /v1/track. */
-    Map<String, Long> track(String body) {
-        JsonNode call = HttpRequests.jsonObject(mapper, body);
+    /** POST /v1/track: one call. */
+    public Outcome track(String body) {
+        JsonNode call = Inputs.jsonObject(mapper, body);
         if (call == null) {
             return unreadable(Way.TRACK, body, "request body is not a JSON object");
         }
@@ -67,9 +66,9 @@ final class RudderStackIngest {
         return ingest(Way.TRACK, List.of(call));
     }
 
-    /** POST /v1/batch. */
-    Map<String, Long> batch(String body) {
-        JsonNode root = HttpRequests.jsonObject(mapper, body);
+    /** POST /v1/batch: {@code {"batch":[…]}}. */
+    public Outcome batch(String body) {
+        JsonNode root = Inputs.jsonObject(mapper, body);
         JsonNode batch = root == null ? null : root.get("batch");
         if (batch == null || !batch.isArray()) {
             return unreadable(Way.BATCH, body, "request body is not a JSON object with a \"batch\" array");
@@ -79,36 +78,27 @@ final class RudderStackIngest {
         return ingest(Way.BATCH, calls);
     }
 
-    /** A body that holds no call it can read: quarantined whole, as one input. */
-    private Map<String, Long> unreadable(Way way, String body, String reason) {
+    /**
+     * A body that holds no call it can read: quarantined whole, as one input. Past the rate it is not kept, and only
+     * counted; past the cap, see {@link #ingest}.
+     */
+    private Outcome unreadable(Way way, String body, String reason) {
         try {
             mapper.readTree(body);
         } catch (JsonProcessingException e) {
             reason = "request body is " + JsonFields.problem(e, true);
         }
-        HttpIngest.Drop drop = keep(way, List.of(Rejection.of(way.source(), null, Inputs.RUDDERSTACK, body, reason)),
-                reason);
-        if (ingest.nackRejected()) {
-            throw new HttpError(400, drop == null ? reason : reason + "; " + drop.why());
-        }
-        return drop == null ? answer(AppendResult.NONE, 0, 1, 0) : answer(AppendResult.NONE, 0, 0, 1);
+        return Outcome.quarantined(Problem.INVALID, reason, ingest.keep(way,
+                List.of(Rejection.of(way.source(), null, Inputs.RUDDERSTACK, body, reason))));
     }
 
     /**
-     * Quarantines {@code rejected}. Past the rate (without a token) the calls not kept are only counted, in the
-     * answer and the quarantine's drops: the request goes on, so that its valid calls are stored, and sending it
-     * again would only be refused again. Past the cap, the server's state for an operator to fix, the request is
-     * refused (507) with nothing stored, and RudderStack's SDKs send it again.
+     * Stores the valid calls in one transaction and quarantines the bad ones. Past the rate (without a token) the
+     * calls not kept are only counted: the request goes on, so that its valid calls are stored, and sending it again
+     * would only be refused again. Past the cap, the server's state for an operator to fix, nothing is stored, and
+     * RudderStack's SDKs send it again.
      */
-    private HttpIngest.Drop keep(Way way, List<Rejection> rejected, String reason) {
-        HttpIngest.Drop drop = ingest.keep(way, rejected);
-        if (drop != null && drop.status() != 429) {
-            throw HttpIngest.answer(400, reason, drop);
-        }
-        return drop;
-    }
-
-    private Map<String, Long> ingest(Way way, List<JsonNode> calls) {
+    private Outcome ingest(Way way, List<JsonNode> calls) {
         Instant receivedAt = clock.get();
         List<Event> events = new ArrayList<>();
         List<PipelineMetadata> metadata = new ArrayList<>();
@@ -131,8 +121,11 @@ final class RudderStackIngest {
                 reasons.add("event " + (i + 1) + ": " + e.getMessage());
             }
         }
-        // Kept before anything is stored: when they cannot be kept (507), the sender retries the whole request.
-        HttpIngest.Drop drop = rejected.isEmpty() ? null : keep(way, rejected, reasons.get(0));
+        // Kept before anything is stored: when they cannot be kept (the cap), the sender retries the whole request.
+        Drop drop = ingest.keep(way, rejected);
+        if (drop != null && drop.limit() == Limit.CAP) {
+            return new Outcome.NotKept(Problem.INVALID, reasons.get(0), drop);
+        }
         long notKept = drop == null ? 0 : drop.inputs();
         List<Rejection> refusedOrConflicting = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
@@ -140,7 +133,7 @@ final class RudderStackIngest {
         AppendResult result = events.isEmpty() ? AppendResult.NONE : store.append(events, AppendOptions.DEFAULTS
                 .withMetadata(metadata)
                 .withListener(i -> refusedOrConflicting.add(rejection(way, positions.get(i), calls,
-                        HttpIngest.CONFLICT)))
+                        Ingestion.CONFLICT)))
                 .withRefusals((reason, i) -> {
                     refusedOrConflicting.add(rejection(way, positions.get(i), calls, Inputs.refused(reason)));
                     refusals.add("event " + (positions.get(i) + 1) + ": " + Inputs.refused(reason));
@@ -148,35 +141,12 @@ final class RudderStackIngest {
         if (!events.isEmpty()) {
             ingest.metrics().appended(way, result, System.nanoTime() - start);
         }
-        ingest.metrics().count(way, IngestMetrics.Outcome.SKIPPED, skipped);
-        // Stored already: an answer of 429 or 507 now would have the stored ones sent again; the drop is counted.
+        ingest.metrics().count(way, IngestMetrics.Fate.SKIPPED, skipped);
+        // Stored already: refusing now would have the stored ones sent again; a drop is counted.
         ingest.keep(way, refusedOrConflicting);
-        long quarantined = rejected.size() - notKept + refusals.size();
-        if (ingest.nackRejected() && (quarantined + notKept > 0 || result.conflicts() > 0)) {
-            reasons.addAll(refusals);
-            throw new HttpError(quarantined + notKept > 0 ? 400 : 409, (quarantined + notKept > 0 ? reasons.get(0)
-                    : result.conflicts() + " event(s) in conflict with what is stored")
-                    + String.format(" (stored %d, quarantined %d, %sconflicts %d)", result.stored(), quarantined,
-                    notKept > 0 ? String.format("not kept %d, ", notKept) : "", result.conflicts()));
-        }
-        return answer(result, skipped, quarantined, notKept);
-    }
-
-    /** The answer's counts: every call of a request is in one of them. */
-    private static Map<String, Long> answer(AppendResult result, long skipped, long quarantined, long notKept) {
-        Map<String, Long> answer = new LinkedHashMap<>();
-        answer.put("stored", result.stored());
-        answer.put("duplicates", result.duplicates());
-        answer.put("conflicts", result.conflicts());
-        answer.put("skipped", skipped);
-        answer.put("quarantined", quarantined);
-        if (notKept > 0) {
-            answer.put("not_kept", notKept);
-        }
-        if (result.forgotten() > 0) {
-            answer.put("forgotten", result.forgotten());
-        }
-        return answer;
+        reasons.addAll(refusals);
+        return new Outcome.Appended(result, skipped, rejected.size() - notKept + refusals.size(), notKept,
+                reasons.isEmpty() ? null : reasons.get(0));
     }
 
     /**
@@ -189,7 +159,7 @@ final class RudderStackIngest {
     }
 
     /** The call as JSON text, with timestamp, and receivedAt unless null, set when absent. */
-    static String completed(JsonNode call, Instant receivedAt) {
+    public static String completed(JsonNode call, Instant receivedAt) {
         if (!(call instanceof ObjectNode object)) {
             return call.toString();
         }

@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.app.http;
+package com.sevenmind.eventstore.app.ingest;
 
 import java.util.function.LongSupplier;
 

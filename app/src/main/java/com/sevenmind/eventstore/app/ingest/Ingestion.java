@@ -1,4 +1,4 @@
-package com.sevenmind.eventstore.app.http;
+package com.sevenmind.eventstore.app.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
-import com.sevenmind.eventstore.app.ingest.Inputs;
+import com.sevenmind.eventstore.app.ingest.Outcome.Drop;
+import com.sevenmind.eventstore.app.ingest.Outcome.Limit;
+import com.sevenmind.eventstore.app.ingest.Outcome.Problem;
 import com.sevenmind.eventstore.codec.JsonFields;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import com.sevenmind.eventstore.codec.ingest.RudderStackCodec.Accepted;
@@ -19,13 +21,10 @@ import com.sevenmind.eventstore.store.EventStore;
 import com.sevenmind.eventstore.store.Quarantine;
 import com.sevenmind.eventstore.store.Quarantine.Rejection;
 import com.sevenmind.eventstore.store.StoreException;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.TracerProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,45 +33,23 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The ways in over HTTP: a Pub/Sub push of one RudderStack event, and a JSON array of native events; and the
- * quarantine's bounds for them and for {@link RudderStackIngest}. An answer is only given once its outcome is durable:
- * stored events are committed, and an input that can never be stored (unreadable, refused by the database, or in
- * conflict with what is stored) is in the quarantine before it is answered. A database failure escapes as
+ * What is stored, quarantined, skipped or not kept of what comes over the ways in: a Pub/Sub push of one RudderStack
+ * event, whose concurrent pushes share a commit ({@link AppendBatcher}), and a JSON array of native events; and the
+ * quarantine's bounds for them and for {@link RudderStackIngest}. It answers with an {@link Outcome} only once that is
+ * durable: stored events are committed, and an input that can never be stored (unreadable, refused by the database, or
+ * in conflict with what is stored) is in the quarantine, or is known not kept. A database failure escapes as
  * {@link StoreException}, so that nothing is acknowledged.
  *
- * <p>The quarantine is bounded: past its cap for the endpoint an input is answered 507 and not kept. Endpoints
- * served without a token are open to anyone, so there an input is also not kept past {@link #RATE} a second (a
- * burst of {@link #BURST}; inputs, not requests), answered 429 (RudderStack's calls: counted in the answer), and only
- * the first {@link Inputs#KEPT_CHARS} characters of each are kept. Every input not kept is counted in the
- * quarantine's drops.
- *
- * <p>Over 300 lines on purpose: every way in (push, events) shares the same refusal, quarantine and rate rules, kept
- * together so they cannot drift.
+ * <p>The quarantine is bounded: past its cap for the way in an input is not kept. Ways in without a token are open to
+ * anyone, so there an input is also not kept past {@link #RATE} a second (a burst of {@link #BURST}; inputs, not
+ * requests), and only the first {@link Inputs#KEPT_CHARS} characters of each are kept. Every input not kept is counted
+ * in the quarantine's drops.
  */
-final class HttpIngest {
+public final class Ingestion {
 
-    /** An ingestion endpoint: its path, and the input format its bodies are quarantined as. */
-    enum Way {
-        PUSH("/pubsub/push", Inputs.PUBSUB), EVENTS("/events", Inputs.NATIVE),
-        TRACK("/v1/track", Inputs.RUDDERSTACK), BATCH("/v1/batch", Inputs.RUDDERSTACK);
-
-        final String path;
-        final String format;
-
-        Way(String path, String format) {
-            this.path = path;
-            this.format = format;
-        }
-
-        /** The quarantine's source of the inputs that came this way. */
-        String source() {
-            return "http POST " + path;
-        }
-    }
-
-    /** Quarantined inputs a second per endpoint without a token, and how many may come at once. */
-    static final int RATE = 10;
-    static final int BURST = 100;
+    /** Quarantined inputs a second per way in without a token, and how many may come at once. */
+    public static final int RATE = 10;
+    public static final int BURST = 100;
 
     /** The reason a conflicting input is quarantined with. */
     static final String CONFLICT = "conflict";
@@ -84,7 +61,6 @@ final class HttpIngest {
     private final Inputs inputs;
     private final ObjectMapper mapper;
     private final Set<Way> authenticated;
-    private final boolean nackRejected;
     private final Map<Way, TokenBucket> rates = new EnumMap<>(Way.class);
     private final IngestMetrics metrics;
 
@@ -92,49 +68,45 @@ final class HttpIngest {
      * @param authenticated the ways in whose every request proves itself (a token): their inputs are kept whole and
      *                      at any rate, up to the cap
      * @param nanoClock     the time the rate is measured by, in nanoseconds, as {@link System#nanoTime()}
-     * @param nackRejected  refuse a push whose input was quarantined (400, 409), for a dead-letter topic; else it is
-     *                      acknowledged, since the quarantine holds it for {@code rejected --retry}
      */
-    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
-               LongSupplier nanoClock, boolean nackRejected) {
-        this(store, quarantine, inputs, mapper, authenticated, nanoClock, nackRejected, IngestMetrics.none(),
-                TracerProvider.noop().get(HttpIngest.class.getName()));
+    public Ingestion(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper,
+                     Set<Way> authenticated, LongSupplier nanoClock) {
+        this(store, new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT), quarantine, inputs,
+                mapper, authenticated, nanoClock, IngestMetrics.none());
     }
 
     /**
-     * As above, counting what becomes of the events in {@code metrics}, and tracing the pushes' shared commits with
-     * {@code tracer}.
+     * As above, with the pushes sharing the commits of {@code batcher}, and counting what becomes of the events in
+     * {@code metrics}.
      */
-    HttpIngest(EventStore store, Quarantine quarantine, Inputs inputs, ObjectMapper mapper, Set<Way> authenticated,
-               LongSupplier nanoClock, boolean nackRejected, IngestMetrics metrics, Tracer tracer) {
+    public Ingestion(EventStore store, AppendBatcher batcher, Quarantine quarantine, Inputs inputs, ObjectMapper mapper,
+                     Set<Way> authenticated, LongSupplier nanoClock, IngestMetrics metrics) {
         this.metrics = metrics;
         this.store = store;
-        this.batcher = new AppendBatcher(store, AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT, tracer);
+        this.batcher = batcher;
         this.quarantine = quarantine;
         this.inputs = inputs;
         this.mapper = mapper;
         this.authenticated = Set.copyOf(authenticated);
-        this.nackRejected = nackRejected;
         for (Way way : Way.values()) {
             rates.put(way, new TokenBucket(RATE, BURST, nanoClock));
         }
     }
 
     /**
-     * POST /pubsub/push: {"result":"stored"|"duplicate"}, {"result":"skipped","reason":…} for other calls and for
-     * events of forgotten users, or {"result":"quarantined","reason":…} (refused instead with --nack-rejected).
+     * A push of one input in {@code format}: stored, a duplicate, skipped (another call, or an event of a forgotten
+     * user), or quarantined (kept or not).
      */
-    Map<String, String> push(PushBody.Input input) {
-        String body = input.text();
+    public Outcome push(String format, String text) {
         Parsed parsed;
         try {
-            parsed = inputs.read(input.format(), body);
+            parsed = inputs.read(format, text);
         } catch (InvalidEventException e) {
-            return quarantined(400, input, e.getMessage(), e.getMessage());
+            return quarantined(Problem.INVALID, format, text, e.getMessage(), e.getMessage());
         }
         if (parsed instanceof Skipped skipped) {
-            metrics.count(Way.PUSH, IngestMetrics.Outcome.SKIPPED, 1);
-            return skipped(skipped.reason());
+            metrics.count(Way.PUSH, IngestMetrics.Fate.SKIPPED, 1);
+            return new Outcome.Skipped(skipped.reason());
         }
         Accepted accepted = (Accepted) parsed;
         Event event = accepted.event();
@@ -143,67 +115,46 @@ final class HttpIngest {
         AppendResult result = batcher.append(event, accepted.metadata(), reason -> refused[0] = reason);
         metrics.appended(Way.PUSH, result, System.nanoTime() - start);
         if (refused[0] != null) {
-            return quarantined(400, input, Inputs.refused(refused[0]), Inputs.refused(refused[0]));
+            String reason = Inputs.refused(refused[0]);
+            return quarantined(Problem.INVALID, format, text, reason, reason);
         }
         if (result.forgotten() > 0) {
             // Acknowledged, so that Pub/Sub stops delivering it; kept nowhere, as the user asked.
-            return skipped("user was forgotten");
+            return new Outcome.Skipped("user was forgotten");
         }
         if (result.conflicts() > 0) {
-            return quarantined(409, input, CONFLICT, "conflict: " + event.userId() + "/" + event.uniqueId()
-                    + " is stored with other content");
+            return quarantined(Problem.CONFLICT, format, text, CONFLICT, "conflict: " + event.userId() + "/"
+                    + event.uniqueId() + " is stored with other content");
         }
-        return Map.of("result", result.stored() > 0 ? "stored" : "duplicate");
+        return result.stored() > 0 ? new Outcome.Stored() : new Outcome.Duplicate();
     }
 
-    IngestMetrics metrics() {
+    public IngestMetrics metrics() {
         return metrics;
     }
 
     /** The commits pushes have shared so far. */
-    AppendBatcher.Counts pushCommits() {
+    public AppendBatcher.Counts pushCommits() {
         return batcher.counts();
     }
 
-    private static Map<String, String> skipped(String reason) {
-        return result("skipped", reason);
-    }
-
-    private static Map<String, String> result(String result, String reason) {
-        Map<String, String> answer = new LinkedHashMap<>();
-        answer.put("result", result);
-        answer.put("reason", reason);
-        return answer;
+    /** Quarantines a push with the reason {@code kept}; its outcome says {@code reason}. */
+    private Outcome quarantined(Problem problem, String format, String text, String kept, String reason) {
+        return Outcome.quarantined(problem, reason,
+                keep(Way.PUSH, List.of(Rejection.of(Way.PUSH.source(), null, format, text, kept))));
     }
 
     /**
-     * Quarantines a push, then acknowledges it as quarantined, or refuses it with {@code status} under
-     * --nack-rejected. An input not kept (429, 507) is refused either way: nothing holds it.
+     * A JSON array of native events, all or nothing: any invalid element, or one the database refuses, and nothing is
+     * stored (the bad ones are quarantined); else all are appended in one transaction, and the conflicting ones are
+     * quarantined.
      */
-    private Map<String, String> quarantined(int status, PushBody.Input input, String reason, String answer) {
-        Drop drop = keep(Way.PUSH, List.of(Rejection.of(Way.PUSH.source(), null, input.format(), input.text(),
-                reason)));
-        if (drop != null || nackRejected) {
-            throw answer(status, answer, drop);
-        }
-        return result("quarantined", answer);
-    }
-
-    /** Whether a request whose inputs were quarantined is refused (400, 409) rather than acknowledged. */
-    boolean nackRejected() {
-        return nackRejected;
-    }
-
-    /**
-     * POST /events: all or nothing. Any invalid element, or one the database refuses, refuses the request with
-     * nothing stored; else all are appended in one transaction, and the conflicting ones are quarantined.
-     */
-    AppendResult events(String body) {
+    public Outcome events(String body) {
         List<String> elements;
         try {
             elements = elements(body);
         } catch (InvalidEventException e) {
-            throw refuse(400, Way.EVENTS, body, e.getMessage());
+            return refuse(Way.EVENTS, body, e.getMessage(), e.getMessage());
         }
         List<Event> events = new ArrayList<>(elements.size());
         List<PipelineMetadata> metadata = new ArrayList<>(elements.size());
@@ -239,40 +190,26 @@ final class HttpIngest {
                 result = null;
             }
             if (result != null) {
-                // Stored already: an answer of 429 or 507 would have the events sent again; the drop is counted.
+                // Stored already: refusing now would have the events sent again; a drop is counted.
                 keep(Way.EVENTS, conflicts);
-                return result;
+                return Outcome.Appended.of(result);
             }
         }
         List<Rejection> rejected = new ArrayList<>();
         invalid.forEach((i, reason) -> rejected.add(
                 Rejection.of(Way.EVENTS.source(), i + 1L, Way.EVENTS.format, elements.get(i), reason)));
         int first = invalid.firstKey();
-        throw answer(400, "event " + (first + 1) + ": " + invalid.get(first), keep(Way.EVENTS, rejected));
-    }
-
-    /** Quarantines a whole body that came {@code way}, then returns the refusal to throw, saying {@code reason}. */
-    HttpError refuse(int status, Way way, String body, String reason) {
-        return refuse(status, way, body, reason, reason);
-    }
-
-    /** As above, answering {@code answer} rather than the reason kept. */
-    HttpError refuse(int status, Way way, String body, String reason, String answer) {
-        return answer(status, answer, keep(way, List.of(Rejection.of(way.source(), null, way.format, body, reason))));
-    }
-
-    /** The refusal to answer: as given, or, when the input was not kept, why not. */
-    static HttpError answer(int status, String answer, Drop drop) {
-        return drop == null ? new HttpError(status, answer) : new HttpError(drop.status(), answer + "; " + drop.why());
+        return Outcome.quarantined(Problem.INVALID, "event " + (first + 1) + ": " + invalid.get(first),
+                keep(Way.EVENTS, rejected));
     }
 
     /**
-     * Why inputs were not kept, and the status that says so: 429 when some were past the rate (only those), 507 when
-     * some were past the cap.
-     *
-     * @param inputs how many were not kept
+     * Quarantines a whole body that came {@code way} and is refused as it is (too long, not UTF-8), with the reason
+     * {@code kept}; its outcome says {@code reason}.
      */
-    record Drop(int status, String why, int inputs) {
+    public Outcome refuse(Way way, String body, String kept, String reason) {
+        return Outcome.quarantined(Problem.INVALID, reason,
+                keep(way, List.of(Rejection.of(way.source(), null, way.format, body, kept))));
     }
 
     /**
@@ -285,10 +222,10 @@ final class HttpIngest {
             return null;
         }
         // Conflicts come here to be kept, and are counted as conflicts by the append that found them.
-        metrics.count(way, IngestMetrics.Outcome.QUARANTINED,
+        metrics.count(way, IngestMetrics.Fate.QUARANTINED,
                 rejections.stream().filter(r -> !r.reason().equals(CONFLICT)).count());
         boolean open = !authenticated.contains(way);
-        List<Rejection> kept = open ? rejections.stream().map(HttpIngest::cut).toList() : rejections;
+        List<Rejection> kept = open ? rejections.stream().map(Ingestion::cut).toList() : rejections;
         int allowed = open ? rates.get(way).take(kept.size()) : kept.size();
         List<Rejection> overRate = kept.subList(allowed, kept.size());
         if (!overRate.isEmpty()) {
@@ -297,12 +234,12 @@ final class HttpIngest {
         }
         int overCap = quarantine.add(kept.subList(0, allowed)).size();
         if (overCap > 0) {
-            return new Drop(507, "quarantine full for source " + way.source() + "; not kept",
+            return new Drop(Limit.CAP, "quarantine full for source " + way.source() + "; not kept",
                     overCap + overRate.size());
         }
         if (!overRate.isEmpty()) {
-            return new Drop(429, String.format("not kept: over %d invalid inputs a second on %s without a token; "
-                    + "send again later", RATE, way.path), overRate.size());
+            return new Drop(Limit.RATE, String.format("not kept: over %d invalid inputs a second on %s without a "
+                    + "token; send again later", RATE, way.path), overRate.size());
         }
         return null;
     }
