@@ -314,6 +314,12 @@ public final class HttpApi implements AutoCloseable {
                     }
                 }
             } catch (HttpError e) {
+                if (request.getLength() != 0) {
+                    // Refused before its body was read (a write without its token, say): Jetty closes such a
+                    // connection once answered, so the answer says so, and a client sends its next request on a
+                    // new one instead of one that is going away.
+                    exchange.setHeader(HttpHeader.CONNECTION, "close");
+                }
                 HttpAnswer.error(e.status(), e.getMessage()).reply(exchange, mapper);
             }
             return true;
