@@ -10,6 +10,7 @@ import com.sevenmind.eventstore.app.GlobalProjectionRegistry;
 import com.sevenmind.eventstore.app.ProjectionRegistry;
 import com.sevenmind.eventstore.app.StoreModule;
 import com.sevenmind.eventstore.app.Tracing;
+import com.sevenmind.eventstore.app.http.HttpRequests.Route;
 import com.sevenmind.eventstore.app.http.HttpRequests.Target;
 import com.sevenmind.eventstore.app.ingest.Ingestion;
 import com.sevenmind.eventstore.app.ingest.Inputs;
@@ -19,6 +20,7 @@ import com.sevenmind.eventstore.codec.Utf8;
 import com.sevenmind.eventstore.store.AppendBatcher;
 import com.sevenmind.eventstore.store.Database;
 import com.sevenmind.eventstore.store.Projector;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -201,6 +203,9 @@ public final class HttpApi implements AutoCloseable {
     public int start() {
         reads.start(settings.streams());
         workers = new HttpWorkers(settings.threads(), settings.queue(), mapper, settings.verbose());
+        Gauge.builder("eventstore.http.requests.waiting", workers, HttpWorkers::getSuspendedRequestCount)
+                .description("Requests waiting for a worker: all --threads are busy; past the queue's 256, 503")
+                .register(metrics.registry());
         // Jetty's threads move bytes, and answer: the workers' requests and the streams' first reads run on them.
         QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS + settings.threads() + settings.streams(), 4);
         threads.setName("http");
@@ -306,7 +311,9 @@ public final class HttpApi implements AutoCloseable {
                         if (!target.route().open()) {
                             access.authorizeRead(exchange);
                         }
-                        if (target.route().streams()) {
+                        // A stream holds its exchange for its life, under a cap of its own; a scrape of /metrics is
+                        // wanted most while every worker is busy: neither waits for one.
+                        if (target.route().streams() || target.route() == Route.METRICS) {
                             workers.now(exchange, () -> reads.answer(exchange, target));
                         } else {
                             workers.work(exchange, () -> reads.answer(exchange, target));

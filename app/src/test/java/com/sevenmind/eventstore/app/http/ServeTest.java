@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -577,9 +578,9 @@ class ServeTest {
             locker.createStatement().execute("LOCK TABLE eventstore.events IN ACCESS EXCLUSIVE MODE");
             ExecutorService clients = Executors.newFixedThreadPool(2);
             Future<HttpResponse<String>> working = clients.submit(() -> send(one.base(), "GET", "/users", null));
-            Thread.sleep(300); // for the first to reach the worker
+            awaitMetric(one, "eventstore_http_requests_waiting 0.0", "lock waits", () -> lockWaits(locker) == 1);
             Future<HttpResponse<String>> waiting = clients.submit(() -> send(one.base(), "GET", "/users", null));
-            Thread.sleep(300); // and the second the queue
+            awaitMetric(one, "eventstore_http_requests_waiting 1.0", "the queue", () -> true);
 
             long start = System.nanoTime();
             HttpResponse<String> refused = send(one.base(), "GET", "/health", null);
@@ -592,6 +593,30 @@ class ServeTest {
             assertAnswer(200, "[]", waiting.get(10, TimeUnit.SECONDS));
             assertAnswer(200, "{\"status\":\"ok\"}", send(one.base(), "GET", "/health", null));
             clients.shutdown();
+        }
+    }
+
+    /**
+     * Waits until {@code /metrics} (answered outside the workers' limit) shows {@code line} and {@code also} holds,
+     * within 30 s.
+     */
+    private static void awaitMetric(Served served, String line, String what, BooleanSupplier also) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(send(served.base(), "GET", "/metrics", null).body().lines().anyMatch(line::equals)
+                && also.getAsBoolean())) {
+            assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what + ": " + line);
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Requests of other sessions waiting for a lock on the events table, seen from the session that holds it. */
+    private static int lockWaits(Connection locker) {
+        try (var rs = locker.createStatement().executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                + "AND relation = 'eventstore.events'::regclass")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
