@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,18 +28,14 @@ import java.util.function.Consumer;
 
 /**
  * Group commit: single events appended by concurrent callers share transactions. A caller hands one event and waits
- * for the commit that holds it. Up to {@code maxInFlight} batches commit at once, each on the thread of one of its
- * callers. A caller that finds fewer committing commits at once, on its own thread, whatever is queued, so a lone
- * caller waits for nothing. Callers that come while all of them commit queue; when one has committed, the first of
- * them commits the next batch for all of them (up to {@code maxBatch}). So there is no thread of its own to stop:
- * every waiting caller is answered by a commit in progress or by its own.
+ * for the commit that holds it. A caller that finds no batch committing commits at once, on its own thread, whatever
+ * is queued, so a lone caller waits for nothing. Callers that come while a batch commits queue; when it has
+ * committed, the first of them commits the next batch for all of them (up to {@code maxBatch}). So there is no
+ * thread of its own to stop: every waiting caller is answered by a commit in progress or by its own.
  *
- * <p>Batches in flight together share PostgreSQL's flushes of its log to disk, as concurrent transactions of single
- * rows do: that is what several of them buy (the {@link LiveFeed}'s notification is sent after each commit, so it
- * does not make them commit one after the other). They never share a user, so never a key: an event whose user is
- * in a batch in flight waits for the next one. So two batches never wait for each other's rows, which on Citus,
- * where a batch's rows go to several workers at once, could deadlock across workers. Each caller gets the outcome
- * of its own event; an event the database refuses is reported to its caller alone, and the others of its
+ * <p>One batch commits at a time: PostgreSQL commits notifying transactions (every append notifies the
+ * {@link LiveFeed}) one after the other anyway, so a second one in parallel would only wait. Each caller gets the
+ * outcome of its own event; an event the database refuses is reported to its caller alone, and the others of its
  * batch are stored. A failure of the database fails every caller of the batch: none of them is told it was stored.
  * Two events with one key are never in one batch, so that each caller is told what became of its own content: the
  * later one waits for the next batch, where the first one is stored. On Citus, a batch that fails because a worker is
@@ -54,12 +49,6 @@ public final class AppendBatcher {
 
     /** A batch's size and its COPY text stay small; past some hundreds of events a commit costs no less per event. */
     public static final int MAX_BATCH = 500;
-
-    /**
-     * Batches committing at once: enough for the commits of 8 to 64 pushing clients to share the log's flushes, few
-     * enough to leave connections of the pool (8 by default) to reads. Measured in docs/benchmarks.md#push.
-     */
-    public static final int MAX_IN_FLIGHT = 4;
 
     /**
      * How long a caller waits for the commits before its own: they take milliseconds, so a longer wait means a hung
@@ -85,21 +74,18 @@ public final class AppendBatcher {
 
     private final EventStore store;
     private final int maxBatch;
-    private final int maxInFlight;
     private final long maxWaitNanos;
     private final Tracer tracer;
     private final ReentrantLock lock = new ReentrantLock();
     /** Events handed and not yet taken into a batch, oldest first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    /** Batches being committed: at {@code maxInFlight}, callers queue for the next. */
-    private int committing;
-    /** The users of the batches being committed: no other batch holds them until those have committed. */
-    private final Set<UUID> usersInFlight = new HashSet<>();
+    /** Whether a caller is committing a batch: then the others queue for the next. */
+    private boolean committing;
     private long batches;
     private long events;
 
     /**
-     * A batcher of appends to {@code store}, up to {@link #MAX_IN_FLIGHT} batches committing at once.
+     * A batcher of appends to {@code store}.
      *
      * @param store    the store appended to
      * @param maxBatch how many events a commit holds at most, see {@link #MAX_BATCH}
@@ -118,28 +104,11 @@ public final class AppendBatcher {
      * @param tracer   the tracer of the commits' spans
      */
     public AppendBatcher(EventStore store, int maxBatch, Duration maxWait, Tracer tracer) {
-        this(store, maxBatch, MAX_IN_FLIGHT, maxWait, tracer);
-    }
-
-    /**
-     * As above, with up to {@code maxInFlight} batches committing at once.
-     *
-     * @param store       the store appended to
-     * @param maxBatch    how many events a commit holds at most
-     * @param maxInFlight how many batches commit at once at most, see {@link #MAX_IN_FLIGHT}
-     * @param maxWait     how long a caller may wait for the commits before its own
-     * @param tracer      the tracer of the commits' spans
-     */
-    public AppendBatcher(EventStore store, int maxBatch, int maxInFlight, Duration maxWait, Tracer tracer) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one event, was " + maxBatch);
         }
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("at least one batch commits at a time, was " + maxInFlight);
-        }
         this.store = store;
         this.maxBatch = maxBatch;
-        this.maxInFlight = maxInFlight;
         this.maxWaitNanos = maxWait.toNanos();
         this.tracer = tracer;
     }
@@ -163,7 +132,10 @@ public final class AppendBatcher {
         lock.lock();
         try {
             queue.addLast(mine);
-            startBatches();
+            if (!committing) {
+                committing = true;
+                mine.batch = take();
+            }
             long deadline = System.nanoTime() + maxWaitNanos;
             while (!mine.done && mine.batch == null) {
                 if (mine.taken) {
@@ -227,7 +199,7 @@ public final class AppendBatcher {
         }
     }
 
-    /** Events handed and not yet in a batch: the callers waiting for a commit after those in progress. */
+    /** Events handed and not yet in a batch: the callers waiting for a commit after the one in progress. */
     int queued() {
         lock.lock();
         try {
@@ -237,57 +209,38 @@ public final class AppendBatcher {
         }
     }
 
-    /** Answers the callers of a committed batch, and starts the batches that can start now; under the lock. */
+    /**
+     * Answers the callers of a committed batch, and gives the next batch to the first caller still queued; under
+     * the lock.
+     */
     private void handOver(List<Pending> batch) {
         batches++;
         events += batch.size();
         for (Pending p : batch) {
             p.done = true;
             p.turn.signal();
-            usersInFlight.remove(p.event.userId());
         }
-        committing--;
-        startBatches();
-    }
-
-    /**
-     * While fewer than {@code maxInFlight} batches commit, gives a batch to the oldest queued caller whose user is in
-     * none of them, to commit on its thread; under the lock.
-     */
-    private void startBatches() {
-        while (committing < maxInFlight) {
-            Pending first = null;
-            for (Pending p : queue) {
-                if (!usersInFlight.contains(p.event.userId())) {
-                    first = p;
-                    break;
-                }
-            }
-            if (first == null) {
-                return;
-            }
-            committing++;
-            first.batch = take();
-            first.turn.signal();
+        Pending next = queue.peekFirst();
+        if (next == null) {
+            committing = false;
+        } else {
+            next.batch = take();
+            next.turn.signal();
         }
     }
 
-    /**
-     * Takes the oldest queued events, up to the cap, leaving any with a key the batch already holds or a user of
-     * another batch in flight.
-     */
+    /** Takes the oldest queued events, up to the cap, leaving any with a key the batch already holds. */
     private List<Pending> take() {
         List<Pending> batch = new ArrayList<>();
         Set<EventKey> keys = new HashSet<>();
         for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
             Pending p = it.next();
-            if (!usersInFlight.contains(p.event.userId()) && keys.add(EventKey.of(p.event))) {
+            if (keys.add(EventKey.of(p.event))) {
                 it.remove();
                 p.taken = true;
                 batch.add(p);
             }
         }
-        batch.forEach(p -> usersInFlight.add(p.event.userId()));
         return batch;
     }
 
