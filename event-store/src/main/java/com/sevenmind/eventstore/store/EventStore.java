@@ -50,8 +50,7 @@ public final class EventStore {
 
     /** The users' locks, before any id is drawn; its value: the forgotten ones among them, as a uuid[]. */
     private static final String LOCK = Statements.sql("append_lock_users");
-    /** The fast path's locks and live-feed notifications, in one round trip, then its COPY. */
-    private static final String DIRECT = Statements.sql("append_direct");
+    /** The fast path's COPY, after the users' locks. */
     private static final String COPY_DIRECT = Statements.sql("append_copy").formatted(CopyText.EVENT_COLUMNS);
 
     /**
@@ -123,8 +122,8 @@ public final class EventStore {
      * is a conflict; the options' listener is told of each by its index in {@code events}, and of events of forgotten
      * users. Of two events with one key in a batch, the first is told nothing, though which one's content is stored
      * is not defined: append them in separate batches when that matters. Safe to call from several threads or
-     * processes with overlapping batches. On commit, every {@link LiveFeed} hears of the users it stored events of.
-     * An event PostgreSQL refuses fails the batch with {@link StoreException}, unless the options say
+     * processes with overlapping batches. Once it has committed, every {@link LiveFeed} hears of the users it stored
+     * events of, by a notification sent after the commit. An event PostgreSQL refuses fails the batch with {@link StoreException}, unless the options say
      * {@link AppendOptions#withRefusals whom to tell instead}.
      *
      * @param events the events
@@ -173,48 +172,65 @@ public final class EventStore {
         boolean batchDistinct = distinct;
         long[] userLocks = events.stream().mapToLong(e -> userLock(e.userId())).sorted().distinct().toArray();
         Set<UUID> users = events.stream().map(Event::userId).collect(Collectors.toSet());
-        return inDatabase(h -> h.inTransaction(tx -> {
-            if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
-                return new AppendResult(n, 0, 0);
+        Set<UUID> notified = new HashSet<>();
+        return inDatabase(h -> {
+            boolean callersTransaction = h.isInTransaction();
+            AppendResult result = h.inTransaction(tx -> appendIn(tx, events, listener, rows, batchDistinct,
+                    userLocks, users, notified));
+            LiveFeed.publishCommitted(h, notified, callersTransaction);
+            return result;
+        });
+    }
+
+    /**
+     * The append's transaction on {@code tx}: the fast path, else the staging path. Adds to {@code notified} the
+     * users it stored events of, whom the live feed hears of once it has committed.
+     */
+    private AppendResult appendIn(Handle tx, List<? extends Event> events, AppendListener listener,
+                                  CharSequence rows, boolean batchDistinct, long[] userLocks, Set<UUID> users,
+                                  Set<UUID> notified) {
+        int n = events.size();
+        if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
+            notified.addAll(users);
+            return new AppendResult(n, 0, 0);
+        }
+        Set<UUID> forgotten = locked(tx.createQuery(LOCK), userLocks, users).one();
+        tx.execute(STAGING);
+        copy(tx, "COPY append_staging FROM STDIN", rows);
+        Set<EventKey> inserted = new HashSet<>(tx.createQuery(APPEND)
+                .bindArray("forgotten", String.class, forgotten.stream().map(UUID::toString).toList())
+                .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
+                .list());
+        // Only the users of rows stored: a batch of nothing but duplicates notifies no one.
+        inserted.forEach(key -> notified.add(key.userId()));
+        if (inserted.size() == n) {
+            return new AppendResult(n, 0, 0);
+        }
+        long dropped = 0;
+        List<Integer> notInserted = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            if (forgotten.contains(e.userId())) {
+                dropped++;
+                listener.forgotten(i);
+            } else if (!inserted.remove(EventKey.of(e))) {
+                notInserted.add(i);
             }
-            Set<UUID> forgotten = locked(tx.createQuery(LOCK), userLocks, users).one();
-            tx.execute(STAGING);
-            copy(tx, "COPY append_staging FROM STDIN", rows);
-            Set<EventKey> inserted = new HashSet<>(tx.createQuery(APPEND)
-                    .bindArray("forgotten", String.class, forgotten.stream().map(UUID::toString).toList())
-                    .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
-                    .list());
-            // Only the users of rows stored: a batch of nothing but duplicates notifies no one.
-            LiveFeed.publish(tx, inserted.stream().map(EventKey::userId).collect(Collectors.toSet()));
-            if (inserted.size() == n) {
-                return new AppendResult(n, 0, 0);
+        }
+        Map<EventKey, RecordedEvent> stored = stored(tx, events, notInserted);
+        long conflicts = 0;
+        for (int i : notInserted) {
+            Event e = events.get(i);
+            RecordedEvent original = stored.get(EventKey.of(e));
+            if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
+                conflicts++;
+                listener.conflict(i);
+            } else {
+                listener.duplicate(i);
             }
-            long dropped = 0;
-            List<Integer> notInserted = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Event e = events.get(i);
-                if (forgotten.contains(e.userId())) {
-                    dropped++;
-                    listener.forgotten(i);
-                } else if (!inserted.remove(EventKey.of(e))) {
-                    notInserted.add(i);
-                }
-            }
-            Map<EventKey, RecordedEvent> stored = stored(tx, events, notInserted);
-            long conflicts = 0;
-            for (int i : notInserted) {
-                Event e = events.get(i);
-                RecordedEvent original = stored.get(EventKey.of(e));
-                if (original == null || !codec.sameEvent(e, original.event(), original.schemaVersion())) {
-                    conflicts++;
-                    listener.conflict(i);
-                } else {
-                    listener.duplicate(i);
-                }
-            }
-            return new AppendResult(n - notInserted.size() - dropped, notInserted.size() - conflicts, conflicts,
-                    dropped);
-        }));
+        }
+        return new AppendResult(n - notInserted.size() - dropped, notInserted.size() - conflicts, conflicts,
+                dropped);
     }
 
     /** Appends the COPY row of {@code events.get(i)}, with its metadata if there is any. */
@@ -310,11 +326,7 @@ public final class EventStore {
     private static boolean copiedWhole(Handle h, CharSequence rows, long[] userLocks, Set<UUID> users) {
         h.execute("SAVEPOINT append_direct");
         try {
-            // One round trip for all; rolled back with the savepoint, the notification is never sent.
-            boolean anyForgotten = !locked(h.createQuery(DIRECT)
-                            .bind("channel", LiveFeed.CHANNEL)
-                            .bindArray("payloads", String.class, LiveFeed.payloads(users)), userLocks, users)
-                    .one().isEmpty();
+            boolean anyForgotten = !locked(h.createQuery(LOCK), userLocks, users).one().isEmpty();
             if (anyForgotten) {
                 h.execute("ROLLBACK TO SAVEPOINT append_direct");
                 return false;

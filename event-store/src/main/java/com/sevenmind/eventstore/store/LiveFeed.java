@@ -20,9 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which users' events were just committed, from whichever process appended them. Every append notifies one channel
- * in its own transaction, so the notification is delivered on commit and never for a rollback, with the ids of the
- * users it stored events of: at most once per user and batch. A feed listens on one connection of its own (a pooled
- * one would be handed to other work between statements) and calls each user's subscribers on its thread.
+ * once it has committed, with the ids of the users it stored events of: at most once per user and batch, never for
+ * a rollback. A feed listens on one connection of its own (a pooled one would be handed to other work between
+ * statements) and calls each user's subscribers on its thread.
+ *
+ * <p>The notification is sent after the commit, not in its transaction: PostgreSQL holds a notifying transaction's
+ * lock on its notification queue until the transaction ends, through its commit's flush to disk, so appends that
+ * notified in their own transactions committed one after the other and never shared a flush. Sent in a transaction
+ * of its own with {@code synchronous_commit} off, a notification holds that lock for microseconds. An appender that
+ * dies between the two leaves the users' followers behind until the users' next append or the feed's next
+ * reconnection (see docs/live-feed.md).
  *
  * <p>Notifications are not durable: what is committed while the connection is down is never delivered. So after a
  * lost connection the feed reconnects, listens again, and only then calls every subscriber, which must re-read:
@@ -79,22 +86,40 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * Notifies the channel, inside the transaction of {@code h}, that events of {@code users} were stored. Nothing
-     * for no users.
+     * Notifies the channel that events of {@code users} were stored by a transaction of {@code h} that has just
+     * committed: in a transaction of its own with {@code synchronous_commit} off (see the class's description), or,
+     * when {@code h} is in a transaction of its caller's that held the append, in that one. A failure to notify is
+     * logged, not thrown: the events are stored, and what is lost is a notification, as in a crash.
      */
-    static void publish(Handle h, Collection<UUID> users) {
+    static void publishCommitted(Handle h, Collection<UUID> users, boolean inCallersTransaction) {
+        try {
+            send(h, inCallersTransaction ? NOTIFY : NOTIFY_ASYNC_COMMIT, users);
+        } catch (RuntimeException e) {
+            LOG.warn("live feed: the append committed, but notifying its {} users failed: {}", users.size(),
+                    e.getMessage());
+        }
+    }
+
+    /** Runs a query of {@link #NOTIFY}'s for {@code users}; nothing for none. */
+    private static void send(Handle h, String query, Collection<UUID> users) {
         if (users.isEmpty()) {
             return;
         }
-        h.createQuery("SELECT count(" + NOTIFY + ") FROM unnest(:payloads) AS p")
+        h.createQuery(query)
                 .bind("channel", CHANNEL)
                 .bindArray("payloads", String.class, payloads(users))
                 .mapTo(Long.class)
                 .one();
     }
 
-    /** The call that notifies one payload {@code p}, binding {@code :channel} to {@link #CHANNEL}. */
-    static final String NOTIFY = "pg_notify(:channel, p)";
+    /** Notifies each of {@code :payloads} on {@code :channel} (bound to {@link #CHANNEL}); its value: how many. */
+    private static final String NOTIFY = "SELECT count(pg_notify(:channel, p)) FROM unnest(:payloads) AS p";
+    /**
+     * As {@link #NOTIFY}, as a statement of its own whose commit does not wait for its flush to disk: nothing is
+     * stored that a crash could lose, and the notification queue's lock is held for no flush.
+     */
+    private static final String NOTIFY_ASYNC_COMMIT = NOTIFY.replace(" FROM ",
+            ", set_config('synchronous_commit', 'off', true) FROM ");
 
     /** The notifications' payloads for {@code users}: their ids, comma-separated, up to a hundred in each. */
     static List<String> payloads(Collection<UUID> users) {

@@ -104,6 +104,7 @@ class AppendBatcherTest {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // as the guard below: on Citus under load, 60 s was not enough
     void concurrent_callers_share_transactions_and_each_gets_the_outcome_of_its_own_event() throws Exception {
         store.append(TestEvents.started(FORGOTTEN_USER, "before", AT));
         store.forget(FORGOTTEN_USER);

@@ -123,9 +123,26 @@ class LiveFeedTest {
     }
 
     @Test
+    void an_append_in_a_callers_transaction_is_notified_on_its_commit_and_leaves_it_durable() throws Exception {
+        db.database().jdbi().useTransaction(tx -> {
+            db.store().append(TestEvents.started(A, "a-1", T));
+            tx.rollback();
+        });
+        String synchronousCommit = db.database().jdbi().inTransaction(tx -> {
+            tx.execute("SET LOCAL synchronous_commit = on"); // the test server's default is off
+            db.store().append(TestEvents.started(B, "b-1", T));
+            return tx.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
+        });
+        settle();
+
+        assertEquals(Map.of(A, 0, B, 1, C, 0), counts());
+        assertEquals("on", synchronousCommit, "the caller's commit still waits for its flush");
+    }
+
+    @Test
     void a_rolled_back_append_notifies_no_one() throws Exception {
         db.database().jdbi().useTransaction(tx -> {
-            LiveFeed.publish(tx, List.of(A));
+            LiveFeed.publishCommitted(tx, List.of(A), true);
             tx.rollback();
         });
         settle();
