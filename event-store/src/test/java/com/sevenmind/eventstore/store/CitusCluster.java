@@ -253,7 +253,26 @@ final class CitusCluster {
     /** Drops database {@code name} on every node, the coordinator first: it holds connections to the workers. */
     void dropDatabase(String name) {
         for (int node = 0; node <= WORKERS; node++) {
-            execute(jdbcUrl(node, "postgres"), "DROP DATABASE " + name + " WITH (FORCE)");
+            dropForced(jdbcUrl(node, "postgres"), name);
+        }
+    }
+
+    /**
+     * DROP DATABASE … WITH (FORCE) on one node, again while it answers 55006 (in use) for up to 60 s: FORCE waits
+     * only 5 s for the sessions it ends to exit, and on a loaded machine a session of the test's last serve can take
+     * longer.
+     */
+    private static void dropForced(String url, String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+                return;
+            } catch (SQLException e) {
+                if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(url + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 
