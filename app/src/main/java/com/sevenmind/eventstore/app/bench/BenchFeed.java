@@ -100,8 +100,8 @@ final class BenchFeed {
         new GlobalProjections(db, codec, mapper).rebuild(content, n -> { });
         double rebuildMs = (System.nanoTime() - start) / 1e6;
         return new Result(events, BenchRun.round(catchUpMs, 1), BenchRun.round(rawMs, 1),
-                BenchRun.round(rawMs / catchUpMs, 3), millis(delays[(delays.length - 1) / 2]),
-                millis(delays[delays.length - 1]), BenchRun.round(rebuildMs, 1));
+                BenchRun.round(rawMs / catchUpMs, 3), BenchRun.millis(delays[(delays.length - 1) / 2]),
+                BenchRun.millis(delays[delays.length - 1]), BenchRun.round(rebuildMs, 1));
     }
 
     /** Reads the whole feed, each entry made into its line; returns the stored events read. */
@@ -197,9 +197,5 @@ final class BenchFeed {
         } finally {
             api.close();
         }
-    }
-
-    private static double millis(long nanos) {
-        return BenchRun.round(nanos / 1e6, 2);
     }
 }

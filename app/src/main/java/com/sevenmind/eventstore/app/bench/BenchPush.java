@@ -18,9 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Pushes against PostgreSQL's own limit, on the same server: (a) {@link #CLIENTS} connections, each committing
@@ -102,8 +99,8 @@ final class BenchPush {
             AppendBatcher.Counts after = api.pushCommits();
             long commits = after.batches() - before.batches();
             return new Result(CLIENTS, pushes, THREADS, Math.round(t.pushesPerS()), Math.round(rawTxPerS),
-                    PushClients.round(t.pushesPerS() / rawTxPerS, 3), t.p50Ms(), t.p99Ms(), t.maxMs(), commits,
-                    PushClients.round((after.events() - before.events()) / (double) commits, 2));
+                    BenchRun.round(t.pushesPerS() / rawTxPerS, 3), t.p50Ms(), t.p99Ms(), t.maxMs(), commits,
+                    BenchRun.round((after.events() - before.events()) / (double) commits, 2));
         } finally {
             api.close();
             tracing.close();
@@ -115,36 +112,21 @@ final class BenchPush {
      * {@code connections}; returns transactions a second.
      */
     private double raw(List<Connection> connections, int from, int n) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int c = 0; c < CLIENTS; c++) {
-                int client = c;
-                done.add(clients.submit(() -> {
-                    try (PreparedStatement insert = connections.get(client).prepareStatement(INSERT)) {
-                        for (int i = from + client; i < from + n; i += CLIENTS) {
-                            ContentPieceStarted e = PushClients.event(i);
-                            insert.setObject(1, e.userId());
-                            insert.setString(2, e.uniqueId());
-                            insert.setString(3, e.eventType());
-                            insert.setInt(4, EventCodec.CURRENT_SCHEMA_VERSION);
-                            insert.setObject(5, OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
-                            insert.setString(6, codec.payload(e));
-                            if (insert.executeUpdate() != 1) {
-                                throw new IllegalStateException("raw insert " + i + " stored nothing");
-                            }
-                        }
+        return n / PushClients.concurrently(CLIENTS, client -> {
+            try (PreparedStatement insert = connections.get(client).prepareStatement(INSERT)) {
+                for (int i = from + client; i < from + n; i += CLIENTS) {
+                    ContentPieceStarted e = PushClients.event(i);
+                    insert.setObject(1, e.userId());
+                    insert.setString(2, e.uniqueId());
+                    insert.setString(3, e.eventType());
+                    insert.setInt(4, EventCodec.CURRENT_SCHEMA_VERSION);
+                    insert.setObject(5, OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
+                    insert.setString(6, codec.payload(e));
+                    if (insert.executeUpdate() != 1) {
+                        throw new IllegalStateException("raw insert " + i + " stored nothing");
                     }
-                    return null;
-                }));
+                }
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            return n / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            clients.shutdownNow();
-        }
+        });
     }
 }

@@ -101,8 +101,8 @@ final class BenchPushExternal {
                     jcmd(serve, "JFR.stop", "name=push");
                 }
                 forms.add(new Form(clients, pushes, Math.round(t.pushesPerS()), raw,
-                        PushClients.round(t.pushesPerS() / raw.txPerS(), 3), t.p50Ms(), t.p99Ms(), t.maxMs(),
-                        PushClients.round(cpu / 1e3 / pushes, 1)));
+                        BenchRun.round(t.pushesPerS() / raw.txPerS(), 3), t.p50Ms(), t.p99Ms(), t.maxMs(),
+                        BenchRun.round(cpu / 1e3 / pushes, 1)));
             }
             return new Result(server.description(), jfr == null ? null : jfr.toString(), forms);
         } finally {

@@ -311,6 +311,11 @@ final class BenchRun {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    /** Nanoseconds as milliseconds, to two decimals. */
+    static double millis(long nanos) {
+        return round(nanos / 1e6, 2);
+    }
+
     static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;

@@ -51,6 +51,23 @@ final class PushClients {
             bodies.add(mine);
         }
         long[] nanos = new long[n];
+        double seconds = concurrently(clients, client -> sendAll(port, bodies.get(client), client, clients, from, nanos));
+        Arrays.sort(nanos);
+        return new Timing(n / seconds, BenchRun.millis(nanos[(n - 1) / 2]),
+                BenchRun.millis(nanos[(int) Math.ceil(n * 0.99) - 1]), BenchRun.millis(nanos[n - 1]));
+    }
+
+    /** One client's work, by its number. */
+    @FunctionalInterface
+    interface Client {
+        void run(int client) throws Exception;
+    }
+
+    /**
+     * Runs {@code clients} clients at once, each on a thread of its own; returns the seconds from the first start to
+     * the last end, or throws the first failure.
+     */
+    static double concurrently(int clients, Client work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -58,17 +75,14 @@ final class PushClients {
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 done.add(pool.submit(() -> {
-                    sendAll(port, bodies.get(client), client, clients, from, nanos);
+                    work.run(client);
                     return null;
                 }));
             }
             for (Future<?> f : done) {
                 f.get();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Arrays.sort(nanos);
-            return new Timing(n / seconds, millis(nanos[(n - 1) / 2]), millis(nanos[(int) Math.ceil(n * 0.99) - 1]),
-                    millis(nanos[n - 1]));
+            return (System.nanoTime() - start) / 1e9;
         } finally {
             pool.shutdownNow();
         }
@@ -136,14 +150,5 @@ final class PushClients {
                 + "\",\"messageId\":\"" + (17_000_000_000L + i) + "\",\"message_id\":\"" + (17_000_000_000L + i)
                 + "\",\"publishTime\":\"2026-03-01T07:15:01.123Z\",\"publish_time\":\"2026-03-01T07:15:01.123Z\"},"
                 + "\"subscription\":\"projects/sevenmind-prod/subscriptions/eventstore-push\"}";
-    }
-
-    static double millis(long nanos) {
-        return Math.round(nanos / 1e4) / 100.0;
-    }
-
-    static double round(double value, int decimals) {
-        double scale = Math.pow(10, decimals);
-        return Math.round(value * scale) / scale;
     }
 }
