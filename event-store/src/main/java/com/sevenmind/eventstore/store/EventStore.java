@@ -132,13 +132,10 @@ public final class EventStore {
      */
     public AppendResult append(List<? extends Event> events, AppendOptions options) {
         options.checkSize(events.size());
-        if (options.onRefused() == null) {
-            return appendOnce(events, options);
-        }
         try {
             return appendOnce(events, options);
         } catch (StoreException e) {
-            if (refusal(e) == null) {
+            if (options.onRefused() == null || refusal(e) == null) {
                 throw e;
             }
         }
