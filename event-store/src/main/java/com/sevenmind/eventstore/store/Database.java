@@ -508,7 +508,7 @@ public final class Database implements AutoCloseable {
      * 08003), or a new one could not be made (08001). The database took connections when this one was opened, so
      * that last one means it is gone too. A server shared through {@code --db-url} lives only as long as its owner.
      */
-    private static boolean connectionLost(Throwable e) {
+    static boolean connectionLost(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof SQLException sql && LOST.contains(String.valueOf(sql.getSQLState()))) {
                 return true;

@@ -89,14 +89,21 @@ public final class LiveFeed implements AutoCloseable {
      * Notifies the channel that events of {@code users} were stored by a transaction of {@code h} that has just
      * committed: in a transaction of its own with {@code synchronous_commit} off (see the class's description), or,
      * when {@code h} is in a transaction of its caller's that held the append, in that one. A failure to notify is
-     * logged, not thrown: the events are stored, and what is lost is a notification, as in a crash.
+     * logged, not thrown: the events are stored, and what is lost is a notification, as in a crash. When the database
+     * went away, every feed re-reads once it listens again, so that loss is only logged at debug; another failure is
+     * one warning, naming no user (the statement, which would, is left out).
      */
     static void publishCommitted(Handle h, Collection<UUID> users, boolean inCallersTransaction) {
         try {
             send(h, inCallersTransaction ? NOTIFY : NOTIFY_ASYNC_COMMIT, users);
         } catch (RuntimeException e) {
-            LOG.warn("live feed: the append committed, but notifying its {} users failed: {}", users.size(),
-                    e.getMessage());
+            if (Database.connectionLost(e)) {
+                LOG.debug("live feed: the append committed, and the database went away before its {} users were "
+                        + "notified: feeds re-read when they listen again", users.size());
+            } else {
+                LOG.warn("live feed: the append committed, but notifying its {} users failed: {}", users.size(),
+                        Database.rootMessage(e));
+            }
         }
     }
 
