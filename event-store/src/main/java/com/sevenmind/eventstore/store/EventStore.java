@@ -473,7 +473,7 @@ public final class EventStore {
                     String uniqueId = rs.getString(2);
                     String type = rs.getString(3);
                     Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
-                    StreamPosition position = new StreamPosition(timestamp, uniqueId, id, id);
+                    StreamPosition position = new StreamPosition(timestamp, uniqueId, id, id, 0);
                     last[0] = position;
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);

@@ -11,18 +11,19 @@ import org.jdbi.v3.core.Handle;
  * the stream, fell before it. A late event is one of the user with an id above the position's drawn-id bound and a
  * (timestamp, unique_id) at or before its position.
  *
- * <p>On plain PostgreSQL the check looks at the events stored since, in id order; on a store distributed by user
- * (Citus) it asks the user's shard only.
+ * <p>On plain PostgreSQL the check looks at the events stored since, through the feed's index: every event stored
+ * after the position was taken has a {@code tx} at or above the position's {@code sinceTx}. On a store distributed
+ * by user (Citus) it asks the user's shard only.
  */
 final class LateCheck {
 
     /** Whether the event a start ends on is still stored (a forgotten user's is not). */
-    private static final String COVERED = Statements.sql("event_covered");
+    static final String COVERED = Statements.sql("event_covered");
 
     /** Whether an event of the user stored since a start's read falls before its position: a late one. */
     private static final String LATE_EVENT = Statements.sql("late_event");
 
-    /** Both questions, through the events stored since, in id order. */
+    /** Both questions, through the events stored since, in the feed's order. */
     private static final String CHECK = Statements.sql("late_check").formatted(COVERED);
 
     /** Newer events the check looks at; when there are more, it asks the user's stream instead. */
@@ -33,8 +34,7 @@ final class LateCheck {
 
     /**
      * Both questions about the user alone, for a store distributed by user on Citus: the coordinator sends it to
-     * the user's shard only, where {@link #CHECK} would scan every shard and fail while any worker is down. The
-     * shard holds a fraction of the events stored since, so its primary key finds them as cheaply.
+     * the user's shard only, where {@link #CHECK} would scan every shard and fail while any worker is down.
      */
     private static final String ROUTED_CHECK = "SELECT " + LATE_EVENT + " AS late, " + COVERED + " AS covered";
 
@@ -64,15 +64,17 @@ final class LateCheck {
                     .one();
         }
         long[] newer = {0};
+        boolean[] trusted = {false};
         Result check = tx.createQuery(CHECK).bind("user", userId).bind("maxId", covers.maxId())
                 .bind("lastId", covers.id()).bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId())
-                .bind("scan", CHECK_SCAN)
+                .bind("since", covers.sinceTx()).bind("scan", CHECK_SCAN)
                 .map((rs, ctx) -> {
                     newer[0] = rs.getLong("newer");
+                    trusted[0] = rs.getBoolean("trusted");
                     return new Result(rs.getBoolean("late"), rs.getBoolean("covered"));
                 })
                 .one();
-        if (check.late() || newer[0] < CHECK_SCAN) {
+        if (check.late() || trusted[0] && newer[0] < CHECK_SCAN) {
             return check;
         }
         boolean late = tx.createQuery(LATE).bind("user", userId).bind("maxId", covers.maxId())

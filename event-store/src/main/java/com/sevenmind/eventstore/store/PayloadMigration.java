@@ -4,6 +4,7 @@ import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -11,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Rewrites stored payloads of older schema versions to the current one, in place, so that reads need no upcasting.
  *
- * <p>Each batch is one transaction that reads the next rows by id and writes them back upcast, on the condition that
+ * <p>Each batch is one transaction that reads the next rows by key and writes them back upcast, on the condition that
  * their version is still the one read. A run killed at any point leaves every row either untouched or converted,
  * and the next run goes on from what is left: every row is converted exactly once, whatever runs concurrently.
  */
@@ -31,18 +32,27 @@ public final class PayloadMigration {
     }
 
     private static final String NEXT_BATCH = """
-            SELECT e.id, e.unique_id, e.event_type, e.schema_version, e.payload::text AS payload, t.current
+            SELECT e.id, e.user_uuid, e.unique_id, e.event_type, e.schema_version, e.payload::text AS payload,
+                   t.current
             FROM events e JOIN unnest(:types, :currents) AS t(name, current)
               ON e.event_type = t.name AND e.schema_version < t.current
-            WHERE e.id > :after
-            ORDER BY e.id LIMIT :limit
+            WHERE (e.user_uuid, e.unique_id) > (CAST(:afterUser AS uuid), :afterId)
+            ORDER BY e.user_uuid, e.unique_id LIMIT :limit
             """;
 
     private static final String WRITE_BACK = """
             UPDATE events e SET payload = b.payload::jsonb, schema_version = b.current
-            FROM unnest(:ids, :versions, :payloads, :currents) AS b(id, version, payload, current)
-            WHERE e.id = b.id AND e.schema_version = b.version
+            FROM unnest(:users, :ids, :versions, :payloads, :currents)
+                 AS b(user_uuid, unique_id, version, payload, current)
+            WHERE e.user_uuid = b.user_uuid::uuid AND e.unique_id = b.unique_id AND e.schema_version = b.version
             """;
+
+    /** An event's key, (user, unique_id): the order the table is walked in, by its primary key. */
+    private record Key(String user, String uniqueId) {
+    }
+
+    /** Below every key: the nil uuid, and the empty unique id no event has. */
+    private static final Key FIRST = new Key(new UUID(0, 0).toString(), "");
 
     private final Jdbi jdbi;
     private final EventCodec codec;
@@ -83,16 +93,16 @@ public final class PayloadMigration {
      * @return what the run did
      */
     public Result run(int batchSize, long maxBatches, boolean dryRun, LongConsumer progress) {
-        long after = 0;
+        Key after = FIRST;
         long converted = 0;
         long batches = 0;
         while (batches < maxBatches) {
-            long[] lastId = {after};
-            long done = jdbi.inTransaction(h -> convertBatch(h, lastId, batchSize, dryRun));
-            if (lastId[0] == after) {
+            Key[] last = {after};
+            long done = jdbi.inTransaction(h -> convertBatch(h, last, batchSize, dryRun));
+            if (last[0].equals(after)) {
                 return new Result(converted, batches, true);
             }
-            after = lastId[0];
+            after = last[0];
             converted += done;
             batches++;
             progress.accept(done);
@@ -114,13 +124,14 @@ public final class PayloadMigration {
                 .mapTo(Long.class).one());
     }
 
-    private long convertBatch(Handle h, long[] lastId, int batchSize, boolean dryRun) {
-        List<Long> ids = new ArrayList<>(batchSize);
+    private long convertBatch(Handle h, Key[] last, int batchSize, boolean dryRun) {
+        List<String> users = new ArrayList<>(batchSize);
+        List<String> ids = new ArrayList<>(batchSize);
         List<Integer> versions = new ArrayList<>(batchSize);
         List<String> payloads = new ArrayList<>(batchSize);
         List<Integer> currents = new ArrayList<>(batchSize);
         h.createQuery(NEXT_BATCH)
-                .bind("after", lastId[0])
+                .bind("afterUser", last[0].user()).bind("afterId", last[0].uniqueId())
                 .bindArray("types", String.class, List.copyOf(codec.currentVersions().keySet()))
                 .bindArray("currents", Integer.class, List.copyOf(codec.currentVersions().values()))
                 .bind("limit", batchSize)
@@ -134,7 +145,8 @@ public final class PayloadMigration {
                         throw new StoreException("stored event " + uniqueId + " (id " + rs.getLong("id")
                                 + ") cannot be migrated: " + e.getMessage(), e);
                     }
-                    ids.add(rs.getLong("id"));
+                    users.add(rs.getString("user_uuid"));
+                    ids.add(uniqueId);
                     versions.add(version);
                     currents.add(rs.getInt("current"));
                     return null;
@@ -143,13 +155,14 @@ public final class PayloadMigration {
         if (ids.isEmpty()) {
             return 0;
         }
-        lastId[0] = ids.get(ids.size() - 1);
+        last[0] = new Key(users.get(users.size() - 1), ids.get(ids.size() - 1));
         if (dryRun) {
             return ids.size();
         }
         return h.createUpdate(WRITE_BACK)
                 .bindArray("currents", Integer.class, currents)
-                .bindArray("ids", Long.class, ids)
+                .bindArray("users", String.class, users)
+                .bindArray("ids", String.class, ids)
                 .bindArray("versions", Integer.class, versions)
                 .bindArray("payloads", String.class, payloads)
                 .execute();

@@ -34,9 +34,16 @@ final class ResumingFold {
     /**
      * The highest id drawn so far, committed or not (0 before the first): read while appends of the user wait, it
      * bounds the ids of every event of the user the read can see, and any event of the user stored later has a
-     * higher one.
+     * higher one. And the oldest transaction running in the read's view: a transaction that draws an id above the
+     * bound either ran then or began later, so its events' {@code tx} is at or above it (the late check scans the
+     * feed's index from there).
      */
-    private static final String DRAWN = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_id_seq";
+    private static final String DRAWN = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS drawn,"
+            + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS since FROM events_id_seq";
+
+    /** The highest id drawn and the oldest transaction running, when a read took its view. */
+    private record Drawn(long id, long sinceTx) {
+    }
 
     private final EventStore store;
     private final Snapshots snapshots;
@@ -77,7 +84,8 @@ final class ResumingFold {
                 return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
                     // The transaction's view of the table is taken by its first statement, under the lock; so is the
                     // highest id drawn: every event of the user at or below it is in that view.
-                    long drawn = tx.createQuery(DRAWN).mapTo(Long.class).one();
+                    Drawn drawn = tx.createQuery(DRAWN)
+                            .map((rs, ctx) -> new Drawn(rs.getLong("drawn"), rs.getLong("since"))).one();
                     tx.execute("SELECT pg_advisory_unlock(?)", lock);
                     locked[0] = false;
                     tx.execute(EventStore.STREAM_SETTINGS);
@@ -92,7 +100,7 @@ final class ResumingFold {
     }
 
     private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, HeldStates.Key key,
-                        FoldStart inMemory, long drawn) {
+                        FoldStart inMemory, Drawn drawn) {
         Snapshots.Saved saved = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
         FoldStart start = inMemory != null ? inMemory : saved == null ? null
                 : new FoldStart(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount(), 0);
@@ -123,7 +131,8 @@ final class ResumingFold {
             start.unknownTypes().forEach((type, n) -> unknown.merge(type, n, Long::sum));
         }
         StreamPosition last = read.last() == null ? null
-                : new StreamPosition(read.last().timestamp(), read.last().uniqueId(), read.last().id(), drawn);
+                : new StreamPosition(read.last().timestamp(), read.last().uniqueId(), read.last().id(),
+                        drawn.id(), drawn.sinceTx());
         return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last, start);
     }
 

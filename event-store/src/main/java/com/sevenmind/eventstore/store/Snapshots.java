@@ -89,7 +89,7 @@ public final class Snapshots {
     private List<Saved> list(Handle h, UUID userId) {
         Query query = h.createQuery("""
                 SELECT user_uuid, projection, version, event_schema, last_timestamp, last_unique_id, last_id, max_id,
-                       event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes, saved_at
+                       since_tx, event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes, saved_at
                 FROM snapshots %s ORDER BY user_uuid, projection, version
                 """.formatted(userId == null ? "" : "WHERE user_uuid = :user"));
         if (userId != null) {
@@ -98,7 +98,8 @@ public final class Snapshots {
         return query.map((rs, ctx) -> new Saved(rs.getObject("user_uuid", UUID.class), rs.getString("projection"),
                 rs.getInt("version"), rs.getInt("event_schema"),
                 new StreamPosition(rs.getObject("last_timestamp", OffsetDateTime.class).toInstant(),
-                        rs.getString("last_unique_id"), rs.getLong("last_id"), rs.getLong("max_id")),
+                        rs.getString("last_unique_id"), rs.getLong("last_id"), rs.getLong("max_id"),
+                        rs.getLong("since_tx")),
                 rs.getLong("event_count"), counts(rs.getString("unknown_types")), rs.getLong("state_bytes"),
                 rs.getObject("saved_at", OffsetDateTime.class).toInstant())).list();
     }
@@ -141,16 +142,18 @@ public final class Snapshots {
         try {
             h.createUpdate("""
                             INSERT INTO snapshots (user_uuid, projection, version, event_schema, state, last_timestamp,
-                                                   last_unique_id, last_id, max_id, event_count, unknown_types)
+                                                   last_unique_id, last_id, max_id, since_tx, event_count,
+                                                   unknown_types)
                             SELECT :user, :projection, :version, :schema, :state, :timestamp, :uniqueId, :lastId, :maxId,
-                                   :events, :unknown::jsonb
+                                   :since, :events, :unknown::jsonb
                             -- Only while the events it covers are stored: never for a user forgotten meanwhile.
-                            WHERE EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user)
+                            WHERE\s""" + LateCheck.COVERED + """
                             ON CONFLICT (user_uuid, projection, version) DO UPDATE SET
                               event_schema = EXCLUDED.event_schema, state = EXCLUDED.state,
                               last_timestamp = EXCLUDED.last_timestamp, last_unique_id = EXCLUDED.last_unique_id,
                               last_id = EXCLUDED.last_id,
-                              max_id = EXCLUDED.max_id, event_count = EXCLUDED.event_count,
+                              max_id = EXCLUDED.max_id, since_tx = EXCLUDED.since_tx,
+                              event_count = EXCLUDED.event_count,
                               unknown_types = EXCLUDED.unknown_types,
                               -- The new row's default, now(): Citus takes no function but an IMMUTABLE one here.
                               saved_at = EXCLUDED.saved_at
@@ -159,7 +162,7 @@ public final class Snapshots {
                     .bind("schema", eventSchema).bindBinaryStream("state", saved.read(), (int) saved.size())
                     .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
                     .bind("uniqueId", covers.uniqueId()).bind("lastId", covers.id()).bind("maxId", covers.maxId())
-                    .bind("events", eventCount).bind("unknown", mapper.writeValueAsString(unknownTypes))
+                    .bind("since", covers.sinceTx()).bind("events", eventCount).bind("unknown", mapper.writeValueAsString(unknownTypes))
                     .execute();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the unknown types cannot be saved: " + e.getMessage(), e);

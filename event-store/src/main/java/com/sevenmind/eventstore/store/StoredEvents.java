@@ -79,7 +79,7 @@ public final class StoredEvents {
                 }
                 rows[0]++;
                 long id = rs.getLong(1);
-                last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id);
+                last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id, 0);
                 String type = rs.getString(3);
                 Instant receivedAt = EventStore.instant(rs, 8);
                 sink.accept(store.recorded(rs, user, last[0], type, Set.of(), receivedAt),

@@ -115,7 +115,7 @@ class HostServiceTest {
         assertFalse(pool.isClosed(), "the host's pool stays open");
         assertEquals("1 orders", host.withHandle(h -> h.createQuery(
                 "SELECT version || ' ' || description FROM public.flyway_schema_history").mapTo(String.class).one()));
-        assertEquals("1 2 3 4 5 6 7 8 9 10 11 12", host.withHandle(h -> h.createQuery("""
+        assertEquals("1 2 3 4 5 6 7 8 9 10 11 12 13", host.withHandle(h -> h.createQuery("""
                 SELECT string_agg(version, ' ' ORDER BY installed_rank) FROM eventstore.eventstore_schema_history
                 WHERE version IS NOT NULL""").mapTo(String.class).one()));
         assertEquals("placed", host.withHandle(h -> h.createQuery("SELECT note FROM orders").mapTo(String.class).one()));

@@ -117,16 +117,17 @@ class PayloadMigrationTest {
 
     @Test
     void a_row_that_cannot_be_upcast_stops_the_run_naming_it_and_its_batch_is_left_untouched() {
+        // The run walks the table by (user, unique_id): Bob's "zz-broken" comes last.
         db.database().jdbi().useHandle(h -> h.execute("""
                 INSERT INTO events (user_uuid, unique_id, event_type, schema_version, "timestamp", payload)
-                VALUES (?, 'broken-9', 'ContentPieceStarted', 1, now(), '{"session_id": "s"}')""", BOB));
+                VALUES (?, 'zz-broken', 'ContentPieceStarted', 1, now(), '{"session_id": "s"}')""", BOB));
         long brokenId = db.database().jdbi().withHandle(h ->
-                h.createQuery("SELECT id FROM events WHERE unique_id = 'broken-9'").mapTo(Long.class).one());
+                h.createQuery("SELECT id FROM events WHERE unique_id = 'zz-broken'").mapTo(Long.class).one());
 
         StoreException e = assertThrows(StoreException.class,
                 () -> migration.run(1_000, Long.MAX_VALUE, false, n -> { }));
 
-        assertEquals("stored event broken-9 (id " + brokenId + ") cannot be migrated: field object_uri is missing",
+        assertEquals("stored event zz-broken (id " + brokenId + ") cannot be migrated: field object_uri is missing",
                 e.getMessage());
         assertEquals(501, migration.pending(),
                 "two batches of 1,000 converted; the third (500 rows and the broken one) rolled back whole");

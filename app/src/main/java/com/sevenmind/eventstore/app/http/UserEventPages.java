@@ -84,7 +84,7 @@ final class UserEventPages {
                 String uniqueId = key.text().substring(space + 1);
                 if (!uniqueId.isBlank() && uniqueId.indexOf('\0') < 0) {
                     return new StreamPosition(EventCodec.parseTimestamp(key.text().substring(0, space)), uniqueId, 0,
-                            0);
+                            0, 0);
                 }
             }
         } catch (IllegalArgumentException | InvalidEventException e) {

@@ -29,7 +29,7 @@ class DbCitusTest {
         assertEquals(0, json.exit(), json.toString());
         JsonNode status = mapper.readTree(json.out());
         assertTrue(status.get("citus").asBoolean(), json.out());
-        assertEquals("12", status.get("schema_version").asText());
+        assertEquals("13", status.get("schema_version").asText());
         JsonNode events = table(status, "events");
         assertEquals("distributed", events.get("distribution").asText());
         assertEquals("user_uuid", events.get("distribution_column").asText());

@@ -22,7 +22,8 @@ class DbCommandTest {
     static final TestDatabase db = new TestDatabase();
 
     /** The store's migrations today, in order. */
-    private static final List<String> VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+    private static final List<String> VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+            "13");
 
     private final ObjectMapper mapper = Json.newObjectMapper();
     private final Cli cli = new Cli(db.jdbcUrl());
@@ -67,7 +68,7 @@ class DbCommandTest {
         assertFalse(schemaExists("fresh_status"), "status made no schema");
 
         String text = run("fresh_status", "db", "status").out();
-        assertTrue(text.startsWith("schema fresh_status at version none: 0 applied, 12 pending (run db migrate)"), text);
+        assertTrue(text.startsWith("schema fresh_status at version none: 0 applied, 13 pending (run db migrate)"), text);
         assertTrue(Pattern.compile("(?m)^10 +quarantine batched +- +Pending$").matcher(text).find(), text);
     }
 
@@ -78,12 +79,12 @@ class DbCommandTest {
         JsonNode status = json(run("fresh_migrate", "db", "status", "--format", "json"));
 
         assertTrue(migrated.get("before").isNull(), migrated.toString());
-        assertEquals("12", migrated.get("after").asText());
+        assertEquals("13", migrated.get("after").asText());
         assertEquals(VERSIONS, versions(migrated.get("applied")));
         assertEquals("events", migrated.get("applied").get(0).get("description").asText());
-        assertEquals("schema fresh_migrate is up to date at version 12\n", again);
+        assertEquals("schema fresh_migrate is up to date at version 13\n", again);
 
-        assertEquals("12", status.get("schema_version").asText());
+        assertEquals("13", status.get("schema_version").asText());
         assertEquals(VERSIONS, versions(status.get("applied")));
         assertEquals(0, status.get("pending").size());
         JsonNode v1 = status.get("applied").get(0);
@@ -101,7 +102,7 @@ class DbCommandTest {
         assertTrue(events.get("distribution").isNull(), events.toString());
 
         String text = run("fresh_migrate", "db", "status").out();
-        assertTrue(text.startsWith("schema fresh_migrate at version 12: 12 applied, 0 pending\n"), text);
+        assertTrue(text.startsWith("schema fresh_migrate at version 13: 13 applied, 0 pending\n"), text);
         assertTrue(Pattern.compile("(?m)^1 +events +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +Success$")
                 .matcher(text).find(), text);
         assertTrue(Pattern.compile("(?m)^events +0 +[\\d,]+$").matcher(text).find(), text);
@@ -125,7 +126,7 @@ class DbCommandTest {
 
         assertEquals(1, refused.exit(), refused.toString());
         String expected = "eventstore: the schema fresh_nomigrate of " + db.jdbcUrl() + " is not up to date: "
-                + "migrations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 pending; with --no-migrate the store does not migrate: run "
+                + "migrations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 pending; with --no-migrate the store does not migrate: run "
                 + "'eventstore db migrate' as a user who may change the schema\n";
         assertEquals(expected, refused.err());
         assertEquals(1, serve.exit(), serve.toString());

@@ -74,7 +74,7 @@ class ShellIT {
 
         assertEquals("1", refused.get(0), refused.toString());
         assertTrue(refused.get(2).startsWith("eventstore: the schema fresh_env of " + db.jdbcUrl()
-                + " is not up to date: migrations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 pending; with --no-migrate"),
+                + " is not up to date: migrations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 pending; with --no-migrate"),
                 refused.toString());
         assertEquals(1, refused.get(2).lines().count(), refused.toString());
         assertEquals("0", migrating.get(0), migrating.toString());

@@ -1,2 +1,2 @@
--- Whether the event a start ends on is still stored (a forgotten user's is not).
-EXISTS (SELECT 1 FROM events WHERE id = :lastId AND user_uuid = :user)
+-- Whether the event a start ends on is still stored (a forgotten user's is not), by its key.
+EXISTS (SELECT 1 FROM events WHERE user_uuid = :user AND unique_id = :uniqueId AND id = :lastId)
