@@ -260,19 +260,36 @@ final class CitusCluster {
     /**
      * DROP DATABASE … WITH (FORCE) on one node, again while it answers 55006 (in use) for up to 60 s: FORCE waits
      * only 5 s for the sessions it ends to exit, and on a loaded machine a session of the test's last serve can take
-     * longer.
+     * longer. Before each retry every session still in the database is ended, background workers included (a
+     * Citus background task left by a rebalance is one, and FORCE did not end it); the error names what was left.
      */
     private static void dropForced(String url, String name) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE " + name + " WITH (FORCE)");
-                return;
-            } catch (SQLException e) {
-                if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException(url + ": " + e.getMessage(), e);
+                try {
+                    s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+                    return;
+                } catch (SQLException e) {
+                    if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException(url + ": " + e.getMessage() + "; left: " + sessions(s, name),
+                                e);
+                    }
+                    s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                            + "' AND pid <> pg_backend_pid()");
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException(url + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The sessions in database {@code name}: their backend types and application names. */
+    private static String sessions(Statement s, String name) throws SQLException {
+        try (var rs = s.executeQuery("SELECT string_agg(backend_type || ' ' || coalesce(application_name, ''), ', ')"
+                + " FROM pg_stat_activity WHERE datname = '" + name + "'")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
