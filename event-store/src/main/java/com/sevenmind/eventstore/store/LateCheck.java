@@ -63,18 +63,16 @@ final class LateCheck {
                     .map((rs, ctx) -> new Result(rs.getBoolean("late"), rs.getBoolean("covered")))
                     .one();
         }
-        long[] newer = {0};
-        boolean[] trusted = {false};
+        boolean[] complete = {false};
         Result check = tx.createQuery(CHECK).bind("user", userId).bind("maxId", covers.maxId())
                 .bind("lastId", covers.id()).bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId())
                 .bind("since", covers.sinceTx()).bind("scan", CHECK_SCAN)
                 .map((rs, ctx) -> {
-                    newer[0] = rs.getLong("newer");
-                    trusted[0] = rs.getBoolean("trusted");
+                    complete[0] = rs.getBoolean("complete");
                     return new Result(rs.getBoolean("late"), rs.getBoolean("covered"));
                 })
                 .one();
-        if (check.late() || trusted[0] && newer[0] < CHECK_SCAN) {
+        if (check.late() || complete[0]) {
             return check;
         }
         boolean late = tx.createQuery(LATE).bind("user", userId).bind("maxId", covers.maxId())

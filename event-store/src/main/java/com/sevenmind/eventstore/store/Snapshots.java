@@ -89,7 +89,8 @@ public final class Snapshots {
     private List<Saved> list(Handle h, UUID userId) {
         Query query = h.createQuery("""
                 SELECT user_uuid, projection, version, event_schema, last_timestamp, last_unique_id, last_id, max_id,
-                       since_tx, event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes, saved_at
+                       since_tx, event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes,
+                       saved_at
                 FROM snapshots %s ORDER BY user_uuid, projection, version
                 """.formatted(userId == null ? "" : "WHERE user_uuid = :user"));
         if (userId != null) {
