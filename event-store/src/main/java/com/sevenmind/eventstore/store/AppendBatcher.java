@@ -20,10 +20,16 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: single events appended by concurrent callers share transactions. A caller hands one event and waits
@@ -41,11 +47,17 @@ import java.util.function.Consumer;
  * later one waits for the next batch, where the first one is stored. On Citus, a batch that fails because a worker is
  * unreachable is tried again one event at a time: only the callers whose users live on that worker fail.
  *
+ * <p>The live feeds are told of the users a commit stored by a thread of the batcher's own, after its callers are
+ * answered: they wait for the commit alone, and the next batch for no notification. Users stored while it notifies
+ * go together in its next notification.
+ *
  * <p>Each commit is a span of the {@link Tracer} given (none by default), linked to the span of every caller whose
  * event it holds: the context current when the caller called {@link #append}. The span's parent is the context of
  * the caller that commits.
  */
 public final class AppendBatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppendBatcher.class);
 
     /** A batch's size and its COPY text stay small; past some hundreds of events a commit costs no less per event. */
     public static final int MAX_BATCH = 500;
@@ -79,6 +91,17 @@ public final class AppendBatcher {
     private final ReentrantLock lock = new ReentrantLock();
     /** Events handed and not yet taken into a batch, oldest first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Users stored and not yet told of: the notifier's next notification; its monitor guards it. */
+    private final Set<UUID> toNotify = new HashSet<>();
+    /** Whether the notifier has a notification of {@link #toNotify} to send, under its monitor. */
+    private boolean notifyQueued;
+    /** One thread, which ends when idle: a batcher needs no closing. */
+    private final ExecutorService notifier = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread thread = new Thread(r, "eventstore-notify");
+                thread.setDaemon(true);
+                return thread;
+            });
     /** Whether a caller is committing a batch: then the others queue for the next. */
     private boolean committing;
     private long batches;
@@ -269,7 +292,7 @@ public final class AppendBatcher {
                         public void forgotten(int index) {
                             results[index] = FORGOTTEN;
                         }
-                    }));
+                    }), this::publish);
         } catch (RuntimeException | Error e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);
@@ -290,6 +313,34 @@ public final class AppendBatcher {
             batch.get(i).result = results[i];
             batch.get(i).refusal = refusals[i];
         }
+    }
+
+    /**
+     * Has the live feeds told of {@code users}, stored by a commit, by the notifier's thread: the callers are answered
+     * without waiting for it, and users stored while it notifies are told of together, in its next notification.
+     */
+    private void publish(Set<UUID> users) {
+        synchronized (toNotify) {
+            toNotify.addAll(users);
+            if (notifyQueued) {
+                return;
+            }
+            notifyQueued = true;
+        }
+        notifier.execute(() -> {
+            Set<UUID> pending;
+            synchronized (toNotify) {
+                pending = Set.copyOf(toNotify);
+                toNotify.clear();
+                notifyQueued = false;
+            }
+            try {
+                store.publish(pending);
+            } catch (RuntimeException e) {
+                LOG.warn("live feed: the append committed, but notifying its {} users failed: {}", pending.size(),
+                        e.getMessage());
+            }
+        });
     }
 
     /** The commit's span, started: linked to the span of each caller in the batch. */

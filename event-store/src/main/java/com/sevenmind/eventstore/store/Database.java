@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -490,6 +491,12 @@ public final class Database implements AutoCloseable {
     }
 
     /** Runs {@code work} on a handle, turning a database failure into one line that names the database. */
+    /** Whether the store is distributed by user: the citus extension is there (the migrations distribute it then). */
+    static boolean distributed(Handle h) {
+        return h.createQuery("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")
+                .mapTo(Boolean.class).one();
+    }
+
     static <R> R guarded(Jdbi jdbi, String description, HandleCallback<R, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);

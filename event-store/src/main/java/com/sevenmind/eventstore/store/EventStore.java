@@ -4,6 +4,7 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -13,6 +14,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +53,16 @@ public final class EventStore {
 
     /** The users' locks, before any id is drawn; its value: the forgotten ones among them, as a uuid[]. */
     private static final String LOCK = Statements.sql("append_lock_users");
+    /**
+     * Batches up to this many events (pushes sharing a commit) are appended by {@link #APPEND_VALUES}, in one round
+     * trip; larger ones (imports) by COPY, faster a row, in a transaction of some round trips. On Citus every batch
+     * takes COPY: an INSERT … SELECT through the coordinator locks the shards it writes until it commits.
+     */
+    static final int ONE_STATEMENT_MAX = 64;
+    private static final String APPEND_VALUES = Statements.sql("append_values");
+    /** A row of {@link #APPEND_VALUES}: the values of {@link CopyText#EVENT_COLUMNS}, in their order. */
+    private static final String VALUES_ROW = "(CAST(? AS uuid), ?, ?, CAST(? AS integer), CAST(? AS timestamptz), "
+            + "CAST(? AS jsonb), CAST(? AS timestamptz), CAST(? AS jsonb))";
     /** The fast path's COPY, after the users' locks. */
     private static final String COPY_DIRECT = Statements.sql("append_copy").formatted(CopyText.EVENT_COLUMNS);
 
@@ -81,6 +94,8 @@ public final class EventStore {
     private final Jdbi jdbi;
     private final EventCodec codec;
     private final String description;
+    /** Whether the store is distributed by user (Citus); null until the first append asks. */
+    private volatile Boolean distributed;
 
     /**
      * The events table of {@code jdbi}'s database (see {@code Database.eventStore}).
@@ -131,9 +146,17 @@ public final class EventStore {
      * @return how many were stored, duplicates, conflicts and of forgotten users
      */
     public AppendResult append(List<? extends Event> events, AppendOptions options) {
+        return append(events, options, null);
+    }
+
+    /**
+     * As {@link #append(List, AppendOptions)}; the users stored are handed to {@code publish} once committed, for it
+     * to notify the live feeds, instead of being notified here. Null: notified here, before this returns.
+     */
+    AppendResult append(List<? extends Event> events, AppendOptions options, Consumer<Set<UUID>> publish) {
         options.checkSize(events.size());
         try {
-            return appendOnce(events, options);
+            return appendOnce(events, options, publish);
         } catch (StoreException e) {
             if (options.onRefused() == null || refusal(e) == null) {
                 throw e;
@@ -142,56 +165,124 @@ public final class EventStore {
         Map<Integer, String> refused = refusals(events, options);
         refused.forEach((i, reason) -> options.onRefused().accept(reason, i));
         List<Integer> kept = IntStream.range(0, events.size()).filter(i -> !refused.containsKey(i)).boxed().toList();
-        return appendOnce(kept.stream().map(events::get).toList(), options.keeping(kept));
+        return appendOnce(kept.stream().map(events::get).toList(), options.keeping(kept), publish);
     }
 
     /** The append of {@link #append(List, AppendOptions)}, a refused event failing it. */
-    private AppendResult appendOnce(List<? extends Event> events, AppendOptions options) {
+    private AppendResult appendOnce(List<? extends Event> events, AppendOptions options,
+                                    Consumer<Set<UUID>> publish) {
         if (events.isEmpty()) {
             return AppendResult.NONE;
         }
         int n = events.size();
-        AppendListener listener = options.listener();
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
         // order and wait for each other instead of deadlocking.
-        List<Map.Entry<EventKey, Integer>> byKey = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Event e = events.get(i);
-            byKey.add(Map.entry(EventKey.of(e), i));
-        }
-        byKey.sort(Map.Entry.comparingByKey());
+        int[] order = keyOrder(events);
         boolean distinct = true;
-        StringBuilder rows = new StringBuilder(n * 320);
-        for (int i = 0; i < n; i++) {
-            distinct &= i == 0 || !byKey.get(i).getKey().equals(byKey.get(i - 1).getKey());
-            appendRow(rows, events, options, byKey.get(i).getValue());
+        for (int i = 1; i < n; i++) {
+            distinct &= !EventKey.of(events.get(order[i])).equals(EventKey.of(events.get(order[i - 1])));
         }
         boolean batchDistinct = distinct;
-        long[] userLocks = events.stream().mapToLong(e -> userLock(e.userId())).sorted().distinct().toArray();
-        Set<UUID> users = events.stream().map(Event::userId).collect(Collectors.toSet());
         Set<UUID> notified = new HashSet<>();
         return inDatabase(h -> {
             boolean callersTransaction = h.isInTransaction();
-            AppendResult result = h.inTransaction(tx -> appendIn(tx, events, listener, rows, batchDistinct,
-                    userLocks, users, notified));
-            LiveFeed.publishCommitted(h, notified, callersTransaction);
+            AppendResult result;
+            if (!callersTransaction && batchDistinct && n <= ONE_STATEMENT_MAX && !distributed(h)) {
+                result = appendInOneStatement(h, events, options, order, notified);
+            } else {
+                result = h.inTransaction(tx -> appendIn(tx, events, options, order, batchDistinct, notified));
+            }
+            if (publish == null || callersTransaction) {
+                LiveFeed.publishCommitted(h, notified, callersTransaction);
+            } else if (!notified.isEmpty()) {
+                publish.accept(notified);
+            }
             return result;
         });
+    }
+
+    private boolean distributed(Handle h) {
+        if (distributed == null) {
+            distributed = Database.distributed(h);
+        }
+        return distributed;
+    }
+
+    /**
+     * Tells every {@link LiveFeed} of {@code users}, whose events a commit stored: what a publisher given to
+     * {@link #append(List, AppendOptions, Consumer)} does.
+     */
+    void publish(Set<UUID> users) {
+        inDatabase(h -> {
+            LiveFeed.publishCommitted(h, users, false);
+            return null;
+        });
+    }
+
+    /** The indexes of {@code events}, sorted by their events' keys. */
+    private static int[] keyOrder(List<? extends Event> events) {
+        return IntStream.range(0, events.size()).boxed()
+                .sorted(Comparator.comparing(i -> EventKey.of(events.get(i))))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * A small batch of distinct keys, outside a caller's transaction: one statement that commits on its own, one
+     * round trip ({@code append_values.sql}). Events it did not store (duplicates, conflicts, forgotten users') are
+     * told apart by the staging path afterwards, in a transaction of their own.
+     */
+    private AppendResult appendInOneStatement(Handle h, List<? extends Event> events, AppendOptions options,
+                                              int[] order, Set<UUID> notified) {
+        int n = events.size();
+        Query insert = h.createQuery(APPEND_VALUES.formatted(CopyText.EVENT_COLUMNS,
+                String.join(", ", Collections.nCopies(n, VALUES_ROW))));
+        int p = 0;
+        for (int i : order) {
+            Event e = events.get(i);
+            PipelineMetadata metadata = options.metadata(i);
+            insert.bind(p++, e.userId())
+                    .bind(p++, e.uniqueId())
+                    .bind(p++, e.eventType())
+                    .bind(p++, codec.storedVersion(e, options.schemaVersion()))
+                    .bind(p++, e.timestamp().toString())
+                    .bind(p++, codec.payload(e, options.schemaVersion()))
+                    .bind(p++, metadata.receivedAt() == null ? null : metadata.receivedAt().toString())
+                    .bind(p++, metadata.json());
+        }
+        Set<EventKey> inserted = new HashSet<>(locked(insert, p, userLocks(events), users(events))
+                .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
+                .list());
+        inserted.forEach(key -> notified.add(key.userId()));
+        if (inserted.size() == n) {
+            return new AppendResult(n, 0, 0);
+        }
+        List<Integer> rest = IntStream.range(0, n).filter(i -> !inserted.contains(EventKey.of(events.get(i))))
+                .boxed().toList();
+        List<? extends Event> restEvents = rest.stream().map(events::get).toList();
+        AppendResult told = h.inTransaction(tx -> appendIn(tx, restEvents, options.keeping(rest),
+                keyOrder(restEvents), true, notified));
+        return new AppendResult(inserted.size() + told.stored(), told.duplicates(), told.conflicts(),
+                told.forgotten());
     }
 
     /**
      * The append's transaction on {@code tx}: the fast path, else the staging path. Adds to {@code notified} the
      * users it stored events of, whom the live feed hears of once it has committed.
      */
-    private AppendResult appendIn(Handle tx, List<? extends Event> events, AppendListener listener,
-                                  CharSequence rows, boolean batchDistinct, long[] userLocks, Set<UUID> users,
-                                  Set<UUID> notified) {
+    private AppendResult appendIn(Handle tx, List<? extends Event> events, AppendOptions options, int[] order,
+                                  boolean batchDistinct, Set<UUID> notified) {
         int n = events.size();
+        StringBuilder rows = new StringBuilder(n * 320);
+        for (int i : order) {
+            appendRow(rows, events, options, i);
+        }
+        long[] userLocks = userLocks(events);
+        Set<UUID> users = users(events);
         if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
             notified.addAll(users);
             return new AppendResult(n, 0, 0);
         }
-        Set<UUID> forgotten = locked(tx.createQuery(LOCK), userLocks, users).one();
+        Set<UUID> forgotten = forgottenAmong(tx.createQuery(LOCK), userLocks, users).one();
         tx.execute(STAGING);
         copy(tx, "COPY append_staging FROM STDIN", rows);
         Set<EventKey> inserted = new HashSet<>(tx.createQuery(APPEND)
@@ -203,6 +294,7 @@ public final class EventStore {
         if (inserted.size() == n) {
             return new AppendResult(n, 0, 0);
         }
+        AppendListener listener = options.listener();
         long dropped = 0;
         List<Integer> notInserted = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -228,6 +320,15 @@ public final class EventStore {
         }
         return new AppendResult(n - notInserted.size() - dropped, notInserted.size() - conflicts, conflicts,
                 dropped);
+    }
+
+    /** The users' advisory locks of {@code events}, in the order they are taken. */
+    private static long[] userLocks(List<? extends Event> events) {
+        return events.stream().mapToLong(e -> userLock(e.userId())).sorted().distinct().toArray();
+    }
+
+    private static Set<UUID> users(List<? extends Event> events) {
+        return events.stream().map(Event::userId).collect(Collectors.toSet());
     }
 
     /** Appends the COPY row of {@code events.get(i)}, with its metadata if there is any. */
@@ -323,7 +424,7 @@ public final class EventStore {
     private static boolean copiedWhole(Handle h, CharSequence rows, long[] userLocks, Set<UUID> users) {
         h.execute("SAVEPOINT append_direct");
         try {
-            boolean anyForgotten = !locked(h.createQuery(LOCK), userLocks, users).one().isEmpty();
+            boolean anyForgotten = !forgottenAmong(h.createQuery(LOCK), userLocks, users).one().isEmpty();
             if (anyForgotten) {
                 h.execute("ROLLBACK TO SAVEPOINT append_direct");
                 return false;
@@ -340,11 +441,18 @@ public final class EventStore {
         }
     }
 
-    /** A query of {@link #LOCK} in its first column, bound for {@code users}: the forgotten ones among them. */
-    private static ResultIterable<Set<UUID>> locked(Query query, long[] userLocks, Set<UUID> users) {
-        return query.bindArray("keys", long.class, userLocks)
-                .bindArray("users", String.class, users.stream().map(UUID::toString).toList())
-                .map((rs, ctx) -> Set.of((UUID[]) rs.getArray(1).getArray()));
+    /**
+     * {@code query}, whose parameters from {@code at} are those of {@code lock_users_for_append}, bound for
+     * {@code users}.
+     */
+    private static Query locked(Query query, int at, long[] userLocks, Set<UUID> users) {
+        return query.bindArray(at, long.class, userLocks)
+                .bindArray(at + 1, String.class, users.stream().map(UUID::toString).toList());
+    }
+
+    /** {@link #LOCK}, bound for {@code users}: the forgotten ones among them. */
+    private static ResultIterable<Set<UUID>> forgottenAmong(Query lock, long[] userLocks, Set<UUID> users) {
+        return locked(lock, 0, userLocks, users).map((rs, ctx) -> Set.of((UUID[]) rs.getArray(1).getArray()));
     }
 
     private static void copy(Handle h, String sql, CharSequence rows) {

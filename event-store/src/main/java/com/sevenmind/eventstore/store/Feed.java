@@ -158,8 +158,7 @@ public final class Feed {
     public int epoch() {
         Integer known = epoch;
         if (known == null) {
-            citus = Database.guarded(jdbi, description, h -> h.createQuery(
-                    "SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')").mapTo(Boolean.class).one());
+            citus = Database.guarded(jdbi, description, Database::distributed);
             known = Database.guarded(jdbi, description,
                     h -> h.createQuery("SELECT epoch FROM feed_epoch").mapTo(Integer.class).one());
             epoch = known;

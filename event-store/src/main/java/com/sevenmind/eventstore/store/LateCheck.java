@@ -38,9 +38,6 @@ final class LateCheck {
      */
     private static final String ROUTED_CHECK = "SELECT " + LATE_EVENT + " AS late, " + COVERED + " AS covered";
 
-    /** Whether the store is distributed (the citus extension is there: the migrations distribute it then). */
-    private static final String DISTRIBUTED = "SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')";
-
     /** Whether the store is distributed by user; null until the first check asks. */
     private volatile Boolean distributed;
 
@@ -55,7 +52,7 @@ final class LateCheck {
     Result check(Handle tx, UUID userId, StreamPosition covers) {
         OffsetDateTime timestamp = OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC);
         if (distributed == null) {
-            distributed = tx.createQuery(DISTRIBUTED).mapTo(Boolean.class).one();
+            distributed = Database.distributed(tx);
         }
         if (distributed) {
             return tx.createQuery(ROUTED_CHECK).bind("user", userId).bind("maxId", covers.maxId())

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sevenmind.eventstore.api.Event;
+import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +107,32 @@ class LiveFeedTest {
 
         assertEquals(1, mixed.stored());
         assertEquals(Map.of(A, 1, B, 1, C, 0), counts());
+    }
+
+    @Test
+    void pushes_sharing_commits_are_heard_of_for_every_user_stored_once_they_are_answered() throws Exception {
+        AppendBatcher batcher = new AppendBatcher(db.store(), AppendBatcher.MAX_BATCH, AppendBatcher.MAX_WAIT);
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<AppendResult>> answers = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                Event event = TestEvents.started(List.of(A, B).get(i % 2), "p-" + i, T.plusSeconds(i));
+                answers.add(callers.submit(() -> batcher.append(event, PipelineMetadata.NONE, reason -> { })));
+            }
+            for (Future<AppendResult> answer : answers) {
+                assertEquals(1, answer.get().stored());
+            }
+        } finally {
+            callers.shutdown();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((heard.get(A).get() == 0 || heard.get(B).get() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        settle();
+
+        assertTrue(heard.get(A).get() >= 1 && heard.get(B).get() >= 1, "heard of A and B: " + counts());
+        assertEquals(0, heard.get(C).get(), "C stored nothing");
     }
 
     @Test
