@@ -36,7 +36,7 @@ final class IngestAnswers {
      * events of forgotten users, or {"result":"quarantined","reason":…} (refused instead with --nack-rejected).
      */
     Map<String, String> push(PushBody.Input input) {
-        Outcome outcome = ingestion.push(input.format(), input.text());
+        Outcome outcome = ingestion.push(input.format(), input.text(), input.json());
         if (outcome instanceof Outcome.Stored) {
             return Map.of("result", "stored");
         }

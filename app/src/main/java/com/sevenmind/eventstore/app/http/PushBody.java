@@ -37,8 +37,14 @@ final class PushBody {
             "proxy-authorization", "proxy-connection", "referer", "te", "trailer", "transfer-encoding", "upgrade",
             "user-agent", "via", "traceparent", "tracestate", "x-cloud-trace-context", "x-real-ip", "x-request-id");
 
-    /** An input in one of the {@link Inputs} formats. */
-    record Input(String format, String text) {
+    /**
+     * An input in one of the {@link Inputs} formats.
+     *
+     * @param format the format
+     * @param text   the input as it is kept
+     * @param json   the input already read as a JSON object, so that it is read once; null when it is not one
+     */
+    record Input(String format, String text, JsonNode json) {
     }
 
     private PushBody() {
@@ -49,10 +55,10 @@ final class PushBody {
         boolean wrapped = root != null && root.path("message").isObject();
         String messageId = headers.get(MESSAGE_ID);
         if (wrapped || messageId == null && (root == null || !root.has("type"))) {
-            return new Input(Inputs.PUBSUB, body);
+            return new Input(Inputs.PUBSUB, body, root);
         }
         if (messageId == null) {
-            return new Input(Inputs.RUDDERSTACK, body);
+            return new Input(Inputs.RUDDERSTACK, body, root);
         }
         ObjectNode envelope = mapper.createObjectNode();
         ObjectNode message = envelope.putObject("message");
@@ -70,7 +76,7 @@ final class PushBody {
             message.set("attributes", attributes);
         }
         putIfPresent(envelope, "subscription", headers.get("x-goog-pubsub-subscription-name"));
-        return new Input(Inputs.PUBSUB, envelope.toString());
+        return new Input(Inputs.PUBSUB, envelope.toString(), envelope);
     }
 
     /** Whether a header of an unwrapped push is a message attribute: neither Google's metadata nor standard. */

@@ -1,5 +1,6 @@
 package com.sevenmind.eventstore.app.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -95,12 +96,13 @@ public final class Ingestion {
 
     /**
      * A push of one input in {@code format}: stored, a duplicate, skipped (another call, or an event of a forgotten
-     * user), or quarantined (kept or not).
+     * user), or quarantined (kept or not). {@code json}, when not null, is {@code text} already read as a JSON
+     * object, and is not read again.
      */
-    public Outcome push(String format, String text) {
+    public Outcome push(String format, String text, JsonNode json) {
         Parsed parsed;
         try {
-            parsed = inputs.read(format, text);
+            parsed = inputs.read(format, text, json);
         } catch (InvalidEventException e) {
             return quarantined(Problem.INVALID, format, text, e.getMessage(), e.getMessage());
         }

@@ -44,6 +44,20 @@ public final class Inputs {
 
     /** The event in {@code input}, or why it is skipped; throws {@link InvalidEventException} when it is bad. */
     public Parsed read(String format, String input) {
+        return read(format, input, null);
+    }
+
+    /**
+     * As {@link #read(String, String)}; {@code parsed}, when not null, is {@code input} already read as a JSON
+     * object (a push's body, read to tell its kind), and is not read again.
+     */
+    public Parsed read(String format, String input, JsonNode parsed) {
+        if (parsed != null && format.equals(RUDDERSTACK)) {
+            return rudderStack.parse(parsed, null);
+        }
+        if (parsed != null && format.equals(PUBSUB)) {
+            return rudderStack.parse(PubSubEnvelope.parse(parsed));
+        }
         return switch (format) {
             case NATIVE -> {
                 JsonNode line = JsonFields.readObject(mapper, input);

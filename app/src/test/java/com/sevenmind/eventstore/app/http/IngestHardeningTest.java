@@ -211,7 +211,7 @@ class IngestHardeningTest {
 
     /** A body sent to the push endpoint as a wrapped push. */
     private static PushBody.Input wrapped(String body) {
-        return new PushBody.Input(Inputs.PUBSUB, body);
+        return new PushBody.Input(Inputs.PUBSUB, body, null);
     }
 
     private static HttpError refusal(Runnable request) {

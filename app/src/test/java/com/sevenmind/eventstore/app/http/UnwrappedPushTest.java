@@ -110,7 +110,7 @@ class UnwrappedPushTest {
     }
 
     @Test
-    void the_envelope_of_an_unwrapped_push_holds_its_metadata_and_attributes_but_no_standard_header() {
+    void the_envelope_of_an_unwrapped_push_holds_its_metadata_and_attributes_but_no_standard_header() throws Exception {
         org.eclipse.jetty.http.HttpFields headers = org.eclipse.jetty.http.HttpFields.build()
                 .add("Host", "localhost").add("Content-Type", "application/json").add("User-Agent", "CloudPubSub")
                 .add("X-Forwarded-For", "10.0.0.1").add("x-goog-pubsub-message-id", "m-2")
@@ -123,8 +123,11 @@ class UnwrappedPushTest {
         assertEquals("{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(event.getBytes(UTF_8))
                 + "\",\"messageId\":\"m-2\",\"orderingKey\":\"k\",\"attributes\":{\"App-Version\":\"1.2\"}}}",
                 input.text());
-        assertEquals(new PushBody.Input(Inputs.RUDDERSTACK, event),
-                PushBody.of(MAPPER, org.eclipse.jetty.http.HttpFields.build(), event));
+        PushBody.Input unwrapped = PushBody.of(MAPPER, org.eclipse.jetty.http.HttpFields.build(), event);
+        assertEquals(Inputs.RUDDERSTACK, unwrapped.format());
+        assertEquals(event, unwrapped.text());
+        assertEquals(MAPPER.readTree(event), unwrapped.json());
+        assertEquals(MAPPER.readTree(input.text()), input.json());
         assertEquals(Inputs.PUBSUB, PushBody.of(MAPPER, headers, ServeTest.push("m-1", event)).format());
         assertFalse(PushBody.attribute("x-goog-pubsub-publish-time"));
         assertFalse(PushBody.attribute("Authorization"));
@@ -197,17 +200,19 @@ class UnwrappedPushTest {
         IngestAnswers open = IngestHardeningTest.answers(db, db.database().quarantine(), EnumSet.noneOf(Way.class),
                 clock::get, false);
         for (int i = 0; i < Ingestion.BURST; i++) {
-            assertEquals("quarantined", open.push(new PushBody.Input(Inputs.PUBSUB, "not json " + i)).get("result"));
+            assertEquals("quarantined",
+                    open.push(new PushBody.Input(Inputs.PUBSUB, "not json " + i, null)).get("result"));
         }
         assertEquals(429, assertThrows(HttpError.class,
-                () -> open.push(new PushBody.Input(Inputs.PUBSUB, "not json, one too many"))).status());
+                () -> open.push(new PushBody.Input(Inputs.PUBSUB, "not json, one too many", null))).status());
 
         IngestAnswers capped = IngestHardeningTest.answers(db, db.database().quarantine().capped(2_000),
                 EnumSet.allOf(Way.class), clock::get, false);
         db.clear();
-        assertEquals("quarantined", capped.push(new PushBody.Input(Inputs.PUBSUB, "a".repeat(1_500))).get("result"));
+        assertEquals("quarantined",
+                capped.push(new PushBody.Input(Inputs.PUBSUB, "a".repeat(1_500), null)).get("result"));
         HttpError full = assertThrows(HttpError.class,
-                () -> capped.push(new PushBody.Input(Inputs.PUBSUB, "b".repeat(1_000))));
+                () -> capped.push(new PushBody.Input(Inputs.PUBSUB, "b".repeat(1_000), null)));
         assertEquals(507, full.status());
         assertTrue(full.getMessage().endsWith("; quarantine full for source " + SOURCE + "; not kept"),
                 full.getMessage());

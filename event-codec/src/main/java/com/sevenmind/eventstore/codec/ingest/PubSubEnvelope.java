@@ -58,7 +58,17 @@ public record PubSubEnvelope(String messageId, String data, Instant publishTime,
      *                               missing or invalid
      */
     public static PubSubEnvelope parse(ObjectMapper mapper, String body) {
-        JsonNode root = JsonFields.readObject(mapper, body);
+        return parse(JsonFields.readObject(mapper, body));
+    }
+
+    /**
+     * As {@link #parse(ObjectMapper, String)}, the body already read as a JSON object.
+     *
+     * @param root the request body
+     * @return the envelope
+     * @throws InvalidEventException if {@code message}, its id or its data is missing or invalid
+     */
+    public static PubSubEnvelope parse(JsonNode root) {
         JsonNode message = JsonFields.object(root, "message");
         String messageId = JsonFields.optionalText(message, "message.messageId");
         if (messageId == null) {

@@ -111,7 +111,19 @@ public final class RudderStackCodec {
      *                               holds an invalid one
      */
     public Parsed parse(String json, String fallbackUniqueId) {
-        return parse(json, fallbackUniqueId, null);
+        return parse(JsonFields.readObject(mapper, json), fallbackUniqueId, null);
+    }
+
+    /**
+     * As {@link #parse(String, String)}, the event already read as a JSON object.
+     *
+     * @param node             the event
+     * @param fallbackUniqueId the unique id of an event without a {@code messageId}; null to require one
+     * @return the event and its metadata, or why it is skipped
+     * @throws InvalidEventException if it is not a valid event
+     */
+    public Parsed parse(JsonNode node, String fallbackUniqueId) {
+        return parse(node, fallbackUniqueId, null);
     }
 
     /**
@@ -122,11 +134,10 @@ public final class RudderStackCodec {
      * @return the event, or why it is skipped
      */
     public Parsed parse(PubSubEnvelope envelope) {
-        return parse(envelope.data(), envelope.messageId(), envelope);
+        return parse(JsonFields.readObject(mapper, envelope.data()), envelope.messageId(), envelope);
     }
 
-    private Parsed parse(String json, String fallbackUniqueId, PubSubEnvelope envelope) {
-        JsonNode node = JsonFields.readObject(mapper, json);
+    private Parsed parse(JsonNode node, String fallbackUniqueId, PubSubEnvelope envelope) {
         String type = JsonFields.text(node, "type");
         if (!type.equals("track")) {
             return new Skipped("type " + type + " is not a track call");
