@@ -490,13 +490,13 @@ public final class Database implements AutoCloseable {
         return new Quarantine(jdbi, description());
     }
 
-    /** Runs {@code work} on a handle, turning a database failure into one line that names the database. */
     /** Whether the store is distributed by user: the citus extension is there (the migrations distribute it then). */
     static boolean distributed(Handle h) {
         return h.createQuery("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")
                 .mapTo(Boolean.class).one();
     }
 
+    /** Runs {@code work} on a handle, turning a database failure into one line that names the database. */
     static <R> R guarded(Jdbi jdbi, String description, HandleCallback<R, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);

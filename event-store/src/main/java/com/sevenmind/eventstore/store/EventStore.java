@@ -177,12 +177,9 @@ public final class EventStore {
         int n = events.size();
         // In key order, as the staging path inserts: concurrent appenders take the unique index's locks in one
         // order and wait for each other instead of deadlocking.
-        int[] order = keyOrder(events);
-        boolean distinct = true;
-        for (int i = 1; i < n; i++) {
-            distinct &= !EventKey.of(events.get(order[i])).equals(EventKey.of(events.get(order[i - 1])));
-        }
-        boolean batchDistinct = distinct;
+        EventKey[] keys = keys(events);
+        int[] order = keyOrder(keys);
+        boolean batchDistinct = IntStream.range(1, n).noneMatch(i -> keys[order[i]].equals(keys[order[i - 1]]));
         Set<UUID> notified = new HashSet<>();
         return inDatabase(h -> {
             boolean callersTransaction = h.isInTransaction();
@@ -201,7 +198,8 @@ public final class EventStore {
         });
     }
 
-    private boolean distributed(Handle h) {
+    /** Whether the store is distributed by user (Citus): asked of the database once. */
+    boolean distributed(Handle h) {
         if (distributed == null) {
             distributed = Database.distributed(h);
         }
@@ -219,10 +217,13 @@ public final class EventStore {
         });
     }
 
-    /** The indexes of {@code events}, sorted by their events' keys. */
-    private static int[] keyOrder(List<? extends Event> events) {
-        return IntStream.range(0, events.size()).boxed()
-                .sorted(Comparator.comparing(i -> EventKey.of(events.get(i))))
+    private static EventKey[] keys(List<? extends Event> events) {
+        return events.stream().map(EventKey::of).toArray(EventKey[]::new);
+    }
+
+    /** The indexes of {@code keys}, sorted by key. */
+    private static int[] keyOrder(EventKey[] keys) {
+        return IntStream.range(0, keys.length).boxed().sorted(Comparator.comparing(i -> keys[i]))
                 .mapToInt(Integer::intValue).toArray();
     }
 
@@ -260,7 +261,7 @@ public final class EventStore {
                 .boxed().toList();
         List<? extends Event> restEvents = rest.stream().map(events::get).toList();
         AppendResult told = h.inTransaction(tx -> appendIn(tx, restEvents, options.keeping(rest),
-                keyOrder(restEvents), true, notified));
+                keyOrder(keys(restEvents)), true, notified));
         return new AppendResult(inserted.size() + told.stored(), told.duplicates(), told.conflicts(),
                 told.forgotten());
     }

@@ -38,8 +38,12 @@ final class LateCheck {
      */
     private static final String ROUTED_CHECK = "SELECT " + LATE_EVENT + " AS late, " + COVERED + " AS covered";
 
-    /** Whether the store is distributed by user; null until the first check asks. */
-    private volatile Boolean distributed;
+    /** The store checked: it knows whether it is distributed by user. */
+    private final EventStore store;
+
+    LateCheck(EventStore store) {
+        this.store = store;
+    }
 
     /**
      * @param late    whether a late event fell before the position
@@ -51,10 +55,7 @@ final class LateCheck {
     /** Checks {@code covers}, a position of the user's stream, in {@code tx}'s view of the table. */
     Result check(Handle tx, UUID userId, StreamPosition covers) {
         OffsetDateTime timestamp = OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC);
-        if (distributed == null) {
-            distributed = Database.distributed(tx);
-        }
-        if (distributed) {
+        if (store.distributed(tx)) {
             return tx.createQuery(ROUTED_CHECK).bind("user", userId).bind("maxId", covers.maxId())
                     .bind("lastId", covers.id()).bind("timestamp", timestamp).bind("uniqueId", covers.uniqueId())
                     .map((rs, ctx) -> new Result(rs.getBoolean("late"), rs.getBoolean("covered")))

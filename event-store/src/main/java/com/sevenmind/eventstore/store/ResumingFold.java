@@ -47,11 +47,12 @@ final class ResumingFold {
 
     private final EventStore store;
     private final Snapshots snapshots;
-    private final LateCheck lateCheck = new LateCheck();
+    private final LateCheck lateCheck;
 
     ResumingFold(EventStore store, Snapshots snapshots) {
         this.store = store;
         this.snapshots = snapshots;
+        this.lateCheck = new LateCheck(store);
     }
 
     /**

@@ -163,7 +163,8 @@ public final class Snapshots {
                     .bind("schema", eventSchema).bindBinaryStream("state", saved.read(), (int) saved.size())
                     .bind("timestamp", OffsetDateTime.ofInstant(covers.timestamp(), ZoneOffset.UTC))
                     .bind("uniqueId", covers.uniqueId()).bind("lastId", covers.id()).bind("maxId", covers.maxId())
-                    .bind("since", covers.sinceTx()).bind("events", eventCount).bind("unknown", mapper.writeValueAsString(unknownTypes))
+                    .bind("since", covers.sinceTx()).bind("events", eventCount)
+                    .bind("unknown", mapper.writeValueAsString(unknownTypes))
                     .execute();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the unknown types cannot be saved: " + e.getMessage(), e);

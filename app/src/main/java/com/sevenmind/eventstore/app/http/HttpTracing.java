@@ -1,6 +1,5 @@
 package com.sevenmind.eventstore.app.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.app.Tracing;
 import com.sevenmind.eventstore.app.ingest.Inputs;
@@ -85,13 +84,11 @@ final class HttpTracing {
     private final boolean on;
     private final Tracer tracer;
     private final TextMapPropagator propagator;
-    private final ObjectMapper mapper;
 
-    HttpTracing(Tracing tracing, ObjectMapper mapper) {
+    HttpTracing(Tracing tracing) {
         this.on = tracing.on();
         this.tracer = tracing.tracer();
         this.propagator = tracing.propagator();
-        this.mapper = mapper;
     }
 
     /**
@@ -152,9 +149,10 @@ final class HttpTracing {
             return ingestion.apply(input);
         }
         PubSubEnvelope envelope = null;
-        if (input.format().equals(Inputs.PUBSUB)) {
+        // A body that is no JSON object has no envelope to read: the ingestion quarantines it.
+        if (input.format().equals(Inputs.PUBSUB) && input.json() != null) {
             try {
-                envelope = PubSubEnvelope.parse(mapper, input.text());
+                envelope = PubSubEnvelope.parse(input.json());
             } catch (InvalidEventException e) {
                 // Quarantined by the ingestion; its span says so by its result.
             }

@@ -48,7 +48,7 @@ public final class ServeModule extends AbstractModule {
     HttpApi api(ObjectMapper mapper, Projector projector, Ingestion ingestion, IngestAnswers ingest, HttpAccess access,
                 HttpReads reads, HttpMetrics metrics) {
         return new HttpApi(settings, mapper, projector, ingestion, ingest, access, reads, metrics,
-                new HttpTracing(tracing, mapper));
+                new HttpTracing(tracing));
     }
 
     /** What the ingestion did, and the quarantine's size: counted by the database at each scrape, for every replica. */

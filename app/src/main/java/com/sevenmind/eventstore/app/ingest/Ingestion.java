@@ -1,9 +1,9 @@
 package com.sevenmind.eventstore.app.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;

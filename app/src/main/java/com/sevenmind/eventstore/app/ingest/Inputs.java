@@ -50,23 +50,27 @@ public final class Inputs {
     /**
      * As {@link #read(String, String)}; {@code parsed}, when not null, is {@code input} already read as a JSON
      * object (a push's body, read to tell its kind), and is not read again.
+     *
+     * @param format one of {@link #FORMATS}
+     * @param input  the input as it is kept
+     * @param parsed the input read as a JSON object, or null
+     * @return the event and its metadata, or why it is skipped
      */
     public Parsed read(String format, String input, JsonNode parsed) {
-        if (parsed != null && format.equals(RUDDERSTACK)) {
-            return rudderStack.parse(parsed, null);
-        }
-        if (parsed != null && format.equals(PUBSUB)) {
-            return rudderStack.parse(PubSubEnvelope.parse(parsed));
-        }
         return switch (format) {
             case NATIVE -> {
-                JsonNode line = JsonFields.readObject(mapper, input);
+                JsonNode line = object(input, parsed);
                 yield new Accepted(codec.parse(line), codec.metadata(line));
             }
-            case RUDDERSTACK -> rudderStack.parse(input, null);
-            case PUBSUB -> rudderStack.parse(PubSubEnvelope.parse(mapper, input));
+            case RUDDERSTACK -> rudderStack.parse(object(input, parsed), null);
+            case PUBSUB -> rudderStack.parse(PubSubEnvelope.parse(object(input, parsed)));
             default -> throw new IllegalArgumentException("unknown input format " + format + "; known: " + FORMATS);
         };
+    }
+
+    /** {@code input} as a JSON object: {@code parsed} when it was read already. */
+    private JsonNode object(String input, JsonNode parsed) {
+        return parsed != null ? parsed : JsonFields.readObject(mapper, input);
     }
 
     /** The body as a JSON object, or null when it is not one (not JSON, or JSON of another kind). */

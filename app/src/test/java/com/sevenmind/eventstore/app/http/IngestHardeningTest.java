@@ -211,7 +211,7 @@ class IngestHardeningTest {
 
     /** A body sent to the push endpoint as a wrapped push. */
     private static PushBody.Input wrapped(String body) {
-        return new PushBody.Input(Inputs.PUBSUB, body, null);
+        return new PushBody.Input(Inputs.PUBSUB, body, Inputs.jsonObject(MAPPER, body));
     }
 
     private static HttpError refusal(Runnable request) {
