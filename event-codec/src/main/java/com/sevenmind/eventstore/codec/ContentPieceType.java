@@ -17,6 +17,7 @@ import com.sevenmind.eventstore.api.Upcaster;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,6 +169,52 @@ final class ContentPieceType<E extends Record & ContentPieceEvent> implements Ev
         StoredPayload p = StoredPayload.read(mapper, payload, fields);
         return create(userId, uniqueId, timestamp, required("session_id", p.sessionId),
                 required("timezone", p.timezone), required("locale", p.locale), p.content(), p.positionSeconds);
+    }
+
+    /**
+     * The current payload's fields, by path, that {@link #fromSelected} takes: the first five always (the records
+     * require them), the others when a read names them.
+     */
+    static final List<String> PATHS = List.of("session_id", "timezone", "locale", "content.kind",
+            "content.object_uri", "content.course_id", "content.item_id", "content.single_id", "content.recording_id",
+            "position_seconds");
+    private static final int REQUIRED = 5;
+
+    /** Of {@link #PATHS}, those a read of {@code fields} (empty: all) selects, in that order. */
+    static List<String> selectedPaths(Set<String> fields) {
+        List<String> selected = new ArrayList<>(PATHS.subList(0, REQUIRED));
+        for (String path : PATHS.subList(REQUIRED, PATHS.size())) {
+            int dot = path.indexOf('.');
+            if (PayloadFields.named(fields, dot < 0 ? null : path.substring(0, dot), path)) {
+                selected.add(path);
+            }
+        }
+        return List.copyOf(selected);
+    }
+
+    /**
+     * The event from its current payload's fields as text (see {@link PayloadSelection}): {@code slots[i]} is
+     * where {@link #PATHS}' i-th is in {@code values}, -1 when not selected. As {@link #fromPayload} reads them:
+     * a required field null is missing, an optional one none.
+     */
+    Event fromSelected(UUID userId, String uniqueId, Instant timestamp, int[] slots, String[] values) {
+        String position = value(slots, values, 9);
+        Double seconds;
+        try {
+            seconds = position == null ? null : Double.valueOf(position);
+        } catch (NumberFormatException e) {
+            throw new InvalidEventException("position_seconds", position, "is not a number");
+        }
+        String kind = required("content.kind", value(slots, values, 3));
+        String objectUri = required("object_uri", value(slots, values, 4));
+        return create(userId, uniqueId, timestamp, required("session_id", value(slots, values, 0)),
+                required("timezone", value(slots, values, 1)), required("locale", value(slots, values, 2)),
+                new Content(kind, value(slots, values, 5), value(slots, values, 6), value(slots, values, 7),
+                        value(slots, values, 8), objectUri), seconds);
+    }
+
+    private static String value(int[] slots, String[] values, int path) {
+        return slots[path] < 0 ? null : values[slots[path]];
     }
 
     static void writeContent(ObjectNode node, Content content) {

@@ -57,6 +57,7 @@ public final class EventCodec {
     public static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final ObjectMapper mapper;
+    private final List<ContentPieceType<?>> contentPieces;
     private final Upcasters upcasters;
     /** By stored name and by track name. */
     private final Map<String, EventFormat> byName = new HashMap<>();
@@ -92,7 +93,8 @@ public final class EventCodec {
      */
     public EventCodec(ObjectMapper mapper, List<Upcaster> upcasters, List<EventType<?>> eventTypes) {
         this.mapper = mapper;
-        List<EventFormat> formats = new ArrayList<>(ContentPieceType.all(mapper));
+        this.contentPieces = ContentPieceType.all(mapper);
+        List<EventFormat> formats = new ArrayList<>(contentPieces);
         eventTypes.forEach(t -> formats.add(new RecordFormat(mapper, t)));
         List<Upcaster> all = new ArrayList<>();
         for (EventFormat f : formats) {
@@ -114,6 +116,20 @@ public final class EventCodec {
         }
         all.addAll(upcasters);
         this.upcasters = new Upcasters(all);
+    }
+
+    /**
+     * What a read of a few named payload fields takes from the database as text instead of the payload, for the
+     * types whose shape the codec knows ({@link PayloadSelection}).
+     *
+     * @param fields the fields named, as {@code Projection.payloadFields()} names them; not empty
+     * @return the selection
+     */
+    public PayloadSelection selection(Set<String> fields) {
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException("a selection names its fields; an empty set is all of them");
+        }
+        return new PayloadSelection(contentPieces, fields);
     }
 
     /**

@@ -4,15 +4,20 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.InvalidEventException;
 import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.codec.EventCodec;
+import com.sevenmind.eventstore.codec.PayloadSelection;
 import com.sevenmind.eventstore.codec.PipelineMetadata;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -22,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -80,6 +86,10 @@ public final class EventStore {
             """;
 
     private static final String STREAM = Statements.sql("stream");
+    /** A binary timestamptz: big-endian microseconds since {@link #POSTGRES_EPOCH}. */
+    private static final VarHandle LONG_BIG_ENDIAN =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
 
     /**
      * What a stream read sets for its transaction; a benchmark of the raw limit runs with the same. For a user who
@@ -562,8 +572,12 @@ public final class EventStore {
         StreamPosition[] last = {after};
         // Each column only when asked for: a long read pays for every value it converts.
         int receivedAtColumn = payloads ? 8 : 7;
-        Query query = tx.createQuery(STREAM.formatted((payloads ? ", payload::text AS payload" : "")
-                                + (receivedAt ? ", received_at" : ""),
+        // A few named fields: the server looks each up in the Content Piece types' payloads, sent as text columns
+        // after the others, and sends only the other rows' payloads.
+        PayloadSelection selection = payloads && !fields.isEmpty() ? codec.selection(fields) : null;
+        int firstSelected = receivedAtColumn + (receivedAt ? 1 : 0);
+        Query query = tx.createQuery(STREAM.formatted((payloads ? ", " + payloadColumn(selection) : "")
+                                + (receivedAt ? ", received_at" : "") + selectedColumns(selection),
                         (asOf == null ? "" : " AND recorded_at <= :asOf")
                                 + (after == null ? "" : " AND (\"timestamp\", unique_id) > (:afterTimestamp, :afterId)")))
                 .bind("user", userId);
@@ -581,14 +595,14 @@ public final class EventStore {
                     long id = rs.getLong(1);
                     String uniqueId = rs.getString(2);
                     String type = rs.getString(3);
-                    Instant timestamp = rs.getObject(5, OffsetDateTime.class).toInstant();
+                    Instant timestamp = instant(rs, 5);
                     StreamPosition position = new StreamPosition(timestamp, uniqueId, id, id, 0);
                     last[0] = position;
                     if (!codec.knows(type)) {
                         unknown.merge(type, 1L, Long::sum);
                     }
                     return recorded(rs, userId, position, type, fields,
-                            receivedAt ? instant(rs, receivedAtColumn) : null);
+                            receivedAt ? instant(rs, receivedAtColumn) : null, selection, firstSelected);
                 })
                 .forEach(event -> {
                     if (event != null) {
@@ -604,13 +618,22 @@ public final class EventStore {
      * says.
      *
      * @param fields the payload fields to decode when the row has the payload, 7th (empty: all); null when not
+     * @param selection when not null, a row whose payload is NULL is read from its selected fields, the columns
+     *                  from {@code firstSelected} on
      */
     RecordedEvent recorded(ResultSet rs, UUID userId, StreamPosition position, String type, Set<String> fields,
-                           Instant receivedAt) throws SQLException {
+                           Instant receivedAt, PayloadSelection selection, int firstSelected) throws SQLException {
         int version = rs.getInt(4);
         try {
-            Event event = fields != null ? codec.fromStored(type, version, userId, position.uniqueId(),
-                    position.timestamp(), rs.getBytes(7), fields) : null;
+            Event event = null;
+            if (fields != null) {
+                byte[] payload = rs.getBytes(7);
+                event = payload == null && selection != null
+                        ? selection.event(type, userId, position.uniqueId(), position.timestamp(),
+                                selected(rs, firstSelected, selection.paths().size()))
+                        : codec.fromStored(type, version, userId, position.uniqueId(), position.timestamp(), payload,
+                                fields);
+            }
             return new RecordedEvent(position.id(), version, instant(rs, 6), userId, position.uniqueId(),
                     codec.typeName(type),
                     position.timestamp(), event, receivedAt);
@@ -620,10 +643,57 @@ public final class EventStore {
         }
     }
 
-    /** A timestamptz column; null for NULL. */
+    /** The payload column: NULL for the rows {@code selection} reads from their fields. */
+    private static String payloadColumn(PayloadSelection selection) {
+        if (selection == null) {
+            return "payload::text AS payload";
+        }
+        StringJoiner selected = new StringJoiner(", ", "(", ")");
+        selection.versions().forEach((type, version) -> selected.add("(" + literal(type) + ", " + version + ")"));
+        return "CASE WHEN (event_type, schema_version) IN " + selected + " THEN NULL ELSE payload::text END AS payload";
+    }
+
+    /** A text column for each path {@code selection} names, e.g. {@code payload #>> '{content,kind}'}. */
+    private static String selectedColumns(PayloadSelection selection) {
+        StringBuilder columns = new StringBuilder();
+        if (selection != null) {
+            selection.paths().forEach(path -> columns.append(", payload #>> ")
+                    .append(literal("{" + path.replace('.', ',') + "}")));
+        }
+        return columns.toString();
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static String[] selected(ResultSet rs, int first, int n) throws SQLException {
+        String[] values = new String[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = rs.getString(first + i);
+        }
+        return values;
+    }
+
+    /**
+     * A timestamptz column; null for NULL. The pool has the driver receive timestamps in binary (a
+     * prepareThreshold of -1), and for a binary value the driver's {@code getBytes} gives the server's eight bytes,
+     * microseconds since 2000-01-01 UTC: read as they are, they spare each value an {@code OffsetDateTime} and the
+     * rules of its offset, which the driver builds anew every time (7% of a long read's CPU samples). Any other form
+     * (text, ±infinity) goes through the driver's own conversion.
+     */
     static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+        byte[] bytes = rs.getBytes(column);
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length == Long.BYTES) {
+            long micros = (long) LONG_BIG_ENDIAN.get(bytes, 0);
+            if (micros != Long.MAX_VALUE && micros != Long.MIN_VALUE) {
+                return POSTGRES_EPOCH.plus(micros, ChronoUnit.MICROS);
+            }
+        }
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
     /**

@@ -82,7 +82,7 @@ public final class StoredEvents {
                 last[0] = new StreamPosition(EventStore.instant(rs, 5), rs.getString(2), id, id, 0);
                 String type = rs.getString(3);
                 Instant receivedAt = EventStore.instant(rs, 8);
-                sink.accept(store.recorded(rs, user, last[0], type, Set.of(), receivedAt),
+                sink.accept(store.recorded(rs, user, last[0], type, Set.of(), receivedAt, null, 0),
                         new PipelineMetadata(receivedAt, rs.getString(9)));
                 return null;
             }).forEach(ignored -> { });
