@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
+import com.sevenmind.eventstore.api.RecordedEvent;
 import com.sevenmind.eventstore.stats.StatsProjection;
 import com.sevenmind.eventstore.store.Projector;
 import com.sevenmind.eventstore.store.Projector.Source;
@@ -37,6 +38,20 @@ class LatenessTest {
         assertEquals("lateness", new Lateness(Duration.ofHours(1), Lateness.From.recorded_at).name());
         assertEquals("lateness", new Lateness(Duration.ofDays(2), Lateness.From.recorded_at).name());
         assertEquals("lateness received_at", new Lateness(Duration.ofHours(1), Lateness.From.received_at).name());
+    }
+
+    /** Clocks disagree: events recorded before their own timestamps have a delay below zero, and none else counts. */
+    @Test
+    void events_recorded_before_their_timestamps_have_a_negative_largest_delay() {
+        Lateness lateness = new Lateness(Duration.ofHours(1), Lateness.From.recorded_at);
+        Instant at = Instant.parse("2026-03-01T10:00:00Z");
+        Lateness.State state = lateness.initialState();
+        assertEquals(null, lateness.view(state).maxDelaySeconds());
+        state = lateness.apply(state, new RecordedEvent(1, 1, at.minusSeconds(10), started(user, "a", at)));
+        state = lateness.apply(state, new RecordedEvent(2, 1, at.minusSeconds(4), started(user, "b", at)));
+        Lateness.View view = lateness.view(state);
+        assertEquals(-4.0, view.maxDelaySeconds());
+        assertEquals(0, view.lateEvents());
     }
 
     /** Recorded now, they happened half an hour, three hours and two days before: late by one threshold, not another. */
