@@ -2,6 +2,7 @@ package com.sevenmind.eventstore.codec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import com.fasterxml.jackson.dataformat.smile.SmileGenerator;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
 import java.io.IOException;
@@ -26,7 +27,9 @@ public final class SnapshotFormat {
 
     private final ObjectMapper mapper;
     /** Through the mapper's readers and writers, so its caches of (de)serializers serve both forms. */
-    private final SmileFactory smile = new SmileFactory();
+    private final SmileFactory smile = SmileFactory.builder()
+            // A state's bytes (History's sessions) as they are, not spread over 7-bit bytes: read in one copy.
+            .disable(SmileGenerator.Feature.ENCODE_BINARY_AS_7BIT).build();
 
     /**
      * The format of {@code mapper}.

@@ -34,8 +34,10 @@ import java.util.TreeMap;
  *   <li>content: a row per object_uri, sorted by last_played_at (latest ended_at, else started_at) descending,
  *       then object_uri.</li>
  * </ul>
- * Sessions are turned into rows only while they are written out, so a huge history costs its compact state only:
- * a copy of it, taken with the view, so that what the view writes never changes when the state is folded on.
+ * Sessions are turned into rows only while they are written out, so a huge history costs its compact state only.
+ * The view holds the sessions as they were when taken: the state copies a session before it changes one a view
+ * may hold ({@link HistoryState#sessionsForView()}), so what the view writes never changes when the state is folded
+ * on.
  */
 public record History(List<SessionRow> sessions, List<ContentRow> content) implements TextView {
 
@@ -54,11 +56,7 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
             Comparator.comparingLong(SessionState::sortMicros).thenComparing(s -> s.sessionId);
 
     static History of(HistoryState state) {
-        SessionState[] sorted = new SessionState[state.sessions.size()];
-        int i = 0;
-        for (SessionState s : state.sessions.values()) {
-            sorted[i++] = s.copy();
-        }
+        SessionState[] sorted = state.sessionsForView();
         Arrays.sort(sorted, SESSION_ORDER);
         return new History(new Rows(sorted), content(sorted));
     }
@@ -146,7 +144,7 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
         return instant == null ? "-" : DateTimeFormatter.ISO_INSTANT.format(instant);
     }
 
-    /** The sorted sessions (copies the view owns) as rows, each made when it is read. */
+    /** The sorted sessions (which the state no longer changes) as rows, each made when it is read. */
     private static final class Rows extends AbstractList<SessionRow> {
         private final SessionState[] sorted;
 

@@ -36,7 +36,13 @@ public final class HistoryProjection implements Projection<HistoryState> {
         return Set.of("session_id", "timezone", "content.kind", "content.object_uri");
     }
 
-    /** Saved by columns, see {@link HistoryState.Saved}. */
+    /** 2: the sessions saved as one block of bytes ({@link HistoryState.Saved}); 1 saved them as arrays. */
+    @Override
+    public int version() {
+        return 2;
+    }
+
+    /** Saved as {@link HistoryState.Saved}. */
     @Override
     public Optional<Class<HistoryState>> snapshotType() {
         return Optional.of(HistoryState.class);

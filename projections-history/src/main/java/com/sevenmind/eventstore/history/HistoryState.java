@@ -11,14 +11,11 @@ import com.sevenmind.eventstore.api.Content;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToIntFunction;
-import java.util.function.ToLongFunction;
 
 /**
  * The fold's state: one small {@link SessionState} per session id. Contents and time zones repeat across sessions,
@@ -31,6 +28,13 @@ public final class HistoryState {
     final Map<String, SessionState> sessions;
     private final Map<String, Content> contents = new HashMap<>();
     private final Map<String, ZoneId> zones = new HashMap<>();
+    /**
+     * The session looked up last. A session's events mostly follow each other in a user's stream, so this spares
+     * most of a long history's lookups in a map too large for the CPU's caches.
+     */
+    private SessionState last;
+    /** How many views have taken the sessions: see {@link #sessionsForView()}. */
+    private int generation;
 
     public HistoryState() {
         this(0);
@@ -40,13 +44,33 @@ public final class HistoryState {
         this.sessions = new LinkedHashMap<>(Math.max(16, (int) (sessions / 0.75f) + 1));
     }
 
+    /** The session to fold an event of into: made when new, copied first when a view taken may hold it. */
     SessionState session(String sessionId, Content content) {
+        if (last != null && last.sessionId.equals(sessionId)) {
+            return last;
+        }
         SessionState session = sessions.get(sessionId);
         if (session == null) {
-            session = new SessionState(sessionId, contents.computeIfAbsent(content.objectUri(), u -> content));
+            session = new SessionState(sessionId, contents.computeIfAbsent(content.objectUri(), u -> content),
+                    generation);
             sessions.put(sessionId, session);
+        } else if (session.generation != generation) {
+            session = session.copy(generation);
+            sessions.put(sessionId, session); // keeps its place in the order
         }
+        last = session;
         return session;
+    }
+
+    /**
+     * The sessions as they are, for a view to keep: from now on a session is copied before it changes, so what
+     * the view holds never does, and a view costs an array of references instead of a copy of every session.
+     */
+    SessionState[] sessionsForView() {
+        SessionState[] held = sessions.values().toArray(new SessionState[0]);
+        generation++;
+        last = null;
+        return held;
     }
 
     ZoneId zone(String timezone) {
@@ -54,16 +78,16 @@ public final class HistoryState {
     }
 
     /**
-     * The state by columns: a session's content and zones are indexes into {@code contents} and {@code zones}
-     * (-1: none). A long history saves and loads as a few arrays, not tens of thousands of small objects. Written
-     * by {@link Writer} straight from the sessions, so that saving a huge state never holds a second copy of it.
+     * The saved state: the shared contents and zone names, and the sessions as one block of bytes, each session in
+     * the map's order as {@link Packed} lays it out. A long history loads in one pass over its bytes into its map,
+     * with no parser's token per field: in a new process, whose parser is not yet compiled, that is what loading a
+     * snapshot costs.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Saved(List<Content> contents, List<String> zones, List<String> sessionIds, int[] content, int[] starts,
-                 long[] startMicros, int[] startZone, int[] ends, long[] endMicros, int[] endZone, byte[] outcome) {
+    record Saved(List<Content> contents, List<String> zones, int count, byte[] sessions) {
     }
 
-    /** Writes the fields of {@link Saved}, column by column, from the sessions as they are. */
+    /** Writes the fields of {@link Saved} from the sessions as they are. */
     static final class Writer extends StdSerializer<HistoryState> {
 
         Writer() {
@@ -81,68 +105,58 @@ public final class HistoryState {
                 zoneIndex.put(zone, zoneNames.size());
                 zoneNames.add(name);
             });
-            Collection<SessionState> sessions = state.sessions.values();
+            Packed.Out out = new Packed.Out(state.sessions.size());
+            long previousStart = 0;
+            for (SessionState s : state.sessions.values()) {
+                out.text(s.sessionId);
+                out.natural(contentIndex.get(s.content));
+                out.natural(s.starts);
+                out.signed(s.startMicros - previousStart);
+                out.natural(s.startZone == null ? 0 : zoneIndex.get(s.startZone) + 1);
+                out.natural(s.ends);
+                out.signed(s.endMicros - s.startMicros);
+                out.natural(s.endZone == null ? 0 : zoneIndex.get(s.endZone) + 1);
+                out.natural(s.outcome);
+                previousStart = s.startMicros;
+            }
             g.writeStartObject();
             g.writeFieldName("contents");
             provider.defaultSerializeValue(contents, g);
             g.writeFieldName("zones");
             provider.defaultSerializeValue(zoneNames, g);
-            g.writeArrayFieldStart("session_ids");
-            for (SessionState s : sessions) {
-                g.writeString(s.sessionId);
-            }
-            g.writeEndArray();
-            ints(g, "content", sessions, s -> contentIndex.get(s.content));
-            ints(g, "starts", sessions, s -> s.starts);
-            longs(g, "start_micros", sessions, s -> s.startMicros);
-            ints(g, "start_zone", sessions, s -> s.startZone == null ? -1 : zoneIndex.get(s.startZone));
-            ints(g, "ends", sessions, s -> s.ends);
-            longs(g, "end_micros", sessions, s -> s.endMicros);
-            ints(g, "end_zone", sessions, s -> s.endZone == null ? -1 : zoneIndex.get(s.endZone));
-            byte[] outcome = new byte[sessions.size()];
-            int i = 0;
-            for (SessionState s : sessions) {
-                outcome[i++] = s.outcome;
-            }
-            g.writeBinaryField("outcome", outcome);
+            g.writeNumberField("count", state.sessions.size());
+            g.writeFieldName("sessions");
+            g.writeBinary(out.bytes(), 0, out.size());
             g.writeEndObject();
-        }
-
-        private static void ints(JsonGenerator g, String name, Collection<SessionState> sessions,
-                                 ToIntFunction<SessionState> column) throws IOException {
-            g.writeArrayFieldStart(name);
-            for (SessionState s : sessions) {
-                g.writeNumber(column.applyAsInt(s));
-            }
-            g.writeEndArray();
-        }
-
-        private static void longs(JsonGenerator g, String name, Collection<SessionState> sessions,
-                                  ToLongFunction<SessionState> column) throws IOException {
-            g.writeArrayFieldStart(name);
-            for (SessionState s : sessions) {
-                g.writeNumber(column.applyAsLong(s));
-            }
-            g.writeEndArray();
         }
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static HistoryState of(Saved saved) {
-        HistoryState state = new HistoryState(saved.sessionIds.size());
+        HistoryState state = new HistoryState(saved.count);
         saved.contents.forEach(c -> state.contents.put(c.objectUri(), c));
         List<ZoneId> zones = saved.zones.stream().map(state::zone).toList();
-        for (int i = 0; i < saved.sessionIds.size(); i++) {
-            SessionState s = new SessionState(saved.sessionIds.get(i), saved.contents.get(saved.content[i]));
-            state.sessions.put(s.sessionId, s);
-            s.starts = saved.starts[i];
-            s.startMicros = saved.startMicros[i];
-            s.startZone = saved.startZone[i] < 0 ? null : zones.get(saved.startZone[i]);
-            s.ends = saved.ends[i];
-            s.endMicros = saved.endMicros[i];
-            s.endZone = saved.endZone[i] < 0 ? null : zones.get(saved.endZone[i]);
-            s.outcome = saved.outcome[i];
+        Packed.In in = new Packed.In(saved.sessions);
+        long previousStart = 0;
+        for (int i = 0; i < saved.count; i++) {
+            SessionState s = new SessionState(in.text(), saved.contents.get(in.natural()), state.generation);
+            s.starts = in.natural();
+            s.startMicros = previousStart + in.signed();
+            s.startZone = zone(zones, in.natural());
+            s.ends = in.natural();
+            s.endMicros = s.startMicros + in.signed();
+            s.endZone = zone(zones, in.natural());
+            s.outcome = (byte) in.natural();
+            previousStart = s.startMicros;
+            if (state.sessions.put(s.sessionId, s) != null) {
+                throw new IllegalArgumentException("session " + s.sessionId + " is saved twice");
+            }
         }
+        in.end();
         return state;
+    }
+
+    private static ZoneId zone(List<ZoneId> zones, int saved) {
+        return saved == 0 ? null : zones.get(saved - 1);
     }
 }

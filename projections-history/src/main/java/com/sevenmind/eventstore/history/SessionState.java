@@ -16,6 +16,8 @@ final class SessionState {
 
     final String sessionId;
     final Content content;
+    /** The {@link HistoryState#generation} it was made in: a view taken since may hold it, so it is not changed. */
+    final int generation;
     int starts;
     long startMicros;
     ZoneId startZone;
@@ -24,14 +26,15 @@ final class SessionState {
     ZoneId endZone;
     byte outcome = IN_PROGRESS;
 
-    SessionState(String sessionId, Content content) {
+    SessionState(String sessionId, Content content, int generation) {
         this.sessionId = sessionId;
         this.content = content;
+        this.generation = generation;
     }
 
-    /** A copy that folding on into this one leaves alone: its content and zones are immutable, so shared. */
-    SessionState copy() {
-        SessionState copy = new SessionState(sessionId, content);
+    /** A copy to fold on into, of {@code generation}: its content and zones are immutable, so shared. */
+    SessionState copy(int generation) {
+        SessionState copy = new SessionState(sessionId, content, generation);
         copy.starts = starts;
         copy.startMicros = startMicros;
         copy.startZone = startZone;
