@@ -2,16 +2,36 @@ package com.sevenmind.eventstore.history;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.UUID;
 
 /**
  * The bytes of {@link HistoryState.Saved#sessions()}: numbers as variable-length integers (seven bits a byte, low
  * first, the high bit set while more follow; signed ones zigzag-encoded first, so that small differences of either
- * sign take a byte or two), texts as their UTF-8 length, then their bytes.
+ * sign take a byte or two). A text is its UTF-8 length plus one, then its bytes; or, when it is a UUID as
+ * {@link UUID#toString()} writes it (as session ids mostly are), 0 and then its 16 bytes, big-endian.
  */
 final class Packed {
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private Packed() {
+    }
+
+    /** The text as a UUID when it is one exactly as {@link UUID#toString()} writes it; else null. */
+    private static UUID uuid(String text) {
+        if (text.length() != 36) {
+            return null;
+        }
+        try {
+            UUID uuid = UUID.fromString(text);
+            return uuid.toString().equals(text) ? uuid : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Grows as it is written. */
@@ -39,8 +59,17 @@ final class Packed {
         }
 
         void text(String value) {
+            UUID uuid = uuid(value);
+            if (uuid != null) {
+                natural(0);
+                room(2 * Long.BYTES);
+                LONG.set(bytes, size, uuid.getMostSignificantBits());
+                LONG.set(bytes, size + Long.BYTES, uuid.getLeastSignificantBits());
+                size += 2 * Long.BYTES;
+                return;
+            }
             byte[] utf8 = value.getBytes(UTF_8);
-            natural(utf8.length);
+            natural(utf8.length + 1L);
             room(utf8.length);
             System.arraycopy(utf8, 0, bytes, size, utf8.length);
             size += utf8.length;
@@ -97,7 +126,15 @@ final class Packed {
         }
 
         String text() {
-            int length = natural();
+            int length = natural() - 1;
+            if (length < 0) {
+                if (bytes.length - at < 2 * Long.BYTES) {
+                    throw new IllegalArgumentException("a UUID at byte " + at + " of the saved sessions ends early");
+                }
+                UUID uuid = new UUID((long) LONG.get(bytes, at), (long) LONG.get(bytes, at + Long.BYTES));
+                at += 2 * Long.BYTES;
+                return uuid.toString();
+            }
             if (length > bytes.length - at) {
                 throw new IllegalArgumentException("a text at byte " + at + " of the saved sessions ends early");
             }

@@ -18,6 +18,8 @@ final class SessionState {
     final Content content;
     /** The {@link HistoryState#generation} it was made in: a view taken since may hold it, so it is not changed. */
     final int generation;
+    /** Its place in {@link HistoryState}'s order of sessions. */
+    final int position;
     int starts;
     long startMicros;
     ZoneId startZone;
@@ -26,15 +28,16 @@ final class SessionState {
     ZoneId endZone;
     byte outcome = IN_PROGRESS;
 
-    SessionState(String sessionId, Content content, int generation) {
+    SessionState(String sessionId, Content content, int generation, int position) {
         this.sessionId = sessionId;
         this.content = content;
         this.generation = generation;
+        this.position = position;
     }
 
     /** A copy to fold on into, of {@code generation}: its content and zones are immutable, so shared. */
     SessionState copy(int generation) {
-        SessionState copy = new SessionState(sessionId, content, generation);
+        SessionState copy = new SessionState(sessionId, content, generation, position);
         copy.starts = starts;
         copy.startMicros = startMicros;
         copy.startZone = startZone;
