@@ -100,9 +100,10 @@ public final class Lateness implements Projection<Lateness.State> {
                 throw new IllegalArgumentException("the saved delays are " + delays.length
                         + " bytes, not eight a delay");
             }
-            this.delays = new long[delays.length / Long.BYTES];
-            ByteBuffer.wrap(delays).asLongBuffer().get(this.delays);
-            this.size = this.delays.length;
+            this.size = delays.length / Long.BYTES;
+            // Room for the events a read after the snapshot adds: a long stream's array is not copied for the first.
+            this.delays = new long[size + Math.max(16, size / 64)];
+            ByteBuffer.wrap(delays).asLongBuffer().get(this.delays, 0, size);
             this.unmeasured = unmeasured;
         }
 
