@@ -114,9 +114,8 @@ public final class HistoryState {
 
     /**
      * The saved state: the shared contents and zone names, and the sessions as one block of bytes, each session in
-     * the map's order as {@link Packed} lays it out. A long history loads in one pass over its bytes into its map,
-     * with no parser's token per field: in a new process, whose parser is not yet compiled, that is what loading a
-     * snapshot costs.
+     * the order first seen as {@link Packed} lays it out. A long history loads in one pass over its bytes, with no
+     * parser's token per field, and builds its map of sessions by id only when a fold needs it.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Saved(List<Content> contents, List<String> zones, int count, byte[] sessions) {

@@ -41,7 +41,7 @@ final class Packed {
         private int size;
 
         Out(int sessions) {
-            bytes = new byte[Math.max(64, sessions * 64)];
+            bytes = new byte[Math.max(64, sessions * 40)];
         }
 
         void natural(long value) {
