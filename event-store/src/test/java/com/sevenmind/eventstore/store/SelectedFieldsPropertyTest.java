@@ -77,15 +77,19 @@ class SelectedFieldsPropertyTest {
                 named(fields, "content.item_id") ? k.itemId() : null,
                 named(fields, "content.single_id") ? k.singleId() : null,
                 named(fields, "content.recording_id") ? k.recordingId() : null, k.objectUri());
+        return rebuilt(c, c.uniqueId(), content, named(fields, "position_seconds") ? position(c) : null);
+    }
+
+    /** The Content Piece event {@code c} with another unique id, content and position (none on a Started). */
+    private static Event rebuilt(ContentPieceEvent c, String uniqueId, Content content, Double position) {
         if (c instanceof ContentPieceStarted) {
-            return new ContentPieceStarted(c.userId(), c.uniqueId(), c.sessionId(), c.timestamp(), c.timezone(),
+            return new ContentPieceStarted(c.userId(), uniqueId, c.sessionId(), c.timestamp(), c.timezone(),
                     c.locale(), content);
         }
-        Double position = named(fields, "position_seconds") ? position(c) : null;
         return c instanceof ContentPieceCompleted
-                ? new ContentPieceCompleted(c.userId(), c.uniqueId(), c.sessionId(), c.timestamp(), c.timezone(),
+                ? new ContentPieceCompleted(c.userId(), uniqueId, c.sessionId(), c.timestamp(), c.timezone(),
                         c.locale(), content, position)
-                : new ContentPieceCancelled(c.userId(), c.uniqueId(), c.sessionId(), c.timestamp(), c.timezone(),
+                : new ContentPieceCancelled(c.userId(), uniqueId, c.sessionId(), c.timestamp(), c.timezone(),
                         c.locale(), content, position);
     }
 
@@ -103,9 +107,10 @@ class SelectedFieldsPropertyTest {
         return fields.contains(path) || path.startsWith("content.") && fields.contains("content");
     }
 
+    /** The position of a Completed or Cancelled event; none on a Started. */
     private static Double position(ContentPieceEvent c) {
         return c instanceof ContentPieceCompleted done ? done.positionSeconds()
-                : ((ContentPieceCancelled) c).positionSeconds();
+                : c instanceof ContentPieceCancelled cancelled ? cancelled.positionSeconds() : null;
     }
 
     @Provide
@@ -159,14 +164,6 @@ class SelectedFieldsPropertyTest {
             return new GenericEvent(g.eventType(), g.userId(), id, g.timestamp(), g.schemaVersion(), g.payload());
         }
         ContentPieceEvent c = (ContentPieceEvent) e;
-        if (c instanceof ContentPieceStarted) {
-            return new ContentPieceStarted(c.userId(), id, c.sessionId(), c.timestamp(), c.timezone(), c.locale(),
-                    c.content());
-        }
-        return c instanceof ContentPieceCompleted
-                ? new ContentPieceCompleted(c.userId(), id, c.sessionId(), c.timestamp(), c.timezone(), c.locale(),
-                        c.content(), position(c))
-                : new ContentPieceCancelled(c.userId(), id, c.sessionId(), c.timestamp(), c.timezone(), c.locale(),
-                        c.content(), position(c));
+        return rebuilt(c, id, c.content(), position(c));
     }
 }
