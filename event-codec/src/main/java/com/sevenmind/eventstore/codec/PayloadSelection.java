@@ -21,16 +21,12 @@ import java.util.UUID;
 public final class PayloadSelection {
 
     private final Map<String, ContentPieceType<?>> types = new TreeMap<>();
-    private final Map<String, Integer> versions = new TreeMap<>();
     private final List<String> paths;
     /** Where each of {@link ContentPieceType#PATHS} is in {@link #paths}; -1 when not selected. */
     private final int[] slots;
 
     PayloadSelection(List<ContentPieceType<?>> types, Set<String> fields) {
-        types.forEach(t -> {
-            this.types.put(t.name(), t);
-            versions.put(t.name(), t.schemaVersion());
-        });
+        types.forEach(t -> this.types.put(t.name(), t));
         paths = ContentPieceType.selectedPaths(fields);
         slots = ContentPieceType.PATHS.stream().mapToInt(paths::indexOf).toArray();
     }
@@ -51,7 +47,9 @@ public final class PayloadSelection {
      * @return type name to schema version
      */
     public Map<String, Integer> versions() {
-        return Map.copyOf(versions);
+        Map<String, Integer> versions = new TreeMap<>();
+        types.forEach((name, type) -> versions.put(name, type.schemaVersion()));
+        return versions;
     }
 
     /**
