@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +35,12 @@ final class ResumingFold {
      * bounds the ids of every event of the user the read can see, and any event of the user stored later has a
      * higher one. And the oldest transaction running in the read's view: a transaction that draws an id above the
      * bound either ran then or began later, so its events' {@code tx} is at or above it (the late check scans the
-     * feed's index from there).
+     * feed's index from there). The same statement lets the user's appends go once the sequence's row is read (a
+     * row is read before what is made of it), and sets the stream's settings for the transaction: one round trip.
      */
     private static final String DRAWN = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS drawn,"
-            + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS since FROM events_id_seq";
+            + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS since, pg_advisory_unlock(?) AS unlocked, "
+            + EventStore.STREAM_WORK_MEM + " AS settings FROM events_id_seq";
 
     /** The highest id drawn and the oldest transaction running, when a read took its view. */
     private record Drawn(long id, long sinceTx) {
@@ -82,14 +83,14 @@ final class ResumingFold {
             h.execute("SELECT pg_advisory_lock(?)", lock);
             boolean[] locked = {true};
             try {
-                return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-                    // The transaction's view of the table is taken by its first statement, under the lock; so is the
+                return h.inTransaction(tx -> {
+                    // Set in the transaction, not on the connection: no round trip to set it back after.
+                    tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    // The transaction's view of the table is taken by its first query, under the lock; so is the
                     // highest id drawn: every event of the user at or below it is in that view.
-                    Drawn drawn = tx.createQuery(DRAWN)
+                    Drawn drawn = tx.createQuery(DRAWN).bind(0, lock)
                             .map((rs, ctx) -> new Drawn(rs.getLong("drawn"), rs.getLong("since"))).one();
-                    tx.execute("SELECT pg_advisory_unlock(?)", lock);
                     locked[0] = false;
-                    tx.execute(EventStore.STREAM_SETTINGS);
                     return fold(tx, userId, projections, key, inMemory, drawn);
                 });
             } finally {
@@ -102,7 +103,8 @@ final class ResumingFold {
 
     private Folded fold(Handle tx, UUID userId, List<? extends Projection<?>> projections, HeldStates.Key key,
                         FoldStart inMemory, Drawn drawn) {
-        Snapshots.Saved saved = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
+        List<Snapshots.Found> found = key != null && inMemory == null ? common(tx, userId, key.versions()) : null;
+        Snapshots.Saved saved = found == null ? null : found.get(0).saved();
         FoldStart start = inMemory != null ? inMemory : saved == null ? null
                 : new FoldStart(null, saved.covers(), saved.eventCount(), saved.unknownTypes(), saved.eventCount(), 0);
         Source source = Source.FULL;
@@ -116,7 +118,7 @@ final class ResumingFold {
             }
         }
         if (start != null && start.states() == null) {
-            Map<String, Object> states = states(tx, userId, projections);
+            Map<String, Object> states = states(found, projections);
             start = states == null ? null : start.withStates(states);
         }
         if (start != null) {
@@ -137,24 +139,29 @@ final class ResumingFold {
         return new Folded(new Result(events, unknown, pass.views(), source, read.events()), pass, last, start);
     }
 
-    /** The snapshot every projection (name: version) has at one position; null when one has none or they differ. */
-    private Snapshots.Saved common(Handle tx, UUID userId, Map<String, Integer> versions) {
-        List<Snapshots.Saved> found = snapshots.find(tx, userId, versions, EventCodec.CURRENT_SCHEMA_VERSION);
+    /**
+     * The snapshots, with their states, that every projection (name: version) has at one position; null when one has
+     * none or they differ.
+     */
+    private List<Snapshots.Found> common(Handle tx, UUID userId, Map<String, Integer> versions) {
+        List<Snapshots.Found> found = snapshots.find(tx, userId, versions, EventCodec.CURRENT_SCHEMA_VERSION);
         if (found.size() != versions.size()) {
             return null;
         }
-        Snapshots.Saved first = found.get(0);
-        boolean same = found.stream().allMatch(s -> s.covers().equals(first.covers())
+        Snapshots.Saved first = found.get(0).saved();
+        boolean same = found.stream().map(Snapshots.Found::saved).allMatch(s -> s.covers().equals(first.covers())
                 && s.eventCount() == first.eventCount() && s.unknownTypes().equals(first.unknownTypes()));
-        return same ? first : null;
+        return same ? found : null;
     }
 
     /** The saved states by projection name; null when one cannot be read (a state class changed, say). */
-    private Map<String, Object> states(Handle tx, UUID userId, List<? extends Projection<?>> projections) {
+    private Map<String, Object> states(List<Snapshots.Found> found, List<? extends Projection<?>> projections) {
         Map<String, Object> states = new HashMap<>();
         for (Projection<?> p : projections) {
+            Snapshots.Found snapshot = found.stream().filter(f -> f.saved().projection().equals(p.name()))
+                    .findFirst().orElseThrow();
             try {
-                states.put(p.name(), snapshots.state(tx, userId, p.name(), p.version(), p.snapshotType().orElseThrow()));
+                states.put(p.name(), snapshots.state(snapshot, p.snapshotType().orElseThrow()));
             } catch (IllegalStateException e) {
                 LOG.warn("{}; folding from the first event", e.getMessage());
                 return null;

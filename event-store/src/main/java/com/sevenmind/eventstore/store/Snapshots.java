@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,6 +37,11 @@ public final class Snapshots {
      * state alone, and continued from memory by a running one.
      */
     static final int MAX_STATE_BYTES = 16 << 20;
+
+    /** The columns of {@link Saved}. */
+    private static final String COLUMNS = """
+            user_uuid, projection, version, event_schema, last_timestamp, last_unique_id, last_id, max_id, since_tx,
+            event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes, saved_at""";
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
@@ -78,46 +85,50 @@ public final class Snapshots {
                 : h.createUpdate("DELETE FROM snapshots WHERE user_uuid = :user").bind("user", userId).execute());
     }
 
-    /** The user's snapshots of these projection versions in this event schema, without their states. */
-    List<Saved> find(Handle h, UUID userId, Map<String, Integer> versions, int eventSchema) {
-        return list(h, userId).stream()
-                .filter(s -> s.eventSchema() == eventSchema
-                        && Integer.valueOf(s.version()).equals(versions.get(s.projection())))
-                .toList();
+    /** One saved snapshot with its state's bytes, as {@link SnapshotFormat} wrote them. */
+    record Found(Saved saved, byte[] state) {
+    }
+
+    /**
+     * The user's snapshots of these projection versions (name: version) in this event schema, with their states:
+     * one round trip for all of them, as a read continues from every projection's snapshot or from none.
+     */
+    List<Found> find(Handle h, UUID userId, Map<String, Integer> versions, int eventSchema) {
+        return h.createQuery("SELECT " + COLUMNS + ", state FROM snapshots WHERE user_uuid = :user"
+                        + " AND event_schema = :schema AND projection || ':' || version = ANY(:keys)")
+                .bind("user", userId).bind("schema", eventSchema)
+                .bindArray("keys", String.class, versions.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue()).toList())
+                .map((rs, ctx) -> new Found(saved(rs), rs.getBytes("state")))
+                .list();
     }
 
     private List<Saved> list(Handle h, UUID userId) {
-        Query query = h.createQuery("""
-                SELECT user_uuid, projection, version, event_schema, last_timestamp, last_unique_id, last_id, max_id,
-                       since_tx, event_count, unknown_types::text AS unknown_types, octet_length(state) AS state_bytes,
-                       saved_at
-                FROM snapshots %s ORDER BY user_uuid, projection, version
-                """.formatted(userId == null ? "" : "WHERE user_uuid = :user"));
+        Query query = h.createQuery("SELECT " + COLUMNS + " FROM snapshots %s ORDER BY user_uuid, projection, version"
+                .formatted(userId == null ? "" : "WHERE user_uuid = :user"));
         if (userId != null) {
             query.bind("user", userId);
         }
-        return query.map((rs, ctx) -> new Saved(rs.getObject("user_uuid", UUID.class), rs.getString("projection"),
+        return query.map((rs, ctx) -> saved(rs)).list();
+    }
+
+    private Saved saved(ResultSet rs) throws SQLException {
+        return new Saved(rs.getObject("user_uuid", UUID.class), rs.getString("projection"),
                 rs.getInt("version"), rs.getInt("event_schema"),
                 new StreamPosition(rs.getObject("last_timestamp", OffsetDateTime.class).toInstant(),
                         rs.getString("last_unique_id"), rs.getLong("last_id"), rs.getLong("max_id"),
                         rs.getLong("since_tx")),
                 rs.getLong("event_count"), counts(rs.getString("unknown_types")), rs.getLong("state_bytes"),
-                rs.getObject("saved_at", OffsetDateTime.class).toInstant())).list();
+                rs.getObject("saved_at", OffsetDateTime.class).toInstant());
     }
 
-    /** The saved state of one snapshot, as its projection's state class. */
-    <S> S state(Handle h, UUID userId, String projection, int version, Class<S> type) {
-        byte[] state = h.createQuery("""
-                        SELECT state FROM snapshots WHERE user_uuid = :user AND projection = :projection
-                          AND version = :version
-                        """)
-                .bind("user", userId).bind("projection", projection).bind("version", version)
-                .mapTo(byte[].class).one();
+    /** A found snapshot's state, as its projection's state class. */
+    <S> S state(Found found, Class<S> type) {
         try {
-            return format.read(state, type);
+            return format.read(found.state(), type);
         } catch (IOException e) {
-            throw new IllegalStateException("snapshot of " + projection + " version " + version
-                    + " cannot be read as " + type.getName() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("snapshot of " + found.saved().projection() + " version "
+                    + found.saved().version() + " cannot be read as " + type.getName() + ": " + e.getMessage(), e);
         }
     }
 
