@@ -53,7 +53,7 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
     }
 
     private static final Comparator<SessionState> SESSION_ORDER =
-            Comparator.comparingLong(SessionState::sortMicros).thenComparing(s -> s.sessionId);
+            Comparator.comparingLong(SessionState::sortMicros).thenComparing(SessionState::sessionId);
 
     static History of(HistoryState state) {
         SessionState[] sorted = state.sessionsForView();
@@ -102,7 +102,7 @@ public record History(List<SessionRow> sessions, List<ContentRow> content) imple
         LocalDate localDate = (startedAt != null ? startedAt : endedAt).atZone(zone).toLocalDate();
         String outcome = s.outcome == SessionState.COMPLETED ? "completed"
                 : s.outcome == SessionState.CANCELLED ? "cancelled" : "in_progress";
-        return new SessionRow(s.sessionId, s.content.objectUri(), s.content.kind(), startedAt, endedAt, outcome,
+        return new SessionRow(s.sessionId(), s.content.objectUri(), s.content.kind(), startedAt, endedAt, outcome,
                 duration, localDate, List.copyOf(anomalies));
     }
 

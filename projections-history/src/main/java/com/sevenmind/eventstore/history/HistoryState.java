@@ -32,8 +32,11 @@ public final class HistoryState {
 
     /** In the order first seen: nearly the view's order, which then sorts in about linear time. */
     private final List<SessionState> order;
-    /** Each session by id; null in a state read from a snapshot until more lookups than it is worth. */
-    private Map<String, SessionState> index;
+    /**
+     * Each session by its id's {@link Packed#key}; null in a state read from a snapshot until more lookups than it is
+     * worth.
+     */
+    private Map<Object, SessionState> index;
     private int walks;
     private final Map<String, Content> contents = new HashMap<>();
     private final Map<String, ZoneId> zones = new HashMap<>();
@@ -57,12 +60,13 @@ public final class HistoryState {
 
     /** The session to fold an event of into: made when new, copied first when a view taken may hold it. */
     SessionState session(String sessionId, Content content) {
-        if (last != null && last.sessionId.equals(sessionId)) {
+        Object key = Packed.key(sessionId);
+        if (last != null && last.key.equals(key)) {
             return last;
         }
-        SessionState session = find(sessionId);
+        SessionState session = find(key);
         if (session == null) {
-            session = new SessionState(sessionId, contents.computeIfAbsent(content.objectUri(), u -> content),
+            session = new SessionState(key, contents.computeIfAbsent(content.objectUri(), u -> content),
                     generation, order.size());
             order.add(session);
             indexed(session);
@@ -75,10 +79,10 @@ public final class HistoryState {
         return session;
     }
 
-    private SessionState find(String sessionId) {
+    private SessionState find(Object key) {
         if (index == null && walks++ < WALKS_BEFORE_INDEX) {
             for (int i = order.size() - 1; i >= 0; i--) {
-                if (order.get(i).sessionId.equals(sessionId)) {
+                if (order.get(i).key.equals(key)) {
                     return order.get(i);
                 }
             }
@@ -88,12 +92,12 @@ public final class HistoryState {
             index = new HashMap<>(Math.max(16, (int) (order.size() / 0.75f) + 1));
             order.forEach(this::indexed);
         }
-        return index.get(sessionId);
+        return index.get(key);
     }
 
     private void indexed(SessionState session) {
         if (index != null) {
-            index.put(session.sessionId, session);
+            index.put(session.key, session);
         }
     }
 
@@ -142,7 +146,7 @@ public final class HistoryState {
             Packed.Out out = new Packed.Out(state.order.size());
             long previousStart = 0;
             for (SessionState s : state.order) {
-                out.text(s.sessionId);
+                out.key(s.key);
                 out.natural(contentIndex.get(s.content));
                 out.natural(s.starts);
                 out.signed(s.startMicros - previousStart);
@@ -173,7 +177,7 @@ public final class HistoryState {
         Packed.In in = new Packed.In(saved.sessions);
         long previousStart = 0;
         for (int i = 0; i < saved.count; i++) {
-            SessionState s = new SessionState(in.text(), saved.contents.get(in.natural()), state.generation, i);
+            SessionState s = new SessionState(in.key(), saved.contents.get(in.natural()), state.generation, i);
             s.starts = in.natural();
             s.startMicros = previousStart + in.signed();
             s.startZone = zone(zones, in.natural());

@@ -11,8 +11,8 @@ import java.util.UUID;
 /**
  * The bytes of {@link HistoryState.Saved#sessions()}: numbers as variable-length integers (seven bits a byte, low
  * first, the high bit set while more follow; signed ones zigzag-encoded first, so that small differences of either
- * sign take a byte or two). A text is its UTF-8 length plus one, then its bytes; or, when it is a UUID as
- * {@link UUID#toString()} writes it (as session ids mostly are), 0 and then its 16 bytes, big-endian.
+ * sign take a byte or two). A session id is kept as its {@link #key}: a {@link UUID}, written as 0 and then its 16
+ * bytes, big-endian; or a text, written as its UTF-8 length plus one, then its bytes.
  */
 final class Packed {
 
@@ -21,17 +21,36 @@ final class Packed {
     private Packed() {
     }
 
-    /** The text as a UUID when it is one exactly as {@link UUID#toString()} writes it; else null. */
-    private static UUID uuid(String text) {
-        if (text.length() != 36) {
-            return null;
+    /**
+     * A session id as History keys it: a {@link UUID} when it is one exactly as {@link UUID#toString()} writes it (as
+     * session ids mostly are), which holds and compares as two numbers; else the text itself. Either way its
+     * {@code toString()} is the id.
+     */
+    static Object key(String id) {
+        if (id.length() != 36) {
+            return id;
         }
-        try {
-            UUID uuid = UUID.fromString(text);
-            return uuid.toString().equals(text) ? uuid : null;
-        } catch (IllegalArgumentException e) {
-            return null;
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return id;
+                }
+                continue;
+            }
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) {
+                return id;
+            }
+            if (i < 19) {
+                high = high << 4 | digit;
+            } else {
+                low = low << 4 | digit;
+            }
         }
+        return new UUID(high, low);
     }
 
     /** Grows as it is written. */
@@ -58,9 +77,8 @@ final class Packed {
             natural((value << 1) ^ (value >> 63));
         }
 
-        void text(String value) {
-            UUID uuid = uuid(value);
-            if (uuid != null) {
+        void key(Object key) {
+            if (key instanceof UUID uuid) {
                 natural(0);
                 room(2 * Long.BYTES);
                 LONG.set(bytes, size, uuid.getMostSignificantBits());
@@ -68,7 +86,7 @@ final class Packed {
                 size += 2 * Long.BYTES;
                 return;
             }
-            byte[] utf8 = value.getBytes(UTF_8);
+            byte[] utf8 = ((String) key).getBytes(UTF_8);
             natural(utf8.length + 1L);
             room(utf8.length);
             System.arraycopy(utf8, 0, bytes, size, utf8.length);
@@ -101,8 +119,13 @@ final class Packed {
         }
 
         long naturalLong() {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
+            // Most numbers here take one byte: that read alone, then the rest seven bits at a time.
+            long value = next();
+            if (value >= 0) {
+                return value;
+            }
+            value &= 0x7F;
+            for (int shift = 7; shift < 64; shift += 7) {
                 byte b = next();
                 value |= (long) (b & 0x7F) << shift;
                 if (b >= 0) {
@@ -125,7 +148,7 @@ final class Packed {
             return (v >>> 1) ^ -(v & 1);
         }
 
-        String text() {
+        Object key() {
             int length = natural() - 1;
             if (length < 0) {
                 if (bytes.length - at < 2 * Long.BYTES) {
@@ -133,7 +156,7 @@ final class Packed {
                 }
                 UUID uuid = new UUID((long) LONG.get(bytes, at), (long) LONG.get(bytes, at + Long.BYTES));
                 at += 2 * Long.BYTES;
-                return uuid.toString();
+                return uuid;
             }
             if (length > bytes.length - at) {
                 throw new IllegalArgumentException("a text at byte " + at + " of the saved sessions ends early");

@@ -14,7 +14,8 @@ final class SessionState {
     static final byte COMPLETED = 1;
     static final byte CANCELLED = 2;
 
-    final String sessionId;
+    /** The session id as {@link Packed#key} keeps it. */
+    final Object key;
     final Content content;
     /** The {@link HistoryState#generation} it was made in: a view taken since may hold it, so it is not changed. */
     final int generation;
@@ -28,8 +29,8 @@ final class SessionState {
     ZoneId endZone;
     byte outcome = IN_PROGRESS;
 
-    SessionState(String sessionId, Content content, int generation, int position) {
-        this.sessionId = sessionId;
+    SessionState(Object key, Content content, int generation, int position) {
+        this.key = key;
         this.content = content;
         this.generation = generation;
         this.position = position;
@@ -37,7 +38,7 @@ final class SessionState {
 
     /** A copy to fold on into, of {@code generation}: its content and zones are immutable, so shared. */
     SessionState copy(int generation) {
-        SessionState copy = new SessionState(sessionId, content, generation, position);
+        SessionState copy = new SessionState(key, content, generation, position);
         copy.starts = starts;
         copy.startMicros = startMicros;
         copy.startZone = startZone;
@@ -60,6 +61,10 @@ final class SessionState {
         endMicros = micros;
         endZone = zone;
         outcome = how;
+    }
+
+    String sessionId() {
+        return key.toString();
     }
 
     /** The session's place in the output: started_at, else ended_at. */
