@@ -250,7 +250,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * Projections of the stream through the snapshot cache, states saved with {@code mapper}. Closing the database
-     * closes it first, so the saves it began are finished.
+     * closes it first, so the saves it began are finished; closed before, it and the states it holds are let go.
      *
      * @param codec the codec of the registered types
      * @param mapper the project's mapper
@@ -258,7 +258,7 @@ public final class Database implements AutoCloseable {
      */
     public Projector projector(EventCodec codec, ObjectMapper mapper) {
         Projector projector = new Projector(eventStore(codec), snapshots(mapper), Projector.SAVE_AFTER,
-                Projector.HELD_USERS, meters);
+                Projector.HELD_USERS, meters, projectors::remove);
         projectors.add(projector);
         return projector;
     }

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -94,6 +95,8 @@ public final class Projector implements AutoCloseable {
     private final SnapshotSaver saver;
     private final HeldStates held;
     private final ResumingFold fold;
+    /** Told when this projector is closed: the database that made it then lets it go. */
+    private final Consumer<Projector> closed;
     /** Reads by where their states came from: the cache's hits, misses and late rebuilds. */
     private final Map<Source, Runnable> reads = new EnumMap<>(Source.class);
 
@@ -105,11 +108,16 @@ public final class Projector implements AutoCloseable {
      * @param heldUsers how many users' latest states to keep in memory (0: none)
      */
     public Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers) {
-        this(store, snapshots, saveAfter, heldUsers, StoreMeters.NONE);
+        this(store, snapshots, saveAfter, heldUsers, StoreMeters.NONE, p -> { });
     }
 
-    /** As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}. */
-    Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, StoreMeters meters) {
+    /**
+     * As above, counting its reads in {@code meters} as {@code eventstore_projector_reads_total{snapshot}}, and
+     * telling {@code closed} when it is closed.
+     */
+    Projector(EventStore store, Snapshots snapshots, long saveAfter, int heldUsers, StoreMeters meters,
+              Consumer<Projector> closed) {
+        this.closed = closed;
         for (Source source : Source.values()) {
             reads.put(source, meters.counter("eventstore.projector.reads",
                     "Projection reads by where their states came from: the snapshot cache (hit), the first event "
@@ -203,11 +211,15 @@ public final class Projector implements AutoCloseable {
         }
     }
 
-    /** Finishes the saves begun, then stops. The database closes the projectors it made before its pool. */
+    /**
+     * Finishes the saves begun, then stops, and the states it holds are let go. The database closes the projectors it
+     * made, and not closed, before its pool.
+     */
     @Override
     public void close() {
         if (saver != null) {
             saver.close();
         }
+        closed.accept(this);
     }
 }

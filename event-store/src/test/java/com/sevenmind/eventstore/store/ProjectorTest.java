@@ -3,6 +3,7 @@ package com.sevenmind.eventstore.store;
 import static com.sevenmind.eventstore.store.TestEvents.completed;
 import static com.sevenmind.eventstore.store.TestEvents.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +11,10 @@ import com.sevenmind.eventstore.api.Event;
 import com.sevenmind.eventstore.api.Json;
 import com.sevenmind.eventstore.api.Projection;
 import com.sevenmind.eventstore.api.RecordedEvent;
+import com.sevenmind.eventstore.codec.EventCodec;
 import com.sevenmind.eventstore.store.Projector.Result;
 import com.sevenmind.eventstore.store.Projector.Source;
+import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +111,24 @@ class ProjectorTest {
 
     private Object order(Result result) {
         return result.views().get("order");
+    }
+
+    /** A process may make a projector a task: one closed is let go with the states it holds, not kept till the end. */
+    @Test
+    void a_projector_closed_before_its_database_is_let_go() {
+        WeakReference<Projector> closed = closedProjector();
+        for (int i = 0; i < 20 && closed.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(closed.get(), "the database still holds a projector closed before it");
+    }
+
+    private WeakReference<Projector> closedProjector() {
+        Projector projector = db.database().projector(new EventCodec(Json.newObjectMapper()), Json.newObjectMapper());
+        db.store().append(started(user, "a", T));
+        assertEquals(1, project(projector, user, ORDER, null).events());
+        projector.close();
+        return new WeakReference<>(projector);
     }
 
     @Test
