@@ -94,11 +94,10 @@ public final class EventStore {
     /**
      * What a stream read sets for its transaction; a benchmark of the raw limit runs with the same. For a user who
      * is much of the table the planner rightly prefers a scan and a sort to following the index row by row through
-     * a heap in arrival order; this gives that sort the memory not to spill to disk. An expression, so that a read
-     * can set it in a query it makes anyway; as a statement, {@link #STREAM_SETTINGS}.
+     * a heap in arrival order; this gives that sort the memory not to spill to disk. A {@code SET LOCAL}, which Citus
+     * sends on to the workers (where a user's rows are sorted), as it does not a {@code set_config}.
      */
-    static final String STREAM_WORK_MEM = "set_config('work_mem', '64MB', true)";
-    static final String STREAM_SETTINGS = "SELECT " + STREAM_WORK_MEM;
+    static final String STREAM_SETTINGS = "SET LOCAL work_mem = '64MB'";
 
     /** Rows fetched per round trip of the server-side cursor: enough to amortize, small enough to stay flat. */
     private static final int FETCH_SIZE = 2_000;

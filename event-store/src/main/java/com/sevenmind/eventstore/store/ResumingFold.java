@@ -36,11 +36,19 @@ final class ResumingFold {
      * higher one. And the oldest transaction running in the read's view: a transaction that draws an id above the
      * bound either ran then or began later, so its events' {@code tx} is at or above it (the late check scans the
      * feed's index from there). The same statement lets the user's appends go once the sequence's row is read (a
-     * row is read before what is made of it), and sets the stream's settings for the transaction: one round trip.
+     * row is read before what is made of it): one round trip.
      */
     private static final String DRAWN = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS drawn,"
-            + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS since, pg_advisory_unlock(?) AS unlocked, "
-            + EventStore.STREAM_WORK_MEM + " AS settings FROM events_id_seq";
+            + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS since, pg_advisory_unlock(?) AS unlocked"
+            + " FROM events_id_seq";
+
+    /**
+     * A read's transaction: its isolation, set in the transaction rather than on the connection (which would take a
+     * round trip to set it back after), and the stream's settings. Two statements the driver sends in one round trip,
+     * with the transaction's {@code BEGIN}; neither takes the transaction's view of the table.
+     */
+    static final String READ_SETTINGS = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; "
+            + EventStore.STREAM_SETTINGS;
 
     /** The highest id drawn and the oldest transaction running, when a read took its view. */
     private record Drawn(long id, long sinceTx) {
@@ -84,8 +92,7 @@ final class ResumingFold {
             boolean[] locked = {true};
             try {
                 return h.inTransaction(tx -> {
-                    // Set in the transaction, not on the connection: no round trip to set it back after.
-                    tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    tx.execute(READ_SETTINGS);
                     // The transaction's view of the table is taken by its first query, under the lock; so is the
                     // highest id drawn: every event of the user at or below it is in that view.
                     Drawn drawn = tx.createQuery(DRAWN).bind(0, lock)

@@ -107,18 +107,21 @@ class DistributeCitusTest {
         assertEquals(expectedPlacement(port + 1, port + 2), placement());
     }
 
+    /** As a stream read sets them, and as a read from the snapshots does, with its isolation. */
     @Test
     void a_stream_reads_settings_reach_the_worker_that_sorts_the_users_rows() {
         cluster.createDatabase(name);
         try (Database database = Database.connect(url(), null, null)) {
             database.eventStore(new EventCodec(Json.newObjectMapper())).append(TestEvents.started(USER, "a", AT));
-            String workMem = database.jdbi().inTransaction(tx -> {
-                tx.execute(EventStore.STREAM_SETTINGS);
-                // Evaluated where the row is: on the worker.
-                return tx.createQuery("SELECT current_setting('work_mem') FROM events WHERE user_uuid = :user")
-                        .bind("user", USER).mapTo(String.class).one();
-            });
-            assertEquals("64MB", workMem);
+            for (String settings : List.of(EventStore.STREAM_SETTINGS, ResumingFold.READ_SETTINGS)) {
+                String workMem = database.jdbi().inTransaction(tx -> {
+                    tx.execute(settings);
+                    // Evaluated where the row is: on the worker.
+                    return tx.createQuery("SELECT current_setting('work_mem') FROM events WHERE user_uuid = :user")
+                            .bind("user", USER).mapTo(String.class).one();
+                });
+                assertEquals("64MB", workMem, settings);
+            }
         }
     }
 
