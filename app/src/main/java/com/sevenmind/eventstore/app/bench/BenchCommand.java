@@ -71,8 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--push-external", description = "Only the pushes, as an operator would measure them: serve in a "
             + "process of its own, " + "8 and 64 clients on raw keep-alive sockets, each form against pgbench's "
             + "8 clients committing single-row INSERT ... ON CONFLICT DO NOTHING on the same server just before "
-            + "(pgbench must be on the PATH); 20,000 pushes a form after as many to warm up, pgbench for 10 s "
-            + "(4,000 and 3 s with --quick).")
+            + "(pgbench must be on the PATH); 20,000 pushes a form, each after a warm-up from its clients in rounds "
+            + "of 10,000 until serve's CPU a push settles (2 to 8 rounds), pgbench for 10 s (4,000, rounds of 2,000 "
+            + "and 3 s with --quick).")
     boolean pushExternal;
 
     @Option(names = "--serve-jfr", paramLabel = "FILE", description = "With --push-external: serve records a JFR "

@@ -30,6 +30,10 @@ final class BenchPushExternal {
     /** Concurrent push clients of each form: as many as the raw limit's, and as many as Pub/Sub keeps outstanding. */
     static final List<Integer> FORMS = List.of(8, 64);
     static final int RAW_CLIENTS = 8;
+    /** Warm-up rounds before a form: at least, at most, and the share of the cheapest round's CPU a push that ends it. */
+    private static final int MIN_WARM_ROUNDS = 2;
+    private static final int MAX_WARM_ROUNDS = 8;
+    private static final double SETTLED = 0.95;
 
     private static final String RAW_TABLE = "events_push_pgbench";
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^\\s\"]+:(\\d+)");
@@ -61,7 +65,7 @@ final class BenchPushExternal {
     private final Path jfr;
 
     /**
-     * @param pushes pushes of each form, and of the warm-up before them
+     * @param pushes pushes of each form; a warm-up round is half as many
      * @param rawFor how long pgbench runs for each raw rate
      * @param jfr    where serve records a JFR profile (settings=profile) of the first form's pushes; null for none
      */
@@ -74,6 +78,31 @@ final class BenchPushExternal {
         this.jfr = jfr;
     }
 
+    /**
+     * Warms serve up for a form: rounds of half a form's pushes from its clients, at least {@link #MIN_WARM_ROUNDS},
+     * until a round costs serve no less CPU a push than {@link #SETTLED} of the cheapest round before (its JIT has
+     * settled), at most {@link #MAX_WARM_ROUNDS}. On two cores serve's one C2 thread was still compiling after a fixed
+     * warm-up of 20,000 pushes: 39% of serve's CPU in the form after it. Returns the number of the next push.
+     */
+    private int warmUp(Process serve, int port, int clients, int from) throws Exception {
+        int round = Math.max(1, pushes / 2);
+        double cheapest = Double.MAX_VALUE;
+        int next = from;
+        for (int r = 0; r < MAX_WARM_ROUNDS; r++) {
+            long before = cpuNanos(serve);
+            PushClients.send(port, clients, next, round);
+            next += round;
+            double perPush = (cpuNanos(serve) - before) / 1e3 / round;
+            err.printf("bench: warm-up, %,d pushes from %d clients: serve's CPU %,.0f µs a push%n", round, clients,
+                    perPush);
+            if (r + 1 >= MIN_WARM_ROUNDS && perPush >= cheapest * SETTLED) {
+                break;
+            }
+            cheapest = Math.min(cheapest, perPush);
+        }
+        return next;
+    }
+
     Result run() throws Exception {
         Path dir = Files.createTempDirectory("eventstore-push-");
         BenchRaw.createLikeEvents(server.connection(), RAW_TABLE);
@@ -82,11 +111,11 @@ final class BenchPushExternal {
         try {
             int port = awaitPort(serve, log);
             err.printf("bench: serve (pid %d) listens on port %d; its log: %s%n", serve.pid(), port, log);
-            err.printf("bench: warm-up, %,d pushes from %d clients%n", pushes, FORMS.get(0));
-            PushClients.send(port, FORMS.get(0), 0, pushes);
             List<Form> forms = new ArrayList<>();
+            int sent = 0;
             for (int i = 0; i < FORMS.size(); i++) {
                 int clients = FORMS.get(i);
+                sent = warmUp(serve, port, clients, sent);
                 err.printf("bench: pgbench, %d clients for %d s%n", RAW_CLIENTS, rawFor.toSeconds());
                 Raw raw = pgbench(dir);
                 err.printf("bench: %,d pushes from %d clients%n", pushes, clients);
@@ -95,7 +124,8 @@ final class BenchPushExternal {
                     jcmd(serve, "JFR.start", "name=push", "settings=profile", "filename=" + jfr.toAbsolutePath());
                 }
                 long cpuBefore = cpuNanos(serve);
-                PushClients.Timing t = PushClients.send(port, clients, (i + 1) * pushes, pushes);
+                PushClients.Timing t = PushClients.send(port, clients, sent, pushes);
+                sent += pushes;
                 long cpu = cpuNanos(serve) - cpuBefore;
                 if (profiled) {
                     jcmd(serve, "JFR.stop", "name=push");
