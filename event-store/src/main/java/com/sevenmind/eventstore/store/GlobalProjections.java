@@ -44,7 +44,8 @@ public final class GlobalProjections {
     }
 
     /**
-     * Folds what is new into the projection's state; returns the view. While another reader (a {@code serve}, which
+     * Folds what is new into the projection's state, up to what was final when the feed was read (appends that
+     * commit meanwhile are folded by the next call); returns the view. While another reader (a {@code serve}, which
      * keeps it current) holds the projection, returns the state that reader saved last instead.
      *
      * @param projection the global projection
@@ -115,11 +116,16 @@ public final class GlobalProjections {
                     folded = 0;
                     continue;
                 }
-                if (n == 0) {
+                if (n > 0) {
+                    folded += n;
+                    progress.accept(folded);
+                }
+                // Less than a batch: the read reached what was final when it ran. Reading again at once would find
+                // only what committed since, a few events a read under a steady load of appends, so a keeper that
+                // never stopped reading would cost the database a read every few events.
+                if (n < BATCH) {
                     break;
                 }
-                folded += n;
-                progress.accept(folded);
             }
             return new Result(projection.name(), subscription.position().toString(), projection.view(fold.state));
         }

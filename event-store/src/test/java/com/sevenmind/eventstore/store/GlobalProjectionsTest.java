@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A global projection's state moves with its position: each event once, rebuilt after a forget or a new version. */
@@ -29,7 +32,7 @@ class GlobalProjectionsTest {
     public record Counts(TreeMap<String, Long> byUser) {
     }
 
-    private static final class ByUser implements GlobalProjection<Counts> {
+    private static class ByUser implements GlobalProjection<Counts> {
         private final int version;
 
         ByUser(int version) {
@@ -116,5 +119,28 @@ class GlobalProjectionsTest {
         List<Long> progress = new ArrayList<>();
         assertEquals("{" + ANN + "=2}", globals.rebuild(new ByUser(2), progress::add).view().toString());
         assertEquals(List.of(2L), progress);
+    }
+
+    /**
+     * Appends go on while a catch-up folds: here each event folded appends another, committed at once, so every
+     * read finds new events. A catch-up that read until a read found nothing never returned.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void a_catch_up_folds_what_was_final_when_it_read_and_returns_while_appends_go_on() {
+        append(ANN, "a-1", "a-2");
+        AtomicInteger echoes = new AtomicInteger();
+        ByUser echoing = new ByUser(1) {
+            @Override
+            public Counts apply(Counts state, RecordedEvent event) {
+                append(BOB, "echo-" + echoes.incrementAndGet());
+                return super.apply(state, event);
+            }
+        };
+        assertEquals("{" + ANN + "=2}", globals.catchUp(echoing).view().toString(),
+                "the echoes committed after the read: the next run's");
+        assertEquals(2, echoes.get());
+        assertEquals("{" + ANN + "=2, " + BOB + "=2}", globals.catchUp(echoing).view().toString());
+        assertEquals(4, echoes.get());
     }
 }
