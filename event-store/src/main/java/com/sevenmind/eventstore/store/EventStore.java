@@ -38,7 +38,9 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterable;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.jdbi.v3.core.statement.Update;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -61,12 +63,14 @@ public final class EventStore {
     private static final String LOCK = Statements.sql("append_lock_users");
     /**
      * Batches up to this many events (pushes sharing a commit) are appended by {@link #APPEND_VALUES}, in one round
-     * trip; larger ones (imports) by COPY, faster a row, in a transaction of some round trips. On Citus every batch
-     * takes COPY: an INSERT … SELECT through the coordinator locks the shards it writes until it commits.
+     * trip; larger ones (imports) by COPY, faster a row, in a transaction of some round trips. On Citus such a batch
+     * takes the transaction with {@link #INSERT_VALUES} instead: an INSERT … SELECT through the coordinator locks
+     * the shards it writes until it commits, and a COPY takes a connection to each shard it writes.
      */
     static final int ONE_STATEMENT_MAX = 64;
     private static final String APPEND_VALUES = Statements.sql("append_values");
-    /** A row of {@link #APPEND_VALUES}: the values of {@link CopyText#EVENT_COLUMNS}, in their order. */
+    private static final String INSERT_VALUES = Statements.sql("append_insert");
+    /** A row of {@link #APPEND_VALUES} and {@link #INSERT_VALUES}: the values of {@link CopyText#EVENT_COLUMNS}, in their order. */
     private static final String VALUES_ROW = "(CAST(? AS uuid), ?, ?, CAST(? AS integer), CAST(? AS timestamptz), "
             + "CAST(? AS jsonb), CAST(? AS timestamptz), CAST(? AS jsonb))";
     /** The fast path's COPY, after the users' locks. */
@@ -246,21 +250,8 @@ public final class EventStore {
     private AppendResult appendInOneStatement(Handle h, List<? extends Event> events, AppendOptions options,
                                               int[] order, Set<UUID> notified) {
         int n = events.size();
-        Query insert = h.createQuery(APPEND_VALUES.formatted(CopyText.EVENT_COLUMNS,
-                String.join(", ", Collections.nCopies(n, VALUES_ROW))));
-        int p = 0;
-        for (int i : order) {
-            Event e = events.get(i);
-            PipelineMetadata metadata = options.metadata(i);
-            insert.bind(p++, e.userId())
-                    .bind(p++, e.uniqueId())
-                    .bind(p++, e.eventType())
-                    .bind(p++, codec.storedVersion(e, options.schemaVersion()))
-                    .bind(p++, e.timestamp().toString())
-                    .bind(p++, codec.payload(e, options.schemaVersion()))
-                    .bind(p++, metadata.receivedAt() == null ? null : metadata.receivedAt().toString())
-                    .bind(p++, metadata.json());
-        }
+        Query insert = h.createQuery(withRows(APPEND_VALUES, n));
+        int p = bindRows(insert, events, options, order);
         Set<EventKey> inserted = new HashSet<>(locked(insert, p, userLocks(events), users(events))
                 .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
                 .list());
@@ -277,6 +268,30 @@ public final class EventStore {
                 told.forgotten());
     }
 
+    /** {@code sql} with a row of {@link #VALUES_ROW} for each of {@code n} events. */
+    private static String withRows(String sql, int n) {
+        return sql.formatted(CopyText.EVENT_COLUMNS, String.join(", ", Collections.nCopies(n, VALUES_ROW)));
+    }
+
+    /** Binds the {@link #VALUES_ROW}s of {@code events}, in {@code order}; returns the next parameter's index. */
+    private int bindRows(SqlStatement<?> statement, List<? extends Event> events, AppendOptions options,
+                         int[] order) {
+        int p = 0;
+        for (int i : order) {
+            Event e = events.get(i);
+            PipelineMetadata metadata = options.metadata(i);
+            statement.bind(p++, e.userId())
+                    .bind(p++, e.uniqueId())
+                    .bind(p++, e.eventType())
+                    .bind(p++, codec.storedVersion(e, options.schemaVersion()))
+                    .bind(p++, e.timestamp().toString())
+                    .bind(p++, codec.payload(e, options.schemaVersion()))
+                    .bind(p++, metadata.receivedAt() == null ? null : metadata.receivedAt().toString())
+                    .bind(p++, metadata.json());
+        }
+        return p;
+    }
+
     /**
      * The append's transaction on {@code tx}: the fast path, else the staging path. Adds to {@code notified} the
      * users it stored events of, whom the live feed hears of once it has committed.
@@ -290,7 +305,14 @@ public final class EventStore {
         }
         long[] userLocks = userLocks(events);
         Set<UUID> users = users(events);
-        if (batchDistinct && copiedWhole(tx, rows, userLocks, users)) {
+        Consumer<Handle> direct = n <= ONE_STATEMENT_MAX && distributed(tx)
+                ? h -> {
+                    Update insert = h.createUpdate(withRows(INSERT_VALUES, n));
+                    bindRows(insert, events, options, order);
+                    insert.execute();
+                }
+                : h -> copy(h, COPY_DIRECT, rows);
+        if (batchDistinct && writtenWhole(tx, direct, userLocks, users)) {
             notified.addAll(users);
             return new AppendResult(n, 0, 0);
         }
@@ -427,13 +449,14 @@ public final class EventStore {
     }
 
     /**
-     * The fast path, for a batch of events new to the store (the common case): copied straight into the table. If
-     * any key is stored already (a re-delivery, or a concurrent appender was first), the copy stops at it on the
+     * The fast path, for a batch of events new to the store (the common case): written straight into the table. If
+     * any key is stored already (a re-delivery, or a concurrent appender was first), the write stops at it on the
      * unique key, is rolled back to the savepoint, and the batch takes the staging path, which tells duplicates from
      * conflicts; so does a batch with a forgotten user, which drops that user's events. The users' locks, the check
-     * for forgotten ones and the notification of them go in one statement under the savepoint.
+     * for forgotten ones and the notification of them go in one statement under the savepoint. {@code direct} writes
+     * the rows: a COPY, or a multi-row INSERT for a small batch on Citus.
      */
-    private static boolean copiedWhole(Handle h, CharSequence rows, long[] userLocks, Set<UUID> users) {
+    private static boolean writtenWhole(Handle h, Consumer<Handle> direct, long[] userLocks, Set<UUID> users) {
         h.execute("SAVEPOINT append_direct");
         try {
             boolean anyForgotten = !forgottenAmong(h.createQuery(LOCK), userLocks, users).one().isEmpty();
@@ -441,7 +464,7 @@ public final class EventStore {
                 h.execute("ROLLBACK TO SAVEPOINT append_direct");
                 return false;
             }
-            copy(h, COPY_DIRECT, rows);
+            direct.accept(h);
             // No release: the commit ends the savepoint, and a round trip less is some of a batch's time.
             return true;
         } catch (UnableToExecuteStatementException e) {
