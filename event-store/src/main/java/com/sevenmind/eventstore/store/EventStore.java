@@ -70,7 +70,10 @@ public final class EventStore {
     static final int ONE_STATEMENT_MAX = 64;
     private static final String APPEND_VALUES = Statements.sql("append_values");
     private static final String INSERT_VALUES = Statements.sql("append_insert");
-    /** A row of {@link #APPEND_VALUES} and {@link #INSERT_VALUES}: the values of {@link CopyText#EVENT_COLUMNS}, in their order. */
+    /**
+     * A row of {@link #APPEND_VALUES} and {@link #INSERT_VALUES}: the values of {@link CopyText#EVENT_COLUMNS}, in
+     * their order.
+     */
     private static final String VALUES_ROW = "(CAST(? AS uuid), ?, ?, CAST(? AS integer), CAST(? AS timestamptz), "
             + "CAST(? AS jsonb), CAST(? AS timestamptz), CAST(? AS jsonb))";
     /** The fast path's COPY, after the users' locks. */

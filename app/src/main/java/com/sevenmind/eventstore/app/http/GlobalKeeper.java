@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every global projection current while {@code serve} runs: on a thread of its own, it folds what is new after
- * each append's notification and at least every {@link #POLL}, so a view is at most about a second behind a commit;
- * under a steady load it folds at most one time in {@link #REST_PER_FOLD} + 1.
+ * each append's notification and at least every {@link #POLL}, so a view is at most about a second behind a commit.
+ * After each fold it rests {@link #REST_PER_FOLD} times as long as the fold took, so under a steady load it spends at
+ * most a fifth of its time folding.
  * Of several servers on one store, one at a time folds each projection (it holds the projection's subscription); the
  * others pass.
  */
