@@ -302,13 +302,12 @@ public final class EventStore {
     private AppendResult appendIn(Handle tx, List<? extends Event> events, AppendOptions options, int[] order,
                                   boolean batchDistinct, Set<UUID> notified) {
         int n = events.size();
-        StringBuilder rows = new StringBuilder(n * 320);
-        for (int i : order) {
-            appendRow(rows, events, options, i);
-        }
+        boolean insertDirect = n <= ONE_STATEMENT_MAX && distributed(tx);
+        // The COPY text, when a COPY is sure to need it: a small batch on Citus needs it only to take the staging path.
+        CharSequence rows = insertDirect ? null : copyRows(events, options, order);
         long[] userLocks = userLocks(events);
         Set<UUID> users = users(events);
-        Consumer<Handle> direct = n <= ONE_STATEMENT_MAX && distributed(tx)
+        Consumer<Handle> direct = insertDirect
                 ? h -> {
                     Update insert = h.createUpdate(withRows(INSERT_VALUES, n));
                     bindRows(insert, events, options, order);
@@ -321,7 +320,7 @@ public final class EventStore {
         }
         Set<UUID> forgotten = forgottenAmong(tx.createQuery(LOCK), userLocks, users).one();
         tx.execute(STAGING);
-        copy(tx, "COPY append_staging FROM STDIN", rows);
+        copy(tx, "COPY append_staging FROM STDIN", rows != null ? rows : copyRows(events, options, order));
         Set<EventKey> inserted = new HashSet<>(tx.createQuery(APPEND)
                 .bindArray("forgotten", String.class, forgotten.stream().map(UUID::toString).toList())
                 .map((rs, ctx) -> new EventKey(rs.getObject("user_uuid", UUID.class), rs.getString("unique_id")))
@@ -366,6 +365,15 @@ public final class EventStore {
 
     private static Set<UUID> users(List<? extends Event> events) {
         return events.stream().map(Event::userId).collect(Collectors.toSet());
+    }
+
+    /** The COPY text of {@code events}, in {@code order}. */
+    private CharSequence copyRows(List<? extends Event> events, AppendOptions options, int[] order) {
+        StringBuilder rows = new StringBuilder(events.size() * 320);
+        for (int i : order) {
+            appendRow(rows, events, options, i);
+        }
+        return rows;
     }
 
     /** Appends the COPY row of {@code events.get(i)}, with its metadata if there is any. */
